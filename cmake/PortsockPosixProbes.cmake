@@ -1,0 +1,31 @@
+# portsock_posix_probes(<target>): finds which Linux/BSD extensions this system has and
+# defines PORTSOCK_HAVE_<NAME> to 1 or 0 for <target>. PORTSOCK_POSIX_GENERIC forces every
+# one to 0, so the fallbacks macOS and the BSDs take are built and tested on Linux.
+include(CheckCXXSourceCompiles)
+include(CheckSymbolExists)
+
+function(portsock_posix_probes target)
+    set(CMAKE_REQUIRED_DEFINITIONS -D_GNU_SOURCE)
+    check_symbol_exists(accept4 "sys/socket.h" PORTSOCK_PROBE_ACCEPT4)
+    check_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_PROBE_SOCK_CLOEXEC)
+    check_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_PROBE_MSG_NOSIGNAL)
+    check_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_PROBE_SO_NOSIGPIPE)
+
+    set(summary "")
+    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE)
+        if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
+            set(value 1)
+        else()
+            set(value 0)
+        endif()
+        target_compile_definitions(${target} PRIVATE PORTSOCK_HAVE_${feature}=${value})
+        string(APPEND summary " ${feature}=${value}")
+    endforeach()
+    if(PORTSOCK_POSIX_GENERIC)
+        target_compile_definitions(${target} PRIVATE PORTSOCK_POSIX_GENERIC=1)
+    else()
+        target_compile_definitions(${target} PRIVATE PORTSOCK_POSIX_GENERIC=0)
+    endif()
+    target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
+    message(STATUS "portsock POSIX port:${summary}")
+endfunction()

@@ -1,0 +1,119 @@
+// The platform contract: every function a port (posix/, win32/) must provide.
+//
+// This header is internal. It includes no OS header either, so sdk/ can use it; each
+// port defines these functions once in its own .cpp files and CMake picks the port.
+// Every call is noexcept and reports failure through a std::error_code whose category
+// is portsock::socket_category() (OS socket errors) or portsock::resolver_category().
+#pragma once
+
+#include <portsock/config.hpp>
+#include <portsock/error.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace portsock::platform {
+
+using handle = native_handle_type;
+inline constexpr handle invalid_handle = invalid_native_handle;
+
+enum class family : std::uint8_t { unspecified, ipv4, ipv6 };
+enum class socket_type : std::uint8_t { stream, datagram };
+enum class shutdown_how : std::uint8_t { receive, send, both };
+
+/// An IP address and port in portable form (port in host byte order).
+struct address {
+    family fam = family::unspecified;
+    std::uint16_t port = 0;
+    std::uint32_t scope_id = 0;     ///< IPv6 only
+    std::uint8_t bytes[16] = {};    ///< network byte order; IPv4 uses the first 4
+};
+
+/// Boolean and integer socket options, each meaning the same on every port.
+enum class option : std::uint8_t {
+    reuse_address,   ///< rebind a port whose old connections linger; never share a live one
+    no_delay,        ///< TCP_NODELAY
+    keep_alive,      ///< SO_KEEPALIVE
+    broadcast,       ///< SO_BROADCAST
+    v6_only,         ///< IPV6_V6ONLY
+    receive_buffer,  ///< SO_RCVBUF
+    send_buffer,     ///< SO_SNDBUF
+};
+
+/// Readiness interest and result bits for wait().
+enum wait_events : unsigned { wait_none = 0, wait_readable = 1, wait_writable = 2 };
+
+// --- errors -------------------------------------------------------------------------
+// Each port defines portsock::socket_category() (public, see portsock/error.hpp) over its
+// native codes; error_categories.cpp defines the portable categories.
+/// The calling thread's last socket error as an error_code of socket_category().
+std::error_code last_error() noexcept;
+
+// --- lifetime -----------------------------------------------------------------------
+// A port that needs a socket library started (Winsock) starts it inside open(), accept()
+// and resolve(), reference-counted per open handle, and reports a failed start-up as
+// their error. Users and sdk/ never call an init function.
+
+/// Opens a non-inheritable socket that never raises SIGPIPE.
+handle open(family fam, socket_type type, std::error_code& ec) noexcept;
+/// Closes the handle; the handle is invalid afterwards whatever the result.
+void close(handle h, std::error_code& ec) noexcept;
+
+// --- connection set-up --------------------------------------------------------------
+void bind(handle h, const address& addr, std::error_code& ec) noexcept;
+void listen(handle h, int backlog, std::error_code& ec) noexcept;
+/// Accepts one connection; the new handle is non-inheritable and never raises SIGPIPE.
+handle accept(handle h, address* peer, std::error_code& ec) noexcept;
+/// Starts or completes a connect. On a non-blocking handle an unfinished connect reports
+/// std::errc::operation_in_progress or operation_would_block; learn the outcome with
+/// wait(wait_writable) and then pending_error().
+void connect(handle h, const address& addr, std::error_code& ec) noexcept;
+/// The socket's pending error (SO_ERROR), cleared by reading it.
+std::error_code pending_error(handle h) noexcept;
+void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept;
+address local_address(handle h, std::error_code& ec) noexcept;
+address peer_address(handle h, std::error_code& ec) noexcept;
+
+// --- data ---------------------------------------------------------------------------
+/// Sends up to size bytes; returns how many were sent. Retries EINTR. Never SIGPIPE.
+std::size_t send(handle h, const void* data, std::size_t size, std::error_code& ec) noexcept;
+/// Receives up to size bytes; 0 with no error means the peer closed the stream.
+std::size_t receive(handle h, void* data, std::size_t size, std::error_code& ec) noexcept;
+std::size_t send_to(handle h, const void* data, std::size_t size, const address& to,
+                    std::error_code& ec) noexcept;
+/// Receives one datagram and returns the bytes copied. A datagram larger than size is
+/// cut to size and reported as std::errc::message_size on every port.
+std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
+                         std::error_code& ec) noexcept;
+
+// --- modes, options and readiness ---------------------------------------------------
+void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept;
+void set_option(handle h, option opt, int value, std::error_code& ec) noexcept;
+int get_option(handle h, option opt, std::error_code& ec) noexcept;
+/// Waits until h is ready for any of `events` or timeout_ms passes (negative: forever).
+/// Returns the ready subset (wait_none on timeout). Hang-up and error count as ready for
+/// both directions, so the next call reports what happened. Retries EINTR against the
+/// original deadline.
+unsigned wait(handle h, unsigned events, int timeout_ms, std::error_code& ec) noexcept;
+
+// --- addresses ----------------------------------------------------------------------
+/// Parses a numeric IPv4 or IPv6 address (no port, no brackets); IPv6 may carry
+/// "%scope" (a number or an interface name). Returns false if text is not one.
+bool parse_address(const std::string& text, address& out) noexcept;
+/// Formats the address part only ("127.0.0.1", "fe80::1%3"); returns characters written.
+std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept;
+/// getaddrinfo: every IPv4/IPv6 result for host and service (a port number or a service
+/// name such as "http"), of one family or both. May throw std::bad_alloc.
+void resolve(const std::string& host, const std::string& service, family fam,
+             socket_type type, std::vector<address>& out, std::error_code& ec);
+
+// --- capabilities -------------------------------------------------------------------
+/// True if an IPv6 socket can be bound to ::1 here.
+bool has_ipv6_loopback() noexcept;
+/// The name of this port ("posix" or "win32") and, on POSIX, which fallbacks are on.
+const char* port_name() noexcept;
+
+}  // namespace portsock::platform

@@ -1,0 +1,27 @@
+// POSIX port: what this host and build can do.
+#include "platform.hpp"
+
+namespace portsock::platform {
+
+bool has_ipv6_loopback() noexcept {
+    std::error_code ec;
+    const handle h = open(family::ipv6, socket_type::stream, ec);
+    if (ec) return false;
+    address loopback;
+    loopback.fam = family::ipv6;
+    loopback.bytes[15] = 1;
+    bind(h, loopback, ec);
+    std::error_code ignored;
+    close(h, ignored);
+    return !ec;
+}
+
+const char* port_name() noexcept {
+#if PORTSOCK_POSIX_GENERIC
+    return "posix (generic: portable fallbacks only)";
+#else
+    return "posix";
+#endif
+}
+
+}  // namespace portsock::platform

@@ -1,0 +1,52 @@
+// POSIX port: error categories. Socket errors are errno values, which already share
+// their numbers with std::errc, so the generic category supplies the conditions.
+#include "platform.hpp"
+
+#include <portsock/error.hpp>
+
+#include <netdb.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace portsock {
+namespace {
+
+class posix_socket_category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "portsock.socket"; }
+    std::string message(int code) const override { return std::generic_category().message(code); }
+    std::error_condition default_error_condition(int code) const noexcept override {
+        return {code, std::generic_category()};
+    }
+};
+
+}  // namespace
+
+const std::error_category& socket_category() noexcept {
+    static const posix_socket_category category;
+    return category;
+}
+
+namespace platform {
+
+std::error_code last_error() noexcept { return {errno, socket_category()}; }
+
+/// Maps a getaddrinfo() result to a portable resolve_errc, reading errno for EAI_SYSTEM.
+std::error_code resolver_error(int gai_code) noexcept {
+    switch (gai_code) {
+    case EAI_NONAME: return make_error_code(resolve_errc::host_not_found);
+#ifdef EAI_NODATA
+    case EAI_NODATA: return make_error_code(resolve_errc::host_not_found);
+#endif
+    case EAI_AGAIN: return make_error_code(resolve_errc::try_again);
+    case EAI_SERVICE: return make_error_code(resolve_errc::service_not_found);
+    case EAI_FAMILY: return make_error_code(resolve_errc::family_not_supported);
+    case EAI_MEMORY: return make_error_code(resolve_errc::out_of_memory);
+    case EAI_SYSTEM: return last_error();
+    default: return make_error_code(resolve_errc::failure);
+    }
+}
+
+}  // namespace platform
+}  // namespace portsock

@@ -1,0 +1,299 @@
+// POSIX port: socket handles, connection set-up, data transfer and options.
+//
+// Linux-only calls are used only where CMake found them (PORTSOCK_HAVE_*); each has a
+// portable fallback, and the posix-generic preset forces every fallback on Linux.
+#include "platform.hpp"
+#include "posix_address.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+
+namespace portsock::platform {
+namespace {
+
+constexpr int no_flags = 0;
+
+[[maybe_unused]] void set_close_on_exec(int fd) noexcept {
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags != -1) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+// Applied to every new handle: what the OS could not do atomically at creation.
+bool finish_new_handle(int fd, std::error_code& ec) noexcept {
+#if !PORTSOCK_HAVE_SOCK_CLOEXEC
+    set_close_on_exec(fd);
+#endif
+#if PORTSOCK_HAVE_SO_NOSIGPIPE
+    const int on = 1;
+    if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) != 0) {
+        ec = last_error();
+        return false;
+    }
+#endif
+    (void)fd;
+    ec.clear();
+    return true;
+}
+
+#if PORTSOCK_HAVE_MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;
+#else
+constexpr int send_flags = no_flags;
+#endif
+
+#if !PORTSOCK_HAVE_MSG_NOSIGNAL && !PORTSOCK_HAVE_SO_NOSIGPIPE
+// Neither per-call nor per-socket suppression exists: block SIGPIPE in this thread for
+// the duration of the call, and consume the one the call may have raised. No process-wide
+// handler is touched.
+class sigpipe_guard {
+public:
+    sigpipe_guard() noexcept {
+        sigemptyset(&pipe_only_);
+        sigaddset(&pipe_only_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_only_, &previous_);
+    }
+    ~sigpipe_guard() {
+        if (!was_pending_) {
+            const timespec no_wait{0, 0};
+            const int saved_errno = errno;
+            while (sigtimedwait(&pipe_only_, nullptr, &no_wait) == SIGPIPE) {}
+            errno = saved_errno;
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    sigpipe_guard(const sigpipe_guard&) = delete;
+    sigpipe_guard& operator=(const sigpipe_guard&) = delete;
+
+private:
+    sigset_t pipe_only_{};
+    sigset_t previous_{};
+    bool was_pending_ = false;
+};
+#else
+struct sigpipe_guard {};
+#endif
+
+// Runs a system call returning ssize_t, retrying EINTR.
+template <class Call>
+std::size_t io_result(Call call, std::error_code& ec) noexcept {
+    for (;;) {
+        const ssize_t n = call();
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            ec = last_error();
+            return 0;
+        }
+    }
+}
+
+void check(int result, std::error_code& ec) noexcept {
+    if (result == 0) ec.clear();
+    else ec = last_error();
+}
+
+struct option_location {
+    int level;
+    int name;
+};
+
+option_location locate(option opt) noexcept {
+    switch (opt) {
+    case option::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
+    case option::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
+    case option::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
+    case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
+    case option::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
+    case option::receive_buffer: return {SOL_SOCKET, SO_RCVBUF};
+    case option::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
+    }
+    return {SOL_SOCKET, 0};
+}
+
+}  // namespace
+
+handle open(family fam, socket_type type, std::error_code& ec) noexcept {
+    const int domain = fam == family::ipv6 ? AF_INET6 : AF_INET;
+    int kind = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
+#if PORTSOCK_HAVE_SOCK_CLOEXEC
+    kind |= SOCK_CLOEXEC;
+#endif
+    const int fd = ::socket(domain, kind, 0);
+    if (fd == -1) {
+        ec = last_error();
+        return invalid_handle;
+    }
+    if (!finish_new_handle(fd, ec)) {
+        ::close(fd);
+        return invalid_handle;
+    }
+    return fd;
+}
+
+void close(handle h, std::error_code& ec) noexcept {
+    // Never retry close() on EINTR: the descriptor is already released on Linux and
+    // macOS, and a retry could close a descriptor another thread just opened.
+    if (::close(h) == 0 || errno == EINTR) ec.clear();
+    else ec = last_error();
+}
+
+void bind(handle h, const address& addr, std::error_code& ec) noexcept {
+    native_address native;
+    if (!to_native(addr, native, ec)) return;
+    check(::bind(h, native.get(), native.length), ec);
+}
+
+void listen(handle h, int backlog, std::error_code& ec) noexcept {
+    check(::listen(h, backlog), ec);
+}
+
+handle accept(handle h, address* peer, std::error_code& ec) noexcept {
+    native_address native;
+    for (;;) {
+        native.length = sizeof native.storage;
+#if PORTSOCK_HAVE_ACCEPT4
+        const int fd = ::accept4(h, native.get(), &native.length, SOCK_CLOEXEC);
+#else
+        const int fd = ::accept(h, native.get(), &native.length);
+#endif
+        if (fd == -1) {
+            // ECONNABORTED: the client gave up while queued; wait for the next one.
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            ec = last_error();
+            return invalid_handle;
+        }
+#if PORTSOCK_HAVE_ACCEPT4
+        ec.clear();
+#else
+        set_close_on_exec(fd);
+        // BSD and macOS let an accepted socket inherit O_NONBLOCK; Linux does not. Make it
+        // blocking everywhere, as the SDK's contract says new sockets are.
+        const int flags = ::fcntl(fd, F_GETFL);
+        if (flags != -1 && (flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        ec.clear();
+#endif
+        if (!finish_new_handle(fd, ec)) {
+            ::close(fd);
+            return invalid_handle;
+        }
+        if (peer) *peer = from_native(native);
+        return fd;
+    }
+}
+
+void connect(handle h, const address& addr, std::error_code& ec) noexcept {
+    native_address native;
+    if (!to_native(addr, native, ec)) return;
+    if (::connect(h, native.get(), native.length) == 0) {
+        ec.clear();
+        return;
+    }
+    if (errno != EINTR) {
+        ec = last_error();
+        return;
+    }
+    // An interrupted connect goes on in the background: wait for it, then read the result.
+    std::error_code wait_ec;
+    wait(h, wait_writable, -1, wait_ec);
+    ec = wait_ec ? wait_ec : pending_error(h);
+}
+
+std::error_code pending_error(handle h) noexcept {
+    int value = 0;
+    socklen_t length = sizeof value;
+    if (::getsockopt(h, SOL_SOCKET, SO_ERROR, &value, &length) != 0) return last_error();
+    return value == 0 ? std::error_code{} : std::error_code{value, socket_category()};
+}
+
+void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept {
+    const int native_how = how == shutdown_how::receive ? SHUT_RD
+                           : how == shutdown_how::send  ? SHUT_WR
+                                                        : SHUT_RDWR;
+    check(::shutdown(h, native_how), ec);
+}
+
+address local_address(handle h, std::error_code& ec) noexcept {
+    native_address native;
+    native.length = sizeof native.storage;
+    check(::getsockname(h, native.get(), &native.length), ec);
+    return ec ? address{} : from_native(native);
+}
+
+address peer_address(handle h, std::error_code& ec) noexcept {
+    native_address native;
+    native.length = sizeof native.storage;
+    check(::getpeername(h, native.get(), &native.length), ec);
+    return ec ? address{} : from_native(native);
+}
+
+std::size_t send(handle h, const void* data, std::size_t size, std::error_code& ec) noexcept {
+    [[maybe_unused]] sigpipe_guard guard;
+    return io_result([&] { return ::send(h, data, size, send_flags); }, ec);
+}
+
+std::size_t receive(handle h, void* data, std::size_t size, std::error_code& ec) noexcept {
+    return io_result([&] { return ::recv(h, data, size, no_flags); }, ec);
+}
+
+std::size_t send_to(handle h, const void* data, std::size_t size, const address& to,
+                    std::error_code& ec) noexcept {
+    native_address native;
+    if (!to_native(to, native, ec)) return 0;
+    [[maybe_unused]] sigpipe_guard guard;
+    return io_result(
+        [&] { return ::sendto(h, data, size, send_flags, native.get(), native.length); }, ec);
+}
+
+std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
+                         std::error_code& ec) noexcept {
+    native_address native;
+    iovec chunk{data, size};
+    msghdr message{};
+    message.msg_name = &native.storage;
+    message.msg_iov = &chunk;
+    message.msg_iovlen = 1;
+    const std::size_t n = io_result(
+        [&] {
+            message.msg_namelen = sizeof native.storage;
+            return ::recvmsg(h, &message, no_flags);
+        },
+        ec);
+    if (ec) return 0;
+    native.length = message.msg_namelen;
+    if (from) *from = from_native(native);
+    if (message.msg_flags & MSG_TRUNC) ec = std::make_error_code(std::errc::message_size);
+    return n;
+}
+
+void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept {
+    int value = on ? 1 : 0;
+    check(::ioctl(h, FIONBIO, &value), ec);
+}
+
+void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
+    const option_location where = locate(opt);
+    check(::setsockopt(h, where.level, where.name, &value, sizeof value), ec);
+}
+
+int get_option(handle h, option opt, std::error_code& ec) noexcept {
+    const option_location where = locate(opt);
+    int value = 0;
+    socklen_t length = sizeof value;
+    check(::getsockopt(h, where.level, where.name, &value, &length), ec);
+    return value;
+}
+
+}  // namespace portsock::platform

@@ -1,0 +1,199 @@
+/// @file
+/// IP addresses, endpoints (address + port) and port parsing.
+#pragma once
+
+#include <portsock/export.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace portsock {
+
+/// An address family.
+enum class address_family : std::uint8_t {
+    unspecified,  ///< Either family: what the resolver finds, IPv4 or IPv6.
+    ipv4,         ///< IPv4 (AF_INET).
+    ipv6,         ///< IPv6 (AF_INET6).
+};
+
+/// An IPv4 or IPv6 address, with a scope id for IPv6 link-local addresses.
+///
+/// A value type: cheap to copy, comparable, hashable (std::hash), printable.
+/// The default value is the IPv4 unspecified address `0.0.0.0`.
+class PORTSOCK_EXPORT ip_address {
+public:
+    /// The 16 bytes of an IPv6 address, in network order.
+    using bytes_v6 = std::array<std::uint8_t, 16>;
+    /// The 4 bytes of an IPv4 address, in network order.
+    using bytes_v4 = std::array<std::uint8_t, 4>;
+
+    /// `0.0.0.0`.
+    constexpr ip_address() noexcept = default;
+
+    /// Makes an IPv4 address.
+    /// @param bytes the address in network order, e.g. `{127, 0, 0, 1}`.
+    /// @return the address.
+    static ip_address v4(const bytes_v4& bytes) noexcept;
+
+    /// Makes an IPv6 address.
+    /// @param bytes the address in network order.
+    /// @param scope_id the interface index of a link-local address, or 0.
+    /// @return the address.
+    static ip_address v6(const bytes_v6& bytes, std::uint32_t scope_id = 0) noexcept;
+
+    /// @return `0.0.0.0`, to listen on every IPv4 interface.
+    static ip_address any_v4() noexcept { return {}; }
+    /// @return `::`, to listen on every IPv6 interface (and IPv4 too with dual_stack).
+    static ip_address any_v6() noexcept;
+    /// @return `127.0.0.1`.
+    static ip_address loopback_v4() noexcept;
+    /// @return `::1`.
+    static ip_address loopback_v6() noexcept;
+
+    /// Parses a numeric address: `"192.0.2.1"`, `"::1"`, `"fe80::1%3"` or `"fe80::1%eth0"`.
+    ///
+    /// No host names (use resolve()), no brackets, no port (use endpoint::parse()).
+    /// @param text the address text.
+    /// @return the address.
+    /// @throws std::system_error with portsock::errc::invalid_address (equal to
+    ///         std::errc::invalid_argument); what() quotes the text.
+    static ip_address parse(std::string_view text);
+
+    /// Parses a numeric address; see parse(std::string_view).
+    /// @param text the address text.
+    /// @param ec set to portsock::errc::invalid_address if `text` is not an address.
+    /// @return the address, or `0.0.0.0` on error.
+    static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
+
+    /// @return the family: address_family::ipv4 or address_family::ipv6.
+    address_family family() const noexcept { return family_; }
+    /// @return true for an IPv4 address.
+    bool is_v4() const noexcept { return family_ == address_family::ipv4; }
+    /// @return true for an IPv6 address.
+    bool is_v6() const noexcept { return family_ == address_family::ipv6; }
+    /// @return true for `127.0.0.0/8` or `::1`.
+    bool is_loopback() const noexcept;
+    /// @return true for `0.0.0.0` or `::`.
+    bool is_unspecified() const noexcept;
+
+    /// @return the IPv4 bytes (meaningful only if is_v4()).
+    bytes_v4 to_v4_bytes() const noexcept;
+    /// @return the IPv6 bytes (meaningful only if is_v6()).
+    bytes_v6 to_v6_bytes() const noexcept { return bytes_; }
+    /// @return the IPv6 scope id (interface index), 0 if none.
+    std::uint32_t scope_id() const noexcept { return scope_id_; }
+
+    /// Formats the address: `"127.0.0.1"`, `"::1"`, `"fe80::1%3"`.
+    /// @return the text; parse() reads it back to an equal address.
+    std::string to_string() const;
+
+    /// @param a,b the addresses. @return true if family, bytes and scope id are equal.
+    friend bool operator==(const ip_address& a, const ip_address& b) noexcept {
+        return a.family_ == b.family_ && a.bytes_ == b.bytes_ && a.scope_id_ == b.scope_id_;
+    }
+    /// @param a,b the addresses. @return !(a == b).
+    friend bool operator!=(const ip_address& a, const ip_address& b) noexcept { return !(a == b); }
+    /// A strict total order: IPv4 before IPv6, then by bytes, then by scope id.
+    /// @param a,b the addresses. @return true if a orders before b.
+    friend bool operator<(const ip_address& a, const ip_address& b) noexcept;
+
+private:
+    address_family family_ = address_family::ipv4;
+    bytes_v6 bytes_{};  // IPv4 uses the first 4 bytes
+    std::uint32_t scope_id_ = 0;
+};
+
+/// Writes ip_address::to_string() to a stream.
+/// @param out the stream. @param address the address. @return out.
+PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const ip_address& address);
+
+/// An IP address and a port: where a socket is bound or connected.
+///
+/// A value type: cheap to copy, comparable, hashable (std::hash), printable as
+/// `"127.0.0.1:80"` or `"[::1]:80"`.
+class PORTSOCK_EXPORT endpoint {
+public:
+    /// `0.0.0.0:0`.
+    constexpr endpoint() noexcept = default;
+
+    /// @param address the IP address. @param port the port (0: any free port, when binding).
+    endpoint(const ip_address& address, std::uint16_t port) noexcept : address_(address), port_(port) {}
+
+    /// Parses `"192.0.2.1:80"`, `"[::1]:80"` or `"[fe80::1%eth0]:80"`.
+    /// @param text the endpoint text; the port is required.
+    /// @return the endpoint.
+    /// @throws std::system_error with portsock::errc::invalid_address or
+    ///         portsock::errc::invalid_port (both equal to std::errc::invalid_argument);
+    ///         what() quotes the text.
+    static endpoint parse(std::string_view text);
+
+    /// Parses an endpoint; see parse(std::string_view).
+    /// @param text the endpoint text.
+    /// @param ec set to portsock::errc::invalid_address or portsock::errc::invalid_port.
+    /// @return the endpoint, or `0.0.0.0:0` on error.
+    static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
+
+    /// @return the address.
+    const ip_address& address() const noexcept { return address_; }
+    /// @return the port.
+    std::uint16_t port() const noexcept { return port_; }
+    /// @return the address family.
+    address_family family() const noexcept { return address_.family(); }
+
+    /// @return `"127.0.0.1:80"` or `"[::1]:80"`; parse() reads it back to an equal endpoint.
+    std::string to_string() const;
+
+    /// @param a,b the endpoints. @return true if address and port are equal.
+    friend bool operator==(const endpoint& a, const endpoint& b) noexcept {
+        return a.address_ == b.address_ && a.port_ == b.port_;
+    }
+    /// @param a,b the endpoints. @return !(a == b).
+    friend bool operator!=(const endpoint& a, const endpoint& b) noexcept { return !(a == b); }
+    /// Orders by address, then port.
+    /// @param a,b the endpoints. @return true if a orders before b.
+    friend bool operator<(const endpoint& a, const endpoint& b) noexcept {
+        return a.address_ < b.address_ || (a.address_ == b.address_ && a.port_ < b.port_);
+    }
+
+private:
+    ip_address address_;
+    std::uint16_t port_ = 0;
+};
+
+/// Writes endpoint::to_string() to a stream.
+/// @param out the stream. @param ep the endpoint. @return out.
+PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const endpoint& ep);
+
+/// Parses a decimal port number from 0 to 65535, e.g. a command-line argument.
+/// @param text the digits; no sign, no spaces.
+/// @return the port.
+/// @throws std::system_error with portsock::errc::invalid_port; what() quotes the text.
+PORTSOCK_EXPORT std::uint16_t parse_port(std::string_view text);
+
+/// Parses a decimal port number; see parse_port(std::string_view).
+/// @param text the digits.
+/// @param ec set to portsock::errc::invalid_port if text is empty, not a number or above 65535.
+/// @return the port, or 0 on error.
+PORTSOCK_EXPORT std::uint16_t parse_port(std::string_view text, std::error_code& ec) noexcept;
+
+}  // namespace portsock
+
+/// Hashes an ip_address for unordered containers.
+template <>
+struct PORTSOCK_EXPORT std::hash<portsock::ip_address> {
+    /// @param address the address. @return its hash.
+    std::size_t operator()(const portsock::ip_address& address) const noexcept;
+};
+
+/// Hashes an endpoint for unordered containers.
+template <>
+struct PORTSOCK_EXPORT std::hash<portsock::endpoint> {
+    /// @param ep the endpoint. @return its hash.
+    std::size_t operator()(const portsock::endpoint& ep) const noexcept;
+};

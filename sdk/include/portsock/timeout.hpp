@@ -1,0 +1,44 @@
+/// @file
+/// portsock::timeout: how long a blocking call may wait.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace portsock {
+
+/// How long a blocking operation may wait before it fails with std::errc::timed_out.
+///
+/// A default-constructed timeout waits forever. Any std::chrono duration converts to it
+/// implicitly, rounded up to whole milliseconds; a zero or negative duration means "do not
+/// wait": the call succeeds only if it can complete at once. Timeouts are implemented with a
+/// readiness wait (`poll` / `WSAPoll`), so they behave the same on every OS, unlike
+/// `SO_RCVTIMEO`.
+class timeout {
+public:
+    /// Waits forever.
+    constexpr timeout() noexcept = default;
+
+    /// Waits at most `limit` (rounded up to milliseconds; negative counts as zero).
+    /// @param limit the longest wait.
+    template <class Rep, class Period>
+    constexpr timeout(std::chrono::duration<Rep, Period> limit) noexcept  // NOLINT: implicit by design
+        : milliseconds_(clamp(std::chrono::ceil<std::chrono::milliseconds>(limit).count())) {}
+
+    /// A timeout that waits forever (the same as `timeout{}`).
+    /// @return the infinite timeout.
+    static constexpr timeout infinite() noexcept { return timeout{}; }
+
+    /// @return true if this timeout waits forever.
+    constexpr bool is_infinite() const noexcept { return milliseconds_ < 0; }
+
+    /// @return the limit in milliseconds, or -1 if infinite.
+    constexpr std::int64_t milliseconds() const noexcept { return milliseconds_; }
+
+private:
+    static constexpr std::int64_t clamp(std::int64_t ms) noexcept { return ms < 0 ? 0 : ms; }
+
+    std::int64_t milliseconds_ = -1;
+};
+
+}  // namespace portsock

@@ -1,0 +1,12 @@
+// Run-time capability queries.
+#include "internal.hpp"
+
+#include <portsock/capabilities.hpp>
+
+namespace portsock {
+
+bool has_ipv6_loopback() noexcept { return platform::has_ipv6_loopback(); }
+
+const char* platform_name() noexcept { return platform::port_name(); }
+
+}  // namespace portsock

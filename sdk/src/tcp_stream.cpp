@@ -1,0 +1,198 @@
+// tcp_stream: connect, send, receive, shutdown and stream options.
+#include "internal.hpp"
+
+#include <portsock/resolve.hpp>
+#include <portsock/tcp.hpp>
+
+#include <new>
+
+namespace portsock {
+namespace {
+
+bool connect_in_progress(const std::error_code& ec) noexcept {
+    return ec == std::errc::operation_in_progress || detail::would_block(ec);
+}
+
+// Connects an open handle, bounded by `until`: a plain blocking connect without a timeout,
+// otherwise a non-blocking connect and a wait for writability.
+void connect_handle(platform::handle h, const endpoint& remote, const detail::deadline& until,
+                    std::error_code& ec) noexcept {
+    const platform::address addr = detail::to_platform(remote);
+    if (until.is_infinite()) {
+        platform::connect(h, addr, ec);
+        return;
+    }
+    detail::non_blocking_scope scope(h, ec);
+    if (ec) return;
+    platform::connect(h, addr, ec);
+    if (!connect_in_progress(ec)) return;
+    const unsigned ready = platform::wait(h, platform::wait_writable, until.remaining_ms(), ec);
+    if (ec) return;
+    ec = ready == platform::wait_none ? std::make_error_code(std::errc::timed_out) : platform::pending_error(h);
+}
+
+}  // namespace
+
+tcp_stream tcp_stream::connect(const endpoint& remote, timeout limit) {
+    return detail::or_throw("portsock::tcp_stream::connect",
+                            [&](std::error_code& ec) { return connect(remote, ec, limit); });
+}
+
+tcp_stream tcp_stream::connect(const endpoint& remote, std::error_code& ec, timeout limit) noexcept {
+    const detail::deadline until(limit);
+    tcp_stream stream(platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
+    if (ec) return {};
+    connect_handle(stream.native_handle(), remote, until, ec);
+    return ec ? tcp_stream{} : std::move(stream);
+}
+
+tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeout limit) {
+    std::error_code ec;
+    tcp_stream stream = connect(host, port, ec, limit);
+    if (ec) detail::throw_error(ec, "portsock::tcp_stream::connect", host);
+    return stream;
+}
+
+tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::error_code& ec,
+                               timeout limit) noexcept {
+    char service[8];
+    const int length = std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
+    const std::vector<endpoint> candidates = resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
+    if (ec) return {};
+    const detail::deadline until(limit);
+    for (const endpoint& candidate : candidates) {  // first success wins; else the last error
+        tcp_stream stream = connect(candidate, ec, until.remaining());
+        if (!ec) return stream;
+    }
+    return {};
+}
+
+std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::tcp_stream::send",
+                            [&](std::error_code& ec) { return send(data, size, ec, limit); });
+}
+
+std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+                                             [&](std::error_code& e) { return platform::send(h, data, size, e); });
+}
+
+void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
+    detail::or_throw("portsock::tcp_stream::send_all",
+                     [&](std::error_code& ec) { send_all(data, size, ec, limit); });
+}
+
+std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    const detail::deadline until(limit);
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    std::size_t sent = 0;
+    ec.clear();
+    while (sent < size) {
+        const std::size_t n = send(bytes + sent, size - sent, ec, until.remaining());
+        if (ec) break;
+        sent += n;
+    }
+    if (size == 0) detail::check_open(*this, ec);
+    return sent;
+}
+
+std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::tcp_stream::receive",
+                            [&](std::error_code& ec) { return receive(data, size, ec, limit); });
+}
+
+std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
+                                             [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+}
+
+std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
+    return detail::or_throw("portsock::tcp_stream::receive",
+                            [&](std::error_code& ec) { return receive(max_size, ec, limit); });
+}
+
+std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
+    std::string text(max_size, '\0');
+    text.resize(receive(text.data(), text.size(), ec, limit));
+    return text;
+}
+
+void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
+    detail::or_throw("portsock::tcp_stream::receive_exact",
+                     [&](std::error_code& ec) { receive_exact(data, size, ec, limit); });
+}
+
+std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    const detail::deadline until(limit);
+    auto* bytes = static_cast<unsigned char*>(data);
+    std::size_t received = 0;
+    ec.clear();
+    if (!detail::check_open(*this, ec)) return 0;
+    while (received < size) {
+        const std::size_t n = receive(bytes + received, size - received, ec, until.remaining());
+        if (ec) break;
+        if (n == 0) {
+            ec = make_error_code(errc::end_of_stream);
+            break;
+        }
+        received += n;
+    }
+    return received;
+}
+
+void tcp_stream::shutdown(shutdown_type what) {
+    detail::or_throw("portsock::tcp_stream::shutdown", [&](std::error_code& ec) { shutdown(what, ec); });
+}
+
+void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept {
+    if (!detail::check_open(*this, ec)) return;
+    const platform::shutdown_how how = what == shutdown_type::receive ? platform::shutdown_how::receive
+                                       : what == shutdown_type::send  ? platform::shutdown_how::send
+                                                                      : platform::shutdown_how::both;
+    platform::shutdown(native_handle(), how, ec);
+}
+
+endpoint tcp_stream::remote_endpoint() const {
+    return detail::or_throw("portsock::tcp_stream::remote_endpoint",
+                            [&](std::error_code& ec) { return remote_endpoint(ec); });
+}
+
+endpoint tcp_stream::remote_endpoint(std::error_code& ec) const noexcept {
+    if (!detail::check_open(*this, ec)) return {};
+    const platform::address addr = platform::peer_address(native_handle(), ec);
+    return ec ? endpoint{} : detail::from_platform(addr);
+}
+
+void tcp_stream::set_no_delay(bool on) {
+    detail::or_throw("portsock::tcp_stream::set_no_delay", [&](std::error_code& ec) { set_no_delay(on, ec); });
+}
+
+void tcp_stream::set_no_delay(bool on, std::error_code& ec) noexcept {
+    detail::set_flag(*this, platform::option::no_delay, on, ec);
+}
+
+bool tcp_stream::no_delay() const {
+    return detail::or_throw("portsock::tcp_stream::no_delay", [&](std::error_code& ec) { return no_delay(ec); });
+}
+
+bool tcp_stream::no_delay(std::error_code& ec) const noexcept { return detail::get_flag(*this, platform::option::no_delay, ec); }
+
+void tcp_stream::set_keep_alive(bool on) {
+    detail::or_throw("portsock::tcp_stream::set_keep_alive", [&](std::error_code& ec) { set_keep_alive(on, ec); });
+}
+
+void tcp_stream::set_keep_alive(bool on, std::error_code& ec) noexcept {
+    detail::set_flag(*this, platform::option::keep_alive, on, ec);
+}
+
+bool tcp_stream::keep_alive() const {
+    return detail::or_throw("portsock::tcp_stream::keep_alive", [&](std::error_code& ec) { return keep_alive(ec); });
+}
+
+bool tcp_stream::keep_alive(std::error_code& ec) const noexcept { return detail::get_flag(*this, platform::option::keep_alive, ec); }
+
+}  // namespace portsock

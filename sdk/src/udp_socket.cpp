@@ -1,0 +1,120 @@
+// udp_socket: datagrams, connected or not.
+#include "internal.hpp"
+
+#include <portsock/udp.hpp>
+
+namespace portsock {
+
+udp_socket::udp_socket(const endpoint& local)
+    : udp_socket(detail::or_throw("portsock::udp_socket", [&](std::error_code& ec) { return bind(local, ec); })) {}
+
+udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec) noexcept {
+    udp_socket socket = open(local.family(), ec);
+    if (ec) return {};
+    if (local.address().is_v6())  // the same on every OS: IPv6 only unless asked otherwise
+        platform::set_option(socket.native_handle(), platform::option::v6_only, 1, ec);
+    if (!ec) platform::bind(socket.native_handle(), detail::to_platform(local), ec);
+    return ec ? udp_socket{} : std::move(socket);
+}
+
+udp_socket udp_socket::open(address_family family) {
+    return detail::or_throw("portsock::udp_socket::open", [&](std::error_code& ec) { return open(family, ec); });
+}
+
+udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept {
+    if (family == address_family::unspecified) {
+        ec = make_error_code(errc::invalid_argument);
+        return {};
+    }
+    udp_socket socket(platform::open(detail::to_platform(family), platform::socket_type::datagram, ec));
+    return ec ? udp_socket{} : std::move(socket);
+}
+
+std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::send_to",
+                            [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
+}
+
+std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination,
+                                std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    const platform::address to = detail::to_platform(destination);
+    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+                                             [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
+}
+
+datagram_info udp_socket::receive_from(void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::receive_from",
+                            [&](std::error_code& ec) { return receive_from(data, size, ec, limit); });
+}
+
+datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return {};
+    const platform::handle h = native_handle();
+    platform::address from;
+    const std::size_t n = detail::run_blocking<std::size_t>(
+        h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::receive_from(h, data, size, &from, e); });
+    const bool got_datagram = !ec || ec == std::errc::message_size;
+    return got_datagram ? datagram_info{n, detail::from_platform(from)} : datagram_info{};
+}
+
+void udp_socket::connect(const endpoint& remote) {
+    detail::or_throw("portsock::udp_socket::connect", [&](std::error_code& ec) { connect(remote, ec); });
+}
+
+void udp_socket::connect(const endpoint& remote, std::error_code& ec) noexcept {
+    if (detail::check_open(*this, ec)) platform::connect(native_handle(), detail::to_platform(remote), ec);
+}
+
+std::size_t udp_socket::send(const void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::send",
+                            [&](std::error_code& ec) { return send(data, size, ec, limit); });
+}
+
+std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+                                             [&](std::error_code& e) { return platform::send(h, data, size, e); });
+}
+
+std::size_t udp_socket::receive(void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::receive",
+                            [&](std::error_code& ec) { return receive(data, size, ec, limit); });
+}
+
+std::size_t udp_socket::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    // receive_from() is the call that detects truncation on every port.
+    return receive_from(data, size, ec, limit).size;
+}
+
+endpoint udp_socket::remote_endpoint() const {
+    return detail::or_throw("portsock::udp_socket::remote_endpoint",
+                            [&](std::error_code& ec) { return remote_endpoint(ec); });
+}
+
+endpoint udp_socket::remote_endpoint(std::error_code& ec) const noexcept {
+    if (!detail::check_open(*this, ec)) return {};
+    const platform::address addr = platform::peer_address(native_handle(), ec);
+    return ec ? endpoint{} : detail::from_platform(addr);
+}
+
+void udp_socket::set_broadcast(bool on) {
+    detail::or_throw("portsock::udp_socket::set_broadcast", [&](std::error_code& ec) { set_broadcast(on, ec); });
+}
+
+void udp_socket::set_broadcast(bool on, std::error_code& ec) noexcept {
+    detail::set_flag(*this, platform::option::broadcast, on, ec);
+}
+
+bool udp_socket::broadcast() const {
+    return detail::or_throw("portsock::udp_socket::broadcast", [&](std::error_code& ec) { return broadcast(ec); });
+}
+
+bool udp_socket::broadcast(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::broadcast, ec);
+}
+
+}  // namespace portsock
