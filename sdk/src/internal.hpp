@@ -65,9 +65,10 @@ inline bool would_block(const std::error_code& ec) noexcept {
 /// A point in time a timeout ends at; infinite if the timeout is.
 class deadline {
 public:
+    // An infinite deadline never reads the clock: it is on every blocking call's hot path.
     explicit deadline(timeout limit) noexcept
         : infinite_(limit.is_infinite()),
-          end_(clock::now() + std::chrono::milliseconds(infinite_ ? 0 : limit.milliseconds())) {}
+          end_(infinite_ ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit.milliseconds())) {}
 
     bool is_infinite() const noexcept { return infinite_; }
 

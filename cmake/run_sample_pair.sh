@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Runs a sample server and its client against each other on loopback and, with --check,
+# verifies the exact tutorial conversation on both sides.
+#
+# usage: run_sample_pair.sh --kind welcome|udp --server EXE --client EXE
+#                           [--server-emulator CMD] [--client-emulator CMD]
+#                           [--port N] [--check]
+#   --port N   the server's port (default 0: the OS picks a free one; the server prints it)
+#   emulators  e.g. wine, to run a Windows build of either side
+# Every wait is bounded; the server is stopped by its PID if it outlives the client.
+set -euo pipefail
+
+kind="" server="" client="" server_emulator="" client_emulator="" port=0 check=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --kind) kind=$2; shift 2 ;;
+        --server) server=$2; shift 2 ;;
+        --client) client=$2; shift 2 ;;
+        --server-emulator) server_emulator=$2; shift 2 ;;
+        --client-emulator) client_emulator=$2; shift 2 ;;
+        --port) port=$2; shift 2 ;;
+        --check) check=1; shift ;;
+        *) echo "run_sample_pair.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+case "$kind" in
+    welcome) server_args=("$port" 1) ;;
+    udp) server_args=("$port" 1) ;;
+    *) echo "run_sample_pair.sh: --kind must be welcome or udp" >&2; exit 2 ;;
+esac
+[ -n "$server" ] && [ -n "$client" ] || { echo "run_sample_pair.sh: --server and --client are required" >&2; exit 2; }
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# shellcheck disable=SC2086  # emulators may be a command with arguments
+timeout 60 $server_emulator "$server" "${server_args[@]}" >"$work/server.out" 2>"$work/server.err" </dev/null &
+server_pid=$!
+
+# Wait (at most 30 s) for the server to say where it listens.
+listening=""
+for _ in $(seq 1 300); do
+    listening=$(grep -Eo 'listening on port [0-9]+' "$work/server.out" 2>/dev/null | head -n 1 || true)
+    [ -n "$listening" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$listening" ]; then
+    echo "FAIL: the server did not start listening" >&2
+    cat "$work/server.out" "$work/server.err" >&2
+    exit 1
+fi
+actual_port=${listening##* }
+
+client_status=0
+# shellcheck disable=SC2086
+timeout 30 $client_emulator "$client" "$actual_port" >"$work/client.out" 2>"$work/client.err" </dev/null || client_status=$?
+server_status=0
+wait "$server_pid" || server_status=$?
+server_pid=""
+
+# Wine writes CRLF line ends; compare text, not line-end conventions.
+tr -d '\r' <"$work/server.out" >"$work/server.txt"
+tr -d '\r' <"$work/client.out" >"$work/client.txt"
+cat "$work/server.txt"
+cat "$work/client.txt"
+[ "$check" = 1 ] || exit $(( client_status || server_status ))
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+[ "$server_status" = 0 ] || fail "server exited with status $server_status: $(cat "$work/server.err")"
+[ "$client_status" = 0 ] || fail "client exited with status $client_status: $(cat "$work/client.err")"
+peer='(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):[0-9]+'
+if [ "$kind" = welcome ]; then
+    expected_server="^Server is listening on port $actual_port\.\.\.
+Connection from $peer has been established!$"
+    expected_client="Welcome to the server!"
+else
+    expected_server="^UDP echo server is listening on port $actual_port\.\.\.
+Echoing 11 bytes to $peer$"
+    expected_client="Hello, UDP!"
+fi
+server_text=$(cat "$work/server.txt")
+client_text=$(cat "$work/client.txt")
+[[ "$server_text" =~ $expected_server ]] || fail "server said:
+$server_text
+expected (regex):
+$expected_server"
+[ "$client_text" = "$expected_client" ] || fail "client said '$client_text', expected '$expected_client'"
+[ -s "$work/server.err" ] && fail "server wrote to stderr: $(cat "$work/server.err")"
+[ -s "$work/client.err" ] && fail "client wrote to stderr: $(cat "$work/client.err")"
+if [ "$failures" -gt 0 ]; then exit 1; fi
+echo "PASS: $kind conversation"
