@@ -19,11 +19,12 @@ public:
     /// Waits forever.
     constexpr timeout() noexcept = default;
 
-    /// Waits at most `limit` (rounded up to milliseconds; negative counts as zero).
+    /// Waits at most `limit`: rounded up to whole milliseconds, negative (or NaN) counts as
+    /// zero, and anything longer than about 31 years is capped there.
     /// @param limit the longest wait.
     template <class Rep, class Period>
     constexpr timeout(std::chrono::duration<Rep, Period> limit) noexcept  // NOLINT: implicit by design
-        : milliseconds_(clamp(std::chrono::ceil<std::chrono::milliseconds>(limit).count())) {}
+        : milliseconds_(round_up(std::chrono::duration<double, std::milli>(limit).count())) {}
 
     /// A timeout that waits forever (the same as `timeout{}`).
     /// @return the infinite timeout.
@@ -36,7 +37,14 @@ public:
     constexpr std::int64_t milliseconds() const noexcept { return milliseconds_; }
 
 private:
-    static constexpr std::int64_t clamp(std::int64_t ms) noexcept { return ms < 0 ? 0 : ms; }
+    static constexpr std::int64_t longest = 1'000'000'000'000;  // ms; far from clock overflow
+
+    static constexpr std::int64_t round_up(double ms) noexcept {
+        if (!(ms > 0)) return 0;
+        if (ms >= static_cast<double>(longest)) return longest;
+        const auto whole = static_cast<std::int64_t>(ms);
+        return static_cast<double>(whole) < ms ? whole + 1 : whole;
+    }
 
     std::int64_t milliseconds_ = -1;
 };
