@@ -12,15 +12,19 @@ int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
     const long datagrams = argc > 2 ? std::stol(argv[2]) : -1;
 
+    //! [bind]
     portsock::udp_socket server{{portsock::ip_address::loopback_v4(), port}};
+    //! [bind]
     std::cout << "UDP echo server is listening on port " << server.local_endpoint().port() << "..." << std::endl;
 
+    //! [echo]
     char buffer[65536];
     for (long echoed = 0; datagrams < 0 || echoed < datagrams; ++echoed) {
         const auto [size, sender] = server.receive_from(buffer, sizeof buffer);
         std::cout << "Echoing " << size << " bytes to " << sender << std::endl;
         server.send_to(buffer, size, sender);
     }
+    //! [echo]
 } catch (const std::exception& error) {
     std::cerr << "udp_echo_server: " << error.what() << '\n';
     return 1;

@@ -1,0 +1,155 @@
+// The error-handling guide's examples, compiled and run by the tests
+// (docs_snippet_errors_guide); every check prints what failed and exits 1.
+#include <portsock/portsock.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <system_error>
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const char* what) {
+    if (!ok) {
+        std::cerr << "FAILED: " << what << '\n';
+        ++failures;
+    }
+}
+
+// An endpoint where nothing listens: a port the OS gave us, then released.
+portsock::endpoint closed_port() {
+    portsock::tcp_listener listener{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    return listener.local_endpoint();
+}
+
+void throwing_form(const portsock::endpoint& nobody) {
+    bool refused = false;
+    //! [throwing]
+    try {
+        auto stream = portsock::tcp_stream::connect(nobody);
+        stream.send_all("hello");
+    } catch (const std::system_error& error) {
+        // what() names the operation and the OS's message; code() is for decisions.
+        std::cerr << error.what() << '\n';
+        if (error.code() == std::errc::connection_refused) {
+            refused = true;  // nothing listens there: the same test on Windows and POSIX
+        }
+    }
+    //! [throwing]
+    check(refused, "throwing connect reports connection_refused");
+}
+
+void error_code_form(const portsock::endpoint& nobody) {
+    //! [error_code]
+    std::error_code ec;
+    auto stream = portsock::tcp_stream::connect(nobody, ec);  // noexcept
+    if (ec == std::errc::connection_refused) {
+        std::cerr << "nobody listens on " << nobody << ": " << ec.message() << '\n';
+    } else if (ec) {
+        std::cerr << "connect failed: " << ec.category().name() << ' ' << ec.value() << '\n';
+    }
+    //! [error_code]
+    check(ec == std::errc::connection_refused, "error_code connect reports connection_refused");
+    check(!stream.is_open(), "a failed connect returns an empty stream");
+}
+
+void portsock_codes() {
+    //! [portsock_errc]
+    std::error_code ec;
+    std::uint16_t port = portsock::parse_port("70000", ec);
+    if (ec == portsock::errc::invalid_port) {
+        // Precise: portsock's own code...
+    }
+    if (ec == std::errc::invalid_argument) {
+        // ...and portable: it also compares equal to the std::errc it belongs to.
+    }
+    //! [portsock_errc]
+    check(port == 0 && ec == portsock::errc::invalid_port && ec == std::errc::invalid_argument,
+          "portsock::errc compares with std::errc");
+}
+
+void timeouts() {
+    using namespace std::chrono_literals;
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    auto stream = portsock::tcp_stream::connect(server.local_endpoint(), 2s);
+    auto [connection, peer] = server.accept(2s);
+    //! [timeout]
+    // Any std::chrono duration is a timeout; no argument waits forever.
+    std::error_code ec;
+    char buffer[512];
+    std::size_t size = stream.receive(buffer, sizeof buffer, ec, 100ms);
+    if (ec == std::errc::timed_out) {
+        // Nothing arrived within 100 ms. The stream is still usable: try again, or give up.
+    }
+    //! [timeout]
+    check(size == 0 && ec == std::errc::timed_out, "receive with a timeout reports timed_out");
+
+    bool timed_out = false;
+    //! [timeout_throwing]
+    try {
+        auto [client, from] = server.accept(50ms);
+    } catch (const std::system_error& error) {
+        timed_out = error.code() == std::errc::timed_out;
+    }
+    //! [timeout_throwing]
+    check(timed_out, "accept with a timeout throws timed_out");
+}
+
+void end_of_stream() {
+    using namespace std::chrono_literals;
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    auto stream = portsock::tcp_stream::connect(server.local_endpoint(), 2s);
+    {
+        auto [connection, peer] = server.accept(2s);
+        connection.send_all("bye");
+    }  // the server side closes here
+    std::string received;
+    //! [end_of_stream]
+    // receive() returning 0 (or an empty string) is not an error: the peer has finished.
+    char buffer[512];
+    while (std::size_t size = stream.receive(buffer, sizeof buffer)) {
+        received.append(buffer, size);
+    }
+    //! [end_of_stream]
+    check(received == "bye", "receive until end of stream");
+
+    //! [receive_exact]
+    // receive_exact() was promised a number of bytes: a stream that ends first is an error.
+    std::error_code ec;
+    char header[4];
+    stream.receive_exact(header, sizeof header, ec);
+    if (ec == portsock::errc::end_of_stream) {
+        // The peer closed before sending a whole header.
+    }
+    //! [receive_exact]
+    check(ec == portsock::errc::end_of_stream, "receive_exact reports end_of_stream");
+}
+
+void empty_socket() {
+    //! [not_open]
+    portsock::tcp_stream stream;  // empty: default-constructed, moved-from or closed
+    std::error_code ec;
+    stream.send_all("hello", ec);
+    // ec == portsock::errc::not_open, which equals std::errc::bad_file_descriptor
+    //! [not_open]
+    check(ec == portsock::errc::not_open && ec == std::errc::bad_file_descriptor, "empty socket");
+}
+
+}  // namespace
+
+int main() try {
+    const portsock::endpoint nobody = closed_port();
+    throwing_form(nobody);
+    error_code_form(nobody);
+    portsock_codes();
+    timeouts();
+    end_of_stream();
+    empty_socket();
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+} catch (const std::exception& error) {
+    std::cerr << "FAILED: " << error.what() << '\n';
+    return EXIT_FAILURE;
+}

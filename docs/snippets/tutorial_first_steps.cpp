@@ -1,0 +1,84 @@
+// The tutorial's first steps: addresses, endpoints and name resolution, then the welcome
+// server and client in one program. Compiled and run by the tests
+// (docs_snippet_tutorial_first_steps); every check prints what failed and exits 1.
+#include <portsock/portsock.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const char* what) {
+    if (!ok) {
+        std::cerr << "FAILED: " << what << '\n';
+        ++failures;
+    }
+}
+
+void version() {
+    //! [version]
+    std::cout << "portsock " << portsock::version() << " on " << portsock::platform_name() << '\n';
+    //! [version]
+}
+
+void addresses() {
+    //! [addresses]
+    // An IP address names a host's network interface; a port picks one program on it.
+    portsock::ip_address loopback = portsock::ip_address::parse("127.0.0.1");
+    portsock::endpoint server{loopback, 12345};
+    std::cout << server << '\n';  // 127.0.0.1:12345
+
+    // Endpoints parse and print both families; IPv6 addresses go in brackets.
+    portsock::endpoint v6 = portsock::endpoint::parse("[::1]:8080");
+    std::cout << v6.address() << " port " << v6.port() << '\n';  // ::1 port 8080
+    //! [addresses]
+    check(server.to_string() == "127.0.0.1:12345", "endpoint formatting");
+    check(v6.address() == portsock::ip_address::loopback_v6() && v6.port() == 8080, "endpoint parsing");
+}
+
+void resolving() {
+    //! [resolve]
+    // A host name may stand for several addresses (IPv6 and IPv4, several servers).
+    for (const portsock::endpoint& candidate : portsock::resolve("localhost", "12345")) {
+        std::cout << "localhost:12345 is " << candidate << '\n';
+    }
+    //! [resolve]
+}
+
+void welcome_in_one_program() {
+    using namespace std::chrono_literals;
+    //! [one_program]
+    // Port 0: the OS picks a free port; local_endpoint() tells which.
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    const std::uint16_t port = server.local_endpoint().port();
+
+    // connect() returns once the OS has queued the connection, before accept() is called,
+    // so one thread can play both parts.
+    portsock::tcp_stream client = portsock::tcp_stream::connect("localhost", port, 5s);
+    auto [connection, peer] = server.accept(5s);
+    connection.send_all("Welcome to the server!");
+    connection.close();  // the client reads end of stream after the greeting
+
+    std::string greeting;
+    for (std::string part; !(part = client.receive(1024, 5s)).empty();) greeting += part;
+    std::cout << greeting << '\n';
+    //! [one_program]
+    check(greeting == "Welcome to the server!", "welcome message");
+}
+
+}  // namespace
+
+int main() try {
+    version();
+    addresses();
+    resolving();
+    welcome_in_one_program();
+    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+} catch (const std::exception& error) {
+    std::cerr << "FAILED: " << error.what() << '\n';
+    return EXIT_FAILURE;
+}
