@@ -1,0 +1,608 @@
+// The platform contract (platform/platform.hpp), tested directly: every port — POSIX
+// native, POSIX generic (the macOS/BSD fallbacks), Win32 (under Wine) — must pass these
+// same tests. Real sockets on loopback only, port 0 always, every wait bounded.
+//
+// Not tested here because no portable check exists: that handles are non-inheritable
+// (close-on-exec), and EINTR retries.
+#include "platform.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace {
+
+namespace pf = portsock::platform;
+using namespace std::chrono_literals;
+
+constexpr int patience_ms = 10000;  // for waits that are expected to succeed
+
+// The Win32 port under Wine names itself "win32 (Wine <version>)"; Wine's socket layer
+// misses a few Windows behaviours, and the tests of those skip with this reason.
+bool under_wine() { return std::string(pf::port_name()).find("(Wine") != std::string::npos; }
+
+// Owns a handle and closes it through the contract.
+class owned {
+public:
+    owned() = default;
+    explicit owned(pf::handle h) : h_(h) {}
+    owned(owned&& other) noexcept : h_(std::exchange(other.h_, pf::invalid_handle)) {}
+    owned& operator=(owned&& other) noexcept {
+        reset();
+        h_ = std::exchange(other.h_, pf::invalid_handle);
+        return *this;
+    }
+    ~owned() { reset(); }
+    owned(const owned&) = delete;
+    owned& operator=(const owned&) = delete;
+
+    pf::handle get() const { return h_; }
+    void reset() {
+        std::error_code ignored;
+        if (h_ != pf::invalid_handle) pf::close(std::exchange(h_, pf::invalid_handle), ignored);
+    }
+
+private:
+    pf::handle h_ = pf::invalid_handle;
+};
+
+pf::address loopback(pf::family fam, std::uint16_t port = 0) {
+    pf::address a;
+    a.fam = fam;
+    a.port = port;
+    if (fam == pf::family::ipv4) {
+        a.bytes[0] = 127;
+        a.bytes[3] = 1;
+    } else {
+        a.bytes[15] = 1;
+    }
+    return a;
+}
+
+bool same_address(const pf::address& a, const pf::address& b) {
+    return a.fam == b.fam && a.port == b.port && a.scope_id == b.scope_id &&
+           std::memcmp(a.bytes, b.bytes, sizeof a.bytes) == 0;
+}
+
+bool would_block(const std::error_code& ec) {
+    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+}
+
+owned open_checked(pf::family fam, pf::socket_type type) {
+    std::error_code ec;
+    owned h(pf::open(fam, type, ec));
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_NE(h.get(), pf::invalid_handle);
+    return h;
+}
+
+// A listener on loopback port 0, and the address it got.
+struct listener {
+    owned handle;
+    pf::address at;
+};
+
+listener listen_loopback(pf::family fam = pf::family::ipv4) {
+    listener l{open_checked(fam, pf::socket_type::stream), {}};
+    std::error_code ec;
+    pf::bind(l.handle.get(), loopback(fam), ec);
+    EXPECT_FALSE(ec) << "bind: " << ec.message();
+    pf::listen(l.handle.get(), 16, ec);
+    EXPECT_FALSE(ec) << "listen: " << ec.message();
+    l.at = pf::local_address(l.handle.get(), ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return l;
+}
+
+struct connection {
+    listener server;
+    owned client;
+    owned accepted;
+    pf::address peer;
+};
+
+connection connect_loopback(pf::family fam = pf::family::ipv4) {
+    connection c{listen_loopback(fam), open_checked(fam, pf::socket_type::stream), {}, {}};
+    std::error_code ec;
+    pf::connect(c.client.get(), c.server.at, ec);
+    EXPECT_FALSE(ec) << "connect: " << ec.message();
+    c.accepted = owned(pf::accept(c.server.handle.get(), &c.peer, ec));
+    EXPECT_FALSE(ec) << "accept: " << ec.message();
+    return c;
+}
+
+// An address where nothing listens: bound, then closed.
+pf::address closed_port(pf::family fam = pf::family::ipv4) {
+    listener l = listen_loopback(fam);
+    return l.at;
+}
+
+std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+#define REQUIRE_IPV6()                                                                   \
+    do {                                                                                 \
+        if (!pf::has_ipv6_loopback()) GTEST_SKIP() << "this host has no IPv6 loopback"; \
+    } while (false)
+
+// --- lifetime ---------------------------------------------------------------------------
+
+TEST(PlatformContract, OpenAndCloseEachKind) {
+    for (const auto type : {pf::socket_type::stream, pf::socket_type::datagram}) {
+        std::error_code ec = std::make_error_code(std::errc::io_error);
+        const pf::handle h = pf::open(pf::family::ipv4, type, ec);
+        ASSERT_FALSE(ec) << ec.message();
+        ASSERT_NE(h, pf::invalid_handle);
+        pf::close(h, ec);
+        EXPECT_FALSE(ec) << ec.message();
+    }
+}
+
+TEST(PlatformContract, OpenIpv6) {
+    REQUIRE_IPV6();
+    owned h = open_checked(pf::family::ipv6, pf::socket_type::stream);
+    EXPECT_NE(h.get(), pf::invalid_handle);
+}
+
+TEST(PlatformContract, ErrorsUseTheSocketCategory) {
+    std::error_code ec;
+    pf::close(pf::invalid_handle, ec);
+    EXPECT_TRUE(ec) << "closing no handle is an error";
+    EXPECT_EQ(ec.category(), portsock::socket_category());
+    EXPECT_FALSE(ec.message().empty());
+
+    pf::set_option(pf::invalid_handle, pf::option::keep_alive, 1, ec);
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(ec.category(), portsock::socket_category());
+}
+
+// --- connection set-up ------------------------------------------------------------------
+
+TEST(PlatformContract, ConnectAcceptAndAddresses) {
+    connection c = connect_loopback();
+    EXPECT_NE(c.server.at.port, 0) << "port 0 was replaced";
+    std::error_code ec;
+    const pf::address client_local = pf::local_address(c.client.get(), ec);
+    ASSERT_FALSE(ec);
+    EXPECT_TRUE(same_address(c.peer, client_local)) << "accept() reports the client";
+    EXPECT_TRUE(same_address(pf::peer_address(c.client.get(), ec), c.server.at));
+    EXPECT_FALSE(ec);
+    EXPECT_TRUE(same_address(pf::peer_address(c.accepted.get(), ec), client_local));
+    EXPECT_TRUE(same_address(pf::local_address(c.accepted.get(), ec), c.server.at));
+}
+
+TEST(PlatformContract, AcceptWithoutPeerPointer) {
+    listener l = listen_loopback();
+    owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::connect(client.get(), l.at, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    owned accepted(pf::accept(l.handle.get(), nullptr, ec));
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_NE(accepted.get(), pf::invalid_handle);
+}
+
+TEST(PlatformContract, Ipv6ConnectAccept) {
+    REQUIRE_IPV6();
+    connection c = connect_loopback(pf::family::ipv6);
+    EXPECT_EQ(c.peer.fam, pf::family::ipv6);
+    EXPECT_EQ(c.server.at.fam, pf::family::ipv6);
+}
+
+TEST(PlatformContract, BlockingConnectRefused) {
+    const pf::address nobody = closed_port();
+    owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::connect(client.get(), nobody, ec);
+    EXPECT_EQ(ec, std::errc::connection_refused) << ec.message();
+    EXPECT_EQ(ec.category(), portsock::socket_category());
+}
+
+TEST(PlatformContract, PendingErrorAfterRefusedNonBlockingConnect) {
+    const pf::address nobody = closed_port();
+    owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::set_non_blocking(client.get(), true, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    pf::connect(client.get(), nobody, ec);
+    if (ec == std::errc::connection_refused) GTEST_SKIP() << "this OS refused at once; no pending error to read";
+    ASSERT_TRUE(ec == std::errc::operation_in_progress || would_block(ec)) << ec.message();
+
+    const unsigned ready = pf::wait(client.get(), pf::wait_writable, patience_ms, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(ready, static_cast<unsigned>(pf::wait_writable)) << "a failed connect wakes the writer";
+    const std::error_code pending = pf::pending_error(client.get());
+    EXPECT_EQ(pending, std::errc::connection_refused) << pending.message();
+    EXPECT_EQ(pending.category(), portsock::socket_category());
+    if (under_wine()) GTEST_SKIP() << "Wine does not clear SO_ERROR when it is read (Windows does)";
+    EXPECT_FALSE(pf::pending_error(client.get())) << "reading the error clears it";
+}
+
+TEST(PlatformContract, PendingErrorOfAHealthySocketIsClear) {
+    connection c = connect_loopback();
+    EXPECT_FALSE(pf::pending_error(c.client.get()));
+    EXPECT_FALSE(pf::pending_error(c.accepted.get()));
+}
+
+TEST(PlatformContract, NonBlockingConnectSucceeds) {
+    listener l = listen_loopback();
+    owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::set_non_blocking(client.get(), true, ec);
+    pf::connect(client.get(), l.at, ec);
+    if (ec) {
+        ASSERT_TRUE(ec == std::errc::operation_in_progress || would_block(ec)) << ec.message();
+        EXPECT_EQ(pf::wait(client.get(), pf::wait_writable, patience_ms, ec), static_cast<unsigned>(pf::wait_writable));
+        EXPECT_FALSE(pf::pending_error(client.get()));
+    }
+    EXPECT_TRUE(same_address(pf::peer_address(client.get(), ec), l.at));
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(PlatformContract, BindingALivePortIsAddressInUse) {
+    listener first = listen_loopback();
+    owned second = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::set_option(second.get(), pf::option::reuse_address, 1, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    pf::bind(second.get(), first.at, ec);
+    EXPECT_EQ(ec, std::errc::address_in_use) << "reuse_address never shares a live port: " << ec.message();
+}
+
+TEST(PlatformContract, UnspecifiedFamilyAddressIsRejected) {
+    owned h = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::bind(h.get(), pf::address{}, ec);
+    EXPECT_TRUE(ec) << "an address of no family cannot be bound";
+}
+
+TEST(PlatformContract, NonBlockingAcceptWouldBlockAndAcceptedHandleBlocks) {
+    listener l = listen_loopback();
+    std::error_code ec;
+    pf::set_non_blocking(l.handle.get(), true, ec);
+    ASSERT_FALSE(ec);
+    (void)pf::accept(l.handle.get(), nullptr, ec);
+    EXPECT_TRUE(would_block(ec)) << ec.message();
+
+    owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    pf::connect(client.get(), l.at, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_EQ(pf::wait(l.handle.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    owned accepted(pf::accept(l.handle.get(), nullptr, ec));
+    ASSERT_FALSE(ec) << ec.message();
+
+    // A new handle is blocking even if its listener is not (BSD and macOS would otherwise
+    // pass O_NONBLOCK on): a receive waits for the byte sent a little later.
+    std::thread late_sender([&] {
+        std::this_thread::sleep_for(100ms);
+        std::error_code send_ec;
+        pf::send(client.get(), "!", 1, send_ec);
+    });
+    char byte = 0;
+    const std::size_t n = pf::receive(accepted.get(), &byte, 1, ec);
+    late_sender.join();
+    EXPECT_FALSE(ec) << ec.message() << " (would-block means the accepted handle was non-blocking)";
+    EXPECT_EQ(n, 1u);
+    EXPECT_EQ(byte, '!');
+}
+
+TEST(PlatformContract, ShutdownOfAnUnconnectedSocketIsNotConnected) {
+    owned h = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    pf::shutdown(h.get(), pf::shutdown_how::both, ec);
+    EXPECT_EQ(ec, std::errc::not_connected) << ec.message();
+    (void)pf::peer_address(h.get(), ec);
+    EXPECT_EQ(ec, std::errc::not_connected) << ec.message();
+}
+
+// --- data -------------------------------------------------------------------------------
+
+TEST(PlatformContract, SendReceiveAndEndOfStream) {
+    connection c = connect_loopback();
+    std::error_code ec;
+    EXPECT_EQ(pf::send(c.client.get(), "hello", 5, ec), 5u);
+    EXPECT_FALSE(ec);
+    char buffer[16];
+    std::size_t got = 0;
+    for (int i = 0; i < 5 && got < 5; ++i) {
+        got += pf::receive(c.accepted.get(), buffer + got, sizeof buffer - got, ec);
+        ASSERT_FALSE(ec) << ec.message();
+    }
+    EXPECT_EQ(std::string(buffer, got), "hello");
+
+    pf::shutdown(c.client.get(), pf::shutdown_how::send, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pf::receive(c.accepted.get(), buffer, sizeof buffer, ec), 0u);
+    EXPECT_FALSE(ec) << "0 with no error is end of stream";
+}
+
+TEST(PlatformContract, NonBlockingReceiveWouldBlock) {
+    connection c = connect_loopback();
+    std::error_code ec;
+    pf::set_non_blocking(c.client.get(), true, ec);
+    ASSERT_FALSE(ec);
+    char byte;
+    EXPECT_EQ(pf::receive(c.client.get(), &byte, 1, ec), 0u);
+    EXPECT_TRUE(would_block(ec)) << ec.message();
+    // And back to blocking: wait() then receive() works as usual.
+    pf::set_non_blocking(c.client.get(), false, ec);
+    EXPECT_FALSE(ec);
+}
+
+TEST(PlatformContract, SendToAClosedPeerIsAnErrorNotASignal) {
+    connection c = connect_loopback();
+    c.accepted.reset();
+    const std::vector<char> chunk(64 * 1024, 'x');
+    std::error_code ec;
+    for (int i = 0; i < 1000 && !ec; ++i) (void)pf::send(c.client.get(), chunk.data(), chunk.size(), ec);
+    ASSERT_TRUE(ec) << "1000 sends to a closed peer succeeded";
+    EXPECT_TRUE(ec == std::errc::broken_pipe || ec == std::errc::connection_reset) << ec.message();
+}
+
+TEST(PlatformContract, DatagramRoundTrip) {
+    for (const auto fam : {pf::family::ipv4, pf::family::ipv6}) {
+        if (fam == pf::family::ipv6 && !pf::has_ipv6_loopback()) continue;
+        SCOPED_TRACE(fam == pf::family::ipv4 ? "IPv4" : "IPv6");
+        owned a = open_checked(fam, pf::socket_type::datagram);
+        owned b = open_checked(fam, pf::socket_type::datagram);
+        std::error_code ec;
+        pf::bind(a.get(), loopback(fam), ec);
+        pf::bind(b.get(), loopback(fam), ec);
+        ASSERT_FALSE(ec) << ec.message();
+        const pf::address a_at = pf::local_address(a.get(), ec);
+        const pf::address b_at = pf::local_address(b.get(), ec);
+
+        EXPECT_EQ(pf::send_to(a.get(), "datagram", 8, b_at, ec), 8u);
+        ASSERT_FALSE(ec) << ec.message();
+        ASSERT_EQ(pf::wait(b.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+        char buffer[8];  // exactly the datagram's size: no truncation
+        pf::address from;
+        EXPECT_EQ(pf::receive_from(b.get(), buffer, sizeof buffer, &from, ec), 8u);
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(std::string(buffer, 8), "datagram");
+        EXPECT_TRUE(same_address(from, a_at));
+    }
+}
+
+TEST(PlatformContract, ReceiveFromTruncationIsMessageSize) {
+    owned a = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    owned b = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    std::error_code ec;
+    pf::bind(a.get(), loopback(pf::family::ipv4), ec);
+    pf::bind(b.get(), loopback(pf::family::ipv4), ec);
+    ASSERT_FALSE(ec);
+    const pf::address a_at = pf::local_address(a.get(), ec);
+    const pf::address b_at = pf::local_address(b.get(), ec);
+
+    std::vector<char> big(100);
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+    ASSERT_EQ(pf::send_to(a.get(), big.data(), big.size(), b_at, ec), big.size());
+    char small[10] = {};
+    pf::address from;
+    EXPECT_EQ(pf::receive_from(b.get(), small, sizeof small, &from, ec), 10u) << "the bytes copied";
+    EXPECT_EQ(ec, std::errc::message_size) << ec.message();
+    EXPECT_EQ(std::memcmp(small, big.data(), sizeof small), 0);
+    EXPECT_TRUE(same_address(from, a_at)) << "the sender is reported with the error";
+
+    // Without a sender pointer too.
+    ASSERT_EQ(pf::send_to(a.get(), big.data(), big.size(), b_at, ec), big.size());
+    EXPECT_EQ(pf::receive_from(b.get(), small, sizeof small, nullptr, ec), 10u);
+    EXPECT_EQ(ec, std::errc::message_size) << ec.message();
+}
+
+// --- readiness --------------------------------------------------------------------------
+
+TEST(PlatformContract, WaitTimesOut) {
+    connection c = connect_loopback();
+    std::error_code ec = std::make_error_code(std::errc::io_error);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, 150, ec), static_cast<unsigned>(pf::wait_none));
+    const auto elapsed = elapsed_since(start);
+    EXPECT_FALSE(ec) << "a timeout is not an error for wait(): " << ec.message();
+    EXPECT_GE(elapsed, 135ms);
+    EXPECT_LT(elapsed, 3150ms);
+
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, 0, ec), static_cast<unsigned>(pf::wait_none));
+    EXPECT_FALSE(ec);
+}
+
+TEST(PlatformContract, WaitReportsReadiness) {
+    connection c = connect_loopback();
+    std::error_code ec;
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_writable, patience_ms, ec), static_cast<unsigned>(pf::wait_writable))
+        << "a fresh connection has room to send";
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_none, 0, ec), static_cast<unsigned>(pf::wait_none))
+        << "no interest, nothing reported";
+
+    ASSERT_EQ(pf::send(c.accepted.get(), "x", 1, ec), 1u);
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable | pf::wait_writable, patience_ms, ec),
+              static_cast<unsigned>(pf::wait_readable | pf::wait_writable));
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, -1, ec), static_cast<unsigned>(pf::wait_readable))
+        << "an infinite wait on a ready handle returns at once";
+}
+
+TEST(PlatformContract, WaitWakesOnHangUp) {
+    connection c = connect_loopback();
+    c.accepted.reset();
+    std::error_code ec;
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    EXPECT_FALSE(ec) << ec.message();
+    char byte;
+    EXPECT_EQ(pf::receive(c.client.get(), &byte, 1, ec), 0u);
+    EXPECT_FALSE(ec) << "the peer closed cleanly: end of stream";
+}
+
+TEST(PlatformContract, WaitWakesAnotherThreadsReceiver) {
+    connection c = connect_loopback();
+    std::thread late_sender([&] {
+        std::this_thread::sleep_for(50ms);
+        std::error_code send_ec;
+        pf::send(c.accepted.get(), "!", 1, send_ec);
+    });
+    std::error_code ec;
+    const unsigned ready = pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec);
+    late_sender.join();
+    EXPECT_EQ(ready, static_cast<unsigned>(pf::wait_readable));
+    EXPECT_FALSE(ec);
+}
+
+// --- options ----------------------------------------------------------------------------
+
+TEST(PlatformContract, BooleanOptionsRoundTrip) {
+    connection c = connect_loopback();
+    owned udp = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    const struct {
+        pf::handle h;
+        pf::option opt;
+        const char* name;
+    } cases[] = {
+        {c.client.get(), pf::option::no_delay, "no_delay"},
+        {c.client.get(), pf::option::keep_alive, "keep_alive"},
+        {c.client.get(), pf::option::reuse_address, "reuse_address"},
+        {udp.get(), pf::option::broadcast, "broadcast"},
+    };
+    for (const auto& each : cases) {
+        SCOPED_TRACE(each.name);
+        std::error_code ec;
+        for (const int value : {1, 0, 1}) {
+            pf::set_option(each.h, each.opt, value, ec);
+            ASSERT_FALSE(ec) << ec.message();
+            EXPECT_EQ(pf::get_option(each.h, each.opt, ec) != 0, value != 0);
+            EXPECT_FALSE(ec) << ec.message();
+        }
+    }
+}
+
+TEST(PlatformContract, V6OnlyRoundTrip) {
+    REQUIRE_IPV6();
+    owned h = open_checked(pf::family::ipv6, pf::socket_type::stream);
+    std::error_code ec;
+    for (const int value : {1, 0}) {
+        pf::set_option(h.get(), pf::option::v6_only, value, ec);
+        ASSERT_FALSE(ec) << ec.message();
+        EXPECT_EQ(pf::get_option(h.get(), pf::option::v6_only, ec) != 0, value != 0);
+    }
+}
+
+TEST(PlatformContract, BufferSizesAreAtLeastWhatWasAsked) {
+    owned h = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    std::error_code ec;
+    for (const auto opt : {pf::option::receive_buffer, pf::option::send_buffer}) {
+        pf::set_option(h.get(), opt, 64 * 1024, ec);
+        ASSERT_FALSE(ec) << ec.message();
+        EXPECT_GE(pf::get_option(h.get(), opt, ec), 64 * 1024) << "some OSes double it, none shrink it";
+        EXPECT_FALSE(ec);
+    }
+}
+
+// --- addresses --------------------------------------------------------------------------
+
+std::string format(const pf::address& a) {
+    char buffer[128];
+    const std::size_t n = pf::format_address(a, buffer, sizeof buffer);
+    EXPECT_LT(n, sizeof buffer);
+    return std::string(buffer, n);
+}
+
+TEST(PlatformContract, ParseAndFormatAddresses) {
+    const char* const texts[] = {"127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::", "2001:db8::1",
+                                 "fe80::1%1", "::ffff:127.0.0.1"};
+    for (const char* text : texts) {
+        SCOPED_TRACE(text);
+        pf::address a;
+        ASSERT_TRUE(pf::parse_address(text, a));
+        EXPECT_EQ(format(a), text);
+        EXPECT_EQ(a.port, 0);
+    }
+    pf::address v4;
+    ASSERT_TRUE(pf::parse_address("192.0.2.33", v4));
+    EXPECT_EQ(v4.fam, pf::family::ipv4);
+    EXPECT_EQ(v4.bytes[0], 192);
+    EXPECT_EQ(v4.bytes[3], 33);
+    pf::address scoped;
+    ASSERT_TRUE(pf::parse_address("fe80::1%7", scoped));
+    EXPECT_EQ(scoped.fam, pf::family::ipv6);
+    EXPECT_EQ(scoped.scope_id, 7u);
+}
+
+TEST(PlatformContract, ParseRejectsNonAddresses) {
+    for (const char* text : {"", "256.0.0.1", "1.2.3", "::g", " ::1", "::1 ", "[::1]", "1.2.3.4:80",
+                             "localhost", "fe80::1%", "fe80::1%no-such-interface-9", "1.2.3.4%1"}) {
+        SCOPED_TRACE(text);
+        pf::address a;
+        a.port = 77;
+        EXPECT_FALSE(pf::parse_address(text, a));
+    }
+    const std::string overlong(300, 'f');
+    pf::address a;
+    EXPECT_FALSE(pf::parse_address(overlong, a));
+}
+
+TEST(PlatformContract, FormatIntoSmallBuffers) {
+    pf::address a;
+    ASSERT_TRUE(pf::parse_address("fe80::1%12345", a));
+    char buffer[12];
+    for (std::size_t size = 1; size <= sizeof buffer; ++size) {
+        SCOPED_TRACE(size);
+        std::memset(buffer, '#', sizeof buffer);
+        const std::size_t n = pf::format_address(a, buffer, size);
+        ASSERT_LT(n, size) << "room is left for the terminator";
+        EXPECT_EQ(buffer[n], '\0');
+        EXPECT_EQ(std::strlen(buffer), n);
+        for (std::size_t i = size; i < sizeof buffer; ++i) EXPECT_EQ(buffer[i], '#') << "wrote past the end";
+    }
+    char none = '#';
+    EXPECT_EQ(pf::format_address(a, &none, 0), 0u);
+    EXPECT_EQ(none, '#');
+    EXPECT_EQ(pf::format_address(pf::address{}, buffer, sizeof buffer), 0u) << "no family, no text";
+}
+
+TEST(PlatformContract, ResolveLocalhost) {
+    std::vector<pf::address> found;
+    std::error_code ec;
+    pf::resolve("localhost", "8080", pf::family::unspecified, pf::socket_type::stream, found, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_FALSE(found.empty());
+    for (const pf::address& a : found) {
+        EXPECT_TRUE(a.fam == pf::family::ipv4 || a.fam == pf::family::ipv6);
+        EXPECT_EQ(a.port, 8080);
+    }
+    pf::resolve("127.0.0.1", "53", pf::family::ipv4, pf::socket_type::datagram, found, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_TRUE(same_address(found[0], loopback(pf::family::ipv4, 53)));
+}
+
+TEST(PlatformContract, ResolveErrorsAreResolverErrors) {
+    std::vector<pf::address> found;
+    std::error_code ec;
+    pf::resolve("nonexistent.invalid", "80", pf::family::unspecified, pf::socket_type::stream, found, ec);
+    EXPECT_EQ(ec.category(), portsock::resolver_category()) << ec.category().name() << ": " << ec.message();
+    EXPECT_TRUE(ec == portsock::resolve_errc::host_not_found || ec == portsock::resolve_errc::try_again)
+        << ec.message();
+    EXPECT_TRUE(found.empty());
+}
+
+// --- capabilities -----------------------------------------------------------------------
+
+TEST(PlatformContract, Ipv6LoopbackAnswerIsTrue) {
+    std::error_code ec;
+    owned h(pf::open(pf::family::ipv6, pf::socket_type::stream, ec));
+    if (!ec) pf::bind(h.get(), loopback(pf::family::ipv6), ec);
+    EXPECT_EQ(pf::has_ipv6_loopback(), !ec) << ec.message();
+}
+
+TEST(PlatformContract, PortNameIsKnown) {
+    const std::string name = pf::port_name();
+    EXPECT_TRUE(name.rfind("posix", 0) == 0 || name.rfind("win32", 0) == 0) << name;
+}
+
+}  // namespace

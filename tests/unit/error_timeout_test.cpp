@@ -1,0 +1,183 @@
+// Error categories and codes, timeout conversions, version and capability queries: the
+// small value types every other call relies on.
+#include "test_support.hpp"
+
+#include <portsock/capabilities.hpp>
+#include <portsock/error.hpp>
+#include <portsock/timeout.hpp>
+#include <portsock/version.hpp>
+
+#include <chrono>
+#include <cstring>
+#include <iterator>
+#include <set>
+#include <string>
+
+namespace {
+
+using portsock::errc;
+using portsock::resolve_errc;
+using portsock::timeout;
+using namespace std::chrono_literals;
+
+// --- error categories -----------------------------------------------------------------
+
+TEST(ErrorCategory, Names) {
+    EXPECT_STREQ(portsock::error_category().name(), "portsock");
+    EXPECT_STREQ(portsock::resolver_category().name(), "portsock.resolve");
+    EXPECT_STREQ(portsock::socket_category().name(), "portsock.socket");
+}
+
+TEST(ErrorCategory, EachIsOneDistinctInstance) {
+    EXPECT_EQ(&portsock::error_category(), &portsock::error_category());
+    EXPECT_NE(portsock::error_category(), portsock::resolver_category());
+    EXPECT_NE(portsock::error_category(), portsock::socket_category());
+    EXPECT_NE(portsock::resolver_category(), portsock::socket_category());
+}
+
+TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
+    const errc all[] = {errc::not_open,    errc::invalid_address, errc::invalid_port,     errc::empty_host,
+                        errc::end_of_stream, errc::no_address,    errc::invalid_argument};
+    std::set<std::string> messages;
+    for (const errc e : all) {
+        const std::error_code ec = e;  // implicit: errc is an error-code enum
+        EXPECT_EQ(ec.category(), portsock::error_category());
+        EXPECT_EQ(ec.value(), static_cast<int>(e));
+        EXPECT_TRUE(ec) << "no code is zero";
+        EXPECT_FALSE(ec.message().empty());
+        messages.insert(ec.message());
+    }
+    EXPECT_EQ(messages.size(), std::size(all)) << "each code says something different";
+    EXPECT_FALSE(portsock::error_category().message(999).empty()) << "unknown codes too";
+}
+
+TEST(ErrorCategory, EveryResolverCodeHasAMessage) {
+    const resolve_errc all[] = {resolve_errc::host_not_found,       resolve_errc::try_again,
+                                resolve_errc::service_not_found,    resolve_errc::family_not_supported,
+                                resolve_errc::out_of_memory,        resolve_errc::failure};
+    std::set<std::string> messages;
+    for (const resolve_errc e : all) {
+        const std::error_code ec = e;
+        EXPECT_EQ(ec.category(), portsock::resolver_category());
+        EXPECT_TRUE(ec);
+        EXPECT_FALSE(ec.message().empty());
+        messages.insert(ec.message());
+    }
+    EXPECT_EQ(messages.size(), std::size(all));
+    EXPECT_FALSE(portsock::resolver_category().message(999).empty());
+}
+
+TEST(ErrorCategory, LibraryCodesMatchStdErrc) {
+    EXPECT_EQ(make_error_code(errc::not_open), std::errc::bad_file_descriptor);
+    EXPECT_EQ(make_error_code(errc::invalid_address), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(errc::invalid_port), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(errc::empty_host), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(errc::invalid_argument), std::errc::invalid_argument);
+    // Conditions must not be too broad either.
+    EXPECT_NE(make_error_code(errc::not_open), std::errc::invalid_argument);
+    EXPECT_NE(make_error_code(errc::end_of_stream), std::errc::invalid_argument);
+    EXPECT_NE(make_error_code(errc::end_of_stream), std::errc::bad_file_descriptor);
+    EXPECT_NE(make_error_code(errc::no_address), std::errc::invalid_argument);
+    EXPECT_NE(make_error_code(errc::invalid_address), errc::invalid_port) << "distinct codes";
+}
+
+TEST(ErrorCategory, ResolverCodesMatchStdErrcWhereOneFits) {
+    EXPECT_EQ(make_error_code(resolve_errc::try_again), std::errc::resource_unavailable_try_again);
+    EXPECT_EQ(make_error_code(resolve_errc::family_not_supported), std::errc::address_family_not_supported);
+    EXPECT_EQ(make_error_code(resolve_errc::out_of_memory), std::errc::not_enough_memory);
+    EXPECT_NE(make_error_code(resolve_errc::host_not_found), std::errc::invalid_argument);
+    EXPECT_NE(make_error_code(resolve_errc::host_not_found), std::errc::no_such_file_or_directory);
+}
+
+TEST(ErrorCategory, SocketCodesCompareEqualToStdErrc) {
+    // A real OS error, whatever its native value: connecting where nothing listens.
+    std::error_code ec;
+    const auto stream = portsock::tcp_stream::connect(portsock_test::closed_port(), ec, portsock_test::patience);
+    ASSERT_EQ(ec, std::errc::connection_refused) << ec.category().name() << ' ' << ec.message();
+    EXPECT_EQ(ec.category(), portsock::socket_category());
+    EXPECT_FALSE(ec.message().empty());
+    EXPECT_NE(ec, std::errc::timed_out);
+    EXPECT_FALSE(stream.is_open());
+}
+
+// --- timeout --------------------------------------------------------------------------
+
+TEST(Timeout, DefaultIsInfinite) {
+    constexpr timeout forever;
+    static_assert(forever.is_infinite(), "usable in constant expressions");
+    EXPECT_TRUE(forever.is_infinite());
+    EXPECT_EQ(forever.milliseconds(), -1);
+    EXPECT_TRUE(timeout::infinite().is_infinite());
+    EXPECT_EQ(timeout::infinite().milliseconds(), -1);
+}
+
+TEST(Timeout, WholeMillisecondsConvertExactly) {
+    EXPECT_EQ(timeout(250ms).milliseconds(), 250);
+    EXPECT_EQ(timeout(2s).milliseconds(), 2000);
+    EXPECT_EQ(timeout(std::chrono::minutes(1)).milliseconds(), 60000);
+    EXPECT_FALSE(timeout(2s).is_infinite());
+}
+
+TEST(Timeout, FractionsRoundUp) {
+    EXPECT_EQ(timeout(1us).milliseconds(), 1) << "a tiny wait is still a wait";
+    EXPECT_EQ(timeout(1ns).milliseconds(), 1);
+    EXPECT_EQ(timeout(1500us).milliseconds(), 2);
+    EXPECT_EQ(timeout(1001us).milliseconds(), 2);
+    EXPECT_EQ(timeout(1000us).milliseconds(), 1);
+    EXPECT_EQ(timeout(std::chrono::duration<double>(0.0015)).milliseconds(), 2);
+    EXPECT_EQ(timeout(std::chrono::duration<double, std::milli>(2.25)).milliseconds(), 3);
+}
+
+TEST(Timeout, ZeroMeansDoNotWait) {
+    EXPECT_EQ(timeout(0ms).milliseconds(), 0);
+    EXPECT_EQ(timeout(0ns).milliseconds(), 0);
+    EXPECT_FALSE(timeout(0ms).is_infinite());
+}
+
+TEST(Timeout, NegativeClampsToZero) {
+    EXPECT_EQ(timeout(-1ms).milliseconds(), 0);
+    EXPECT_EQ(timeout(-5s).milliseconds(), 0);
+    EXPECT_EQ(timeout(-1ns).milliseconds(), 0);
+    EXPECT_EQ(timeout(std::chrono::duration<double>(-0.5)).milliseconds(), 0);
+    EXPECT_FALSE(timeout(-1ms).is_infinite()) << "negative is 'now', not 'forever'";
+}
+
+TEST(Timeout, LargeDurationsStayFinite) {
+    const timeout year = std::chrono::hours(24 * 365);
+    EXPECT_FALSE(year.is_infinite());
+    EXPECT_EQ(year.milliseconds(), 365LL * 24 * 3600 * 1000);
+}
+
+TEST(Timeout, ConvertsImplicitlyAtCallSites) {
+    const auto take = [](timeout t) { return t.milliseconds(); };
+    EXPECT_EQ(take(3ms), 3);
+    EXPECT_EQ(take({}), -1);
+}
+
+// --- version and capabilities ------------------------------------------------------------
+
+TEST(Version, LibraryMatchesHeaders) {
+    ASSERT_NE(portsock::version(), nullptr);
+    EXPECT_STREQ(portsock::version(), PORTSOCK_VERSION_STRING);
+    const std::string expected = std::to_string(PORTSOCK_VERSION_MAJOR) + '.' +
+                                 std::to_string(PORTSOCK_VERSION_MINOR) + '.' +
+                                 std::to_string(PORTSOCK_VERSION_PATCH);
+    EXPECT_EQ(expected, PORTSOCK_VERSION_STRING);
+}
+
+TEST(Capabilities, PlatformNameIsKnown) {
+    const char* name = portsock::platform_name();
+    ASSERT_NE(name, nullptr);
+    const bool known = std::strncmp(name, "posix", 5) == 0 || std::strncmp(name, "win32", 5) == 0;
+    EXPECT_TRUE(known) << name;
+}
+
+TEST(Capabilities, Ipv6LoopbackAnswerIsTrue) {
+    // has_ipv6_loopback() promises that ::1 can be bound: check the promise both ways.
+    std::error_code ec;
+    const auto listener = portsock::tcp_listener::listen(portsock_test::any_port_v6(), ec);
+    EXPECT_EQ(portsock::has_ipv6_loopback(), !ec) << ec.message();
+    EXPECT_EQ(listener.is_open(), !ec);
+}
+
+}  // namespace

@@ -1,0 +1,122 @@
+// Helpers shared by the unit tests: loopback connections, a stopwatch and a way to catch
+// the std::system_error a throwing call raises. Only the public API is used here, so the
+// same tests run unchanged on every port.
+#pragma once
+
+#include <portsock/portsock.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace portsock_test {
+
+using namespace std::chrono_literals;
+
+/// How long an operation that is expected to succeed may take: generous, so a loaded CI
+/// machine (or Wine, or a sanitizer build) does not turn a pass into a failure.
+inline constexpr std::chrono::milliseconds patience = 10s;
+
+/// The longest a timed-out call may overrun its limit before the test calls it a bug.
+inline constexpr std::chrono::milliseconds overrun = 3s;
+
+/// Time elapsed since construction.
+class stopwatch {
+public:
+    std::chrono::milliseconds elapsed() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start_);
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    clock::time_point start_ = clock::now();
+};
+
+/// Asserts that a call that timed out waited about as long as it was told to: never less
+/// (a little slack for timer granularity), and not absurdly more.
+inline void expect_waited(std::chrono::milliseconds elapsed, std::chrono::milliseconds limit) {
+    EXPECT_GE(elapsed, limit - limit / 10) << "returned before its timeout";
+    EXPECT_LE(elapsed, limit + overrun) << "overran its timeout";
+}
+
+/// What a throwing call raised: its code and its what() text.
+struct thrown {
+    std::error_code code;
+    std::string what;
+};
+
+/// Runs `call`, which must throw std::system_error, and returns what it threw.
+template <class Call>
+thrown catch_system_error(Call&& call) {
+    try {
+        std::forward<Call>(call)();
+    } catch (const std::system_error& e) {
+        return {e.code(), e.what()};
+    }
+    ADD_FAILURE() << "expected std::system_error, nothing was thrown";
+    return {};
+}
+
+/// Runs `call`; returns the code of the std::system_error it threw, or no error.
+template <class Call>
+std::error_code catch_system_error_if_any(Call&& call) {
+    try {
+        std::forward<Call>(call)();
+    } catch (const std::system_error& e) {
+        return e.code();
+    }
+    return {};
+}
+
+/// True when the Windows build runs under Wine (portsock::platform_name() says so). Wine's
+/// socket layer misses a few Windows behaviours; tests of those skip with this reason.
+inline bool under_wine() {
+    return std::string_view(portsock::platform_name()).find("(Wine") != std::string_view::npos;
+}
+
+/// The IPv4 and IPv6 loopback endpoints with port 0 (the OS picks a free port).
+inline portsock::endpoint any_port_v4() { return {portsock::ip_address::loopback_v4(), 0}; }
+inline portsock::endpoint any_port_v6() { return {portsock::ip_address::loopback_v6(), 0}; }
+
+/// Where a listener is reachable: its bound endpoint (port 0 replaced by the real port).
+inline portsock::endpoint where(const portsock::basic_socket& s) { return s.local_endpoint(); }
+
+/// A connected TCP pair over loopback, and the listener that made it.
+struct tcp_pair {
+    portsock::tcp_listener listener;
+    portsock::tcp_stream client;
+    portsock::tcp_stream server;
+    portsock::endpoint peer;  ///< the client as the server saw it
+};
+
+inline tcp_pair make_tcp_pair(const portsock::endpoint& local = any_port_v4()) {
+    tcp_pair pair;
+    pair.listener = portsock::tcp_listener(local);
+    pair.client = portsock::tcp_stream::connect(where(pair.listener), patience);
+    auto [stream, peer] = pair.listener.accept(patience);
+    pair.server = std::move(stream);
+    pair.peer = peer;
+    return pair;
+}
+
+/// An endpoint on which nothing listens: a port that was bound and then closed, so a
+/// connection there is refused (a fixed "unused" port might be in use on the host).
+inline portsock::endpoint closed_port(const portsock::endpoint& local = any_port_v4()) {
+    portsock::tcp_listener listener(local);
+    const portsock::endpoint gone = where(listener);
+    listener.close();
+    return gone;
+}
+
+/// Skips the calling test where the host has no IPv6 loopback (containers, some CI).
+#define PORTSOCK_REQUIRE_IPV6()                                                  \
+    do {                                                                         \
+        if (!portsock::has_ipv6_loopback())                                      \
+            GTEST_SKIP() << "this host has no IPv6 loopback (::1 cannot be bound)"; \
+    } while (false)
+
+}  // namespace portsock_test
