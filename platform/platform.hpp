@@ -51,6 +51,11 @@ enum wait_events : unsigned { wait_none = 0, wait_readable = 1, wait_writable = 
 // native codes; error_categories.cpp defines the portable categories.
 /// The calling thread's last socket error as an error_code of socket_category().
 std::error_code last_error() noexcept;
+/// An error for a condition the library detects itself (a timeout, a truncated datagram),
+/// as the port's native socket code where it has one, so it compares equal to `condition`
+/// and its message is readable on every C runtime (mingw's strerror() does not know the
+/// network errno values).
+std::error_code make_error(std::errc condition) noexcept;
 
 // --- lifetime -----------------------------------------------------------------------
 // A port that needs a socket library started (Winsock) starts it inside open(), accept()
@@ -98,6 +103,81 @@ int get_option(handle h, option opt, std::error_code& ec) noexcept;
 /// both directions, so the next call reports what happened. Retries EINTR against the
 /// original deadline.
 unsigned wait(handle h, unsigned events, int timeout_ms, std::error_code& ec) noexcept;
+
+// --- datagram batches ---------------------------------------------------------------
+// One call for many datagrams: sendmmsg/recvmmsg where CMake found them
+// (posix_udp_batch_mmsg.cpp), a loop of single calls elsewhere (posix_udp_batch_loop.cpp,
+// udp_batch_portable.cpp). Neither allocates.
+
+/// One datagram to send.
+struct outgoing_datagram {
+    const void* data = nullptr;
+    std::size_t size = 0;
+    address to;
+};
+
+/// Room for one datagram to receive, and what arrived there.
+struct incoming_datagram {
+    void* data = nullptr;
+    std::size_t capacity = 0;  ///< in: the room at data
+    std::size_t size = 0;      ///< out: bytes copied
+    address from;              ///< out: the sender
+    bool truncated = false;    ///< out: the datagram was longer than capacity and was cut
+};
+
+/// Sends the datagrams in order and returns how many went. Blocks (on a blocking handle)
+/// as a run of send_to() calls would. An error after the first datagram ends the batch
+/// early without being reported (the next call meets it); an error on the first is `ec`.
+std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t count,
+                       std::error_code& ec) noexcept;
+/// Receives up to count datagrams: waits (on a blocking handle) for the first only, then
+/// takes those already queued. Returns how many arrived; errors as send_batch().
+std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
+                          std::error_code& ec) noexcept;
+
+// --- poller -------------------------------------------------------------------------
+// Readiness of many handles at once: epoll (posix_poller_epoll.cpp), poll()
+// (posix_poller_poll.cpp) or WSAPoll (win_poller.cpp), one compiled in, chosen by CMake.
+// Level-triggered everywhere. Not thread-safe, except poller_wake(), which any thread may
+// call while another waits. Nothing allocates in poller_wait() or poller_wake().
+
+/// Result bits of poller_wait(), beyond wait_readable and wait_writable.
+enum poller_events : unsigned { poller_hang_up = 4, poller_error = 8 };
+
+/// One ready handle: its token and what it is ready for (wait_* | poller_* bits).
+struct poller_event {
+    std::uint64_t token = 0;
+    unsigned events = 0;
+};
+
+/// The backend's state; each backend defines it.
+struct poller_state;
+
+/// Creates a poller with its wake-up channel (eventfd, pipe or loopback socket).
+poller_state* poller_create(std::error_code& ec) noexcept;
+/// Releases everything the poller owns; the handles registered in it stay open.
+void poller_destroy(poller_state* p) noexcept;
+/// Registers h with an interest (wait_readable | wait_writable, or none) and a token.
+/// Error and hang-up are reported whatever the interest. Registering h twice is
+/// std::errc::file_exists.
+void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t token,
+                std::error_code& ec) noexcept;
+/// Changes the interest and token of a registered handle (std::errc::no_such_file_or_directory
+/// if it is not registered).
+void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
+                   std::error_code& ec) noexcept;
+/// Unregisters h (std::errc::no_such_file_or_directory if it is not registered). Call
+/// it before closing h.
+void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept;
+/// Waits until a registered handle is ready, poller_wake() is called, or timeout_ms passes
+/// (negative: forever); fills up to capacity events and returns how many. A wake-up alone
+/// returns 0. Retries EINTR against the original deadline.
+std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
+                        int timeout_ms, std::error_code& ec) noexcept;
+/// Makes a current or the next poller_wait() return. Safe from any thread.
+void poller_wake(poller_state* p, std::error_code& ec) noexcept;
+/// The backend's name: "epoll", "poll" or "WSAPoll".
+const char* poller_backend() noexcept;
 
 // --- addresses ----------------------------------------------------------------------
 /// Parses a numeric IPv4 or IPv6 address (no port, no brackets); IPv6 may carry

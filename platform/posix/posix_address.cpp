@@ -32,7 +32,7 @@ bool to_native(const address& in, native_address& out, std::error_code& ec) noex
         std::memcpy(&v6->sin6_addr, in.bytes, 16);
         out.length = sizeof *v6;
     } else {
-        ec = std::make_error_code(std::errc::address_family_not_supported);
+        ec = make_error(std::errc::address_family_not_supported);
         return false;
     }
     ec.clear();

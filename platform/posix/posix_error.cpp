@@ -32,6 +32,10 @@ namespace platform {
 
 std::error_code last_error() noexcept { return {errno, socket_category()}; }
 
+std::error_code make_error(std::errc condition) noexcept {
+    return {static_cast<int>(condition), socket_category()};  // errc values are errno values here
+}
+
 /// Maps a getaddrinfo() result to a portable resolve_errc, reading errno for EAI_SYSTEM.
 std::error_code resolver_error(int gai_code) noexcept {
     switch (gai_code) {

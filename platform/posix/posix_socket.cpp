@@ -274,7 +274,7 @@ std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
     if (ec) return 0;
     native.length = message.msg_namelen;
     if (from) *from = from_native(native);
-    if (message.msg_flags & MSG_TRUNC) ec = std::make_error_code(std::errc::message_size);
+    if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
     return n;
 }
 

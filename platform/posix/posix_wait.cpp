@@ -33,7 +33,7 @@ unsigned wait(handle h, unsigned events, int timeout_ms, std::error_code& ec) no
     }
     ec.clear();
     if (entry.revents & POLLNVAL) {
-        ec = std::make_error_code(std::errc::bad_file_descriptor);
+        ec = make_error(std::errc::bad_file_descriptor);
         return wait_none;
     }
     // Hang-up and error wake both directions: the next call reports what happened.

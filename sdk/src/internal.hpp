@@ -114,8 +114,8 @@ private:
 /// Runs one socket operation with blocking semantics and a timeout.
 ///
 /// With no timeout the operation simply blocks in the OS: the hot path is one system call,
-/// as with raw sockets. With a timeout the socket turns non-blocking for the call and a
-/// readiness wait (poll/WSAPoll) bounds it, so it behaves the same on every OS. In
+/// as with raw sockets. With a timeout the OS handle turns non-blocking and a readiness wait
+/// (poll, or its Windows twin) bounds the call, so it behaves the same on every OS. In
 /// user-requested non-blocking mode the operation runs once and would-block is returned.
 /// `op(ec)` returns R; `failed` is what to return when the call fails.
 template <class R, class Op>
@@ -131,13 +131,17 @@ R run_blocking(platform::handle h, bool user_non_blocking, unsigned direction, t
             if (ec) return failed;
         }
     }
-    non_blocking_scope scope(h, ec);
+    // The OS handle stays non-blocking after a timed call. Restoring blocking mode would
+    // race with another thread's timed call on the same socket (one sends while one
+    // receives), leaving it blocking mid-call and past its deadline; the untimed path above
+    // copes with a non-blocking handle by waiting.
+    platform::set_non_blocking(h, true, ec);
     if (ec) return failed;
     for (;;) {
         R result = op(ec);
         if (!would_block(ec)) return result;
         if (platform::wait(h, direction, until.remaining_ms(), ec) == platform::wait_none) {
-            if (!ec) ec = std::make_error_code(std::errc::timed_out);
+            if (!ec) ec = platform::make_error(std::errc::timed_out);
             return failed;
         }
     }

@@ -39,7 +39,7 @@ std::vector<endpoint> resolve(std::string_view host, std::string_view service, s
         if (out.empty()) ec = make_error_code(errc::no_address);
         return out;
     } catch (const std::bad_alloc&) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
+        ec = platform::make_error(std::errc::not_enough_memory);
         return {};
     }
 }
