@@ -1,5 +1,6 @@
 # portsock_posix_probes(<target>): finds which Linux/BSD extensions this system has and
-# defines PORTSOCK_HAVE_<NAME> to 1 or 0 for <target>. PORTSOCK_POSIX_GENERIC forces every
+# defines PORTSOCK_HAVE_<NAME> to 1 or 0 for <target> (and sets the variable of that name in
+# the caller, which picks the poller and batch files by it). PORTSOCK_POSIX_GENERIC forces every
 # one to 0, so the fallbacks macOS and the BSDs take are built and tested on Linux.
 include(CheckCXXSourceCompiles)
 include(CheckSymbolExists)
@@ -10,15 +11,29 @@ function(portsock_posix_probes target)
     check_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_PROBE_SOCK_CLOEXEC)
     check_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_PROBE_MSG_NOSIGNAL)
     check_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_PROBE_SO_NOSIGPIPE)
+    # The poller's Linux backend (with its eventfd wake-up) and the batch datagram calls.
+    check_cxx_source_compiles([=[
+        #include <sys/epoll.h>
+        #include <sys/eventfd.h>
+        int main() { return epoll_create1(EPOLL_CLOEXEC) + eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+    ]=] PORTSOCK_PROBE_EPOLL)
+    check_cxx_source_compiles([=[
+        #include <sys/socket.h>
+        int main() {
+            mmsghdr m[1] = {};
+            return sendmmsg(0, m, 1, 0) + recvmmsg(0, m, 1, MSG_WAITFORONE, nullptr);
+        }
+    ]=] PORTSOCK_PROBE_SENDMMSG)
 
     set(summary "")
-    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE)
+    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()
             set(value 0)
         endif()
         target_compile_definitions(${target} PRIVATE PORTSOCK_HAVE_${feature}=${value})
+        set(PORTSOCK_HAVE_${feature} ${value} PARENT_SCOPE)  # for choosing source files
         string(APPEND summary " ${feature}=${value}")
     endforeach()
     if(PORTSOCK_POSIX_GENERIC)

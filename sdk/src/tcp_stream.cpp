@@ -28,7 +28,7 @@ void connect_handle(platform::handle h, const endpoint& remote, const detail::de
     if (!connect_in_progress(ec)) return;
     const unsigned ready = platform::wait(h, platform::wait_writable, until.remaining_ms(), ec);
     if (ec) return;
-    ec = ready == platform::wait_none ? std::make_error_code(std::errc::timed_out) : platform::pending_error(h);
+    ec = ready == platform::wait_none ? platform::make_error(std::errc::timed_out) : platform::pending_error(h);
 }
 
 }  // namespace
@@ -65,6 +65,38 @@ tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::e
         if (!ec) return stream;
     }
     return {};
+}
+
+tcp_stream tcp_stream::start_connect(const endpoint& remote) {
+    return detail::or_throw("portsock::tcp_stream::start_connect",
+                            [&](std::error_code& ec) { return start_connect(remote, ec); });
+}
+
+tcp_stream tcp_stream::start_connect(const endpoint& remote, std::error_code& ec) noexcept {
+    tcp_stream stream(platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
+    if (!ec) stream.set_non_blocking(true, ec);
+    if (!ec) platform::connect(stream.native_handle(), detail::to_platform(remote), ec);
+    if (connect_in_progress(ec)) ec.clear();  // the outcome comes from finish_connect()
+    return ec ? tcp_stream{} : std::move(stream);
+}
+
+void tcp_stream::finish_connect(timeout limit) {
+    detail::or_throw("portsock::tcp_stream::finish_connect",
+                     [&](std::error_code& ec) { finish_connect(ec, limit); });
+}
+
+void tcp_stream::finish_connect(std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return;
+    const platform::handle h = native_handle();
+    const int wait_ms = detail::deadline(limit).remaining_ms();
+    if (platform::wait(h, platform::wait_writable, wait_ms, ec) == platform::wait_none) {
+        if (!ec) ec = platform::make_error(std::errc::operation_in_progress);
+        return;
+    }
+    ec = platform::pending_error(h);
+    // Writable with no pending error is success, except where the error was already read
+    // (a second call after a failure): the peer address then says not_connected.
+    if (!ec) platform::peer_address(h, ec);
 }
 
 std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) {

@@ -60,6 +60,74 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_
     return got_datagram ? datagram_info{n, detail::from_platform(from)} : datagram_info{};
 }
 
+namespace {
+
+/// Datagrams converted to the platform's form at a time, on the stack (no allocation).
+constexpr std::size_t batch_chunk = 64;
+
+}  // namespace
+
+std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t count, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::send_batch",
+                            [&](std::error_code& ec) { return send_batch(batch, count, ec, limit); });
+}
+
+std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t count, std::error_code& ec,
+                                   timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    const detail::deadline until(limit);
+    platform::outgoing_datagram chunk[batch_chunk];
+    std::size_t sent = 0;
+    while (sent < count) {
+        const std::size_t want = count - sent < batch_chunk ? count - sent : batch_chunk;
+        for (std::size_t i = 0; i < want; ++i)
+            chunk[i] = {batch[sent + i].data, batch[sent + i].size, detail::to_platform(batch[sent + i].destination)};
+        const std::size_t n = detail::run_blocking<std::size_t>(
+            h, is_non_blocking(), platform::wait_writable, until.remaining(), 0, ec,
+            [&](std::error_code& e) { return platform::send_batch(h, chunk, want, e); });
+        if (ec) break;
+        sent += n;
+        if (n < want) break;  // stopped early: the next call reports why
+    }
+    if (sent > 0) ec.clear();
+    return sent;
+}
+
+std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t count, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::receive_batch",
+                            [&](std::error_code& ec) { return receive_batch(batch, count, ec, limit); });
+}
+
+std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t count, std::error_code& ec,
+                                      timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    platform::incoming_datagram chunk[batch_chunk];
+    std::size_t received = 0;
+    ec.clear();
+    while (received < count) {
+        const std::size_t want = count - received < batch_chunk ? count - received : batch_chunk;
+        for (std::size_t i = 0; i < want; ++i) chunk[i] = {batch[received + i].data, batch[received + i].capacity, 0, {}, false};
+        // Only the first chunk waits; later ones take what is queued, never blocking.
+        if (received > 0 && platform::wait(h, platform::wait_readable, 0, ec) == platform::wait_none) break;
+        const std::size_t n = detail::run_blocking<std::size_t>(
+            h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
+            [&](std::error_code& e) { return platform::receive_batch(h, chunk, want, e); });
+        if (ec) break;
+        for (std::size_t i = 0; i < n; ++i) {
+            incoming_datagram& slot = batch[received + i];
+            slot.size = chunk[i].size;
+            slot.sender = detail::from_platform(chunk[i].from);
+            slot.truncated = chunk[i].truncated;
+        }
+        received += n;
+        if (n < want) break;  // the queue is empty
+    }
+    if (received > 0) ec.clear();
+    return received;
+}
+
 void udp_socket::connect(const endpoint& remote) {
     detail::or_throw("portsock::udp_socket::connect", [&](std::error_code& ec) { connect(remote, ec); });
 }

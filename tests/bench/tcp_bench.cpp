@@ -133,7 +133,7 @@ void throughput(benchmark::State& state) {
     }
     Api::shutdown_send(sockets.client);
     sink.join();
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * chunk_size));
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(chunk_size));
 }
 
 // Repetitions and minimum time come from the command line (run_bench.sh sets them).

@@ -26,6 +26,14 @@ enum class address_family : std::uint8_t {
 ///
 /// A value type: cheap to copy, comparable, hashable (std::hash), printable.
 /// The default value is the IPv4 unspecified address `0.0.0.0`.
+///
+/// @threadsafety A plain value: distinct objects may be used from different threads, and
+/// one object may be read (any const member) from several threads at once.
+/// @platformnote
+/// Parsing and formatting use the OS's `inet_pton` / `inet_ntop`. Ordinary addresses
+/// print the same everywhere; a rare IPv6 form (such as IPv4-mapped) may print slightly
+/// differently on another OS, but parse() reads either text back to an equal address.
+/// An interface name as scope id (`%eth0`) must name an interface of this host.
 class PORTSOCK_EXPORT ip_address {
 public:
     /// The 16 bytes of an IPv6 address, in network order.
@@ -91,6 +99,7 @@ public:
 
     /// Formats the address: `"127.0.0.1"`, `"::1"`, `"fe80::1%3"`.
     /// @return the text; parse() reads it back to an equal address.
+    /// @throws std::bad_alloc if the string cannot be allocated.
     std::string to_string() const;
 
     /// @param a,b the addresses. @return true if family, bytes and scope id are equal.
@@ -111,12 +120,16 @@ private:
 
 /// Writes ip_address::to_string() to a stream.
 /// @param out the stream. @param address the address. @return out.
+/// @threadsafety As for any std::ostream: one stream must not be written from two threads at once.
 PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const ip_address& address);
 
 /// An IP address and a port: where a socket is bound or connected.
 ///
 /// A value type: cheap to copy, comparable, hashable (std::hash), printable as
-/// `"127.0.0.1:80"` or `"[::1]:80"`.
+/// `"127.0.0.1:80"` or `"[::1]:80"`. To turn a host *name* into endpoints, use resolve().
+///
+/// @threadsafety A plain value: distinct objects may be used from different threads, and
+/// one object may be read (any const member) from several threads at once.
 class PORTSOCK_EXPORT endpoint {
 public:
     /// `0.0.0.0:0`.
@@ -146,7 +159,9 @@ public:
     /// @return the address family.
     address_family family() const noexcept { return address_.family(); }
 
+    /// Formats the endpoint, with IPv6 addresses in brackets.
     /// @return `"127.0.0.1:80"` or `"[::1]:80"`; parse() reads it back to an equal endpoint.
+    /// @throws std::bad_alloc if the string cannot be allocated.
     std::string to_string() const;
 
     /// @param a,b the endpoints. @return true if address and port are equal.
@@ -168,23 +183,30 @@ private:
 
 /// Writes endpoint::to_string() to a stream.
 /// @param out the stream. @param ep the endpoint. @return out.
+/// @threadsafety As for any std::ostream: one stream must not be written from two threads at once.
 PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const endpoint& ep);
 
 /// Parses a decimal port number from 0 to 65535, e.g. a command-line argument.
 /// @param text the digits; no sign, no spaces.
 /// @return the port.
-/// @throws std::system_error with portsock::errc::invalid_port; what() quotes the text.
+/// @throws std::system_error with portsock::errc::invalid_port (equal to
+///         std::errc::invalid_argument); what() quotes the text.
+/// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT std::uint16_t parse_port(std::string_view text);
 
 /// Parses a decimal port number; see parse_port(std::string_view).
 /// @param text the digits.
-/// @param ec set to portsock::errc::invalid_port if text is empty, not a number or above 65535.
+/// @param ec set to portsock::errc::invalid_port if text is empty, not a number or above
+///        65535; cleared on success.
 /// @return the port, or 0 on error.
+/// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT std::uint16_t parse_port(std::string_view text, std::error_code& ec) noexcept;
 
 }  // namespace portsock
 
 /// Hashes an ip_address for unordered containers.
+///
+/// @threadsafety Safe to call from any thread.
 template <>
 struct PORTSOCK_EXPORT std::hash<portsock::ip_address> {
     /// @param address the address. @return its hash.
@@ -192,6 +214,8 @@ struct PORTSOCK_EXPORT std::hash<portsock::ip_address> {
 };
 
 /// Hashes an endpoint for unordered containers.
+///
+/// @threadsafety Safe to call from any thread.
 template <>
 struct PORTSOCK_EXPORT std::hash<portsock::endpoint> {
     /// @param ep the endpoint. @return its hash.

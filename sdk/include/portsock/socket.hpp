@@ -10,7 +10,13 @@
 
 namespace portsock {
 
-/// How to shut down a stream.
+/// How to shut down a stream; see tcp_stream::shutdown().
+///
+/// @platformnote `SHUT_RD` / `SHUT_WR` / `SHUT_RDWR` on POSIX, `SD_RECEIVE` / `SD_SEND` /
+/// `SD_BOTH` on Windows. shutdown_type::send behaves the same everywhere. After
+/// shutdown_type::receive the OSes differ: a later receive reports end of stream on POSIX
+/// but fails on Windows (Winsock's shutdown code (10058)), and Windows resets the connection if more data
+/// arrives; portable code uses shutdown_type::send and lets the peer close.
 enum class shutdown_type : std::uint8_t {
     receive,  ///< No more receiving.
     send,     ///< No more sending: the peer reads end of stream.
@@ -23,22 +29,45 @@ enum class shutdown_type : std::uint8_t {
 /// destroying it is safe, and every operation on it reports portsock::errc::not_open
 /// (equal to std::errc::bad_file_descriptor) instead of touching the OS.
 ///
-/// Thread-safety: distinct sockets may be used from distinct threads freely. One socket
+/// The noexcept form of every operation clears its `std::error_code&` on success and sets it
+/// on failure; the other form throws std::system_error with the same code, and a what()
+/// that names the operation.
+///
+/// @threadsafety Distinct sockets may be used from distinct threads freely. One socket
 /// may have one thread sending while another receives; any other concurrent use of one
 /// socket, and close() concurrent with anything, must be synchronised by the caller.
+/// @platformnote
+/// Every handle portsock opens or accepts is non-inheritable (`SOCK_CLOEXEC` or
+/// `FD_CLOEXEC` on POSIX, the no-inherit creation flag on Windows), so child processes do
+/// not keep connections open. On Windows, Winsock is started and cleaned up automatically
+/// (reference-counted); a failed start-up is reported by the call that opened the socket.
 class PORTSOCK_EXPORT basic_socket {
 public:
+    /// Not copyable: a socket owns its OS handle. Move it instead.
     basic_socket(const basic_socket&) = delete;
+    /// Not copyable: a socket owns its OS handle. Move it instead.
+    /// @return nothing; deleted.
     basic_socket& operator=(const basic_socket&) = delete;
 
-    /// @return the OS handle, or invalid_native_handle if empty. Still owned by this object.
+    /// The OS handle, for socket options and calls that portsock does not wrap.
+    /// @return the OS handle, or invalid_native_handle if empty. Still owned by this object:
+    ///         do not close it (use release() to take it over).
+    /// @platformnote A file descriptor (`int`) on POSIX, a `SOCKET` on Windows; see
+    /// native_handle_type.
     native_handle_type native_handle() const noexcept { return handle_; }
 
+    /// Tells whether the socket holds a handle.
     /// @return true unless the socket is empty.
     bool is_open() const noexcept { return handle_ != invalid_native_handle; }
 
     /// Closes the socket; afterwards it is empty. Closing an empty socket does nothing.
+    ///
+    /// The destructor closes too, ignoring errors; call close() to see them.
     /// @throws std::system_error if the OS reports an error (the handle is released anyway).
+    /// @threadsafety Must not run concurrently with any other operation on this socket.
+    /// @platformnote `closesocket()` on Windows, `close()` on POSIX. A `close()` interrupted
+    /// by a signal (`EINTR`) is not retried, since the descriptor is already released on
+    /// Linux and macOS, and counts as success.
     void close();
 
     /// Closes the socket; see close().
@@ -46,16 +75,20 @@ public:
     void close(std::error_code& ec) noexcept;
 
     /// Gives up ownership of the handle without closing it; afterwards the socket is empty.
-    /// @return the handle, which the caller must close.
+    /// @return the handle, which the caller must close (`close()` on POSIX, `closesocket()`
+    ///         on Windows), or invalid_native_handle if the socket was empty.
     [[nodiscard]] native_handle_type release() noexcept;
 
     /// The address and port the socket is bound to (the OS picks them on connect, or
     /// when binding port 0).
     /// @return the local endpoint.
     /// @throws std::system_error with errc::not_open, or the OS error.
+    /// @platformnote For a socket not yet bound (udp_socket::open() before its first send),
+    /// Windows' `getsockname()` fails with Winsock's invalid-argument code (10022); portsock reports the wildcard
+    /// address and port 0 there, as POSIX does.
     endpoint local_endpoint() const;
 
-    /// See local_endpoint().
+    /// The address and port the socket is bound to; see local_endpoint().
     /// @param ec set to errc::not_open or the OS error. @return the endpoint, or `0.0.0.0:0`.
     endpoint local_endpoint(std::error_code& ec) const noexcept;
 
@@ -64,12 +97,17 @@ public:
     /// ignored. New sockets are blocking.
     /// @param on true for non-blocking.
     /// @throws std::system_error with errc::not_open, or the OS error.
+    /// @platformnote `fcntl(O_NONBLOCK)` on POSIX, `ioctlsocket(FIONBIO)` on Windows, which
+    /// cannot read the mode back; so portsock remembers it (is_non_blocking()). A would-block
+    /// result is `EAGAIN`/`EWOULDBLOCK` on POSIX and Winsock's would-block code (10035) on Windows; all compare
+    /// equal to std::errc::operation_would_block.
     void set_non_blocking(bool on);
 
-    /// See set_non_blocking(bool).
+    /// Switches non-blocking mode; see set_non_blocking(bool).
     /// @param on true for non-blocking. @param ec set to errc::not_open or the OS error.
     void set_non_blocking(bool on, std::error_code& ec) noexcept;
 
+    /// Tells whether the socket is in non-blocking mode.
     /// @return true if set_non_blocking(true) is in force.
     bool is_non_blocking() const noexcept { return non_blocking_; }
 

@@ -12,11 +12,22 @@ namespace portsock {
 /// A default-constructed timeout waits forever. Any std::chrono duration converts to it
 /// implicitly, rounded up to whole milliseconds; a zero or negative duration means "do not
 /// wait": the call succeeds only if it can complete at once. Timeouts are implemented with a
-/// readiness wait (`poll` / `WSAPoll`), so they behave the same on every OS, unlike
+/// readiness wait (`poll` on POSIX, its Winsock twin on Windows), so they behave the same on every OS, unlike
 /// `SO_RCVTIMEO`.
+///
+/// @code
+/// using namespace std::chrono_literals;
+/// stream.receive(buffer, sizeof buffer, 500ms);      // at most half a second
+/// listener.accept(portsock::timeout::infinite());    // the same as no argument
+/// @endcode
+///
+/// @threadsafety A plain value: safe to copy and read from any thread.
+/// @platformnote `SO_RCVTIMEO` takes a `timeval` on POSIX and a `DWORD` of milliseconds on
+/// Windows, and on Windows a timed-out call may leave the socket unusable; portsock never
+/// uses it. A timed-out portsock call leaves the socket usable.
 class timeout {
 public:
-    /// Waits forever.
+    /// A timeout that waits forever.
     constexpr timeout() noexcept = default;
 
     /// Waits at most `limit`: rounded up to whole milliseconds, negative (or NaN) counts as
@@ -30,10 +41,12 @@ public:
     /// @return the infinite timeout.
     static constexpr timeout infinite() noexcept { return timeout{}; }
 
+    /// Tells whether this timeout waits forever.
     /// @return true if this timeout waits forever.
     constexpr bool is_infinite() const noexcept { return milliseconds_ < 0; }
 
-    /// @return the limit in milliseconds, or -1 if infinite.
+    /// The limit, as the readiness wait uses it.
+    /// @return the limit in milliseconds (0: do not wait), or -1 if infinite.
     constexpr std::int64_t milliseconds() const noexcept { return milliseconds_; }
 
 private:

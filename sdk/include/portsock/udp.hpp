@@ -14,9 +14,36 @@
 namespace portsock {
 
 /// What udp_socket::receive_from() received: how many bytes, and from whom.
+///
+/// Supports structured bindings: `auto [size, sender] = socket.receive_from(buf, sizeof buf);`
+/// @threadsafety A plain value.
 struct datagram_info {
     std::size_t size = 0;  ///< Bytes copied into the caller's buffer.
     endpoint sender;       ///< Who sent the datagram.
+};
+
+/// One datagram for udp_socket::send_batch(): the bytes and where they go.
+/// @threadsafety A plain value; the bytes are not copied and must stay valid during the call.
+struct outgoing_datagram {
+    const void* data = nullptr;  ///< The bytes.
+    std::size_t size = 0;        ///< How many.
+    endpoint destination;        ///< Where to send them.
+};
+
+/// Room for one datagram in udp_socket::receive_batch(), and what arrived there.
+/// @threadsafety A plain value.
+struct incoming_datagram {
+    /// An empty slot: set `data` and `capacity` before use.
+    incoming_datagram() noexcept = default;
+    /// A slot for a datagram of up to `room` bytes at `buffer`.
+    /// @param buffer where to put the datagram. @param room the bytes there.
+    incoming_datagram(void* buffer, std::size_t room) noexcept : data(buffer), capacity(room) {}
+
+    void* data = nullptr;      ///< In: where to put the datagram.
+    std::size_t capacity = 0;  ///< In: the room there.
+    std::size_t size = 0;      ///< Out: bytes copied.
+    endpoint sender;           ///< Out: who sent it.
+    bool truncated = false;    ///< Out: it was longer than `capacity`; the rest is lost.
 };
 
 /// A UDP socket: unreliable, unordered datagrams, each sent and received whole.
@@ -24,9 +51,22 @@ struct datagram_info {
 /// A datagram longer than the receive buffer is **never cut silently**: the call fails with
 /// std::errc::message_size on every OS (the `noexcept` form still reports how many bytes it
 /// copied). Every blocking operation takes an optional timeout (std::errc::timed_out when
-/// it expires) and comes in a throwing and a `noexcept` form.
+/// it expires) and comes in a throwing and a `noexcept` form. Every operation on an empty
+/// socket reports errc::not_open (equal to std::errc::bad_file_descriptor).
 ///
-/// Thread-safety: see portsock::basic_socket.
+/// @snippet udp_echo_server/main.cpp echo
+///
+/// @threadsafety See portsock::basic_socket: one thread may send while another receives.
+/// @platformnote
+/// - Truncation: POSIX flags a cut datagram with `MSG_TRUNC`, Windows fails with
+///   Winsock's message-size code (10040); portsock reports std::errc::message_size with the bytes that fit on both.
+/// - ICMP errors: after a datagram to a port where nothing listens, Windows would fail the
+///   *next* receive on an unconnected socket with Winsock's reset code (10054); portsock turns that off
+///   (`SIO_UDP_CONNRESET`), so, as on POSIX, only a connected socket (connect()) reports
+///   std::errc::connection_refused.
+/// - Handles are non-inheritable and `EINTR` is retried, as for TCP.
+///
+/// @see @ref tutorial "Tutorial" (UDP echo)
 class PORTSOCK_EXPORT udp_socket : public basic_socket {
 public:
     /// An empty socket; see portsock::basic_socket.
@@ -34,7 +74,10 @@ public:
 
     /// Opens a socket bound to `local`.
     /// @param local the address and port; port 0 lets the OS choose (see local_endpoint()).
-    /// @throws std::system_error, e.g. std::errc::address_in_use.
+    /// @throws std::system_error on failure, e.g. std::errc::address_in_use.
+    /// @errors std::errc::address_in_use, std::errc::permission_denied (ports below 1024 on
+    /// POSIX), std::errc::address_not_available, std::errc::address_family_not_supported,
+    /// or another OS error.
     explicit udp_socket(const endpoint& local);
 
     /// Opens a socket bound to `local`; see udp_socket(const endpoint&).
@@ -45,7 +88,7 @@ public:
     /// Opens an unbound socket of one family; the OS binds it on the first send.
     /// @param family address_family::ipv4 or address_family::ipv6.
     /// @return the socket.
-    /// @throws std::system_error: errc::invalid_argument for address_family::unspecified, or the OS error.
+    /// @throws std::system_error with errc::invalid_argument for address_family::unspecified, or the OS error.
     static udp_socket open(address_family family);
 
     /// See open(address_family).
@@ -56,7 +99,11 @@ public:
     /// @param data the bytes. @param size how many (at most about 65507 for IPv4).
     /// @param destination where to. @param limit how long to wait for buffer space.
     /// @return `size`: a datagram is sent whole or not at all.
-    /// @throws std::system_error, e.g. std::errc::message_size for an oversized datagram.
+    /// @throws std::system_error on failure, e.g. std::errc::message_size for an oversized datagram.
+    /// @errors std::errc::message_size, std::errc::timed_out, std::errc::operation_would_block
+    /// (non-blocking mode), std::errc::network_unreachable, std::errc::permission_denied (a
+    /// broadcast address without set_broadcast(true)), std::errc::address_family_not_supported
+    /// (an IPv6 destination on an IPv4 socket, or the reverse), errc::not_open, or another OS error.
     std::size_t send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit = {});
 
     /// See send_to(const void*, std::size_t, const endpoint&, timeout).
@@ -67,7 +114,8 @@ public:
 
     /// Sends a string as one datagram.
     /// @param text the bytes. @param destination where to. @param limit how long to wait.
-    /// @return the size sent. @throws std::system_error on failure.
+    /// @return the size sent.
+    /// @throws std::system_error on failure; see send_to(const void*, std::size_t, const endpoint&, timeout).
     std::size_t send_to(std::string_view text, const endpoint& destination, timeout limit = {}) {
         return send_to(text.data(), text.size(), destination, limit);
     }
@@ -84,8 +132,11 @@ public:
     /// @param data where to put it. @param size the room there.
     /// @param limit how long to wait.
     /// @return its size and sender.
-    /// @throws std::system_error: std::errc::message_size if it did not fit (the first
+    /// @throws std::system_error with std::errc::message_size if it did not fit (the first
     ///         `size` bytes were copied), std::errc::timed_out, or the OS error.
+    /// @errors std::errc::message_size (the rest of the datagram is lost: use a 65536-byte
+    /// buffer to receive any datagram whole), std::errc::timed_out,
+    /// std::errc::operation_would_block (non-blocking mode), errc::not_open, or another OS error.
     datagram_info receive_from(void* data, std::size_t size, timeout limit = {});
 
     /// See receive_from(void*, std::size_t, timeout).
@@ -94,17 +145,67 @@ public:
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
     datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// Sends many datagrams in one call: `sendmmsg` where the OS has it (Linux), a loop of
+    /// single sends elsewhere. Never allocates.
+    ///
+    /// Datagrams go in order. If one fails after others were sent, the call returns the
+    /// number sent without an error, and the next call reports the failure.
+    /// @param batch the datagrams. @param count how many.
+    /// @param limit how long to wait for buffer space.
+    /// @return how many were sent, from the start of `batch`.
+    /// @throws std::system_error if the first datagram cannot be sent.
+    /// @errors As send_to(const void*, std::size_t, const endpoint&, timeout), for the first
+    /// datagram; errc::not_open.
+    /// @threadsafety See portsock::basic_socket.
+    std::size_t send_batch(const outgoing_datagram* batch, std::size_t count, timeout limit = {});
+
+    /// See send_batch(const outgoing_datagram*, std::size_t, timeout).
+    /// @param batch the datagrams. @param count how many. @param ec set on failure.
+    /// @param limit how long to wait. @return how many were sent (0 on error).
+    std::size_t send_batch(const outgoing_datagram* batch, std::size_t count, std::error_code& ec,
+                           timeout limit = {}) noexcept;
+
+    /// Receives many datagrams in one call: `recvmmsg` where the OS has it (Linux), a loop
+    /// of single receives elsewhere. Never allocates.
+    ///
+    /// Waits (up to `limit`) for the first datagram only, then takes those already queued,
+    /// up to `count`. Unlike receive_from(), a datagram that does not fit is not an error:
+    /// its slot says `truncated`.
+    /// @param batch the slots: `data` and `capacity` set by the caller.
+    /// @param count how many slots.
+    /// @param limit how long to wait for the first datagram.
+    /// @return how many slots were filled, from the start of `batch` (at least 1).
+    /// @throws std::system_error with std::errc::timed_out, std::errc::operation_would_block
+    ///         (non-blocking mode), errc::not_open, or the OS error.
+    /// @threadsafety See portsock::basic_socket.
+    std::size_t receive_batch(incoming_datagram* batch, std::size_t count, timeout limit = {});
+
+    /// See receive_batch(incoming_datagram*, std::size_t, timeout).
+    /// @param batch the slots. @param count how many. @param ec set on failure.
+    /// @param limit how long to wait. @return how many slots were filled (0 on error).
+    std::size_t receive_batch(incoming_datagram* batch, std::size_t count, std::error_code& ec,
+                              timeout limit = {}) noexcept;
+
     /// Sets the default destination for send() and the only source receive() accepts.
-    /// @param remote the peer. @throws std::system_error on failure.
+    ///
+    /// Nothing is sent: UDP has no connection. A connected socket also learns of ICMP
+    /// errors: a later send() or receive() may fail with std::errc::connection_refused.
+    /// @param remote the peer. @throws std::system_error on failure, e.g.
+    ///        std::errc::address_family_not_supported or std::errc::network_unreachable.
     void connect(const endpoint& remote);
 
-    /// See connect(const endpoint&). @param remote the peer. @param ec set on failure.
+    /// Sets the default peer; see connect(const endpoint&).
+    /// @param remote the peer. @param ec set on failure.
     void connect(const endpoint& remote, std::error_code& ec) noexcept;
 
     /// Sends one datagram to the connected peer.
     /// @param data the bytes. @param size how many. @param limit how long to wait.
-    /// @return `size`. @throws std::system_error, e.g. std::errc::not_connected or, after
+    /// @return `size`. @throws std::system_error on failure, e.g. std::errc::not_connected or, after
     ///         an ICMP port-unreachable, std::errc::connection_refused.
+    /// @errors As send_to(), plus std::errc::connection_refused after an ICMP
+    /// port-unreachable, and an error if connect() was not called.
+    /// @platformnote Without connect(), POSIX reports std::errc::destination_address_required
+    /// and Windows std::errc::not_connected.
     std::size_t send(const void* data, std::size_t size, timeout limit = {});
 
     /// See send(const void*, std::size_t, timeout).
@@ -114,7 +215,10 @@ public:
 
     /// Receives one datagram from the connected peer.
     /// @param data where to put it. @param size the room there. @param limit how long to wait.
-    /// @return its size. @throws std::system_error: std::errc::message_size if it did not fit.
+    /// @return its size. @throws std::system_error with std::errc::message_size if it did not fit.
+    /// @errors std::errc::message_size, std::errc::connection_refused (an earlier datagram
+    /// was refused), std::errc::timed_out, std::errc::operation_would_block,
+    /// or errc::not_open.
     std::size_t receive(void* data, std::size_t size, timeout limit = {});
 
     /// See receive(void*, std::size_t, timeout).
@@ -122,18 +226,23 @@ public:
     /// @param limit how long to wait. @return the bytes copied (also on std::errc::message_size).
     std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
-    /// @return the connected peer. @throws std::system_error, e.g. std::errc::not_connected.
+    /// The peer set by connect().
+    /// @return the connected peer. @throws std::system_error on failure, e.g. std::errc::not_connected.
     endpoint remote_endpoint() const;
-    /// See remote_endpoint(). @param ec set on failure. @return the peer, or `0.0.0.0:0`.
+    /// The peer set by connect(); see remote_endpoint().
+    /// @param ec set on failure. @return the peer, or `0.0.0.0:0`.
     endpoint remote_endpoint(std::error_code& ec) const noexcept;
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`).
     /// @param on true to allow. @throws std::system_error on failure.
     void set_broadcast(bool on);
-    /// See set_broadcast(bool). @param on true to allow. @param ec set on failure.
+    /// Allows or forbids broadcast; see set_broadcast(bool).
+    /// @param on true to allow. @param ec set on failure.
     void set_broadcast(bool on, std::error_code& ec) noexcept;
+    /// Reads `SO_BROADCAST`.
     /// @return true if broadcast is allowed. @throws std::system_error on failure.
     bool broadcast() const;
+    /// Reads `SO_BROADCAST`; see broadcast().
     /// @param ec set on failure. @return true if broadcast is allowed.
     bool broadcast(std::error_code& ec) const noexcept;
 

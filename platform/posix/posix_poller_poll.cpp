@@ -1,0 +1,246 @@
+// POSIX port, any system: the poller on poll(), woken through a self-pipe.
+//
+// The portable backend (macOS, the BSDs, and Linux under PORTSOCK_POSIX_GENERIC). The
+// pollfd array is kept ready between calls, so wait() is one poll() and one scan, with no
+// allocation. Slot 0 is the wake-up pipe; a table indexed by descriptor finds a handle's
+// slot, and removal moves the last slot into the hole, so every operation is O(1) except
+// the wait itself, which is O(registered) as poll() is.
+#include "platform.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+namespace portsock::platform {
+
+struct poller_state {
+    int wake_read = -1;
+    int wake_write = -1;
+    std::atomic<bool> wake_pending{false};  // skips the write when a wake-up is already queued
+    std::vector<pollfd> slots;              // [0] is wake_read
+    std::vector<std::uint64_t> tokens;      // parallel to slots
+    std::vector<std::size_t> slot_of;       // indexed by descriptor: slot, or 0 if absent
+    std::size_t cursor = 1;                 // where the next scan starts (fairness)
+};
+
+namespace {
+
+short to_poll(unsigned interest) noexcept {
+    short bits = 0;
+    if (interest & wait_readable) bits = static_cast<short>(bits | POLLIN);
+    if (interest & wait_writable) bits = static_cast<short>(bits | POLLOUT);
+    return bits;
+}
+
+unsigned from_poll(short bits, short interest) noexcept {
+    unsigned events = 0;
+    if (bits & POLLIN) events |= wait_readable;
+    if (bits & POLLOUT) events |= wait_writable;
+    if (bits & POLLHUP) events |= poller_hang_up;
+    if (bits & (POLLERR | POLLNVAL)) events |= poller_error;
+    // As with wait(): hang-up and error make every awaited direction ready, so the next
+    // receive or send reports what happened.
+    if (events & (poller_hang_up | poller_error)) {
+        if (interest & POLLIN) events |= wait_readable;
+        if (interest & POLLOUT) events |= wait_writable;
+    }
+    return events;
+}
+
+bool make_pipe_end(int fd) noexcept {
+    const int fd_flags = ::fcntl(fd, F_GETFD);
+    const int fl_flags = ::fcntl(fd, F_GETFL);
+    return fd_flags != -1 && fl_flags != -1 && ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) != -1 &&
+           ::fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) != -1;
+}
+
+bool open_pipe(poller_state* p, std::error_code& ec) noexcept {
+    int ends[2];
+    if (::pipe(ends) != 0) {
+        ec = last_error();
+        return false;
+    }
+    p->wake_read = ends[0];
+    p->wake_write = ends[1];
+    if (!make_pipe_end(ends[0]) || !make_pipe_end(ends[1])) {
+        ec = last_error();
+        return false;
+    }
+    ec.clear();
+    return true;
+}
+
+/// The slot of h, or 0 if h is not registered (slot 0 is the pipe, never a user handle).
+std::size_t find(const poller_state* p, handle h) noexcept {
+    const auto index = static_cast<std::size_t>(h);
+    return h >= 0 && index < p->slot_of.size() ? p->slot_of[index] : 0;
+}
+
+void drain_wake(poller_state* p) noexcept {
+    char sink[64];
+    for (;;) {  // until EAGAIN: the pipe is empty
+        const ssize_t n = ::read(p->wake_read, sink, sizeof sink);
+        if (n > 0 || (n < 0 && errno == EINTR)) continue;
+        break;
+    }
+    // Only now may a wake() write again: clearing the flag before draining could let the
+    // drain swallow a new wake-up's byte while the flag stays set, losing every later wake().
+    // A wake() that finds the flag still set is served by the return in progress.
+    p->wake_pending.store(false, std::memory_order_release);
+}
+
+int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+    int remaining = timeout_ms;
+    for (;;) {
+        const int ready = ::poll(p->slots.data(), static_cast<nfds_t>(p->slots.size()), remaining);
+        if (ready >= 0) {
+            ec.clear();
+            return ready;
+        }
+        if (errno != EINTR) {
+            ec = last_error();
+            return 0;
+        }
+        if (timeout_ms >= 0) {  // keep counting from the original deadline
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+            remaining = left.count() > 0 ? static_cast<int>(left.count()) : 0;
+        }
+    }
+}
+
+}  // namespace
+
+poller_state* poller_create(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) poller_state;
+    if (!p) {
+        ec = make_error(std::errc::not_enough_memory);
+        return nullptr;
+    }
+    try {
+        if (open_pipe(p, ec)) {
+            p->slots.push_back({p->wake_read, POLLIN, 0});
+            p->tokens.push_back(0);
+        }
+    } catch (const std::bad_alloc&) {
+        ec = make_error(std::errc::not_enough_memory);
+    }
+    if (ec) {
+        poller_destroy(p);
+        return nullptr;
+    }
+    return p;
+}
+
+void poller_destroy(poller_state* p) noexcept {
+    if (!p) return;
+    if (p->wake_read >= 0) ::close(p->wake_read);
+    if (p->wake_write >= 0) ::close(p->wake_write);
+    delete p;
+}
+
+void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t token,
+                std::error_code& ec) noexcept {
+    if (h < 0) {
+        ec = make_error(std::errc::bad_file_descriptor);
+        return;
+    }
+    if (find(p, h) != 0) {
+        ec = make_error(std::errc::file_exists);
+        return;
+    }
+    const auto index = static_cast<std::size_t>(h);
+    try {
+        if (index >= p->slot_of.size()) p->slot_of.resize(index + 1, 0);
+        p->slots.push_back({h, to_poll(interest), 0});
+        p->tokens.push_back(token);
+    } catch (const std::bad_alloc&) {
+        if (p->tokens.size() < p->slots.size()) p->slots.pop_back();
+        ec = make_error(std::errc::not_enough_memory);
+        return;
+    }
+    p->slot_of[index] = p->slots.size() - 1;
+    ec.clear();
+}
+
+void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
+                   std::error_code& ec) noexcept {
+    const std::size_t slot = find(p, h);
+    if (slot == 0) {
+        ec = make_error(std::errc::no_such_file_or_directory);
+        return;
+    }
+    p->slots[slot].events = to_poll(interest);
+    p->tokens[slot] = token;
+    ec.clear();
+}
+
+void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
+    const std::size_t slot = find(p, h);
+    if (slot == 0) {
+        ec = make_error(std::errc::no_such_file_or_directory);
+        return;
+    }
+    const std::size_t last = p->slots.size() - 1;
+    if (slot != last) {  // move the last slot into the hole
+        p->slots[slot] = p->slots[last];
+        p->tokens[slot] = p->tokens[last];
+        p->slot_of[static_cast<std::size_t>(p->slots[slot].fd)] = slot;
+    }
+    p->slots.pop_back();
+    p->tokens.pop_back();
+    p->slot_of[static_cast<std::size_t>(h)] = 0;
+    ec.clear();
+}
+
+std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
+                        int timeout_ms, std::error_code& ec) noexcept {
+    if (capacity == 0) {
+        ec = make_error(std::errc::invalid_argument);
+        return 0;
+    }
+    int ready = poll_retrying(p, timeout_ms, ec);
+    if (ec || ready == 0) return 0;
+    if (p->slots[0].revents != 0) {
+        drain_wake(p);
+        --ready;
+    }
+    // Scan from where the last full buffer stopped, so that when more handles are ready
+    // than the buffer holds, the ones at the end of the array are not always the last served.
+    const std::size_t count = p->slots.size() - 1;  // user slots: 1..count
+    std::size_t filled = 0;
+    std::size_t slot = p->cursor <= count ? p->cursor : 1;
+    for (std::size_t seen = 0; seen < count && ready > 0 && filled < capacity; ++seen) {
+        const pollfd& entry = p->slots[slot];
+        if (entry.revents != 0) {
+            events[filled++] = {p->tokens[slot], from_poll(entry.revents, entry.events)};
+            --ready;
+        }
+        slot = slot == count ? 1 : slot + 1;
+    }
+    p->cursor = slot;
+    return filled;
+}
+
+void poller_wake(poller_state* p, std::error_code& ec) noexcept {
+    ec.clear();
+    if (p->wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+    const char one = 1;
+    while (::write(p->wake_write, &one, 1) < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) ec = last_error();  // EAGAIN: the pipe is full, so it is readable
+        return;
+    }
+}
+
+const char* poller_backend() noexcept { return "poll"; }
+
+}  // namespace portsock::platform

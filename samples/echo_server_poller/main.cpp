@@ -1,0 +1,127 @@
+// An echo server for many clients on one thread: a poller, non-blocking sockets, and a
+// little per-client state for the bytes a slow client has not taken yet.
+//
+// usage: echo_server_poller [port] [clients]
+//   port     where to listen (default 12345; 0 lets the OS choose, and prints it)
+//   clients  exit once this many clients have come and gone (default: serve forever)
+#include <portsock/portsock.hpp>
+
+#include <array>
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace {
+
+constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
+
+struct client {
+    portsock::tcp_stream stream;
+    std::string unsent;  // echoed bytes the client's receive window could not take yet
+};
+
+class echo_server {
+public:
+    explicit echo_server(std::uint16_t port) : listener_{"localhost", port, {/*backlog=*/1024}} {
+        listener_.set_non_blocking(true);
+        poller_.add(listener_, portsock::poll_events::readable, listener_token);
+    }
+
+    std::uint16_t port() const { return listener_.local_endpoint().port(); }
+
+    /// Serves until `clients` clients have left (forever if negative).
+    void run(long clients) {
+        std::array<portsock::poll_event, 256> events;
+        while (clients < 0 || departed_ < clients) {
+            const std::size_t n = poller_.wait(events);
+            for (std::size_t i = 0; i < n; ++i) handle(events[i]);
+        }
+    }
+
+private:
+    void handle(const portsock::poll_event& event) {
+        if (event.token == listener_token) return accept_all();
+        client& c = clients_[event.token];
+        if (!c.stream.is_open()) return;  // closed earlier in this batch of events
+        if (event.writable()) flush(event.token, c);
+        else if (event.readable()) echo(event.token, c);
+    }
+
+    void accept_all() {
+        for (;;) {  // every client waiting now; the listener is non-blocking
+            std::error_code ec;
+            auto [stream, peer] = listener_.accept(ec);
+            if (ec) return;  // would block: none left (or a transient error: retry on the next event)
+            stream.set_non_blocking(true);
+            const std::uint64_t slot = free_slot();
+            poller_.add(stream, portsock::poll_events::readable, slot);
+            clients_[slot].stream = std::move(stream);
+        }
+    }
+
+    void echo(std::uint64_t slot, client& c) {
+        std::error_code ec;
+        const std::size_t n = c.stream.receive(buffer_.data(), buffer_.size(), ec);
+        if (ec == std::errc::operation_would_block) return;
+        if (ec || n == 0) return drop(slot, c);  // error or end of stream
+        const std::size_t sent = c.stream.send_all(buffer_.data(), n, ec);
+        if (ec == std::errc::operation_would_block) {
+            // Keep the rest and stop reading until it is sent: a client that does not read
+            // its echoes cannot make the server buffer without limit.
+            c.unsent.assign(buffer_.data() + sent, n - sent);
+            poller_.modify(c.stream, portsock::poll_events::writable, slot);
+        } else if (ec) {
+            drop(slot, c);
+        }
+    }
+
+    void flush(std::uint64_t slot, client& c) {
+        std::error_code ec;
+        const std::size_t sent = c.stream.send_all(c.unsent.data(), c.unsent.size(), ec);
+        c.unsent.erase(0, sent);
+        if (ec && ec != std::errc::operation_would_block) return drop(slot, c);
+        if (c.unsent.empty()) poller_.modify(c.stream, portsock::poll_events::readable, slot);
+    }
+
+    void drop(std::uint64_t slot, client& c) {
+        poller_.remove(c.stream);
+        c = client{};  // closes the stream
+        free_.push_back(slot);
+        ++departed_;
+    }
+
+    std::uint64_t free_slot() {
+        if (free_.empty()) {
+            clients_.emplace_back();
+            return clients_.size() - 1;
+        }
+        const std::uint64_t slot = free_.back();
+        free_.pop_back();
+        return slot;
+    }
+
+    portsock::tcp_listener listener_;
+    portsock::poller poller_;
+    std::vector<client> clients_;
+    std::vector<std::uint64_t> free_;
+    std::array<char, 64 * 1024> buffer_{};
+    long departed_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char* argv[]) try {
+    const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
+    const long clients = argc > 2 ? std::stol(argv[2]) : -1;
+
+    echo_server server(port);
+    std::cout << "Echo server (" << portsock::poller::backend() << ") is listening on port "
+              << server.port() << "..." << std::endl;
+    server.run(clients);
+    std::cout << "Served " << clients << " clients." << std::endl;
+} catch (const std::exception& error) {
+    std::cerr << "echo_server_poller: " << error.what() << '\n';
+    return 1;
+}

@@ -1,0 +1,206 @@
+/// @file
+/// portsock::poller: waits for readiness on many sockets at once, so that one thread can
+/// serve thousands of connections.
+#pragma once
+
+#include <portsock/export.hpp>
+#include <portsock/socket.hpp>
+#include <portsock/timeout.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
+
+/// @cond INTERNAL
+namespace portsock::platform {
+struct poller_state;  // defined by the platform's poller backend
+}
+/// @endcond
+
+namespace portsock {
+
+/// What a poller watches a socket for (its *interest*) and what it reports (its *events*).
+///
+/// Bit flags: combine with `|`, test with `&` or has(). Only readable and writable are
+/// meaningful as interest; hang_up and error are always reported.
+enum class poll_events : unsigned {
+    none = 0,      ///< Nothing: keep the socket registered but quiet (hang-up and error still report).
+    readable = 1,  ///< Data or end of stream to receive, or a connection to accept.
+    writable = 2,  ///< Room to send; a connect started with tcp_stream::start_connect() has finished.
+    hang_up = 4,   ///< Reported only: the connection is closed. Any awaited direction is reported too.
+    error = 8,     ///< Reported only: the socket has a pending error. Any awaited direction is reported too.
+};
+
+/// @param a,b event sets. @return their union.
+constexpr poll_events operator|(poll_events a, poll_events b) noexcept {
+    return static_cast<poll_events>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+/// @param a,b event sets. @return their intersection.
+constexpr poll_events operator&(poll_events a, poll_events b) noexcept {
+    return static_cast<poll_events>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
+}
+/// @param a the set to add to. @param b the events to add. @return a.
+constexpr poll_events& operator|=(poll_events& a, poll_events b) noexcept { return a = a | b; }
+/// @param set an event set. @param wanted one or more events.
+/// @return true if `set` holds any of `wanted`.
+constexpr bool has(poll_events set, poll_events wanted) noexcept { return (set & wanted) != poll_events::none; }
+
+/// One ready socket, as poller::wait() reports it.
+struct poll_event {
+    std::uint64_t token = 0;                ///< The token the socket was registered with.
+    poll_events events = poll_events::none;  ///< What it is ready for.
+
+    /// @return true if receive() or accept() will not block.
+    constexpr bool readable() const noexcept { return has(events, poll_events::readable); }
+    /// @return true if send() will not block, or a started connect has finished.
+    constexpr bool writable() const noexcept { return has(events, poll_events::writable); }
+    /// @return true if the connection is closed.
+    constexpr bool hang_up() const noexcept { return has(events, poll_events::hang_up); }
+    /// @return true if the socket has a pending error (the next operation reports it).
+    constexpr bool error() const noexcept { return has(events, poll_events::error); }
+};
+
+/// Waits for readiness on many sockets: the heart of a one-thread, many-client server.
+///
+/// Register sockets with add(), each with an interest and a token of your choosing (an
+/// index, a key, or a pointer cast to `std::uint64_t`); wait() then fills your buffer with
+/// the tokens of the sockets that are ready. Readiness is *level-triggered*: a socket is
+/// reported on every wait() while it stays ready, so reading only part of the data
+/// loses nothing. Use non-blocking sockets (basic_socket::set_non_blocking()) and read or
+/// write until std::errc::operation_would_block, so one slow peer never stalls the loop.
+///
+/// The backend is the platform's best: epoll on Linux, poll() on other POSIX systems (and
+/// in the posix-generic build), Winsock's poll on Windows; see backend(). The behaviour is
+/// the same.
+///
+/// A poller is move-only and owns OS resources (an epoll or pipe descriptor, or a socket);
+/// a moved-from poller is *empty*, and every operation on it reports portsock::errc::not_open.
+///
+/// **Remove a socket before closing it.** A socket closed while registered may leave a
+/// stale entry on some backends, and its handle may be reused by the next socket opened.
+///
+/// @threadsafety add(), modify(), remove() and wait() must not run concurrently with each
+/// other (use them from the thread that runs the loop); wake() may be called from any
+/// thread at any time while the poller exists, and is how other threads get the loop's
+/// attention.
+class PORTSOCK_EXPORT poller {
+public:
+    /// Creates a poller.
+    /// @throws std::system_error on failure, e.g. std::errc::too_many_files_open.
+    poller();
+
+    /// Creates a poller; see poller().
+    /// @param ec set on failure.
+    /// @return the poller, or an empty one on error.
+    static poller create(std::error_code& ec) noexcept;
+
+    /// Takes the state of `other`, leaving it empty.
+    /// @param other the source.
+    poller(poller&& other) noexcept;
+    /// Releases this poller, then takes the state of `other`, leaving it empty.
+    /// @param other the source. @return *this.
+    poller& operator=(poller&& other) noexcept;
+    poller(const poller&) = delete;
+    poller& operator=(const poller&) = delete;
+    /// Releases the poller. Registered sockets stay open and are no longer watched.
+    ~poller();
+
+    /// @return true unless the poller is empty (moved from).
+    bool is_open() const noexcept { return state_ != nullptr; }
+
+    /// Starts watching a socket.
+    /// @param socket an open socket of any type; it must outlive its registration.
+    /// @param interest poll_events::readable, poll_events::writable, both, or none.
+    /// @param token what wait() reports for this socket.
+    /// @throws std::system_error with errc::not_open (empty poller or socket),
+    ///         std::errc::file_exists if the socket is already registered, or the OS error.
+    void add(const basic_socket& socket, poll_events interest, std::uint64_t token);
+
+    /// Starts watching a socket; see add(const basic_socket&, poll_events, std::uint64_t).
+    /// @param socket the socket. @param interest what to watch for.
+    /// @param token what wait() reports. @param ec set on failure.
+    void add(const basic_socket& socket, poll_events interest, std::uint64_t token,
+             std::error_code& ec) noexcept;
+
+    /// Changes what a registered socket is watched for, and its token. Typical use: add
+    /// poll_events::writable only while there is unsent data.
+    /// @param socket a registered socket. @param interest the new interest.
+    /// @param token the new token.
+    /// @throws std::system_error with errc::not_open, or std::errc::no_such_file_or_directory
+    ///         if the socket is not registered.
+    void modify(const basic_socket& socket, poll_events interest, std::uint64_t token);
+
+    /// See modify(const basic_socket&, poll_events, std::uint64_t).
+    /// @param socket the socket. @param interest the new interest.
+    /// @param token the new token. @param ec set on failure.
+    void modify(const basic_socket& socket, poll_events interest, std::uint64_t token,
+                std::error_code& ec) noexcept;
+
+    /// Stops watching a socket. Call it before closing the socket. Events already returned
+    /// by wait() for it stay in your buffer: skip them if you act on them later.
+    /// @param socket a registered socket.
+    /// @throws std::system_error with errc::not_open, or std::errc::no_such_file_or_directory
+    ///         if the socket is not registered.
+    void remove(const basic_socket& socket);
+
+    /// See remove(const basic_socket&).
+    /// @param socket the socket. @param ec set on failure.
+    void remove(const basic_socket& socket, std::error_code& ec) noexcept;
+
+    /// Waits until at least one socket is ready, wake() is called, or the timeout passes,
+    /// and fills `events` with the ready sockets. Never allocates.
+    ///
+    /// If more sockets are ready than `capacity`, the rest are reported by the next call.
+    /// A timeout is not an error here: it returns 0, as a wake-up does.
+    /// @param events the caller's buffer. @param capacity its size, at least 1.
+    /// @param limit how long to wait (default: forever; zero: just look).
+    /// @return how many events were stored; 0 on timeout or wake-up.
+    /// @throws std::system_error with errc::not_open, errc::invalid_argument for a zero
+    ///         capacity, or the OS error.
+    std::size_t wait(poll_event* events, std::size_t capacity, timeout limit = {});
+
+    /// See wait(poll_event*, std::size_t, timeout).
+    /// @param events the buffer. @param capacity its size. @param ec set on failure.
+    /// @param limit how long to wait. @return how many events were stored (0 on error).
+    std::size_t wait(poll_event* events, std::size_t capacity, std::error_code& ec,
+                     timeout limit = {}) noexcept;
+
+    /// Waits into a std::array; see wait(poll_event*, std::size_t, timeout).
+    /// @param events the buffer. @param limit how long to wait.
+    /// @return how many events were stored. @throws std::system_error on failure.
+    template <std::size_t N>
+    std::size_t wait(std::array<poll_event, N>& events, timeout limit = {}) {
+        return wait(events.data(), N, limit);
+    }
+
+    /// Waits into a std::array; see wait(poll_event*, std::size_t, std::error_code&, timeout).
+    /// @param events the buffer. @param ec set on failure. @param limit how long to wait.
+    /// @return how many events were stored.
+    template <std::size_t N>
+    std::size_t wait(std::array<poll_event, N>& events, std::error_code& ec, timeout limit = {}) noexcept {
+        return wait(events.data(), N, ec, limit);
+    }
+
+    /// Makes a wait() in progress (or, if none is, the next one) return at once. Several
+    /// wake-ups before a wait() count as one.
+    ///
+    /// @threadsafety Callable from any thread while the poller exists.
+    /// @throws std::system_error with errc::not_open, or the OS error.
+    void wake();
+
+    /// See wake(). @param ec set on failure.
+    void wake(std::error_code& ec) noexcept;
+
+    /// @return the backend compiled in: `"epoll"`, `"poll"`, or on Windows the name of
+    ///         Winsock's poll function.
+    /// @threadsafety Callable from any thread.
+    static const char* backend() noexcept;
+
+private:
+    explicit poller(platform::poller_state* state) noexcept : state_(state) {}
+
+    platform::poller_state* state_ = nullptr;
+};
+
+}  // namespace portsock
