@@ -1,0 +1,194 @@
+# CPack: the binary packages users install.
+#
+#   Linux    TGZ, DEB, RPM (RPM when rpmbuild is present: apt-get install rpm)
+#   Windows  ZIP and a 64-bit NSIS installer (from the mingw-w64 cross build too)
+#   macOS    TGZ
+#
+# One command builds them: `cmake --workflow --preset package` (Linux) or
+# `cmake --workflow --preset package-mingw` (Windows packages from the cross build);
+# the files land in build/<preset>/ . By hand: `cpack --config CPackConfig.cmake` in a
+# configured, built tree. Included from the top-level CMakeLists.txt for the top-level
+# project only, after cmake/PortsockInstall.cmake.
+#
+# Archives and the installer hold every component listed in CPACK_COMPONENTS_ALL (and
+# nothing else, so a test or third-party install rule never leaks into a package); DEB and
+# RPM make one package per component: libportsock0 / libportsock-dev / portsock-doc /
+# portsock-samples (RPM: portsock / portsock-devel / portsock-doc / portsock-samples).
+
+get_target_property(_portsock_type portsock TYPE)
+if(_portsock_type STREQUAL "SHARED_LIBRARY")
+    set(_portsock_shared ON)
+else()
+    set(_portsock_shared OFF)
+endif()
+
+set(CPACK_PACKAGE_NAME "portsock")
+set(CPACK_PACKAGE_VENDOR "The portsock authors")
+set(CPACK_PACKAGE_CONTACT "The portsock authors <maintainers@portsock.dev>")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_DESCRIPTION
+"portsock is a portable C++17 sockets SDK: one small, modern API over Winsock 2 and BSD
+sockets, with RAII socket types, std::error_code and exception error handling, and
+timeouts that behave the same on every OS. Use it from CMake with
+find_package(portsock CONFIG REQUIRED) and the portsock::portsock target, or through
+pkg-config (portsock.pc).")
+set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
+if(EXISTS "${PROJECT_SOURCE_DIR}/README.md")
+    set(CPACK_RESOURCE_FILE_README "${PROJECT_SOURCE_DIR}/README.md")
+endif()
+set(CPACK_PACKAGE_INSTALL_DIRECTORY "portsock")
+set(CPACK_PACKAGE_CHECKSUM SHA256)
+set(CPACK_STRIP_FILES ON)
+
+# File names carry the version and the platform: portsock-0.1.0-Linux-x86_64.tar.gz,
+# portsock-0.1.0-win64.zip, portsock-0.1.0-win64.exe (DEB/RPM use their own conventions).
+if(WIN32)
+    if(CMAKE_SIZEOF_VOID_P EQUAL 8)
+        set(_portsock_platform "win64")
+    else()
+        set(_portsock_platform "win32")
+    endif()
+else()
+    set(_portsock_platform "${CMAKE_SYSTEM_NAME}-${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+set(CPACK_PACKAGE_FILE_NAME "${CPACK_PACKAGE_NAME}-${CPACK_PACKAGE_VERSION}-${_portsock_platform}")
+set(CPACK_SOURCE_PACKAGE_FILE_NAME "${CPACK_PACKAGE_NAME}-${CPACK_PACKAGE_VERSION}-src")
+set(CPACK_SOURCE_GENERATOR "TGZ")
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/" "/build/" "/\\\\.cache/" "/\\\\.vscode/")
+
+# --- generators --------------------------------------------------------------------------
+if(WIN32)
+    set(CPACK_GENERATOR "ZIP")
+    find_program(PORTSOCK_MAKENSIS makensis)
+    if(PORTSOCK_MAKENSIS)
+        list(APPEND CPACK_GENERATOR "NSIS")
+    else()
+        message(STATUS "portsock: makensis not found, the NSIS installer is skipped")
+    endif()
+elseif(APPLE)
+    set(CPACK_GENERATOR "TGZ")
+else()
+    set(CPACK_GENERATOR "TGZ")
+    find_program(PORTSOCK_DPKG_DEB dpkg-deb)
+    if(PORTSOCK_DPKG_DEB)
+        list(APPEND CPACK_GENERATOR "DEB")
+    endif()
+    find_program(PORTSOCK_RPMBUILD rpmbuild)
+    if(PORTSOCK_RPMBUILD)
+        list(APPEND CPACK_GENERATOR "RPM")
+    else()
+        message(STATUS "portsock: rpmbuild not found, the RPM package is skipped (apt-get install rpm)")
+    endif()
+endif()
+
+# --- components ----------------------------------------------------------------------------
+if(_portsock_shared)
+    set(CPACK_COMPONENTS_ALL runtime development docs samples)
+else()
+    set(CPACK_COMPONENTS_ALL development docs samples)  # a static build has no runtime files
+endif()
+# One archive / installer with every component; DEB and RPM switch to one package per
+# component in cmake/PortsockCPackOptions.cmake.in (read by CPack for each generator).
+set(CPACK_ARCHIVE_COMPONENT_INSTALL ON)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_RPM_COMPONENT_INSTALL ON)
+# Archives unpack into one directory named like the file (portsock-0.1.0-Linux-x86_64/):
+# CPACK_COMPONENT_INCLUDE_TOPLEVEL_DIRECTORY, set per generator in PortsockCPackOptions.
+set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
+
+set(_portsock_dev_depends "")
+if(_portsock_shared)
+    set(_portsock_dev_depends runtime)
+endif()
+
+# --- DEB -------------------------------------------------------------------------------------
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)         # Depends: of the library from dpkg-shlibdeps
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)    # a shlibs file for packages that link it
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+set(CPACK_DEBIAN_ENABLE_COMPONENT_DEPENDS ON)   # libportsock-dev Depends: libportsock0 (= version)
+set(CPACK_DEBIAN_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libportsock${PROJECT_VERSION_MAJOR}")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME "libportsock-dev")
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_DOCS_PACKAGE_NAME "portsock-doc")
+set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION "doc")
+set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE "all")
+set(CPACK_DEBIAN_SAMPLES_PACKAGE_NAME "portsock-samples")
+set(CPACK_DEBIAN_SAMPLES_PACKAGE_SECTION "devel")
+set(CPACK_DEBIAN_SAMPLES_PACKAGE_ARCHITECTURE "all")
+# Plus libportsock-dev (= version), from the component DEPENDS.
+set(CPACK_DEBIAN_SAMPLES_PACKAGE_DEPENDS "cmake (>= 3.21), g++ | c++-compiler")
+if(NOT _portsock_shared)
+    # Nothing for dpkg-shlibdeps to read in a static -dev package: name what a link needs.
+    set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libc6-dev, libstdc++-dev | libstdc++-12-dev")
+endif()
+
+# --- RPM -------------------------------------------------------------------------------------
+set(CPACK_RPM_FILE_NAME RPM-DEFAULT)
+set(CPACK_RPM_PACKAGE_RELEASE 1)
+set(CPACK_RPM_PACKAGE_LICENSE "MIT")
+set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_RPM_PACKAGE_GROUP "Development/Libraries")
+set(CPACK_RPM_RUNTIME_PACKAGE_NAME "portsock")
+set(CPACK_RPM_DEVELOPMENT_PACKAGE_NAME "portsock-devel")
+set(CPACK_RPM_DOCS_PACKAGE_NAME "portsock-doc")
+set(CPACK_RPM_DOCS_PACKAGE_ARCHITECTURE "noarch")
+set(CPACK_RPM_SAMPLES_PACKAGE_NAME "portsock-samples")
+set(CPACK_RPM_SAMPLES_PACKAGE_ARCHITECTURE "noarch")
+if(_portsock_shared)
+    set(CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
+endif()
+set(CPACK_RPM_SAMPLES_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}")
+# Directories every system already owns must not be claimed by these packages.
+set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
+    /usr/share/doc /usr/lib/cmake /usr/lib/pkgconfig /usr/lib64/cmake /usr/lib64/pkgconfig)
+
+# --- NSIS (64-bit) ---------------------------------------------------------------------------
+# A 64-bit, Unicode installer. CMake 3.25's NSIS generator overwrites CPACK_NSIS_DEFINES
+# with its own defines, so the Target line also rides on the SetCompressor line of the
+# template (CPACK_NSIS_COMPRESSOR), which comes before any page or section. The Windows
+# package tests check that the installer is a PE32+ x86-64 program.
+set(CPACK_NSIS_DEFINES "Target amd64-unicode")
+set(CPACK_NSIS_COMPRESSOR "lzma\n  Target amd64-unicode")
+set(CPACK_NSIS_INSTALL_ROOT "$PROGRAMFILES64")
+set(CPACK_NSIS_PACKAGE_NAME "portsock ${PROJECT_VERSION}")
+set(CPACK_NSIS_DISPLAY_NAME "portsock ${PROJECT_VERSION}")
+set(CPACK_NSIS_URL_INFO_ABOUT "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_NSIS_CONTACT "${CPACK_PACKAGE_CONTACT}")
+set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
+set(CPACK_NSIS_MODIFY_PATH OFF)
+
+# Per-generator switches: DEB and RPM make one package per component.
+configure_file("${PROJECT_SOURCE_DIR}/cmake/PortsockCPackOptions.cmake.in"
+    "${PROJECT_BINARY_DIR}/PortsockCPackOptions.cmake" @ONLY)
+set(CPACK_PROJECT_CONFIG_FILE "${PROJECT_BINARY_DIR}/PortsockCPackOptions.cmake")
+
+include(CPack)
+
+cpack_add_component(runtime
+    DISPLAY_NAME "Runtime library"
+    DESCRIPTION "The portsock shared library programs need at run time.")
+cpack_add_component(development
+    DISPLAY_NAME "Development files"
+    DESCRIPTION "Headers, the library to link, CMake package (find_package(portsock)) and pkg-config file."
+    DEPENDS ${_portsock_dev_depends})
+cpack_add_component(docs
+    DISPLAY_NAME "Documentation"
+    DESCRIPTION "The HTML reference, guides and the license.")
+cpack_add_component(samples
+    DISPLAY_NAME "Samples"
+    DESCRIPTION "Sample programs' sources, a CMake project that builds against the installed package."
+    DEPENDS development)
+
+unset(_portsock_type)
+unset(_portsock_shared)
+unset(_portsock_platform)
+unset(_portsock_dev_depends)
