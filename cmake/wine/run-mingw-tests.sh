@@ -21,7 +21,7 @@ ctest --preset mingw "$@" >"$log" 2>&1 || status=$?
 cat "$log"
 
 # The skip report: every skipped test with the reason its GTEST_SKIP() gave.
-skipped=$(sed -n 's/^ *[0-9]* - \(.*\) (Skipped)$/\1/p' "$log")
+skipped=$(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (Skipped)$/\1/p' "$log")
 echo
 echo "== Wine test summary =="
 grep -E 'tests passed|tests failed' "$log" || true
