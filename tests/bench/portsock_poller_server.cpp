@@ -28,7 +28,7 @@ struct server {
     portsock::poller poller;
     std::vector<connection> connections;
     std::vector<std::uint64_t> free_slots;
-    std::array<char, 64 * 1024> buffer{};
+    std::array<char, 64 * 1024> buffer;  // not zeroed: like the raw server's, untouched until used
 
     server() {
         for (portsock::basic_socket* s : {static_cast<portsock::basic_socket*>(&echo), static_cast<portsock::basic_socket*>(&greet),
