@@ -236,7 +236,9 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     const char one = 1;
     while (::write(p->wake_write, &one, 1) < 0) {
         if (errno == EINTR) continue;
-        if (errno != EAGAIN) ec = last_error();  // EAGAIN: the pipe is full, so it is readable
+        if (errno == EAGAIN) return;  // the pipe is full, so it is readable
+        ec = last_error();
+        p->wake_pending.store(false, std::memory_order_release);  // nothing queued: let the next wake() try
         return;
     }
 }

@@ -238,6 +238,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     const char one = 1;
     send(p->wake, &one, 1, ec);
     if (ec == std::errc::operation_would_block) ec.clear();  // the buffer is full: it is readable
+    if (ec) p->wake_pending.store(false, std::memory_order_release);  // nothing queued: let the next wake() try
 }
 
 const char* poller_backend() noexcept { return "WSAPoll"; }
