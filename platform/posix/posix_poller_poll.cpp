@@ -1,11 +1,11 @@
 // POSIX port, any system: the poller on poll(), woken through a self-pipe.
 //
 // The portable backend (macOS, the BSDs, and Linux under PORTSOCK_POSIX_GENERIC). The
-// pollfd array is kept ready between calls, so wait() is one poll() and one scan, with no
-// allocation. Slot 0 is the wake-up pipe; a table indexed by descriptor finds a handle's
-// slot, and removal moves the last slot into the hole, so every operation is O(1) except
-// the wait itself, which is O(registered) as poll() is.
+// registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
+// by descriptor, so every operation is O(1) except the wait itself, which is
+// O(registered) as poll() is.
 #include "platform.hpp"
+#include "poll_set.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,14 +20,36 @@
 
 namespace portsock::platform {
 
+namespace {
+
+/// Descriptors are small integers: a table indexed by them finds a slot in O(1).
+class descriptor_index {
+public:
+    std::size_t get(int fd) const noexcept {
+        const auto index = static_cast<std::size_t>(fd);
+        return fd >= 0 && index < slot_of_.size() ? slot_of_[index] : 0;
+    }
+    void set(int fd, std::size_t slot) {  // may throw std::bad_alloc when it grows
+        const auto index = static_cast<std::size_t>(fd);
+        if (index >= slot_of_.size()) slot_of_.resize(index + 1, 0);
+        slot_of_[index] = slot;
+    }
+    void erase(int fd) noexcept {
+        const auto index = static_cast<std::size_t>(fd);
+        if (fd >= 0 && index < slot_of_.size()) slot_of_[index] = 0;
+    }
+
+private:
+    std::vector<std::size_t> slot_of_;  // slot, or 0 if absent
+};
+
+}  // namespace
+
 struct poller_state {
     int wake_read = -1;
     int wake_write = -1;
     std::atomic<bool> wake_pending{false};  // skips the write when a wake-up is already queued
-    std::vector<pollfd> slots;              // [0] is wake_read
-    std::vector<std::uint64_t> tokens;      // parallel to slots
-    std::vector<std::size_t> slot_of;       // indexed by descriptor: slot, or 0 if absent
-    std::size_t cursor = 1;                 // where the next scan starts (fairness)
+    poll_set<pollfd, descriptor_index> set;  // slot 0 is wake_read
 };
 
 namespace {
@@ -77,12 +99,6 @@ bool open_pipe(poller_state* p, std::error_code& ec) noexcept {
     return true;
 }
 
-/// The slot of h, or 0 if h is not registered (slot 0 is the pipe, never a user handle).
-std::size_t find(const poller_state* p, handle h) noexcept {
-    const auto index = static_cast<std::size_t>(h);
-    return h >= 0 && index < p->slot_of.size() ? p->slot_of[index] : 0;
-}
-
 void drain_wake(poller_state* p) noexcept {
     char sink[64];
     for (;;) {  // until EAGAIN: the pipe is empty
@@ -101,7 +117,7 @@ int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept
     const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
     int remaining = timeout_ms;
     for (;;) {
-        const int ready = ::poll(p->slots.data(), static_cast<nfds_t>(p->slots.size()), remaining);
+        const int ready = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), remaining);
         if (ready >= 0) {
             ec.clear();
             return ready;
@@ -125,14 +141,7 @@ poller_state* poller_create(std::error_code& ec) noexcept {
         ec = make_error(std::errc::not_enough_memory);
         return nullptr;
     }
-    try {
-        if (open_pipe(p, ec)) {
-            p->slots.push_back({p->wake_read, POLLIN, 0});
-            p->tokens.push_back(0);
-        }
-    } catch (const std::bad_alloc&) {
-        ec = make_error(std::errc::not_enough_memory);
-    }
+    if (open_pipe(p, ec)) p->set.set_wake_channel(p->wake_read, POLLIN, ec);
     if (ec) {
         poller_destroy(p);
         return nullptr;
@@ -153,52 +162,16 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
         ec = make_error(std::errc::bad_file_descriptor);
         return;
     }
-    if (find(p, h) != 0) {
-        ec = make_error(std::errc::file_exists);
-        return;
-    }
-    const auto index = static_cast<std::size_t>(h);
-    try {
-        if (index >= p->slot_of.size()) p->slot_of.resize(index + 1, 0);
-        p->slots.push_back({h, to_poll(interest), 0});
-        p->tokens.push_back(token);
-    } catch (const std::bad_alloc&) {
-        if (p->tokens.size() < p->slots.size()) p->slots.pop_back();
-        ec = make_error(std::errc::not_enough_memory);
-        return;
-    }
-    p->slot_of[index] = p->slots.size() - 1;
-    ec.clear();
+    p->set.add(h, to_poll(interest), token, ec);
 }
 
 void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
                    std::error_code& ec) noexcept {
-    const std::size_t slot = find(p, h);
-    if (slot == 0) {
-        ec = make_error(std::errc::no_such_file_or_directory);
-        return;
-    }
-    p->slots[slot].events = to_poll(interest);
-    p->tokens[slot] = token;
-    ec.clear();
+    p->set.modify(h, to_poll(interest), token, ec);
 }
 
 void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
-    const std::size_t slot = find(p, h);
-    if (slot == 0) {
-        ec = make_error(std::errc::no_such_file_or_directory);
-        return;
-    }
-    const std::size_t last = p->slots.size() - 1;
-    if (slot != last) {  // move the last slot into the hole
-        p->slots[slot] = p->slots[last];
-        p->tokens[slot] = p->tokens[last];
-        p->slot_of[static_cast<std::size_t>(p->slots[slot].fd)] = slot;
-    }
-    p->slots.pop_back();
-    p->tokens.pop_back();
-    p->slot_of[static_cast<std::size_t>(h)] = 0;
-    ec.clear();
+    p->set.remove(h, ec);
 }
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
@@ -209,25 +182,11 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
     }
     int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    if (p->slots[0].revents != 0) {
+    if (p->set.woken()) {
         drain_wake(p);
         --ready;
     }
-    // Scan from where the last full buffer stopped, so that when more handles are ready
-    // than the buffer holds, the ones at the end of the array are not always the last served.
-    const std::size_t count = p->slots.size() - 1;  // user slots: 1..count
-    std::size_t filled = 0;
-    std::size_t slot = p->cursor <= count ? p->cursor : 1;
-    for (std::size_t seen = 0; seen < count && ready > 0 && filled < capacity; ++seen) {
-        const pollfd& entry = p->slots[slot];
-        if (entry.revents != 0) {
-            events[filled++] = {p->tokens[slot], from_poll(entry.revents, entry.events)};
-            --ready;
-        }
-        slot = slot == count ? 1 : slot + 1;
-    }
-    p->cursor = slot;
-    return filled;
+    return p->set.collect(ready, events, capacity, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {

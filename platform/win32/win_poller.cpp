@@ -5,12 +5,12 @@
 // it readable. It is opened through the port's own open(), so it holds the Winsock
 // reference the poller needs and is non-inheritable like every other handle.
 //
-// The pollfd array is kept ready between calls (slot 0 is the wake socket), a hash map
-// finds a socket's slot (SOCKETs are not small integers), and removal moves the last slot
-// into the hole. WSAPoll quirks (see win_wait.cpp): only POLLRDNORM and POLLWRNORM may be
+// The registration table is poll_set.hpp's (slot 0 is the wake socket), with a hash map
+// from SOCKET to slot. WSAPoll quirks (see win_wait.cpp): only POLLRDNORM and POLLWRNORM may be
 // asked for; a failed connect reports POLLERR|POLLHUP without POLLWRNORM, and a peer that
 // closed reports POLLHUP without POLLRDNORM, so hang-up and error mark every awaited
 // direction ready; Windows before 10 version 2004 does not report a failed connect at all.
+#include "poll_set.hpp"
 #include "win_common.hpp"
 
 #include <atomic>
@@ -22,13 +22,28 @@
 
 namespace portsock::platform {
 
+namespace {
+
+/// SOCKETs are not small integers: a hash map finds a slot.
+class socket_index {
+public:
+    std::size_t get(SOCKET s) const noexcept {
+        const auto found = slot_of_.find(s);
+        return found == slot_of_.end() ? 0 : found->second;
+    }
+    void set(SOCKET s, std::size_t slot) { slot_of_[s] = slot; }  // may throw std::bad_alloc
+    void erase(SOCKET s) noexcept { slot_of_.erase(s); }
+
+private:
+    std::unordered_map<SOCKET, std::size_t> slot_of_;
+};
+
+}  // namespace
+
 struct poller_state {
     handle wake = invalid_handle;
-    std::atomic<bool> wake_pending{false};        // skips the send when a wake-up is queued
-    std::vector<WSAPOLLFD> slots;                 // [0] is the wake socket
-    std::vector<std::uint64_t> tokens;            // parallel to slots
-    std::unordered_map<SOCKET, std::size_t> slot_of;
-    std::size_t cursor = 1;                       // where the next scan starts (fairness)
+    std::atomic<bool> wake_pending{false};     // skips the send when a wake-up is queued
+    poll_set<WSAPOLLFD, socket_index> set;     // slot 0 is the wake socket
 };
 
 namespace {
@@ -85,17 +100,12 @@ void drain_wake(poller_state* p) noexcept {
     p->wake_pending.store(false, std::memory_order_release);
 }
 
-std::size_t find(const poller_state* p, handle h) noexcept {
-    const auto found = p->slot_of.find(to_socket(h));
-    return found == p->slot_of.end() ? 0 : found->second;
-}
-
 int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
     int remaining = timeout_ms;
     for (;;) {
-        const int ready = ::WSAPoll(p->slots.data(), static_cast<ULONG>(p->slots.size()), remaining);
+        const int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), remaining);
         if (ready > 0) {
             ec.clear();
             return ready;
@@ -124,17 +134,7 @@ poller_state* poller_create(std::error_code& ec) noexcept {
         return nullptr;
     }
     p->wake = open_wake_socket(ec);
-    if (!ec) {
-        try {
-            WSAPOLLFD entry{};
-            entry.fd = to_socket(p->wake);
-            entry.events = POLLRDNORM;
-            p->slots.push_back(entry);
-            p->tokens.push_back(0);
-        } catch (const std::bad_alloc&) {
-            ec = make_error(std::errc::not_enough_memory);
-        }
-    }
+    if (!ec) p->set.set_wake_channel(to_socket(p->wake), POLLRDNORM, ec);
     if (ec) {
         poller_destroy(p);
         return nullptr;
@@ -155,54 +155,16 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
         ec = make_error(std::errc::bad_file_descriptor);
         return;
     }
-    if (find(p, h) != 0) {
-        ec = make_error(std::errc::file_exists);
-        return;
-    }
-    try {
-        WSAPOLLFD entry{};
-        entry.fd = to_socket(h);
-        entry.events = to_poll(interest);
-        p->slot_of.emplace(entry.fd, p->slots.size());
-        p->slots.push_back(entry);
-        p->tokens.push_back(token);
-    } catch (const std::bad_alloc&) {
-        p->slot_of.erase(to_socket(h));
-        p->slots.resize(p->tokens.size());
-        ec = make_error(std::errc::not_enough_memory);
-        return;
-    }
-    ec.clear();
+    p->set.add(to_socket(h), to_poll(interest), token, ec);
 }
 
 void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
                    std::error_code& ec) noexcept {
-    const std::size_t slot = find(p, h);
-    if (slot == 0) {
-        ec = make_error(std::errc::no_such_file_or_directory);
-        return;
-    }
-    p->slots[slot].events = to_poll(interest);
-    p->tokens[slot] = token;
-    ec.clear();
+    p->set.modify(to_socket(h), to_poll(interest), token, ec);
 }
 
 void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
-    const std::size_t slot = find(p, h);
-    if (slot == 0) {
-        ec = make_error(std::errc::no_such_file_or_directory);
-        return;
-    }
-    const std::size_t last = p->slots.size() - 1;
-    if (slot != last) {  // move the last slot into the hole
-        p->slots[slot] = p->slots[last];
-        p->tokens[slot] = p->tokens[last];
-        p->slot_of[p->slots[slot].fd] = slot;
-    }
-    p->slots.pop_back();
-    p->tokens.pop_back();
-    p->slot_of.erase(to_socket(h));
-    ec.clear();
+    p->set.remove(to_socket(h), ec);
 }
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
@@ -213,23 +175,11 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
     }
     int ready = poll_until(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    if (p->slots[0].revents != 0) {
+    if (p->set.woken()) {
         drain_wake(p);
         --ready;
     }
-    const std::size_t count = p->slots.size() - 1;  // user slots: 1..count
-    std::size_t filled = 0;
-    std::size_t slot = p->cursor <= count ? p->cursor : 1;
-    for (std::size_t seen = 0; seen < count && ready > 0 && filled < capacity; ++seen) {
-        const WSAPOLLFD& entry = p->slots[slot];
-        if (entry.revents != 0) {
-            events[filled++] = {p->tokens[slot], from_poll(entry.revents, entry.events)};
-            --ready;
-        }
-        slot = slot == count ? 1 : slot + 1;
-    }
-    p->cursor = slot;
-    return filled;
+    return p->set.collect(ready, events, capacity, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {
