@@ -185,10 +185,23 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     ec.clear();
     if (p->wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+    // A would-block send is retried a few times: Wine (seen under load) can refuse a 1-byte
+    // datagram on an almost empty socket, so it does not prove that a wake-up is queued.
     const char one = 1;
-    send(p->wake, &one, 1, ec);
-    if (ec == std::errc::operation_would_block) ec.clear();  // the buffer is full: it is readable
-    if (ec) p->wake_pending.store(false, std::memory_order_release);  // nothing queued: let the next wake() try
+    constexpr int attempts = 3;
+    constexpr int pause_ms = 10;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        send(p->wake, &one, 1, ec);
+        if (!ec) return;
+        if (ec != std::errc::operation_would_block) break;
+        std::error_code ignored;
+        wait(p->wake, wait_writable, pause_ms, ignored);
+    }
+    // Not sent. Either earlier wake-ups fill the buffer (the poller wakes for them) or the
+    // send failed; in both cases the flag must not stay set, or every later wake() would be
+    // skipped.
+    if (ec == std::errc::operation_would_block) ec.clear();
+    p->wake_pending.store(false, std::memory_order_release);
 }
 
 const char* poller_backend() noexcept { return "WSAPoll"; }
