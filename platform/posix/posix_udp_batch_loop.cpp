@@ -1,6 +1,7 @@
-// POSIX port, any system: datagram batches as a loop of single calls, for systems without
-// sendmmsg/recvmmsg (macOS, older BSDs) and the posix-generic build. After the first
-// datagram, MSG_DONTWAIT takes only what is already queued, even on a blocking socket.
+// POSIX port, any system: receive_batch() as a loop of single calls, for systems without
+// recvmmsg (macOS, older BSDs) and the posix-generic build (send_batch() is
+// udp_send_batch_loop.cpp's). After the first datagram, MSG_DONTWAIT takes only what is
+// already queued, even on a blocking socket.
 #include "platform.hpp"
 #include "posix_address.hpp"
 
@@ -38,19 +39,6 @@ void receive_one(handle h, incoming_datagram& slot, int flags, std::error_code& 
 }
 
 }  // namespace
-
-std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t count,
-                       std::error_code& ec) noexcept {
-    ec.clear();
-    for (std::size_t i = 0; i < count; ++i) {
-        send_to(h, batch[i].data, batch[i].size, batch[i].to, ec);
-        if (ec) {
-            if (i > 0) ec.clear();  // report what was sent; the next call meets the error
-            return i;
-        }
-    }
-    return count;
-}
 
 std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
                           std::error_code& ec) noexcept {

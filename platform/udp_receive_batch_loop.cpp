@@ -1,24 +1,10 @@
-// Datagram batches as a loop over the contract's single-datagram calls, for a port with
-// no batch system call of its own (Winsock). After the first datagram, a zero-timeout
-// wait() checks that another is queued, so a blocking socket never blocks mid-batch.
-// A port with a better mechanism (sendmmsg, or one with a non-blocking receive flag)
-// provides send_batch/receive_batch itself and leaves this file out.
+// receive_batch() as a loop over the contract's single-datagram calls, for a port with no
+// batch receive call and no non-blocking receive flag (Winsock). After the first datagram,
+// a zero-timeout wait() checks that another is queued, so a blocking socket never blocks
+// mid-batch. send_batch() is udp_send_batch_loop.cpp's.
 #include "platform.hpp"
 
 namespace portsock::platform {
-
-std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t count,
-                       std::error_code& ec) noexcept {
-    ec.clear();
-    for (std::size_t i = 0; i < count; ++i) {
-        send_to(h, batch[i].data, batch[i].size, batch[i].to, ec);
-        if (ec) {
-            if (i > 0) ec.clear();  // report what was sent; the next call meets the error
-            return i;
-        }
-    }
-    return count;
-}
 
 std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
                           std::error_code& ec) noexcept {
