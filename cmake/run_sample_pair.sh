@@ -30,32 +30,11 @@ case "$kind" in
 esac
 [ -n "$server" ] && [ -n "$client" ] || { echo "run_sample_pair.sh: --server and --client are required" >&2; exit 2; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086  # emulators may be a command with arguments
-timeout 60 $server_emulator "$server" "${server_args[@]}" >"$work/server.out" 2>"$work/server.err" </dev/null &
-server_pid=$!
-
-# Wait (at most 30 s) for the server to say where it listens.
-listening=""
-for _ in $(seq 1 300); do
-    listening=$(grep -Eo 'listening on port [0-9]+' "$work/server.out" 2>/dev/null | head -n 1 || true)
-    [ -n "$listening" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$listening" ]; then
-    echo "FAIL: the server did not start listening" >&2
-    cat "$work/server.out" "$work/server.err" >&2
-    exit 1
-fi
-actual_port=${listening##* }
+# shellcheck source=sample_server.sh
+source "$(dirname "$0")/sample_server.sh"
+start_sample_server 60 "$server_emulator" "$server" "${server_args[@]}"
+wait_for_listening_port
+actual_port=$listening_port
 
 client_status=0
 # shellcheck disable=SC2086

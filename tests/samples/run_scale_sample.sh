@@ -36,31 +36,11 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$needed" ]; then
     fi
 fi
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086  # the emulator may be a command with arguments
-timeout 120 $emulator "$server" 0 "$clients" >"$work/server.out" 2>"$work/server.err" </dev/null &
-server_pid=$!
-
-listening=""
-for _ in $(seq 1 300); do  # at most 30 s for the server to say where it listens
-    listening=$(grep -Eo 'listening on port [0-9]+' "$work/server.out" 2>/dev/null | head -n 1 || true)
-    [ -n "$listening" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$listening" ]; then
-    echo "FAIL: the server did not start listening" >&2
-    cat "$work/server.out" "$work/server.err" >&2
-    exit 1
-fi
-port=${listening##* }
+# shellcheck source=../../cmake/sample_server.sh
+source "$(dirname "$0")/../../cmake/sample_server.sh"
+start_sample_server 120 "$emulator" "$server" 0 "$clients"
+wait_for_listening_port
+port=$listening_port
 
 client_status=0
 # shellcheck disable=SC2086
