@@ -2,6 +2,8 @@
 // (docs_snippet_errors_guide); every check prints what failed and exits 1.
 #include <portsock/portsock.hpp>
 
+#include "snippet_check.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -10,14 +12,7 @@
 
 namespace {
 
-int failures = 0;
-
-void check(bool ok, const char* what) {
-    if (!ok) {
-        std::cerr << "FAILED: " << what << '\n';
-        ++failures;
-    }
-}
+using snippet::check;
 
 // An endpoint where nothing listens: a port the OS gave us, then released.
 portsock::endpoint closed_port() {
@@ -148,7 +143,7 @@ int main() try {
     timeouts();
     end_of_stream();
     empty_socket();
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return snippet::exit_code();
 } catch (const std::exception& error) {
     std::cerr << "FAILED: " << error.what() << '\n';
     return EXIT_FAILURE;

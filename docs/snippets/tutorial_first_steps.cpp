@@ -3,6 +3,8 @@
 // (docs_snippet_tutorial_first_steps); every check prints what failed and exits 1.
 #include <portsock/portsock.hpp>
 
+#include "snippet_check.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -10,14 +12,7 @@
 
 namespace {
 
-int failures = 0;
-
-void check(bool ok, const char* what) {
-    if (!ok) {
-        std::cerr << "FAILED: " << what << '\n';
-        ++failures;
-    }
-}
+using snippet::check;
 
 void version() {
     //! [version]
@@ -77,7 +72,7 @@ int main() try {
     addresses();
     resolving();
     welcome_in_one_program();
-    return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return snippet::exit_code();
 } catch (const std::exception& error) {
     std::cerr << "FAILED: " << error.what() << '\n';
     return EXIT_FAILURE;
