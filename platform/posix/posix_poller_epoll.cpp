@@ -5,6 +5,7 @@
 // indexed by descriptor, not in epoll_event.data: that leaves data.fd free to tell the
 // wake-up eventfd apart from a user socket whatever tokens the user picks.
 #include "platform.hpp"
+#include "poll_deadline.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -12,7 +13,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <new>
 #include <vector>
@@ -170,23 +170,17 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+    const poll_deadline deadline(timeout_ms);
     const int most = capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
     if (most == 0) {
         ec = make_error(std::errc::invalid_argument);
         return 0;
     }
     int ready = 0;
-    int remaining = timeout_ms;
-    while ((ready = ::epoll_wait(p->epoll_fd, p->ready, most, remaining)) < 0) {
+    while ((ready = ::epoll_wait(p->epoll_fd, p->ready, most, deadline.remaining_ms())) < 0) {
         if (errno != EINTR) {
             ec = last_error();
             return 0;
-        }
-        if (timeout_ms >= 0) {  // keep counting from the original deadline
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-            remaining = left.count() > 0 ? static_cast<int>(left.count()) : 0;
         }
     }
     ec.clear();

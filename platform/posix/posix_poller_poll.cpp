@@ -5,6 +5,7 @@
 // by descriptor, so every operation is O(1) except the wait itself, which is
 // O(registered) as poll() is.
 #include "platform.hpp"
+#include "poll_deadline.hpp"
 #include "poll_set.hpp"
 
 #include <fcntl.h>
@@ -13,7 +14,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <new>
 #include <vector>
@@ -113,11 +113,9 @@ void drain_wake(poller_state* p) noexcept {
 }
 
 int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
-    int remaining = timeout_ms;
+    const poll_deadline deadline(timeout_ms);
     for (;;) {
-        const int ready = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), remaining);
+        const int ready = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), deadline.remaining_ms());
         if (ready >= 0) {
             ec.clear();
             return ready;
@@ -125,10 +123,6 @@ int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept
         if (errno != EINTR) {
             ec = last_error();
             return 0;
-        }
-        if (timeout_ms >= 0) {  // keep counting from the original deadline
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-            remaining = left.count() > 0 ? static_cast<int>(left.count()) : 0;
         }
     }
 }

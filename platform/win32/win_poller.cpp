@@ -10,11 +10,11 @@
 // asked for; a failed connect reports POLLERR|POLLHUP without POLLWRNORM, and a peer that
 // closed reports POLLHUP without POLLRDNORM, so hang-up and error mark every awaited
 // direction ready; Windows before 10 version 2004 does not report a failed connect at all.
+#include "poll_deadline.hpp"
 #include "poll_set.hpp"
 #include "win_common.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <new>
 #include <unordered_map>
@@ -101,11 +101,9 @@ void drain_wake(poller_state* p) noexcept {
 }
 
 int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
-    int remaining = timeout_ms;
+    const poll_deadline deadline(timeout_ms);
     for (;;) {
-        const int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), remaining);
+        const int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), deadline.remaining_ms());
         if (ready > 0) {
             ec.clear();
             return ready;
@@ -114,14 +112,11 @@ int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
             ec = socket_error(::WSAGetLastError());
             return 0;
         }
-        if (timeout_ms < 0) continue;
         // Timed out (WSAPoll may wake a little early) or interrupted: wait out the deadline.
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-        if (left.count() <= 0) {
+        if (!deadline.is_infinite() && deadline.remaining_ms() == 0) {
             ec.clear();
             return 0;
         }
-        remaining = static_cast<int>(left.count());
     }
 }
 

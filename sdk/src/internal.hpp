@@ -65,22 +65,25 @@ inline bool would_block(const std::error_code& ec) noexcept {
 /// A point in time a timeout ends at; infinite if the timeout is.
 class deadline {
 public:
-    // An infinite deadline never reads the clock: it is on every blocking call's hot path.
+    // An infinite or zero deadline never reads the clock: one is on every blocking call's
+    // hot path, the other on every event loop's.
     explicit deadline(timeout limit) noexcept
         : infinite_(limit.is_infinite()),
-          end_(infinite_ ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit.milliseconds())) {}
+          zero_(!infinite_ && limit.milliseconds() <= 0),
+          end_(infinite_ || zero_ ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit.milliseconds())) {}
 
     bool is_infinite() const noexcept { return infinite_; }
 
     /// What is left, as a timeout for the next call (zero once passed).
     timeout remaining() const noexcept {
         if (infinite_) return timeout::infinite();
-        return std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now());
+        return std::chrono::milliseconds(remaining_ms());
     }
 
     /// What is left in milliseconds for platform::wait(): -1 if infinite, else >= 0.
     int remaining_ms() const noexcept {
         if (infinite_) return -1;
+        if (zero_) return 0;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now()).count();
         constexpr long long most = 0x7fffffff;
         return static_cast<int>(left < 0 ? 0 : left > most ? most : left);
@@ -89,6 +92,7 @@ public:
 private:
     using clock = std::chrono::steady_clock;
     bool infinite_;
+    bool zero_;
     clock::time_point end_;
 };
 
