@@ -24,9 +24,31 @@ function(portsock_posix_probes target)
             return sendmmsg(0, m, 1, 0) + recvmmsg(0, m, 1, MSG_WAITFORONE, nullptr);
         }
     ]=] PORTSOCK_PROBE_SENDMMSG)
+    # UDP generic segmentation offload for send_batch()'s sendmmsg path (Linux 4.18+; the
+    # kernel is asked at run time too): the C library's <netinet/udp.h> (glibc 2.28+, musl)
+    # or, with an older one, the kernel's <linux/udp.h>. Never both: each defines udphdr.
+    set(PORTSOCK_PROBE_UDP_SEGMENT 0)
+    set(udp_segment_in_netinet 0)
+    foreach(header netinet linux)
+        if(NOT PORTSOCK_PROBE_SENDMMSG)
+            break()
+        endif()
+        check_cxx_source_compiles("
+            #include <sys/socket.h>
+            #include <netinet/in.h>
+            #include <${header}/udp.h>
+            int main() { return IPPROTO_UDP + UDP_SEGMENT + static_cast<int>(sizeof(cmsghdr)); }
+        " PORTSOCK_PROBE_UDP_SEGMENT_${header})
+        if(PORTSOCK_PROBE_UDP_SEGMENT_${header})
+            set(PORTSOCK_PROBE_UDP_SEGMENT 1)
+            string(COMPARE EQUAL "${header}" netinet udp_segment_in_netinet)
+            break()
+        endif()
+    endforeach()
+    target_compile_definitions(${target} PRIVATE PORTSOCK_UDP_SEGMENT_IN_NETINET=${udp_segment_in_netinet})
 
     set(summary "")
-    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG)
+    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()

@@ -106,8 +106,9 @@ unsigned wait(handle h, unsigned events, int timeout_ms, std::error_code& ec) no
 
 // --- datagram batches ---------------------------------------------------------------
 // One call for many datagrams: sendmmsg/recvmmsg where CMake found them
-// (posix_udp_batch_mmsg.cpp), a loop of single calls elsewhere (posix_udp_batch_loop.cpp,
-// udp_batch_portable.cpp). Neither allocates.
+// (posix_udp_batch_mmsg.cpp, with UDP segmentation offload where the kernel has it), a loop
+// of single calls elsewhere (posix_udp_batch_loop.cpp, udp_send_batch_loop.cpp,
+// udp_receive_batch_loop.cpp). Neither allocates.
 
 /// One datagram to send.
 struct outgoing_datagram {
@@ -134,6 +135,10 @@ std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t cou
 /// takes those already queued. Returns how many arrived; errors as send_batch().
 std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
                           std::error_code& ec) noexcept;
+/// True if send_batch() sends runs of equal-size datagrams to one destination as one
+/// segmented message (Linux UDP_SEGMENT, posix_udp_batch_mmsg.cpp): built in, the kernel
+/// has it, and no send has found it refused for good. False where send_batch() is a loop.
+bool has_udp_segmentation_offload() noexcept;
 
 // --- poller -------------------------------------------------------------------------
 // Readiness of many handles at once: epoll (posix_poller_epoll.cpp), poll()

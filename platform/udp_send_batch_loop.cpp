@@ -17,4 +17,6 @@ std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t cou
     return count;
 }
 
+bool has_udp_segmentation_offload() noexcept { return false; }  // one datagram per call here
+
 }  // namespace portsock::platform

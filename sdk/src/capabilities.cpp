@@ -7,6 +7,8 @@ namespace portsock {
 
 bool has_ipv6_loopback() noexcept { return platform::has_ipv6_loopback(); }
 
+bool has_udp_segmentation_offload() noexcept { return platform::has_udp_segmentation_offload(); }
+
 const char* platform_name() noexcept { return platform::port_name(); }
 
 }  // namespace portsock

@@ -4,9 +4,14 @@
 
 #include <portsock/udp.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -299,6 +304,234 @@ TEST(Udp, ManyDatagramsFromAnotherThread) {
     }
     worker.join();
     EXPECT_EQ(received, count);
+}
+
+// --- send_batch runs (UDP segmentation offload) ------------------------------------------
+// Where has_udp_segmentation_offload() is true (Linux), send_batch() sends each run of
+// datagrams to one destination with one size (the last may be shorter) as one segmented
+// message; elsewhere one message each. Either way every receiver must get exactly the
+// datagrams sent, one by one, in order: these tests fail if runs were formed wrongly.
+
+/// `size` bytes that differ from datagram to datagram (`tag`) and from byte to byte.
+std::string pattern(std::size_t tag, std::size_t size) {
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((tag * 31 + i * 7) & 0xff);
+    return bytes;
+}
+
+/// One datagram of a test batch: its bytes and where it goes.
+struct planned {
+    std::string bytes;
+    endpoint to;
+};
+
+/// Datagrams of the given lengths, all to `to`, each with bytes of its own.
+std::vector<planned> plan_of(std::initializer_list<std::size_t> lengths, const endpoint& to) {
+    std::vector<planned> plan;
+    for (const std::size_t length : lengths) plan.push_back({pattern(plan.size(), length), to});
+    return plan;
+}
+
+/// Sends every datagram with send_batch(), calling again if a call sends fewer.
+void send_all(udp_socket& sender, const std::vector<planned>& plan) {
+    std::vector<portsock::outgoing_datagram> batch;
+    for (const planned& p : plan) batch.push_back({p.bytes.data(), p.bytes.size(), p.to});
+    std::size_t sent = 0;
+    const portsock_test::stopwatch clock;
+    for (int calls = 0; sent < batch.size() && calls < 1000 && clock.elapsed() < patience; ++calls)
+        sent += sender.send_batch(batch.data() + sent, batch.size() - sent, patience);
+    ASSERT_EQ(sent, batch.size());
+}
+
+/// The datagrams of `plan` that go to `to`, in order.
+std::vector<std::string> sent_to(const std::vector<planned>& plan, const endpoint& to) {
+    std::vector<std::string> texts;
+    for (const planned& p : plan)
+        if (p.to == to) texts.push_back(p.bytes);
+    return texts;
+}
+
+/// Receives `count` datagrams with receive_batch(), each slot big enough for any datagram
+/// (so two datagrams run together would show as one long one), and checks their sender.
+/// Then checks that nothing more is queued.
+std::vector<std::string> receive_datagrams(udp_socket& receiver, std::size_t count, const endpoint& from) {
+    constexpr std::size_t room = 65536;
+    std::vector<char> storage(16 * room);
+    std::array<portsock::incoming_datagram, 16> slots{};
+    std::vector<std::string> got;
+    const portsock_test::stopwatch clock;
+    while (got.size() < count && clock.elapsed() < patience) {
+        for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = {storage.data() + i * room, room};
+        std::error_code ec;
+        const std::size_t n = receiver.receive_batch(slots.data(), std::min(slots.size(), count - got.size()), ec, 1s);
+        if (ec == std::errc::timed_out) continue;
+        if (ec) {
+            ADD_FAILURE() << ec.message();
+            break;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            EXPECT_FALSE(slots[i].truncated);
+            EXPECT_EQ(slots[i].sender, from);
+            got.emplace_back(static_cast<const char*>(slots[i].data), slots[i].size);
+        }
+    }
+    receiver.set_non_blocking(true);
+    char extra[16];
+    std::error_code ec;
+    (void)receiver.receive_from(extra, sizeof extra, ec);
+    EXPECT_EQ(ec, std::errc::operation_would_block) << "a datagram more than was sent arrived";
+    receiver.set_non_blocking(false);
+    return got;
+}
+
+/// Sizes of the datagrams, for a readable failure message.
+std::vector<std::size_t> sizes(const std::vector<std::string>& texts) {
+    std::vector<std::size_t> out;
+    for (const std::string& t : texts) out.push_back(t.size());
+    return out;
+}
+
+/// Sends `plan` (all to one receiver) and checks that exactly its datagrams arrive, in order.
+void expect_delivered(udp_socket& sender, udp_socket& receiver, const std::vector<planned>& plan) {
+    send_all(sender, plan);
+    const std::vector<std::string> expected = sent_to(plan, where(receiver));
+    const std::vector<std::string> got = receive_datagrams(receiver, expected.size(), where(sender));
+    EXPECT_EQ(sizes(got), sizes(expected));
+    EXPECT_TRUE(got == expected) << "the sizes match but some content differs";
+}
+
+TEST(UdpBatchRuns, EqualSizesArriveAsSeparateDatagrams) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    std::vector<planned> plan;
+    for (std::size_t i = 0; i < 64; ++i) plan.push_back({pattern(i, 100), where(receiver)});
+    send_all(sender, plan);
+    // One by one with receive_from(), into room for any datagram: no receive batching.
+    std::vector<char> buffer(65536);
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const datagram_info info = receiver.receive_from(buffer.data(), buffer.size(), patience);
+        ASSERT_EQ(info.size, 100u) << "datagram " << i;
+        EXPECT_EQ(std::string(buffer.data(), info.size), plan[i].bytes) << "datagram " << i;
+        EXPECT_EQ(info.sender, where(sender));
+    }
+    receiver.set_non_blocking(true);
+    std::error_code ec;
+    (void)receiver.receive_from(buffer.data(), buffer.size(), ec);
+    EXPECT_EQ(ec, std::errc::operation_would_block) << "no datagram more than was sent";
+    // The Windows port and the generic POSIX build send one datagram per call, never a run.
+    const std::string_view port = portsock::platform_name();
+    if (port.rfind("win32", 0) == 0 || port.find("generic") != std::string_view::npos) {
+        EXPECT_FALSE(portsock::has_udp_segmentation_offload()) << port;
+    }
+}
+
+TEST(UdpBatchRuns, AShorterDatagramEndsARun) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    expect_delivered(sender, receiver,
+                     plan_of({300, 300, 300, 300, 120, 300, 300, 1, 300, 300, 299, 300, 500, 2}, where(receiver)));
+}
+
+TEST(UdpBatchRuns, MixedSizesAndDestinationsSplitRuns) {
+    udp_socket a(portsock_test::any_port_v4());
+    udp_socket b(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    const std::pair<char, std::size_t> steps[] = {
+        {'a', 100}, {'a', 100}, {'b', 100}, {'b', 100}, {'a', 100}, {'a', 100}, {'a', 40},
+        {'a', 100}, {'a', 100}, {'b', 200}, {'b', 100}, {'b', 100}, {'b', 300}, {'a', 1},
+        {'a', 1},   {'b', 64},  {'a', 1},   {'a', 64},  {'a', 64},  {'b', 64},  {'b', 64}};
+    std::vector<planned> plan;
+    std::size_t tag = 0;
+    for (const auto& [who, size] : steps) plan.push_back({pattern(tag++, size), where(who == 'a' ? a : b)});
+    send_all(sender, plan);
+    for (udp_socket* receiver : {&a, &b}) {
+        const std::vector<std::string> expected = sent_to(plan, where(*receiver));
+        const std::vector<std::string> got = receive_datagrams(*receiver, expected.size(), where(sender));
+        EXPECT_EQ(sizes(got), sizes(expected));
+        EXPECT_TRUE(got == expected) << "the sizes match but some content differs";
+    }
+}
+
+TEST(UdpBatchRuns, MoreDatagramsThanOneRunHolds) {
+    // More than the 64 datagrams a segmented message takes (and than the SDK's chunk).
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    std::vector<planned> plan;
+    for (std::size_t i = 0; i < 150; ++i) plan.push_back({pattern(i, 48), where(receiver)});
+    plan.push_back({pattern(150, 20), where(receiver)});
+    expect_delivered(sender, receiver, plan);
+}
+
+TEST(UdpBatchRuns, MoreBytesThanOneRunHolds) {
+    // 45 datagrams of 1472 bytes (the largest segment over IPv4) are 66,240 bytes, more
+    // than one message may carry: the run must be split.
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    std::vector<planned> plan;
+    for (std::size_t i = 0; i < 45; ++i) plan.push_back({pattern(i, 1472), where(receiver)});
+    std::vector<std::string> got;
+    // Received meanwhile in another thread, for systems with a small receive buffer.
+    std::thread drain([&] { got = receive_datagrams(receiver, plan.size(), where(sender)); });
+    send_all(sender, plan);
+    drain.join();
+    const std::vector<std::string> expected = sent_to(plan, where(receiver));
+    EXPECT_EQ(sizes(got), sizes(expected));
+    EXPECT_TRUE(got == expected) << "the sizes match but some content differs";
+}
+
+TEST(UdpBatchRuns, Ipv6Runs) {
+    PORTSOCK_REQUIRE_IPV6();
+    udp_socket receiver(portsock_test::any_port_v6());
+    udp_socket sender(portsock_test::any_port_v6());
+    std::vector<planned> plan;
+    std::size_t tag = 0;
+    for (int i = 0; i < 20; ++i) plan.push_back({pattern(tag++, 1452), where(receiver)});  // the largest IPv6 segment
+    plan.push_back({pattern(tag++, 700), where(receiver)});
+    for (int i = 0; i < 4; ++i) plan.push_back({pattern(tag++, 1453), where(receiver)});  // too big to segment
+    for (int i = 0; i < 30; ++i) plan.push_back({pattern(tag++, 64), where(receiver)});
+    expect_delivered(sender, receiver, plan);
+}
+
+TEST(UdpBatchRuns, DatagramsTooBigForARunGoAlone) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    expect_delivered(sender, receiver,
+                     plan_of({1472, 1472, 1473, 1473, 1473, 9000, 9000, 1472, 1000, 20000, 1473}, where(receiver)));
+}
+
+TEST(UdpBatchRuns, EmptyDatagramsAreNeverPartOfARun) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    expect_delivered(sender, receiver, plan_of({64, 64, 64, 64, 0, 64, 64, 64, 0, 0, 64, 0}, where(receiver)));
+}
+
+TEST(UdpBatchRuns, AnEarlyStopCountsDatagramsNotMessages) {
+    // Ten datagrams that can go as one run, then one the OS refuses: the call must say ten
+    // were sent (not one message), and the next call reports the refusal.
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    std::vector<planned> plan;
+    for (std::size_t i = 0; i < 10; ++i) plan.push_back({pattern(i, 64), where(receiver)});
+    const std::vector<char> huge(70000, 'h');  // above the 65507-byte IPv4 limit
+    const endpoint wrong_family{ip_address::loopback_v6(), where(receiver).port()};
+    for (const endpoint& bad_to : {where(receiver), wrong_family}) {
+        std::vector<portsock::outgoing_datagram> batch;
+        for (const planned& p : plan) batch.push_back({p.bytes.data(), p.bytes.size(), p.to});
+        if (bad_to == wrong_family)
+            batch.push_back({"x", 1, bad_to});  // an IPv6 destination for an IPv4 socket
+        else
+            batch.push_back({huge.data(), huge.size(), bad_to});
+        for (std::size_t i = 0; i < 5; ++i) batch.push_back({plan[i].bytes.data(), 64, where(receiver)});
+        std::error_code ec;
+        EXPECT_EQ(sender.send_batch(batch.data(), batch.size(), ec, patience), 10u);
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(sender.send_batch(batch.data() + 10, batch.size() - 10, ec, patience), 0u);
+        EXPECT_TRUE(ec) << "the refused datagram is reported when it comes first";
+        if (bad_to == where(receiver)) {
+            EXPECT_EQ(ec, std::errc::message_size) << ec.message();
+        }
+        EXPECT_EQ(receive_datagrams(receiver, plan.size(), where(sender)), sent_to(plan, where(receiver)));
+    }
 }
 
 }  // namespace

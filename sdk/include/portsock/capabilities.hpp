@@ -14,6 +14,20 @@ namespace portsock {
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT bool has_ipv6_loopback() noexcept;
 
+/// Tells whether udp_socket::send_batch() uses UDP segmentation offload on this host:
+/// Linux's `UDP_SEGMENT` (kernel 4.18 or later), which takes a run of equal-size datagrams
+/// to one destination through the network stack as one message and cuts it into the
+/// datagrams on the way out, as QUIC stacks do. Receivers get the same datagrams either
+/// way; only the sender's CPU cost per datagram differs.
+///
+/// The first call asks the kernel, through a short-lived UDP socket.
+/// @return true if this build has it, the kernel supports it, and no send has found it
+///         refused for good; false on other systems, in the generic POSIX build, on older
+///         kernels, or after the kernel refused it (send_batch() then sends the datagrams
+///         one message each, as it does where this is false from the start).
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_udp_segmentation_offload() noexcept;
+
 /// Names the platform port this build of portsock uses, for logs and bug reports.
 /// @return a static string: `"posix"`, `"posix (generic: ...)"` (the port built with only
 ///         the fallbacks macOS and the BSDs need), `"win32"`, or `"win32 (Wine <version>)"`

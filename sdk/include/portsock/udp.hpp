@@ -146,7 +146,9 @@ public:
     datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Sends many datagrams in one call: `sendmmsg` where the OS has it (Linux), a loop of
-    /// single sends elsewhere. Never allocates.
+    /// single sends elsewhere. Never allocates. Where has_udp_segmentation_offload() is
+    /// true, a run of datagrams to one destination with one size (the last may be shorter)
+    /// goes through the kernel as one message; receivers still get separate datagrams.
     ///
     /// Datagrams go in order. If one fails after others were sent, the call returns the
     /// number sent without an error, and the next call reports the failure.
