@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The scale benchmarks in one command: builds the bench preset, then runs one load
 # generator against every server (raw epoll sockets as the reference, portsock blocking
-# and poller, asio and libuv where found) with repetitions interleaved in a fresh random
-# order each round, and prints the medians and each server's ratio to raw.
+# and poller, asio and libuv where found, and a thread-per-connection server on raw
+# sockets as the blocking one's reference) with repetitions interleaved in a fresh random
+# order each round, and prints the medians and each server's ratio to its reference.
 #
 # usage: tests/bench/run_scale_bench.sh [--reps N] [--seconds S] [--memory-reps N] [--build-dir DIR]
 #   --reps N         rounds of the speed rows (default 7)
 #   --seconds S      length of each timed row (default 0.5)
-#   --memory-reps N  rounds of the 10,000-idle-connections memory row (default 3)
+#   --memory-reps N  rounds of the 10,000-idle-connections memory row (default 5: VmHWM moves in
+#                    steps of 128 KiB from run to run, see docs/performance.md)
 #   --build-dir DIR  build there instead of build/bench (configured like the bench preset)
 # Linux only (/proc, epoll). Loopback only; every loop is bounded in time. When two CPUs
 # are available the server runs on CPU 0 and the load generator on CPU 1 (taskset), so
 # that they do not take turns on one core.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-reps=7 seconds=0.5 memory_reps=3 build_dir=""
+reps=7 seconds=0.5 memory_reps=5 build_dir=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) reps=$2; shift 2 ;;
@@ -43,7 +45,7 @@ fi
 bin="$build_dir/tests/bench"
 
 servers=()
-for name in raw portsock_poller portsock_blocking asio libuv; do
+for name in raw raw_blocking portsock_poller portsock_blocking asio libuv; do
     [ -x "$bin/scale_server_$name" ] && servers+=("$name")
 done
 server_cpu="" client_cpu=""
@@ -88,7 +90,7 @@ done
 for round in $(seq 1 "$memory_reps"); do
     echo "memory round $round/$memory_reps" >&2
     for name in $(shuffled "${servers[@]}"); do
-        [ "$name" = portsock_blocking ] && continue  # a thread per connection: 10,000 threads
+        case "$name" in *blocking) continue ;; esac  # a thread per connection: 10,000 threads
         start_server "$name"
         # shellcheck disable=SC2086
         timeout 300 $client_cpu "$bin/scale_loadgen" idle "$server_pid" "$echo_port" 10000 |
@@ -107,7 +109,10 @@ for line in open(sys.argv[1]):
     rows[(server, row)].append(value)
     if len(parts) > 3:
         cpu[(server, row)].append(float(parts[3]))
-order = ["raw", "portsock_poller", "portsock_blocking", "asio", "libuv"]
+order = ["raw", "portsock_poller", "asio", "libuv", "raw_blocking", "portsock_blocking"]
+# Each server's reference: raw epoll for the single-threaded ones; the blocking server is a
+# thread per connection, so it is compared with the same design on raw sockets.
+reference = {"portsock_blocking": "raw_blocking"}
 servers = [s for s in order if any(k[0] == s for k in rows)]
 labels = [
     ("throughput_MiB_per_s", "stream throughput (echo), MiB/s", True),
@@ -122,10 +127,12 @@ def cell(server, row):
     if not values:
         return "n/a"
     m = statistics.median(values)
-    raw = rows.get(("raw", row))
-    ratio = f" ({m / statistics.median(raw):.2f}x)" if raw and server != "raw" else ""
+    base = reference.get(server, "raw")
+    raw = rows.get((base, row))
+    ratio = f" ({m / statistics.median(raw):.2f}x)" if raw and server not in ("raw", "raw_blocking") else ""
     return f"{m:,.0f}{ratio}"
-print(f"Medians of {sys.argv[2]} interleaved rounds ({sys.argv[3]} for memory); (ratio to raw)\n")
+print(f"Medians of {sys.argv[2]} interleaved rounds ({sys.argv[3]} for memory); (ratio to raw,"
+      " and for portsock_blocking to raw_blocking: a thread per connection on raw sockets)\n")
 print("| row | " + " | ".join(servers) + " |")
 print("|---|" + "---|" * len(servers))
 for row, label, _ in labels:
@@ -140,6 +147,8 @@ single = rows.get(("portsock_udp", "udp_single_datagrams_per_s"))
 batch = rows.get(("portsock_udp", "udp_batch_datagrams_per_s"))
 if single and batch:
     s, b = statistics.median(single), statistics.median(batch)
+    offload = rows.get(("portsock_udp", "udp_segmentation_offload"), [0])[-1]
     print(f"\nUDP, 64 datagrams per round trip through one process: one call per datagram "
-          f"{s:,.0f}/s, send_batch/receive_batch {b:,.0f}/s ({b / s:.2f}x)")
+          f"{s:,.0f}/s, send_batch/receive_batch {b:,.0f}/s ({b / s:.2f}x); "
+          f"UDP segmentation offload {'on' if offload else 'off'}")
 PY
