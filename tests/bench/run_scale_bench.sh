@@ -82,10 +82,10 @@ for round in $(seq 1 "$reps"); do
         start_server "$name"
         # shellcheck disable=SC2086
         timeout 300 $client_cpu "$bin/scale_loadgen" run "$server_pid" "$echo_port" "$welcome_port" "$udp_port" "$seconds" |
-            sed "s/^/$name /" >>"$results" || echo "run_scale_bench.sh: $name failed a speed round" >&2
+            sed "s/^/s$round $name /" >>"$results" || echo "run_scale_bench.sh: $name failed a speed round" >&2
         stop_server
     done
-    timeout 60 $client_cpu "$bin/scale_loadgen" udp-batch "$seconds" | sed "s/^/portsock_udp /" >>"$results"
+    timeout 60 $client_cpu "$bin/scale_loadgen" udp-batch "$seconds" | sed "s/^/s$round portsock_udp /" >>"$results"
 done
 for round in $(seq 1 "$memory_reps"); do
     echo "memory round $round/$memory_reps" >&2
@@ -94,21 +94,27 @@ for round in $(seq 1 "$memory_reps"); do
         start_server "$name"
         # shellcheck disable=SC2086
         timeout 300 $client_cpu "$bin/scale_loadgen" idle "$server_pid" "$echo_port" 10000 |
-            sed "s/^/$name /" >>"$results" || echo "run_scale_bench.sh: $name failed a memory round" >&2
+            sed "s/^/m$round $name /" >>"$results" || echo "run_scale_bench.sh: $name failed a memory round" >&2
         stop_server
     done
 done
 
 python3 - "$results" "$reps" "$memory_reps" <<'PY'
 import collections, statistics, sys
-rows = collections.defaultdict(list)
+# rows[(server, row)][round] = value: each round ran every server once, in a random order,
+# so a ratio is taken within each round (the host's load drifts between rounds) and the
+# median of those ratios is printed.
+rows = collections.defaultdict(dict)
 cpu = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     parts = line.split()
-    server, row, value = parts[0], parts[1], float(parts[2])
-    rows[(server, row)].append(value)
-    if len(parts) > 3:
-        cpu[(server, row)].append(float(parts[3]))
+    round_, server, row, value = parts[0], parts[1], parts[2], float(parts[3])
+    rows[(server, row)][round_] = value
+    if len(parts) > 4:
+        cpu[(server, row)].append(float(parts[4]))
+def paired_ratio(top, bottom):
+    ratios = [top[r] / bottom[r] for r in top if r in bottom and bottom[r] > 0]
+    return statistics.median(ratios) if ratios else None
 order = ["raw", "portsock_poller", "asio", "libuv", "raw_blocking", "portsock_blocking"]
 # Each server's reference: raw epoll for the single-threaded ones; the blocking server is a
 # thread per connection, so it is compared with the same design on raw sockets.
@@ -126,13 +132,13 @@ def cell(server, row):
     values = rows.get((server, row))
     if not values:
         return "n/a"
-    m = statistics.median(values)
-    base = reference.get(server, "raw")
-    raw = rows.get((base, row))
-    ratio = f" ({m / statistics.median(raw):.2f}x)" if raw and server not in ("raw", "raw_blocking") else ""
-    return f"{m:,.0f}{ratio}"
-print(f"Medians of {sys.argv[2]} interleaved rounds ({sys.argv[3]} for memory); (ratio to raw,"
-      " and for portsock_blocking to raw_blocking: a thread per connection on raw sockets)\n")
+    text = f"{statistics.median(values.values()):,.0f}"
+    base = rows.get((reference.get(server, "raw"), row))
+    ratio = paired_ratio(values, base) if base and server not in ("raw", "raw_blocking") else None
+    return text + (f" ({ratio:.2f}x)" if ratio is not None else "")
+print(f"Medians of {sys.argv[2]} interleaved rounds ({sys.argv[3]} for memory). In brackets: the median of"
+      " the per-round ratios to raw (for portsock_blocking, to raw_blocking: a thread per connection"
+      " on raw sockets)\n")
 print("| row | " + " | ".join(servers) + " |")
 print("|---|" + "---|" * len(servers))
 for row, label, _ in labels:
@@ -143,12 +149,18 @@ for row, label in [("pingpong_round_trips_per_s", "ping-pong"), ("conn1000_round
         v = cpu.get((s, row))
         cells.append(f"{statistics.median(v):.1f}" if v else "n/a")
     print(f"| server CPU per round trip, {label}, µs | " + " | ".join(cells) + " |")
+level = [(other, paired_ratio(rows[("portsock_poller", "conn1000_round_trips_per_s")], rows[(other, "conn1000_round_trips_per_s")]))
+         for other in ("asio", "libuv") if ("portsock_poller", "conn1000_round_trips_per_s") in rows
+         and (other, "conn1000_round_trips_per_s") in rows]
+if level:
+    print("\n1000 connections, portsock_poller against " +
+          ", ".join(f"{other} {ratio:.2f}x" for other, ratio in level) + " (median of per-round ratios)")
 single = rows.get(("portsock_udp", "udp_single_datagrams_per_s"))
 batch = rows.get(("portsock_udp", "udp_batch_datagrams_per_s"))
 if single and batch:
-    s, b = statistics.median(single), statistics.median(batch)
-    offload = rows.get(("portsock_udp", "udp_segmentation_offload"), [0])[-1]
+    s, b = statistics.median(single.values()), statistics.median(batch.values())
+    offload = max(rows.get(("portsock_udp", "udp_segmentation_offload"), {"": 0}).values())
     print(f"\nUDP, 64 datagrams per round trip through one process: one call per datagram "
-          f"{s:,.0f}/s, send_batch/receive_batch {b:,.0f}/s ({b / s:.2f}x); "
+          f"{s:,.0f}/s, send_batch/receive_batch {b:,.0f}/s ({paired_ratio(batch, single):.2f}x); "
           f"UDP segmentation offload {'on' if offload else 'off'}")
 PY
