@@ -2,7 +2,10 @@
 #
 #   check "<name>" cmd args...   runs one check, its output to $LOGS/<n>.log; prints
 #                                "PASS <name>" or "FAIL <name>" and the log's tail
-#   finish                       prints "N passed, M failed" and exits non-zero on failure
+#   finish                       prints "N passed, M failed" and exits non-zero on failure;
+#                                a work dir it made itself (no [work-dir] given) is removed
+#                                after a full pass (about 800 MB) and kept after a failure,
+#                                or always with PORTSOCK_KEEP_PACKAGE_TESTS=1
 #
 # Needs: SRC (the source tree), W (the work dir) set by the caller.
 
@@ -15,10 +18,12 @@ FAILED_NAMES=()
 JOBS="${PORTSOCK_PACKAGE_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 setup_workdir() {  # setup_workdir [dir]: W, LOGS
+    W_IS_OURS=0
     if [[ -n "${1:-}" ]]; then
         W="$(mkdir -p "$1" && cd "$1" && pwd)"
     else
         W="$(mktemp -d "${TMPDIR:-/tmp}/portsock-package-tests.XXXXXX")"
+        W_IS_OURS=1
     fi
     LOGS="$W/logs"
     mkdir -p "$LOGS"
@@ -58,6 +63,14 @@ finish() {
         printf '  %s\n' "${FAILED_NAMES[@]}"
     fi
     echo "$PASSED passed, $FAILED failed"
+    if ((FAILED > 0)) || ((W_IS_OURS == 0)) || [[ -n "${PORTSOCK_KEEP_PACKAGE_TESTS:-}" ]]; then
+        echo "work dir kept: $W"
+    else
+        # The Windows tests' Wine session lives in $W: end it before removing its prefix.
+        if declare -F stop_wine >/dev/null; then stop_wine; wine_started=0; fi
+        rm -rf "$W"
+        echo "work dir removed: $W"
+    fi
     ((FAILED == 0))
 }
 
