@@ -15,12 +15,14 @@
 
 namespace {
 
+//! [state]
 constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
 
 struct client {
     portsock::tcp_stream stream;
     std::string unsent;  // echoed bytes the client's receive window could not take yet
 };
+//! [state]
 
 class echo_server {
 public:
@@ -41,6 +43,7 @@ public:
     }
 
 private:
+    //! [dispatch]
     void handle(const portsock::poll_event& event) {
         if (event.token == listener_token) return accept_all();
         client& c = clients_[event.token];
@@ -48,6 +51,7 @@ private:
         if (event.writable()) flush(event.token, c);
         else if (event.readable()) echo(event.token, c);
     }
+    //! [dispatch]
 
     void accept_all() {
         for (;;) {  // every client waiting now; the listener is non-blocking
@@ -61,6 +65,7 @@ private:
         }
     }
 
+    //! [echo]
     void echo(std::uint64_t slot, client& c) {
         std::error_code ec;
         const std::size_t n = c.stream.receive(buffer_.data(), buffer_.size(), ec);
@@ -84,6 +89,7 @@ private:
         if (ec && ec != std::errc::operation_would_block) return drop(slot, c);
         if (c.unsent.empty()) poller_.modify(c.stream, portsock::poll_events::readable, slot);
     }
+    //! [echo]
 
     void drop(std::uint64_t slot, client& c) {
         poller_.remove(c.stream);
