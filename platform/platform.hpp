@@ -175,8 +175,8 @@ void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t t
 /// it before closing h.
 void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept;
 /// Waits until a registered handle is ready, poller_wake() is called, or timeout_ms passes
-/// (negative: forever); fills up to capacity events and returns how many. A wake-up alone
-/// returns 0. Retries EINTR against the original deadline.
+/// (negative: forever); fills up to capacity (at least 1: poller::wait() checks) events and
+/// returns how many. A wake-up alone returns 0. Retries EINTR against the original deadline.
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept;
 /// Makes a current or the next poller_wait() return. Safe from any thread.

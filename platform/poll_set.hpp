@@ -40,8 +40,6 @@ public:
 
     PollFd* data() noexcept { return slots_.data(); }
     std::size_t size() const noexcept { return slots_.size(); }
-    /// True if the wake-up channel is ready after a wait.
-    bool woken() const noexcept { return slots_[0].revents != 0; }
 
     void add(fd_type fd, events_type interest, std::uint64_t token, std::error_code& ec) noexcept {
         if (index_.get(fd) != 0) {
@@ -93,11 +91,17 @@ public:
         ec.clear();
     }
 
-    /// Fills events from up to `ready` ready user slots; returns how many. The scan starts
-    /// where the last full buffer stopped, so when more handles are ready than the buffer
-    /// holds, those at the end of the array are not always served last.
-    template <class Convert>
-    std::size_t collect(int ready, poller_event* events, std::size_t capacity, Convert from_revents) noexcept {
+    /// After a poll call that found `ready` slots ready: calls `drain_wake()` if the wake-up
+    /// channel (slot 0) is among them, then fills events from the ready user slots and
+    /// returns how many. The scan starts where the last full buffer stopped, so when more
+    /// handles are ready than the buffer holds, those at the end are not always served last.
+    template <class Drain, class Convert>
+    std::size_t collect(int ready, Drain drain_wake, poller_event* events, std::size_t capacity,
+                        Convert from_revents) noexcept {
+        if (slots_[0].revents != 0) {
+            drain_wake();
+            --ready;
+        }
         const std::size_t count = slots_.size() - 1;  // user slots: 1..count
         std::size_t filled = 0;
         std::size_t slot = cursor_ <= count ? cursor_ : 1;

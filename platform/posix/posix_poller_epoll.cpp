@@ -6,12 +6,12 @@
 // wake-up eventfd apart from a user socket whatever tokens the user picks.
 #include "platform.hpp"
 #include "poll_deadline.hpp"
+#include "wake_flag.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <deque>
@@ -39,7 +39,7 @@ unsigned interest_of(std::uint8_t state) noexcept { return state & 0x7fU; }
 struct poller_state {
     int epoll_fd = -1;
     int wake_fd = -1;
-    std::atomic<bool> wake_pending{false};  // skips the write when a wake-up is already queued
+    wake_flag wake_pending;
     std::deque<std::uint64_t> tokens;       // indexed by descriptor
     std::deque<std::uint8_t> states;        // indexed by descriptor: interest | registered_bit
     epoll_event ready[batch_size];
@@ -88,10 +88,7 @@ bool is_registered(const poller_state* p, handle h) noexcept {
 void drain_wake(poller_state* p) noexcept {
     std::uint64_t count = 0;
     while (::read(p->wake_fd, &count, sizeof count) < 0 && errno == EINTR) {}
-    // Only now may a wake() write again: clearing the flag before draining could let the
-    // drain swallow a new wake-up's byte while the flag stays set, losing every later wake().
-    // A wake() that finds the flag still set is served by the return in progress.
-    p->wake_pending.store(false, std::memory_order_release);
+    p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
 }  // namespace
@@ -174,10 +171,6 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
                         int timeout_ms, std::error_code& ec) noexcept {
     const poll_deadline deadline(timeout_ms);
     const int most = capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
-    if (most == 0) {
-        ec = make_error(std::errc::invalid_argument);
-        return 0;
-    }
     int ready = 0;
     while ((ready = ::epoll_wait(p->epoll_fd, p->ready, most, deadline.remaining_ms())) < 0) {
         if (errno != EINTR) {
@@ -201,13 +194,13 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     ec.clear();
-    if (p->wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+    if (!p->wake_pending.claim()) return;  // one is queued already
     const std::uint64_t one = 1;
     while (::write(p->wake_fd, &one, sizeof one) < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) return;  // the counter is full, so it is readable
         ec = last_error();
-        p->wake_pending.store(false, std::memory_order_release);  // nothing queued: let the next wake() try
+        p->wake_pending.release();  // nothing queued: let the next wake() try
         return;
     }
 }

@@ -6,13 +6,13 @@
 // O(registered) as poll() is.
 #include "platform.hpp"
 #include "poll_deadline.hpp"
+#include "wake_flag.hpp"
 #include "poll_set.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <new>
@@ -48,7 +48,7 @@ private:
 struct poller_state {
     int wake_read = -1;
     int wake_write = -1;
-    std::atomic<bool> wake_pending{false};  // skips the write when a wake-up is already queued
+    wake_flag wake_pending;
     poll_set<pollfd, descriptor_index> set;  // slot 0 is wake_read
 };
 
@@ -106,10 +106,7 @@ void drain_wake(poller_state* p) noexcept {
         if (n > 0 || (n < 0 && errno == EINTR)) continue;
         break;
     }
-    // Only now may a wake() write again: clearing the flag before draining could let the
-    // drain swallow a new wake-up's byte while the flag stays set, losing every later wake().
-    // A wake() that finds the flag still set is served by the return in progress.
-    p->wake_pending.store(false, std::memory_order_release);
+    p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
 int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
@@ -170,28 +167,20 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
-    if (capacity == 0) {
-        ec = make_error(std::errc::invalid_argument);
-        return 0;
-    }
-    int ready = poll_retrying(p, timeout_ms, ec);
+    const int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    if (p->set.woken()) {
-        drain_wake(p);
-        --ready;
-    }
-    return p->set.collect(ready, events, capacity, from_poll);
+    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     ec.clear();
-    if (p->wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+    if (!p->wake_pending.claim()) return;  // one is queued already
     const char one = 1;
     while (::write(p->wake_write, &one, 1) < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) return;  // the pipe is full, so it is readable
         ec = last_error();
-        p->wake_pending.store(false, std::memory_order_release);  // nothing queued: let the next wake() try
+        p->wake_pending.release();  // nothing queued: let the next wake() try
         return;
     }
 }

@@ -11,10 +11,10 @@
 // closed reports POLLHUP without POLLRDNORM, so hang-up and error mark every awaited
 // direction ready; Windows before 10 version 2004 does not report a failed connect at all.
 #include "poll_deadline.hpp"
+#include "wake_flag.hpp"
 #include "poll_set.hpp"
 #include "win_common.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <new>
 #include <unordered_map>
@@ -42,7 +42,7 @@ private:
 
 struct poller_state {
     handle wake = invalid_handle;
-    std::atomic<bool> wake_pending{false};     // skips the send when a wake-up is queued
+    wake_flag wake_pending;
     poll_set<WSAPOLLFD, socket_index> set;     // slot 0 is the wake socket
 };
 
@@ -94,10 +94,7 @@ void drain_wake(poller_state* p) noexcept {
     char sink[64];
     std::error_code ec;
     while (receive(p->wake, sink, sizeof sink, ec) > 0 && !ec) {}
-    // Only now may a wake() write again: clearing the flag before draining could let the
-    // drain swallow a new wake-up's byte while the flag stays set, losing every later wake().
-    // A wake() that finds the flag still set is served by the return in progress.
-    p->wake_pending.store(false, std::memory_order_release);
+    p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
 int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
@@ -164,22 +161,14 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
-    if (capacity == 0) {
-        ec = make_error(std::errc::invalid_argument);
-        return 0;
-    }
-    int ready = poll_until(p, timeout_ms, ec);
+    const int ready = poll_until(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    if (p->set.woken()) {
-        drain_wake(p);
-        --ready;
-    }
-    return p->set.collect(ready, events, capacity, from_poll);
+    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     ec.clear();
-    if (p->wake_pending.exchange(true, std::memory_order_acq_rel)) return;
+    if (!p->wake_pending.claim()) return;  // one is queued already
     // A would-block send is retried a few times: Wine (seen under load) can refuse a 1-byte
     // datagram on an almost empty socket, so it does not prove that a wake-up is queued.
     const char one = 1;
@@ -196,7 +185,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     // send failed; in both cases the flag must not stay set, or every later wake() would be
     // skipped.
     if (ec == std::errc::operation_would_block) ec.clear();
-    p->wake_pending.store(false, std::memory_order_release);
+    p->wake_pending.release();
 }
 
 const char* poller_backend() noexcept { return "WSAPoll"; }
