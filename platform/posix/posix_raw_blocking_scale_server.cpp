@@ -6,7 +6,8 @@
 // Linux only; not part of the library.
 //
 // usage: posix_raw_blocking_scale_server    prints "ports <echo> <welcome> <udp>" and serves until killed
-#include <arpa/inet.h>
+#include "posix_raw_bench.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -14,29 +15,11 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <thread>
 
 namespace {
 
-constexpr char welcome[] = "Welcome to the server!";
-
-int open_bound(int type, std::uint16_t& port) {
-    const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        (type == SOCK_STREAM && ::listen(fd, 4096) != 0) ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        std::perror("raw blocking server");
-        std::_Exit(1);
-    }
-    port = ntohs(address.sin_port);
-    return fd;
-}
+using portsock_raw_bench::welcome;
 
 /// Sends all of it, as portsock's send_all() does; false on an error.
 bool send_all(int fd, const char* data, std::size_t size) {
@@ -93,11 +76,10 @@ void echo_connection(int fd) {
 
 int main() {
     std::uint16_t echo_port = 0, welcome_port = 0, udp_port = 0;
-    const int echo = open_bound(SOCK_STREAM, echo_port);
-    const int greet = open_bound(SOCK_STREAM, welcome_port);
-    const int udp = open_bound(SOCK_DGRAM, udp_port);
-    std::printf("ports %u %u %u\n", echo_port, welcome_port, udp_port);
-    std::fflush(stdout);
+    const int echo = portsock_raw_bench::open_bound(SOCK_STREAM, 0, echo_port);
+    const int greet = portsock_raw_bench::open_bound(SOCK_STREAM, 0, welcome_port);
+    const int udp = portsock_raw_bench::open_bound(SOCK_DGRAM, 0, udp_port);
+    portsock_raw_bench::announce_ports(echo_port, welcome_port, udp_port);
     std::thread(greet_forever, greet).detach();
     std::thread(echo_datagrams_forever, udp).detach();
     for (;;) {

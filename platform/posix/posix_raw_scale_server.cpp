@@ -6,8 +6,8 @@
 //   echo     TCP: sends back every byte it receives
 //   welcome  TCP: sends "Welcome to the server!" to each new client and closes
 //   udp      UDP: sends every datagram back to its sender
-#include <arpa/inet.h>
-#include <fcntl.h>
+#include "posix_raw_bench.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -16,30 +16,12 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 namespace {
 
-constexpr char welcome[] = "Welcome to the server!";
-
-int open_bound(int type, std::uint16_t& port) {
-    const int fd = ::socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        (type == SOCK_STREAM && ::listen(fd, 4096) != 0) ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        std::perror("raw server");
-        std::_Exit(1);
-    }
-    port = ntohs(address.sin_port);
-    return fd;
-}
+using portsock_raw_bench::welcome;
 
 struct server {
     int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
@@ -134,13 +116,12 @@ struct server {
 int main() {
     static server s;  // static: the 64 KiB buffer stays off the stack
     std::uint16_t echo_port = 0, welcome_port = 0, udp_port = 0;
-    s.echo = open_bound(SOCK_STREAM, echo_port);
-    s.greet = open_bound(SOCK_STREAM, welcome_port);
-    s.udp = open_bound(SOCK_DGRAM, udp_port);
+    s.echo = portsock_raw_bench::open_bound(SOCK_STREAM, SOCK_NONBLOCK, echo_port);
+    s.greet = portsock_raw_bench::open_bound(SOCK_STREAM, SOCK_NONBLOCK, welcome_port);
+    s.udp = portsock_raw_bench::open_bound(SOCK_DGRAM, SOCK_NONBLOCK, udp_port);
     s.watch(s.echo, EPOLLIN);
     s.watch(s.greet, EPOLLIN);
     s.watch(s.udp, EPOLLIN);
-    std::printf("ports %u %u %u\n", echo_port, welcome_port, udp_port);
-    std::fflush(stdout);
+    portsock_raw_bench::announce_ports(echo_port, welcome_port, udp_port);
     s.run();
 }
