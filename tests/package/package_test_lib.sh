@@ -17,7 +17,7 @@ FAILED_NAMES=()
 # A parallel build that does not oversubscribe small CI machines.
 JOBS="${PORTSOCK_PACKAGE_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-setup_workdir() {  # setup_workdir [dir]: W, LOGS
+setup_workdir() {  # setup_workdir [dir]: W, LOGS, and VERSION (the project's, from CMakeLists.txt)
     W_IS_OURS=0
     if [[ -n "${1:-}" ]]; then
         W="$(mkdir -p "$1" && cd "$1" && pwd)"
@@ -28,6 +28,8 @@ setup_workdir() {  # setup_workdir [dir]: W, LOGS
     LOGS="$W/logs"
     mkdir -p "$LOGS"
     echo "work dir: $W"
+    VERSION="$(sed -n 's/^ *VERSION \([0-9][0-9.]*\)$/\1/p' "$SRC/CMakeLists.txt" | head -n 1)"
+    [[ -n "$VERSION" ]] || { echo "cannot read the project version"; exit 1; }
 }
 
 check() {

@@ -30,8 +30,6 @@ HERE="$SRC/tests/package"
 source "$HERE/package_test_lib.sh"
 setup_workdir "${1:-}"
 
-VERSION="$(sed -n 's/^ *VERSION \([0-9][0-9.]*\)$/\1/p' "$SRC/CMakeLists.txt" | head -n 1)"
-[[ -n "$VERSION" ]] || { echo "cannot read the project version"; exit 1; }
 echo "portsock $VERSION (Windows packages), source $SRC"
 
 TOOLCHAIN="$SRC/cmake/toolchains/mingw-w64-x86_64.cmake"
