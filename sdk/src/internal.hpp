@@ -68,22 +68,20 @@ public:
     // An infinite or zero deadline never reads the clock: one is on every blocking call's
     // hot path, the other on every event loop's.
     explicit deadline(timeout limit) noexcept
-        : infinite_(limit.is_infinite()),
-          zero_(!infinite_ && limit.milliseconds() <= 0),
-          end_(infinite_ || zero_ ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit.milliseconds())) {}
+        : limit_ms_(limit.milliseconds()),
+          end_(limit_ms_ <= 0 ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit_ms_)) {}
 
-    bool is_infinite() const noexcept { return infinite_; }
+    bool is_infinite() const noexcept { return limit_ms_ < 0; }
 
     /// What is left, as a timeout for the next call (zero once passed).
     timeout remaining() const noexcept {
-        if (infinite_) return timeout::infinite();
+        if (is_infinite()) return timeout::infinite();
         return std::chrono::milliseconds(remaining_ms());
     }
 
     /// What is left in milliseconds for platform::wait(): -1 if infinite, else >= 0.
     int remaining_ms() const noexcept {
-        if (infinite_) return -1;
-        if (zero_) return 0;
+        if (limit_ms_ <= 0) return limit_ms_ < 0 ? -1 : 0;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now()).count();
         constexpr long long most = 0x7fffffff;
         return static_cast<int>(left < 0 ? 0 : left > most ? most : left);
@@ -91,8 +89,7 @@ public:
 
 private:
     using clock = std::chrono::steady_clock;
-    bool infinite_;
-    bool zero_;
+    std::int64_t limit_ms_;  // as timeout::milliseconds(): -1 infinite, 0 only look
     clock::time_point end_;
 };
 
