@@ -2,6 +2,11 @@
 # defines PORTSOCK_HAVE_<NAME> to 1 or 0 for <target> (and sets the variable of that name in
 # the caller, which picks the poller and batch files by it). PORTSOCK_POSIX_GENERIC forces every
 # one to 0, so the fallbacks macOS and the BSDs take are built and tested on Linux.
+#
+# Close-on-exec: SOCK_CLOEXEC (socket()), accept4() and pipe2() are probed one by one and
+# each is used wherever it exists (Linux, the BSDs). Without one, fcntl(FD_CLOEXEC) follows
+# the call, and a fork() in another thread between the two can leak the descriptor into a
+# child. macOS lacks all three, so the generic build forces all three off.
 include(CheckCXXSourceCompiles)
 include(CheckSymbolExists)
 
@@ -9,6 +14,7 @@ function(portsock_posix_probes target)
     set(CMAKE_REQUIRED_DEFINITIONS -D_GNU_SOURCE)
     check_symbol_exists(accept4 "sys/socket.h" PORTSOCK_PROBE_ACCEPT4)
     check_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_PROBE_SOCK_CLOEXEC)
+    check_symbol_exists(pipe2 "unistd.h;fcntl.h" PORTSOCK_PROBE_PIPE2)
     check_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_PROBE_MSG_NOSIGNAL)
     check_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_PROBE_SO_NOSIGPIPE)
     # The poller's Linux backend (with its eventfd wake-up) and the batch datagram calls.
@@ -48,7 +54,7 @@ function(portsock_posix_probes target)
     target_compile_definitions(${target} PRIVATE PORTSOCK_UDP_SEGMENT_IN_NETINET=${udp_segment_in_netinet})
 
     set(summary "")
-    foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT)
+    foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()

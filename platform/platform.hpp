@@ -198,6 +198,10 @@ void resolve(const std::string& host, const std::string& service, family fam,
 // --- capabilities -------------------------------------------------------------------
 /// True if an IPv6 socket can be bound to ::1 here.
 bool has_ipv6_loopback() noexcept;
+/// True if every handle this port creates (open(), accept(), the poller's wake-up channel)
+/// is non-inheritable from the call that creates it, with no window in which a concurrent
+/// fork()/exec() or CreateProcess() could inherit it.
+bool has_atomic_close_on_exec() noexcept;
 /// The name of this port ("posix" or "win32") and, on POSIX, which fallbacks are on.
 const char* port_name() noexcept;
 

@@ -76,25 +76,32 @@ unsigned from_poll(short bits, short interest) noexcept {
     return events;
 }
 
-bool make_pipe_end(int fd) noexcept {
-    const int fd_flags = ::fcntl(fd, F_GETFD);
-    const int fl_flags = ::fcntl(fd, F_GETFL);
-    return fd_flags != -1 && fl_flags != -1 && ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) != -1 &&
-           ::fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) != -1;
-}
-
+// Both ends non-blocking and close-on-exec: atomically with pipe2() where the OS has it
+// (Linux, the BSDs); macOS has only pipe() and fcntl(), which leaves a fork() window.
 bool open_pipe(poller_state* p, std::error_code& ec) noexcept {
     int ends[2];
-    if (::pipe(ends) != 0) {
+#if PORTSOCK_HAVE_PIPE2
+    const int result = ::pipe2(ends, O_CLOEXEC | O_NONBLOCK);
+#else
+    const int result = ::pipe(ends);
+#endif
+    if (result != 0) {
         ec = last_error();
         return false;
     }
     p->wake_read = ends[0];
     p->wake_write = ends[1];
-    if (!make_pipe_end(ends[0]) || !make_pipe_end(ends[1])) {
-        ec = last_error();
-        return false;
+#if !PORTSOCK_HAVE_PIPE2
+    for (const int fd : ends) {
+        const int fd_flags = ::fcntl(fd, F_GETFD);
+        const int fl_flags = ::fcntl(fd, F_GETFL);
+        if (fd_flags == -1 || fl_flags == -1 || ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) == -1 ||
+            ::fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) == -1) {
+            ec = last_error();
+            return false;
+        }
     }
+#endif
     ec.clear();
     return true;
 }

@@ -21,16 +21,16 @@ namespace {
 
 constexpr int no_flags = 0;
 
+// The fallback where close-on-exec cannot be set atomically at creation (macOS): a fork()
+// in another thread between the creating call and this one leaks the descriptor into the
+// child (docs/platforms.md, "Inheritance").
 [[maybe_unused]] void set_close_on_exec(int fd) noexcept {
     const int flags = ::fcntl(fd, F_GETFD);
     if (flags != -1) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
-// Applied to every new handle: what the OS could not do atomically at creation.
+// Applied to every new handle: SIGPIPE suppression where it is per socket.
 bool finish_new_handle(int fd, std::error_code& ec) noexcept {
-#if !PORTSOCK_HAVE_SOCK_CLOEXEC
-    set_close_on_exec(fd);
-#endif
 #if PORTSOCK_HAVE_SO_NOSIGPIPE
     const int on = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) != 0) {
@@ -136,6 +136,9 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
         ec = last_error();
         return invalid_handle;
     }
+#if !PORTSOCK_HAVE_SOCK_CLOEXEC
+    set_close_on_exec(fd);
+#endif
     if (!finish_new_handle(fd, ec)) {
         ::close(fd);
         return invalid_handle;
@@ -175,15 +178,12 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
             ec = last_error();
             return invalid_handle;
         }
-#if PORTSOCK_HAVE_ACCEPT4
-        ec.clear();
-#else
+#if !PORTSOCK_HAVE_ACCEPT4
         set_close_on_exec(fd);
         // BSD and macOS let an accepted socket inherit O_NONBLOCK; Linux does not. Make it
         // blocking everywhere, as the SDK's contract says new sockets are.
         const int flags = ::fcntl(fd, F_GETFL);
         if (flags != -1 && (flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-        ec.clear();
 #endif
         if (!finish_new_handle(fd, ec)) {
             ::close(fd);

@@ -67,21 +67,23 @@ constexpr std::size_t max_segmented_payload = 65467;
 #if PORTSOCK_HAVE_UDP_SEGMENT
 
 /// Room for one UDP_SEGMENT control message: a cmsghdr and the uint16 segment size.
-union segment_control {
-    cmsghdr header;
-    unsigned char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
+// Aligned bytes, not a union with cmsghdr: glibc's cmsghdr ends in a flexible array
+// member, which may not be an array element (clang's -Wflexible-array-extensions).
+struct segment_control {
+    alignas(cmsghdr) unsigned char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
 };
 
 /// Makes `message` a segmented one, cut into datagrams of `size` bytes.
 void attach_segment_size(msghdr& message, segment_control& control, std::size_t size) noexcept {
     control = {};
-    control.header.cmsg_level = IPPROTO_UDP;  // SOL_UDP
-    control.header.cmsg_type = UDP_SEGMENT;
-    control.header.cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
-    const auto segment = static_cast<std::uint16_t>(size);
-    std::memcpy(CMSG_DATA(&control.header), &segment, sizeof segment);
     message.msg_control = control.bytes;
     message.msg_controllen = sizeof control.bytes;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = IPPROTO_UDP;  // SOL_UDP
+    header->cmsg_type = UDP_SEGMENT;
+    header->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+    const auto segment = static_cast<std::uint16_t>(size);
+    std::memcpy(CMSG_DATA(header), &segment, sizeof segment);
 }
 
 /// Whether this process uses segmentation offload: not asked yet, yes, or no (the kernel

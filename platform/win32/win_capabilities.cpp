@@ -18,6 +18,10 @@ bool has_ipv6_loopback() noexcept {
     return !ec;
 }
 
+// open() creates sockets with WSA_FLAG_NO_HANDLE_INHERIT, but accept() has no such flag:
+// SetHandleInformation() follows it.
+bool has_atomic_close_on_exec() noexcept { return false; }
+
 namespace {
 
 // Wine's ntdll exports wine_get_version(); Windows' does not. Wine's socket layer differs

@@ -2,8 +2,8 @@
 // native, POSIX generic (the macOS/BSD fallbacks), Win32 (under Wine) — must pass these
 // same tests. Real sockets on loopback only, port 0 always, every wait bounded.
 //
-// Not tested here because no portable check exists: that handles are non-inheritable
-// (close-on-exec), and EINTR retries.
+// Close-on-exec is tested on POSIX in posix_close_on_exec_test.cpp (it forks). Not tested
+// because no portable check exists: EINTR retries.
 #include "platform.hpp"
 
 #include <gtest/gtest.h>
