@@ -2,6 +2,7 @@
 //
 // Linux-only calls are used only where CMake found them (PORTSOCK_HAVE_*); each has a
 // portable fallback, and the posix-generic preset forces every fallback on Linux.
+#include "family_rule.hpp"
 #include "platform.hpp"
 #include "posix_address.hpp"
 
@@ -31,6 +32,7 @@ constexpr int no_flags = 0;
 
 // Applied to every new handle: SIGPIPE suppression where it is per socket.
 bool finish_new_handle(int fd, std::error_code& ec) noexcept {
+    ec.clear();
 #if PORTSOCK_HAVE_SO_NOSIGPIPE
     const int on = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) != 0) {
@@ -39,7 +41,6 @@ bool finish_new_handle(int fd, std::error_code& ec) noexcept {
     }
 #endif
     (void)fd;
-    ec.clear();
     return true;
 }
 
@@ -139,7 +140,10 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
 #if !PORTSOCK_HAVE_SOCK_CLOEXEC
     set_close_on_exec(fd);
 #endif
-    if (!finish_new_handle(fd, ec)) {
+    // IPv6 only, whatever the OS default (Linux: off, Windows: on); a dual-stack listener
+    // turns it off before binding (family_rule.hpp).
+    if (finish_new_handle(fd, ec) && fam == family::ipv6) set_option(fd, option::v6_only, 1, ec);
+    if (ec) {
         ::close(fd);
         return invalid_handle;
     }
@@ -203,6 +207,7 @@ void connect(handle h, const address& addr, std::error_code& ec) noexcept {
     }
     if (errno != EINTR) {
         ec = last_error();
+        explain_family_mismatch(h, addr, ec);
         return;
     }
     // An interrupted connect goes on in the background: wait for it, then read the result.
@@ -253,8 +258,10 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
     native_address native;
     if (!to_native(to, native, ec)) return 0;
     [[maybe_unused]] sigpipe_guard guard;
-    return io_result(
+    const std::size_t n = io_result(
         [&] { return ::sendto(h, data, size, send_flags, native.get(), native.length); }, ec);
+    explain_family_mismatch(h, to, ec);
+    return n;
 }
 
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,

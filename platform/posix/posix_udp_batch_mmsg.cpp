@@ -8,6 +8,7 @@
 // kernel takes it through the UDP/IP stack once and cuts it into the datagrams on the way
 // out (or, over loopback, at a receiver that has not asked for UDP_GRO), so receivers see
 // ordinary datagrams. Without UDP_SEGMENT every message carries one datagram, as before.
+#include "family_rule.hpp"
 #include "platform.hpp"
 #include "posix_address.hpp"
 
@@ -261,6 +262,7 @@ std::size_t send_batch(handle h, const outgoing_datagram* batch, std::size_t cou
                 continue;
             }
             ec = last_error();
+            explain_family_mismatch(h, batch[done].to, ec);
             return finish(done, ec);
         }
         // A segmented message is sent whole or not at all: count datagrams, not messages.

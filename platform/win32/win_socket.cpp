@@ -18,6 +18,7 @@
 //   when POSIX reports it.
 // - getsockname() on an unbound socket fails with WSAEINVAL; POSIX gives the wildcard
 //   address and port 0, and so does this port.
+#include "family_rule.hpp"
 #include "win_common.hpp"
 
 #include <climits>
@@ -161,6 +162,14 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     }
     if (type == socket_type::datagram) report_udp_connection_reset(s, false);
     ec.clear();
+    // IPv6 only, as on every port (Windows' default already; said explicitly so it never
+    // depends on one): a dual-stack listener turns it off before binding (family_rule.hpp).
+    if (fam == family::ipv6) set_option(to_handle(s), option::v6_only, 1, ec);
+    if (ec) {
+        discard(s);
+        release_library();
+        return invalid_handle;
+    }
     return to_handle(s);
 }
 
@@ -228,6 +237,7 @@ void connect(handle h, const address& addr, std::error_code& ec) noexcept {
     // A non-blocking connect reports WSAEWOULDBLOCK (std::errc::operation_would_block),
     // which sdk/ takes as "in progress"; wait() and pending_error() give the outcome.
     check(::connect(to_socket(h), native.get(), native.length), ec);
+    explain_family_mismatch(h, addr, ec);
     if (!ec && is_datagram(to_socket(h))) report_udp_connection_reset(to_socket(h), true);
 }
 
@@ -298,7 +308,10 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
     if (!to_native(to, native, ec)) return 0;
     const char* bytes = static_cast<const char*>(data);
     const int length = clamp_size(size);
-    return io_result([&] { return ::sendto(to_socket(h), bytes, length, 0, native.get(), native.length); }, ec);
+    const std::size_t n =
+        io_result([&] { return ::sendto(to_socket(h), bytes, length, 0, native.get(), native.length); }, ec);
+    explain_family_mismatch(h, to, ec);
+    return n;
 }
 
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,

@@ -9,10 +9,7 @@ udp_socket::udp_socket(const endpoint& local)
     : udp_socket(detail::or_throw("portsock::udp_socket", [&](std::error_code& ec) { return bind(local, ec); })) {}
 
 udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec) noexcept {
-    udp_socket socket = open(local.family(), ec);
-    if (ec) return {};
-    if (local.address().is_v6())  // the same on every OS: IPv6 only unless asked otherwise
-        platform::set_option(socket.native_handle(), platform::option::v6_only, 1, ec);
+    udp_socket socket = open(local.family(), ec);  // IPv6 only (platform::open)
     if (!ec) platform::bind(socket.native_handle(), detail::to_platform(local), ec);
     return ec ? udp_socket{} : std::move(socket);
 }

@@ -57,7 +57,9 @@ public:
     ///         std::errc::network_unreachable.
     /// @errors std::errc::connection_refused (nobody listens there), std::errc::timed_out,
     /// std::errc::network_unreachable, std::errc::host_unreachable,
-    /// std::errc::address_family_not_supported (e.g. IPv6 on a host without it),
+    /// std::errc::address_family_not_supported (IPv6 on a host without it, or an
+    /// IPv4-mapped address such as <code>\::ffff:127.0.0.1</code>: the IPv6 socket portsock opens
+    /// for it is IPv6 only, on every OS; connect to the IPv4 address instead),
     /// std::errc::address_not_available, std::errc::too_many_files_open, or another OS error.
     /// @platformnote With a timeout, portsock connects in non-blocking mode and waits for the
     /// result: POSIX signals a pending connect with `EINPROGRESS`, Windows with

@@ -103,7 +103,9 @@ public:
     /// @errors std::errc::message_size, std::errc::timed_out, std::errc::operation_would_block
     /// (non-blocking mode), std::errc::network_unreachable, std::errc::permission_denied (a
     /// broadcast address without set_broadcast(true)), std::errc::address_family_not_supported
-    /// (an IPv6 destination on an IPv4 socket, or the reverse), errc::not_open, or another OS error.
+    /// (an IPv6 destination on an IPv4 socket, or an IPv4 or IPv4-mapped destination on an
+    /// IPv6 socket: portsock's IPv6 UDP sockets are IPv6 only on every OS), errc::not_open, or
+    /// another OS error.
     std::size_t send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit = {});
 
     /// See send_to(const void*, std::size_t, const endpoint&, timeout).
