@@ -39,9 +39,14 @@ auto or_throw(const char* what, Call&& call) {
     }
 }
 
-/// Sets ec to errc::not_open if the socket is empty; true if it is open.
+/// The first step of every noexcept operation on a socket: sets ec to errc::not_open if the
+/// socket is empty, clears it otherwise (so an operation with nothing to do, such as a
+/// batch of 0 datagrams, reports success); true if it is open.
 inline bool check_open(const basic_socket& s, std::error_code& ec) noexcept {
-    if (s.is_open()) return true;
+    if (s.is_open()) {
+        ec.clear();
+        return true;
+    }
     ec = make_error_code(errc::not_open);
     return false;
 }

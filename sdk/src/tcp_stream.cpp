@@ -147,8 +147,19 @@ std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
                             [&](std::error_code& ec) { return receive(max_size, ec, limit); });
 }
 
-std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
-    std::string text(max_size, '\0');
+std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
+    std::string text;
+    if (!detail::check_open(*this, ec)) return text;
+    if (max_size > text.max_size()) {  // no string can hold it: a bad argument, not a lack of memory
+        ec = platform::make_error(std::errc::invalid_argument);
+        return text;
+    }
+    try {
+        text.resize(max_size);
+    } catch (const std::bad_alloc&) {
+        ec = platform::make_error(std::errc::not_enough_memory);
+        return std::string();
+    }
     text.resize(receive(text.data(), text.size(), ec, limit));
     return text;
 }

@@ -195,14 +195,19 @@ public:
     /// a hot path).
     /// @param max_size the most bytes to return. @param limit how long to wait.
     /// @return the bytes; **empty means end of stream** (for `max_size > 0`).
-    /// @throws std::system_error as receive(void*, std::size_t, timeout).
+    /// @throws std::system_error as receive(void*, std::size_t, timeout), or with
+    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold
+    ///         (`std::string::max_size()`, e.g. `SIZE_MAX`), or std::errc::not_enough_memory if
+    ///         the `max_size` bytes it reserves first cannot be allocated. Never
+    ///         std::bad_alloc or std::length_error.
     std::string receive(std::size_t max_size, timeout limit = {});
 
-    /// Receives into a string; see receive(std::size_t, timeout).
+    /// Receives into a string; see receive(std::size_t, timeout) for the errors, which all
+    /// come through `ec` (std::errc::invalid_argument for a `max_size` no string can hold,
+    /// std::errc::not_enough_memory if the buffer cannot be allocated): it never throws.
     /// @param max_size the most bytes. @param ec set on failure. @param limit how long to wait.
     /// @return the bytes; empty at end of stream or on error.
-    /// @throws std::bad_alloc if the string cannot be allocated: this form is not `noexcept`.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {});
+    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Receives exactly `size` bytes, waiting for as many arrivals as it takes.
     /// @param data where to put them. @param size how many.

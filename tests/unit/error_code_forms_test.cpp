@@ -1,0 +1,262 @@
+// Every public noexcept form clears its std::error_code on success (the std::filesystem
+// convention): one table, one row per form, each called with `ec` already holding a stale
+// error and made to succeed. A form missing from the table is a form not checked: add a
+// row with every new one.
+#include "test_support.hpp"
+
+#include <portsock/portsock.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace portsock;
+using portsock_test::any_port_v4;
+using portsock_test::catch_system_error;
+using portsock_test::make_tcp_pair;
+using portsock_test::patience;
+using portsock_test::where;
+
+/// One noexcept form, called with a stale `ec` after whatever set-up makes it succeed.
+struct form {
+    const char* name;
+    std::function<void(std::error_code& ec)> call;
+};
+
+/// A connected UDP pair: `a` is connected to `b`, and `b` is bound.
+struct udp_pair {
+    udp_socket a{any_port_v4()};
+    udp_socket b{any_port_v4()};
+    udp_pair() { a.connect(where(b)); }
+};
+
+/// A byte the peer sent, already queued at `to` (so a receive does not wait).
+void queue_bytes(tcp_stream& from, std::string_view bytes) { from.send_all(bytes, patience); }
+
+std::vector<form> address_forms() {
+    return {
+        {"ip_address::parse", [](std::error_code& ec) { (void)ip_address::parse("127.0.0.1", ec); }},
+        {"endpoint::parse", [](std::error_code& ec) { (void)endpoint::parse("[::1]:80", ec); }},
+        {"parse_port", [](std::error_code& ec) { (void)parse_port("80", ec); }},
+        {"resolve", [](std::error_code& ec) { (void)resolve("127.0.0.1", "80", ec); }},
+    };
+}
+
+std::vector<form> socket_forms() {
+    return {
+        {"basic_socket::close (open)", [](std::error_code& ec) { udp_socket(any_port_v4()).close(ec); }},
+        {"basic_socket::close (empty)", [](std::error_code& ec) { udp_socket().close(ec); }},
+        {"basic_socket::local_endpoint", [](std::error_code& ec) { (void)udp_socket(any_port_v4()).local_endpoint(ec); }},
+        {"basic_socket::set_non_blocking", [](std::error_code& ec) { udp_socket(any_port_v4()).set_non_blocking(true, ec); }},
+    };
+}
+
+std::vector<form> tcp_stream_forms() {
+    return {
+        {"tcp_stream::connect(endpoint)", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             (void)tcp_stream::connect(where(l), ec);
+         }},
+        {"tcp_stream::connect(endpoint, timeout)", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             (void)tcp_stream::connect(where(l), ec, patience);
+         }},
+        {"tcp_stream::connect(host, port)", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             (void)tcp_stream::connect("127.0.0.1", where(l).port(), ec, patience);
+         }},
+        {"tcp_stream::start_connect", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             (void)tcp_stream::start_connect(where(l), ec);
+         }},
+        {"tcp_stream::finish_connect", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             tcp_stream s = tcp_stream::start_connect(where(l));
+             s.finish_connect(ec, patience);
+         }},
+        {"tcp_stream::send", [](std::error_code& ec) { (void)make_tcp_pair().client.send("x", 1, ec, patience); }},
+        {"tcp_stream::send (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send("", 0, ec); }},
+        {"tcp_stream::send_all", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", 2, ec); }},
+        {"tcp_stream::send_all (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all(nullptr, 0, ec); }},
+        {"tcp_stream::send_all(string_view)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", ec); }},
+        {"tcp_stream::receive", [](std::error_code& ec) {
+             auto pair = make_tcp_pair();
+             queue_bytes(pair.server, "x");
+             char byte = 0;
+             (void)pair.client.receive(&byte, 1, ec, patience);
+         }},
+        {"tcp_stream::receive (string)", [](std::error_code& ec) {
+             auto pair = make_tcp_pair();
+             queue_bytes(pair.server, "x");
+             (void)pair.client.receive(16, ec, patience);
+         }},
+        {"tcp_stream::receive (string, end of stream)", [](std::error_code& ec) {
+             auto pair = make_tcp_pair();
+             pair.server.shutdown(shutdown_type::send);
+             (void)pair.client.receive(16, ec, patience);
+         }},
+        {"tcp_stream::receive_exact", [](std::error_code& ec) {
+             auto pair = make_tcp_pair();
+             queue_bytes(pair.server, "xy");
+             char bytes[2];
+             (void)pair.client.receive_exact(bytes, 2, ec, patience);
+         }},
+        {"tcp_stream::receive_exact (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.receive_exact(nullptr, 0, ec); }},
+        {"tcp_stream::shutdown", [](std::error_code& ec) { make_tcp_pair().client.shutdown(shutdown_type::send, ec); }},
+        {"tcp_stream::remote_endpoint", [](std::error_code& ec) { (void)make_tcp_pair().client.remote_endpoint(ec); }},
+        {"tcp_stream::set_no_delay", [](std::error_code& ec) { make_tcp_pair().client.set_no_delay(true, ec); }},
+        {"tcp_stream::no_delay", [](std::error_code& ec) { (void)make_tcp_pair().client.no_delay(ec); }},
+        {"tcp_stream::set_keep_alive", [](std::error_code& ec) { make_tcp_pair().client.set_keep_alive(true, ec); }},
+        {"tcp_stream::keep_alive", [](std::error_code& ec) { (void)make_tcp_pair().client.keep_alive(ec); }},
+    };
+}
+
+std::vector<form> tcp_listener_forms() {
+    return {
+        {"tcp_listener::listen(endpoint)", [](std::error_code& ec) { (void)tcp_listener::listen(any_port_v4(), ec); }},
+        {"tcp_listener::listen(host, port)", [](std::error_code& ec) { (void)tcp_listener::listen("127.0.0.1", 0, ec); }},
+        {"tcp_listener::accept", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             tcp_stream client = tcp_stream::connect(where(l), patience);
+             (void)l.accept(ec);
+         }},
+        {"tcp_listener::accept (timeout)", [](std::error_code& ec) {
+             tcp_listener l(any_port_v4());
+             tcp_stream client = tcp_stream::connect(where(l), patience);
+             (void)l.accept(ec, patience);
+         }},
+    };
+}
+
+std::vector<form> udp_forms() {
+    return {
+        {"udp_socket::bind", [](std::error_code& ec) { (void)udp_socket::bind(any_port_v4(), ec); }},
+        {"udp_socket::open", [](std::error_code& ec) { (void)udp_socket::open(address_family::ipv4, ec); }},
+        {"udp_socket::send_to", [](std::error_code& ec) {
+             udp_pair p;
+             (void)p.a.send_to("x", 1, where(p.b), ec, patience);
+         }},
+        {"udp_socket::send_to(string_view)", [](std::error_code& ec) {
+             udp_pair p;
+             (void)p.a.send_to("x", where(p.b), ec);
+         }},
+        {"udp_socket::receive_from", [](std::error_code& ec) {
+             udp_pair p;
+             p.a.send("x", 1, patience);
+             char byte = 0;
+             (void)p.b.receive_from(&byte, 1, ec, patience);
+         }},
+        {"udp_socket::send_batch", [](std::error_code& ec) {
+             udp_pair p;
+             const outgoing_datagram batch[] = {{"x", 1, where(p.b)}, {"y", 1, where(p.b)}};
+             (void)p.a.send_batch(batch, 2, ec, patience);
+         }},
+        {"udp_socket::send_batch (0 datagrams)", [](std::error_code& ec) { (void)udp_pair().a.send_batch(nullptr, 0, ec); }},
+        {"udp_socket::receive_batch", [](std::error_code& ec) {
+             udp_pair p;
+             p.a.send("x", 1, patience);
+             char byte = 0;
+             incoming_datagram slot(&byte, 1);
+             (void)p.b.receive_batch(&slot, 1, ec, patience);
+         }},
+        {"udp_socket::receive_batch (0 datagrams)", [](std::error_code& ec) { (void)udp_pair().b.receive_batch(nullptr, 0, ec); }},
+        {"udp_socket::connect", [](std::error_code& ec) {
+             udp_pair p;
+             p.b.connect(where(p.a), ec);
+         }},
+        {"udp_socket::send", [](std::error_code& ec) { (void)udp_pair().a.send("x", 1, ec, patience); }},
+        {"udp_socket::receive", [](std::error_code& ec) {
+             udp_pair p;
+             p.b.connect(where(p.a));
+             p.a.send("x", 1, patience);
+             char byte = 0;
+             (void)p.b.receive(&byte, 1, ec, patience);
+         }},
+        {"udp_socket::remote_endpoint", [](std::error_code& ec) { (void)udp_pair().a.remote_endpoint(ec); }},
+        {"udp_socket::set_broadcast", [](std::error_code& ec) { udp_pair().a.set_broadcast(true, ec); }},
+        {"udp_socket::broadcast", [](std::error_code& ec) { (void)udp_pair().a.broadcast(ec); }},
+    };
+}
+
+std::vector<form> poller_forms() {
+    return {
+        {"poller::create", [](std::error_code& ec) { (void)poller::create(ec); }},
+        {"poller::add", [](std::error_code& ec) {
+             poller p;
+             udp_socket s(any_port_v4());
+             p.add(s, poll_events::readable, 1, ec);
+         }},
+        {"poller::modify", [](std::error_code& ec) {
+             poller p;
+             udp_socket s(any_port_v4());
+             p.add(s, poll_events::readable, 1);
+             p.modify(s, poll_events::writable, 2, ec);
+         }},
+        {"poller::remove", [](std::error_code& ec) {
+             poller p;
+             udp_socket s(any_port_v4());
+             p.add(s, poll_events::readable, 1);
+             p.remove(s, ec);
+         }},
+        {"poller::wait (nothing ready)", [](std::error_code& ec) {
+             poller p;
+             poll_event events[4];
+             (void)p.wait(events, 4, ec, std::chrono::milliseconds(0));
+         }},
+        {"poller::wait(array)", [](std::error_code& ec) {
+             poller p;
+             udp_socket s(any_port_v4());
+             p.add(s, poll_events::writable, 1);
+             std::array<poll_event, 4> events;
+             (void)p.wait(events, ec, patience);
+         }},
+        {"poller::wake", [](std::error_code& ec) { poller().wake(ec); }},
+    };
+}
+
+std::vector<form> every_form() {
+    std::vector<form> all;
+    for (auto part : {address_forms(), socket_forms(), tcp_stream_forms(), tcp_listener_forms(), udp_forms(), poller_forms()})
+        all.insert(all.end(), part.begin(), part.end());
+    return all;
+}
+
+TEST(ErrorCodeForms, EveryNoexceptFormClearsAStaleErrorOnSuccess) {
+    const std::error_code stale = make_error_code(std::errc::io_error);
+    const std::vector<form> forms = every_form();
+    EXPECT_GE(forms.size(), 50u);
+    for (const form& f : forms) {
+        std::error_code ec = stale;
+        f.call(ec);
+        EXPECT_FALSE(ec) << f.name << " left: " << ec.message();
+    }
+}
+
+TEST(ErrorCodeForms, StringReceiveOfMoreThanAStringHoldsIsInvalidArgument) {
+    auto pair = make_tcp_pair();
+    queue_bytes(pair.server, "x");
+    for (const std::size_t size : {std::numeric_limits<std::size_t>::max(), std::string().max_size() + 1}) {
+        std::error_code ec;
+        const std::string got = pair.client.receive(size, ec, patience);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << size;
+        EXPECT_TRUE(got.empty());
+        EXPECT_EQ(catch_system_error([&] { (void)pair.client.receive(size, patience); }).code,
+                  std::errc::invalid_argument);
+    }
+    // Nothing was consumed: the byte is still there.
+    EXPECT_EQ(pair.client.receive(16, patience), "x");
+}
+
+TEST(ErrorCodeForms, StringReceiveOnAnEmptyStreamIsNotOpen) {
+    tcp_stream empty;
+    std::error_code ec;
+    EXPECT_TRUE(empty.receive(std::numeric_limits<std::size_t>::max(), ec).empty());
+    EXPECT_EQ(ec, errc::not_open);
+}
+
+}  // namespace
