@@ -171,9 +171,14 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
 /// if it is not registered).
 void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
                    std::error_code& ec) noexcept;
-/// Unregisters h (std::errc::no_such_file_or_directory if it is not registered). Call
-/// it before closing h.
+/// Unregisters h (std::errc::no_such_file_or_directory if it is not registered).
 void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept;
+/// h is about to be closed: every poller forgets it, as epoll does by itself, so no event
+/// ever arrives under its token and a new socket given the same handle value can be
+/// added. Call it just before close(h) (basic_socket::close() does). Safe from any thread,
+/// also while a poller waits. A handle closed without it is dropped at the next wait that
+/// finds it invalid (POLLNVAL), unless its value was reused first.
+void poller_forget(handle h) noexcept;
 /// Waits until a registered handle is ready, poller_wake() is called, or timeout_ms passes
 /// (negative: forever); fills up to capacity (at least 1: poller::wait() checks) events and
 /// returns how many. A wake-up alone returns 0. Retries EINTR against the original deadline.

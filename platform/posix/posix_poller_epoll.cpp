@@ -167,6 +167,10 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
     if (ec == std::errc::bad_file_descriptor || ec == std::errc::no_such_file_or_directory) ec.clear();
 }
 
+// epoll forgets a closed descriptor by itself (and the table entry left behind is judged
+// stale by the kernel's EEXIST in poller_add()).
+void poller_forget(handle) noexcept {}
+
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
     const poll_deadline deadline(timeout_ms);

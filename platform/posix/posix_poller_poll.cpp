@@ -45,11 +45,14 @@ private:
 
 }  // namespace
 
+using descriptor_set = poll_set<pollfd, descriptor_index>;
+
 struct poller_state {
     int wake_read = -1;
     int wake_write = -1;
     wake_flag wake_pending;
-    poll_set<pollfd, descriptor_index> set;  // slot 0 is wake_read
+    descriptor_set set;  // slot 0 is wake_read
+    bool enrolled = false;
 };
 
 namespace {
@@ -140,6 +143,8 @@ poller_state* poller_create(std::error_code& ec) noexcept {
         return nullptr;
     }
     if (open_pipe(p, ec)) p->set.set_wake_channel(p->wake_read, POLLIN, ec);
+    if (!ec) p->enrolled = live_poll_sets<descriptor_set>::enroll(p->set);
+    if (!ec && !p->enrolled) ec = make_error(std::errc::not_enough_memory);
     if (ec) {
         poller_destroy(p);
         return nullptr;
@@ -149,6 +154,7 @@ poller_state* poller_create(std::error_code& ec) noexcept {
 
 void poller_destroy(poller_state* p) noexcept {
     if (!p) return;
+    if (p->enrolled) live_poll_sets<descriptor_set>::leave(p->set);
     if (p->wake_read >= 0) ::close(p->wake_read);
     if (p->wake_write >= 0) ::close(p->wake_write);
     delete p;
@@ -172,11 +178,13 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
     p->set.remove(h, ec);
 }
 
+void poller_forget(handle h) noexcept { live_poll_sets<descriptor_set>::forget(h); }
+
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
     const int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, from_poll);
+    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {

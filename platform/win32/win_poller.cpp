@@ -40,10 +40,13 @@ private:
 
 }  // namespace
 
+using socket_set = poll_set<WSAPOLLFD, socket_index>;
+
 struct poller_state {
     handle wake = invalid_handle;
     wake_flag wake_pending;
-    poll_set<WSAPOLLFD, socket_index> set;     // slot 0 is the wake socket
+    socket_set set;  // slot 0 is the wake socket
+    bool enrolled = false;
 };
 
 namespace {
@@ -127,6 +130,8 @@ poller_state* poller_create(std::error_code& ec) noexcept {
     }
     p->wake = open_wake_socket(ec);
     if (!ec) p->set.set_wake_channel(to_socket(p->wake), POLLRDNORM, ec);
+    if (!ec) p->enrolled = live_poll_sets<socket_set>::enroll(p->set);
+    if (!ec && !p->enrolled) ec = make_error(std::errc::not_enough_memory);
     if (ec) {
         poller_destroy(p);
         return nullptr;
@@ -136,6 +141,7 @@ poller_state* poller_create(std::error_code& ec) noexcept {
 
 void poller_destroy(poller_state* p) noexcept {
     if (!p) return;
+    if (p->enrolled) live_poll_sets<socket_set>::leave(p->set);
     std::error_code ignored;
     if (p->wake != invalid_handle) close(p->wake, ignored);  // drops the Winsock reference
     delete p;
@@ -159,11 +165,13 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
     p->set.remove(to_socket(h), ec);
 }
 
+void poller_forget(handle h) noexcept { live_poll_sets<socket_set>::forget(to_socket(h)); }
+
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
                         int timeout_ms, std::error_code& ec) noexcept {
     const int ready = poll_until(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, from_poll);
+    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
 void poller_wake(poller_state* p, std::error_code& ec) noexcept {

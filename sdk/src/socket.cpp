@@ -33,7 +33,9 @@ void basic_socket::close() {
 void basic_socket::close(std::error_code& ec) noexcept {
     ec.clear();
     if (!is_open()) return;
-    platform::close(std::exchange(handle_, invalid_native_handle), ec);
+    const native_handle_type h = std::exchange(handle_, invalid_native_handle);
+    platform::poller_forget(h);  // before the OS may give the handle value to a new socket
+    platform::close(h, ec);
     non_blocking_ = false;
 }
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -492,6 +493,17 @@ TEST(PlatformContract, V6OnlyRoundTrip) {
     }
 }
 
+TEST(PlatformContract, Ipv6SocketsOpenIpv6Only) {
+    // One rule on every port (family_rule.hpp): IPV6_V6ONLY is on whatever the OS default.
+    if (!pf::has_ipv6_loopback()) GTEST_SKIP() << "this host has no IPv6 loopback";
+    for (const pf::socket_type type : {pf::socket_type::stream, pf::socket_type::datagram}) {
+        owned h = open_checked(pf::family::ipv6, type);
+        std::error_code ec;
+        EXPECT_EQ(pf::get_option(h.get(), pf::option::v6_only, ec), 1);
+        EXPECT_FALSE(ec) << ec.message();
+    }
+}
+
 TEST(PlatformContract, BufferSizesAreAtLeastWhatWasAsked) {
     owned h = open_checked(pf::family::ipv4, pf::socket_type::stream);
     std::error_code ec;
@@ -598,6 +610,81 @@ TEST(PlatformContract, Ipv6LoopbackAnswerIsTrue) {
     owned h(pf::open(pf::family::ipv6, pf::socket_type::stream, ec));
     if (!ec) pf::bind(h.get(), loopback(pf::family::ipv6), ec);
     EXPECT_EQ(pf::has_ipv6_loopback(), !ec) << ec.message();
+}
+
+// --- poller: closed handles -------------------------------------------------------------
+
+// A UDP socket on loopback with one datagram queued: readable.
+owned readable_datagram_socket(const owned& sender) {
+    owned h = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    std::error_code ec;
+    pf::bind(h.get(), loopback(pf::family::ipv4), ec);
+    const pf::address at = pf::local_address(h.get(), ec);
+    pf::send_to(sender.get(), "x", 1, at, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_NE(pf::wait(h.get(), pf::wait_readable, patience_ms, ec) & pf::wait_readable, 0u);
+    return h;
+}
+
+// The tokens of every event within a few short waits.
+std::vector<std::uint64_t> tokens_of_waits(pf::poller_state* p, int waits) {
+    std::vector<std::uint64_t> tokens;
+    pf::poller_event events[8];
+    for (int i = 0; i < waits; ++i) {
+        std::error_code ec;
+        const std::size_t n = pf::poller_wait(p, events, 8, 20, ec);
+        EXPECT_FALSE(ec) << ec.message();
+        for (std::size_t k = 0; k < n; ++k) tokens.push_back(events[k].token);
+    }
+    return tokens;
+}
+
+bool contains(const std::vector<std::uint64_t>& tokens, std::uint64_t token) {
+    return std::find(tokens.begin(), tokens.end(), token) != tokens.end();
+}
+
+struct poller_owner {
+    pf::poller_state* p = nullptr;
+    ~poller_owner() { pf::poller_destroy(p); }
+};
+
+TEST(PlatformContract, PollerForgetsAClosedHandleAndItsValueCanBeAddedAgain) {
+    std::error_code ec;
+    poller_owner p{pf::poller_create(ec)};
+    ASSERT_FALSE(ec) << ec.message();
+    owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    owned old_socket = readable_datagram_socket(sender);
+    pf::poller_add(p.p, old_socket.get(), pf::wait_readable, 1, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(contains(tokens_of_waits(p.p, 1), 1));
+
+    pf::poller_forget(old_socket.get());  // as basic_socket::close() does
+    old_socket.reset();
+    owned fresh = readable_datagram_socket(sender);  // POSIX: the same descriptor
+    pf::poller_add(p.p, fresh.get(), pf::wait_readable, 2, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    const std::vector<std::uint64_t> tokens = tokens_of_waits(p.p, 3);
+    EXPECT_FALSE(contains(tokens, 1)) << "an event under the closed handle's token";
+    EXPECT_TRUE(contains(tokens, 2));
+}
+
+TEST(PlatformContract, PollerDropsAHandleClosedWithoutForgetAtWaitTime) {
+    std::error_code ec;
+    poller_owner p{pf::poller_create(ec)};
+    ASSERT_FALSE(ec) << ec.message();
+    owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    owned old_socket = readable_datagram_socket(sender);
+    pf::poller_add(p.p, old_socket.get(), pf::wait_readable, 1, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    old_socket.reset();  // no poller_forget(): the poller learns of it only by waiting
+
+    EXPECT_FALSE(contains(tokens_of_waits(p.p, 2), 1)) << "an event under the closed handle's token";
+    owned fresh = readable_datagram_socket(sender);
+    pf::poller_add(p.p, fresh.get(), pf::wait_readable, 2, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    const std::vector<std::uint64_t> tokens = tokens_of_waits(p.p, 3);
+    EXPECT_FALSE(contains(tokens, 1));
+    EXPECT_TRUE(contains(tokens, 2));
 }
 
 TEST(PlatformContract, PortNameIsKnown) {

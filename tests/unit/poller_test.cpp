@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
@@ -323,6 +324,109 @@ TEST(Poller, MovedFromPollerIsEmpty) {
     poller c = poller::create(created);
     EXPECT_FALSE(created);
     EXPECT_TRUE(c.is_open());
+}
+
+// --- a socket closed while registered: every backend behaves as epoll ----------------------
+// The SDK tells the poller of every close, so no event ever arrives under the closed
+// socket's token, and a new socket that the OS gives the same handle value can be added.
+// POSIX hands out the lowest free descriptor, so the new socket below reuses the closed
+// one's value there; the tests check the outcome whether or not the value was reused.
+
+/// After a socket with token 1 was closed while registered and `fresh` (readable) opened:
+/// adding `fresh` works, and only its token (2) is ever reported, over a few waits.
+void expect_only_the_new_token(poller& p, const portsock::basic_socket& fresh, bool reused) {
+    testing::Test::RecordProperty("handle_value_reused", reused ? "yes" : "no");
+    p.add(fresh, readable, 2);  // file_exists here was the stale entry of the poll backends
+    std::set<std::uint64_t> seen;
+    std::array<poll_event, 16> events{};
+    int waits_after_new_token = 0;
+    stopwatch clock;
+    for (int round = 0; round < 200 && clock.elapsed() < patience && waits_after_new_token < 5; ++round) {
+        const std::size_t n = p.wait(events, 20ms);
+        for (std::size_t i = 0; i < n; ++i) seen.insert(events[i].token);
+        if (seen.count(2)) ++waits_after_new_token;
+    }
+    EXPECT_EQ(seen.count(1), 0u) << "an event arrived under the closed socket's token";
+    EXPECT_EQ(seen.count(2), 1u) << "the new socket was never reported";
+}
+
+TEST(PollerClose, ClosedTcpStreamLeavesNoStaleEntry) {
+    poller p;
+    auto old_pair = make_tcp_pair();
+    old_pair.client.send_all("pending", patience);  // the old stream was readable when closed
+    p.add(old_pair.server, readable, 1);
+    EXPECT_EQ(wait_for_token(p, 1) & readable, readable);
+    // The next stream is queued at its listener, so accept() is the next handle opened.
+    portsock::tcp_listener listener(any_port_v4());
+    portsock::tcp_stream client = portsock::tcp_stream::connect(where(listener), patience);
+    const auto old_handle = old_pair.server.native_handle();
+    old_pair.server.close();  // no remove()
+
+    std::error_code ec;
+    p.remove(old_pair.server, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    auto [fresh, peer] = listener.accept(patience);
+    client.send_all("new", patience);
+    expect_only_the_new_token(p, fresh, fresh.native_handle() == old_handle);
+}
+
+TEST(PollerClose, ClosedUdpSocketLeavesNoStaleEntry) {
+    poller p;
+    portsock::udp_socket sender(any_port_v4());
+    portsock::udp_socket old_socket(any_port_v4());
+    sender.send_to("pending", where(old_socket), patience);
+    p.add(old_socket, readable, 1);
+    EXPECT_EQ(wait_for_token(p, 1) & readable, readable);
+    const auto old_handle = old_socket.native_handle();
+    old_socket.close();  // no remove()
+
+    portsock::udp_socket fresh(any_port_v4());
+    sender.send_to("new", where(fresh), patience);
+    expect_only_the_new_token(p, fresh, fresh.native_handle() == old_handle);
+}
+
+TEST(PollerClose, ClosedTcpListenerLeavesNoStaleEntry) {
+    poller p;
+    portsock::tcp_listener old_listener(any_port_v4());
+    portsock::tcp_stream waiting = portsock::tcp_stream::connect(where(old_listener), patience);
+    p.add(old_listener, readable, 1);
+    EXPECT_EQ(wait_for_token(p, 1) & readable, readable);
+    const auto old_handle = old_listener.native_handle();
+    old_listener.close();  // no remove()
+
+    portsock::tcp_listener fresh(any_port_v4());
+    portsock::tcp_stream client = portsock::tcp_stream::connect(where(fresh), patience);
+    expect_only_the_new_token(p, fresh, fresh.native_handle() == old_handle);
+}
+
+TEST(PollerClose, CloseWhileAnotherThreadWaitsReportsNothingUnderTheOldToken) {
+    poller p;
+    portsock::udp_socket sender(any_port_v4());
+    auto old_socket = std::make_unique<portsock::udp_socket>(any_port_v4());
+    p.add(*old_socket, readable, 1);
+
+    std::vector<poll_event> reported;
+    std::atomic<bool> waiting{false};
+    std::thread loop([&] {
+        std::array<poll_event, 16> events{};
+        waiting = true;
+        const std::size_t n = p.wait(events, patience);  // ends with the wake() below
+        reported.assign(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(n));
+    });
+    stopwatch clock;
+    while (!waiting && clock.elapsed() < patience) std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(50ms);  // most likely inside the poll call by now
+
+    const auto old_handle = old_socket->native_handle();
+    old_socket.reset();  // closed mid-wait, without remove()
+    portsock::udp_socket fresh(any_port_v4());  // POSIX: the same descriptor
+    sender.send_to("x", where(fresh), patience);
+    std::this_thread::sleep_for(50ms);  // a poll call that rescans sees the new socket
+    p.wake();
+    loop.join();
+    for (const poll_event& e : reported) EXPECT_NE(e.token, 1u) << "event under the closed socket's token";
+
+    expect_only_the_new_token(p, fresh, fresh.native_handle() == old_handle);
 }
 
 }  // namespace

@@ -77,8 +77,11 @@ struct poll_event {
 /// A poller is move-only and owns OS resources (an epoll or pipe descriptor, or a socket);
 /// a moved-from poller is *empty*, and every operation on it reports portsock::errc::not_open.
 ///
-/// **Remove a socket before closing it.** A socket closed while registered may leave a
-/// stale entry on some backends, and its handle may be reused by the next socket opened.
+/// **Closing a registered socket** takes it out of every poller, on every backend, as epoll
+/// does by itself: no event arrives under its token afterwards (also in a wait() running
+/// in another thread), and a new socket given the same handle value can be added. Only a
+/// handle taken out with basic_socket::release() and closed elsewhere is found at the next
+/// wait() instead: remove() a socket before releasing it.
 ///
 /// @threadsafety add(), modify(), remove() and wait() must not run concurrently with each
 /// other (use them from the thread that runs the loop); wake() may be called from any
@@ -137,8 +140,9 @@ public:
     void modify(const basic_socket& socket, poll_events interest, std::uint64_t token,
                 std::error_code& ec) noexcept;
 
-    /// Stops watching a socket. Call it before closing the socket. Events already returned
-    /// by wait() for it stay in your buffer: skip them if you act on them later.
+    /// Stops watching a socket. Closing the socket does this too (see the class notes).
+    /// Events already returned by wait() for it stay in your buffer: skip them if you act
+    /// on them later.
     /// @param socket a registered socket.
     /// @throws std::system_error with errc::not_open, or std::errc::no_such_file_or_directory
     ///         if the socket is not registered.

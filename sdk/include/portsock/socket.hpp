@@ -62,7 +62,8 @@ public:
 
     /// Closes the socket; afterwards it is empty. Closing an empty socket does nothing.
     ///
-    /// The destructor closes too, ignoring errors; call close() to see them.
+    /// The destructor closes too, ignoring errors; call close() to see them. Either takes
+    /// the socket out of every portsock::poller it is registered in.
     /// @throws std::system_error if the OS reports an error (the handle is released anyway).
     /// @threadsafety Must not run concurrently with any other operation on this socket.
     /// @platformnote `closesocket()` on Windows, `close()` on POSIX. A `close()` interrupted
@@ -75,6 +76,8 @@ public:
     void close(std::error_code& ec) noexcept;
 
     /// Gives up ownership of the handle without closing it; afterwards the socket is empty.
+    /// Remove it from any portsock::poller first: a poller learns of a close by other code
+    /// only at its next wait().
     /// @return the handle, which the caller must close (`close()` on POSIX, `closesocket()`
     ///         on Windows), or invalid_native_handle if the socket was empty.
     [[nodiscard]] native_handle_type release() noexcept;
