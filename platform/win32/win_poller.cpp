@@ -100,10 +100,21 @@ void drain_wake(poller_state* p) noexcept {
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
+// Wine's WSAPoll() marks a closed socket POLLNVAL but leaves it out of the count it
+// returns (0 if nothing else is ready), so the entry would never be dropped. Only after a
+// result of 0: a scan of the array for such marks.
+int uncounted_invalid(poller_state* p) noexcept {
+    int marked = 0;
+    for (std::size_t i = 0; i < p->set.size(); ++i)
+        if (p->set.data()[i].revents & POLLNVAL) ++marked;
+    return marked;
+}
+
 int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
     const poll_deadline deadline(timeout_ms);
     for (;;) {
-        const int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), deadline.remaining_ms());
+        int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), deadline.remaining_ms());
+        if (ready == 0) ready = uncounted_invalid(p);
         if (ready > 0) {
             ec.clear();
             return ready;
