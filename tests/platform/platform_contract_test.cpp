@@ -2,7 +2,7 @@
 // native, POSIX generic (the macOS/BSD fallbacks), Win32 (under Wine) — must pass these
 // same tests. Real sockets on loopback only, port 0 always, every wait bounded.
 //
-// Close-on-exec is tested on POSIX in posix_close_on_exec_test.cpp (it forks). Not tested
+// Close-on-exec is tested under a race in close_on_exec_test.cpp. Not tested
 // because no portable check exists: EINTR retries.
 #include "platform.hpp"
 
