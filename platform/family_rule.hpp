@@ -32,9 +32,13 @@ inline bool crosses_family(handle h, const address& peer) noexcept {
 
 /// After a send_to() or connect() of `h` to `peer` failed with `ec`: reports a crossing of
 /// families as std::errc::address_family_not_supported, the same on every port.
+/// A connect still in progress is left alone: every OS refuses a crossing at once, and the
+/// timed and non-blocking connects must not pay for the check.
 inline void explain_family_mismatch(handle h, const address& peer, std::error_code& ec) noexcept {
-    if (ec && ec != std::errc::address_family_not_supported && crosses_family(h, peer))
-        ec = make_error(std::errc::address_family_not_supported);
+    if (!ec || ec == std::errc::address_family_not_supported || ec == std::errc::operation_would_block ||
+        ec == std::errc::operation_in_progress || ec == std::errc::resource_unavailable_try_again)
+        return;
+    if (crosses_family(h, peer)) ec = make_error(std::errc::address_family_not_supported);
 }
 
 }  // namespace portsock::platform
