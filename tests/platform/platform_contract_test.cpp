@@ -643,48 +643,51 @@ bool contains(const std::vector<std::uint64_t>& tokens, std::uint64_t token) {
     return std::find(tokens.begin(), tokens.end(), token) != tokens.end();
 }
 
-struct poller_owner {
+// A poller watching one readable datagram socket (token 1), and the socket that feeds it.
+struct watched_socket {
     pf::poller_state* p = nullptr;
-    ~poller_owner() { pf::poller_destroy(p); }
+    owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
+    owned old_socket = readable_datagram_socket(sender);
+
+    watched_socket() {
+        std::error_code ec;
+        p = pf::poller_create(ec);
+        EXPECT_FALSE(ec) << ec.message();
+        if (p) pf::poller_add(p, old_socket.get(), pf::wait_readable, 1, ec);
+        EXPECT_FALSE(ec) << ec.message();
+    }
+    ~watched_socket() { pf::poller_destroy(p); }
+    watched_socket(const watched_socket&) = delete;
+    watched_socket& operator=(const watched_socket&) = delete;
+
+    // After old_socket was closed: a new readable socket (POSIX: the same descriptor) can
+    // be added with token 2, and only token 2 is ever reported.
+    void expect_only_a_new_socket_reported() {
+        owned fresh = readable_datagram_socket(sender);
+        std::error_code ec;
+        pf::poller_add(p, fresh.get(), pf::wait_readable, 2, ec);
+        EXPECT_FALSE(ec) << ec.message();
+        const std::vector<std::uint64_t> tokens = tokens_of_waits(p, 3);
+        EXPECT_FALSE(contains(tokens, 1)) << "an event under the closed handle's token";
+        EXPECT_TRUE(contains(tokens, 2));
+    }
 };
 
 TEST(PlatformContract, PollerForgetsAClosedHandleAndItsValueCanBeAddedAgain) {
-    std::error_code ec;
-    poller_owner p{pf::poller_create(ec)};
-    ASSERT_FALSE(ec) << ec.message();
-    owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
-    owned old_socket = readable_datagram_socket(sender);
-    pf::poller_add(p.p, old_socket.get(), pf::wait_readable, 1, ec);
-    ASSERT_FALSE(ec) << ec.message();
-    EXPECT_TRUE(contains(tokens_of_waits(p.p, 1), 1));
-
-    pf::poller_forget(old_socket.get());  // as basic_socket::close() does
-    old_socket.reset();
-    owned fresh = readable_datagram_socket(sender);  // POSIX: the same descriptor
-    pf::poller_add(p.p, fresh.get(), pf::wait_readable, 2, ec);
-    EXPECT_FALSE(ec) << ec.message();
-    const std::vector<std::uint64_t> tokens = tokens_of_waits(p.p, 3);
-    EXPECT_FALSE(contains(tokens, 1)) << "an event under the closed handle's token";
-    EXPECT_TRUE(contains(tokens, 2));
+    watched_socket w;
+    ASSERT_NE(w.p, nullptr);
+    EXPECT_TRUE(contains(tokens_of_waits(w.p, 1), 1));
+    pf::poller_forget(w.old_socket.get());  // as basic_socket::close() does
+    w.old_socket.reset();
+    w.expect_only_a_new_socket_reported();
 }
 
 TEST(PlatformContract, PollerDropsAHandleClosedWithoutForgetAtWaitTime) {
-    std::error_code ec;
-    poller_owner p{pf::poller_create(ec)};
-    ASSERT_FALSE(ec) << ec.message();
-    owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
-    owned old_socket = readable_datagram_socket(sender);
-    pf::poller_add(p.p, old_socket.get(), pf::wait_readable, 1, ec);
-    ASSERT_FALSE(ec) << ec.message();
-    old_socket.reset();  // no poller_forget(): the poller learns of it only by waiting
-
-    EXPECT_FALSE(contains(tokens_of_waits(p.p, 2), 1)) << "an event under the closed handle's token";
-    owned fresh = readable_datagram_socket(sender);
-    pf::poller_add(p.p, fresh.get(), pf::wait_readable, 2, ec);
-    EXPECT_FALSE(ec) << ec.message();
-    const std::vector<std::uint64_t> tokens = tokens_of_waits(p.p, 3);
-    EXPECT_FALSE(contains(tokens, 1));
-    EXPECT_TRUE(contains(tokens, 2));
+    watched_socket w;
+    ASSERT_NE(w.p, nullptr);
+    w.old_socket.reset();  // no poller_forget(): the poller learns of it only by waiting
+    EXPECT_FALSE(contains(tokens_of_waits(w.p, 2), 1)) << "an event under the closed handle's token";
+    w.expect_only_a_new_socket_reported();
 }
 
 TEST(PlatformContract, PortNameIsKnown) {

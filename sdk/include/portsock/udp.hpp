@@ -64,6 +64,10 @@ struct incoming_datagram {
 ///   *next* receive on an unconnected socket with Winsock's reset code (10054); portsock turns that off
 ///   (`SIO_UDP_CONNRESET`), so, as on POSIX, only a connected socket (connect()) reports
 ///   std::errc::connection_refused.
+/// - Address families: an IPv6 socket is IPv6 only (`IPV6_V6ONLY`, set explicitly: Linux
+///   defaults to off, Windows to on), so sending to an IPv4 or IPv4-mapped destination from
+///   it, or to an IPv6 one from an IPv4 socket, is std::errc::address_family_not_supported
+///   on every OS (see @ref platforms "Platform notes").
 /// - Handles are non-inheritable and `EINTR` is retried, as for TCP.
 ///
 /// @see @ref tutorial "Tutorial" (UDP echo)

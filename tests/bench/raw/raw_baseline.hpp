@@ -23,7 +23,16 @@ bool send_all(raw_handle h, const void* data, std::size_t size);
 /// One blocking recv(); returns bytes, 0 at end of stream, -1 on error.
 long long receive_some(raw_handle h, void* data, std::size_t size);
 /// Blocking receive of exactly size bytes; false on error or end of stream.
-bool receive_exact(raw_handle h, void* data, std::size_t size);
+inline bool receive_exact(raw_handle h, void* data, std::size_t size) {
+    auto* bytes = static_cast<char*>(data);
+    while (size > 0) {
+        const long long n = receive_some(h, bytes, size);
+        if (n <= 0) return false;
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
 /// Shuts down the sending side.
 void shutdown_send(raw_handle h);
 void close(raw_handle h);

@@ -83,17 +83,6 @@ long long receive_some(raw_handle h, void* data, std::size_t size) {
     return n == SOCKET_ERROR ? -1 : n;
 }
 
-bool receive_exact(raw_handle h, void* data, std::size_t size) {
-    auto* bytes = static_cast<char*>(data);
-    while (size > 0) {
-        const long long n = receive_some(h, bytes, size);
-        if (n <= 0) return false;
-        bytes += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 void shutdown_send(raw_handle h) { ::shutdown(socket_of(h), SD_SEND); }
 
 void close(raw_handle h) { ::closesocket(socket_of(h)); }
