@@ -55,8 +55,8 @@ bool child_inherits_nothing() { return std::system(child_check) == 0; }
 
 TEST(CloseOnExec, NoChildInheritsASocketOpenedConcurrently) {
     if (!pf::has_atomic_close_on_exec())
-        GTEST_SKIP() << "this build sets close-on-exec after creating a handle (the macOS "
-                        "fallback); the window is documented in docs/platforms.md";
+        GTEST_SKIP() << "this port makes some handles non-inheritable after creating them (the "
+                        "macOS fallback, accept() on Windows): docs/platforms.md, Handle inheritance";
     std::error_code ignored;
     if (!std::filesystem::exists("/proc/self/fd", ignored) || !std::filesystem::exists("/bin/sh", ignored))
         GTEST_SKIP() << "needs /proc/self/fd and /bin/sh to inspect a child's descriptors";
