@@ -7,8 +7,8 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -57,38 +57,25 @@ address from_native(const native_address& in) noexcept {
     return out;
 }
 
-namespace {
-
-// "3" or an interface name such as "eth0"; 0 when it is neither.
-std::uint32_t parse_scope(const char* text) noexcept {
-    if (*text == '\0') return 0;
-    char* end = nullptr;
-    const unsigned long number = std::strtoul(text, &end, 10);
-    if (*end == '\0' && text[0] >= '0' && text[0] <= '9')
-        return number <= 0xffffffffUL ? static_cast<std::uint32_t>(number) : 0;
-    return ::if_nametoindex(text);
-}
-
-}  // namespace
-
-bool parse_address(const std::string& text, address& out) noexcept {
+bool parse_address(const char* text, address& out) noexcept {
     out = address{};
-    if (inet_pton(AF_INET, text.c_str(), out.bytes) == 1) {
+    if (inet_pton(AF_INET, text, out.bytes) == 1) {
         out.fam = family::ipv4;
         return true;
     }
-    const std::size_t percent = text.find('%');
-    if (text.size() >= INET6_ADDRSTRLEN + IF_NAMESIZE) return false;
-    char head[INET6_ADDRSTRLEN + IF_NAMESIZE];
-    std::memcpy(head, text.c_str(), text.size() + 1);
-    if (percent != std::string::npos) head[percent] = '\0';
-    if (inet_pton(AF_INET6, head, out.bytes) != 1) return false;
-    if (percent != std::string::npos) {
-        out.scope_id = parse_scope(head + percent + 1);
-        if (out.scope_id == 0) return false;
-    }
+    if (inet_pton(AF_INET6, text, out.bytes) != 1) return false;
     out.fam = family::ipv6;
     return true;
+}
+
+std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
+    errno = 0;
+    const unsigned index = ::if_nametoindex(name.c_str());
+    // glibc opens a socket to ask: with the descriptor table full that, not the name, fails.
+    const int cause = errno;
+    const bool lookup_failed = cause == EMFILE || cause == ENFILE || cause == ENOBUFS || cause == ENOMEM;
+    ec = index == 0 && lookup_failed ? last_error() : std::error_code{};
+    return index;
 }
 
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept {
@@ -106,6 +93,18 @@ std::size_t format_address(const address& addr, char* buffer, std::size_t size) 
     return length;
 }
 
+namespace {
+
+// True if the process (EMFILE) or the system (ENFILE) has no descriptor to give.
+bool descriptor_table_full() noexcept {
+    std::error_code ec;
+    const handle probe = open(family::ipv4, socket_type::datagram, ec);
+    if (!ec) close(probe, ec);
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
 void resolve(const std::string& host, const std::string& service, family fam,
              socket_type type, std::vector<address>& out, std::error_code& ec) {
     addrinfo hints{};
@@ -115,6 +114,10 @@ void resolve(const std::string& host, const std::string& service, family fam,
     const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (status != 0) {
         ec = resolver_error(status);
+        // glibc cannot open the hosts file or a DNS socket with no descriptor left, yet
+        // says "not found": ask the table itself, so the real cause is reported.
+        if (ec.category() == resolver_category() && descriptor_table_full())
+            ec = make_error(std::errc::too_many_files_open);
         return;
     }
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> owner(list, ::freeaddrinfo);

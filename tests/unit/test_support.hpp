@@ -72,6 +72,28 @@ std::error_code catch_system_error_if_any(Call&& call) {
     return {};
 }
 
+/// How what() quotes short input: in single quotes, control and non-ASCII bytes as \xNN,
+/// the quote and the backslash escaped. (Written out here, not taken from the library, so
+/// a change of the library's quoting fails the tests.)
+inline std::string quoted(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "'";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20 || byte >= 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
 /// True when the Windows build runs under Wine (portsock::platform_name() says so). Wine's
 /// socket layer misses a few Windows behaviours; tests of those skip with this reason.
 inline bool under_wine() {
