@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -68,13 +67,23 @@ bool parse_address(const char* text, address& out) noexcept {
     return true;
 }
 
+namespace {
+
+// True if the process (EMFILE) or the system (ENFILE) has no descriptor to give. glibc
+// needs one to read the hosts file, to ask DNS and to look up an interface name, yet
+// reports its failure as "not found": asking the table itself finds the real cause.
+bool descriptor_table_full() noexcept {
+    std::error_code ec;
+    const handle probe = open(family::ipv4, socket_type::datagram, ec);
+    if (!ec) close(probe, ec);
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
 std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
-    errno = 0;
     const unsigned index = ::if_nametoindex(name.c_str());
-    // glibc opens a socket to ask: with the descriptor table full that, not the name, fails.
-    const int cause = errno;
-    const bool lookup_failed = cause == EMFILE || cause == ENFILE || cause == ENOBUFS || cause == ENOMEM;
-    ec = index == 0 && lookup_failed ? last_error() : std::error_code{};
+    ec = index == 0 && descriptor_table_full() ? make_error(std::errc::too_many_files_open) : std::error_code{};
     return index;
 }
 
@@ -93,18 +102,6 @@ std::size_t format_address(const address& addr, char* buffer, std::size_t size) 
     return length;
 }
 
-namespace {
-
-// True if the process (EMFILE) or the system (ENFILE) has no descriptor to give.
-bool descriptor_table_full() noexcept {
-    std::error_code ec;
-    const handle probe = open(family::ipv4, socket_type::datagram, ec);
-    if (!ec) close(probe, ec);
-    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system;
-}
-
-}  // namespace
-
 void resolve(const std::string& host, const std::string& service, family fam,
              socket_type type, std::vector<address>& out, std::error_code& ec) {
     addrinfo hints{};
@@ -114,8 +111,6 @@ void resolve(const std::string& host, const std::string& service, family fam,
     const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (status != 0) {
         ec = resolver_error(status);
-        // glibc cannot open the hosts file or a DNS socket with no descriptor left, yet
-        // says "not found": ask the table itself, so the real cause is reported.
         if (ec.category() == resolver_category() && descriptor_table_full())
             ec = make_error(std::errc::too_many_files_open);
         return;
