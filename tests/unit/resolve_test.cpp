@@ -86,14 +86,14 @@ TEST(Resolve, NulOrControlByteInHostIsInvalidHost) {
                                       "localhost\0"sv, "local\0host"sv, "127.0.0.1\n"sv,
                                       "local\x1b[31mhost"sv, "localhost\r\nX-Forged: 1"sv, "\x7f"sv, "\t"sv};
     for (const std::string_view host : hosts) {
-        SCOPED_TRACE(portsock_test::quoted(host));
+        SCOPED_TRACE(testing::PrintToString(std::string(host)));
         std::error_code ec;
         EXPECT_TRUE(portsock::resolve(host, "80", ec).empty());
         EXPECT_EQ(ec, portsock::errc::invalid_host) << ec.message();
         EXPECT_EQ(ec, std::errc::invalid_argument);
         const auto caught = catch_system_error([&] { (void)portsock::resolve(host, "80"); });
         EXPECT_EQ(caught.code, std::errc::invalid_argument);
-        EXPECT_NE(caught.what.find(portsock_test::quoted(host)), std::string::npos) << caught.what;
+        portsock_test::expect_quoted(caught.what, host);
     }
 }
 
@@ -105,7 +105,7 @@ TEST(Resolve, NumericServiceFollowsParsePortExactly) {
         "\t80"sv,  "8 0"sv,    "65536"sv,  "99999"sv, "4294967376"sv, "000080"sv, "0080"sv,   "0"sv,
         "65535"sv,  "00000000000000000000000000000080"sv, "\0"sv, "80\n"sv,   "1.5"sv,    "-0"sv};
     for (const std::string_view service : services) {
-        SCOPED_TRACE(portsock_test::quoted(service));
+        SCOPED_TRACE(testing::PrintToString(std::string(service)));
         std::error_code port_ec;
         const std::uint16_t port = portsock::parse_port(service, port_ec);
         std::error_code ec;
@@ -126,7 +126,7 @@ TEST(Resolve, MalformedServiceNamesAreInvalidPort) {
     using namespace std::string_view_literals;
     for (const std::string_view service : {"-http"sv, "http-"sv, "ht--tp"sv, "ht tp"sv, "http\0"sv, "h\0ttp"sv,
                                            "http\n"sv, "80junk\0"sv, "h_ttp"sv, "http/tcp"sv}) {
-        SCOPED_TRACE(portsock_test::quoted(service));
+        SCOPED_TRACE(testing::PrintToString(std::string(service)));
         std::error_code ec;
         EXPECT_TRUE(portsock::resolve("127.0.0.1", service, ec).empty());
         EXPECT_EQ(ec, portsock::errc::invalid_port) << ec.message();
