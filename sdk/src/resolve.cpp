@@ -35,9 +35,10 @@ bool check_text(std::string_view host, std::string_view service, std::error_code
 // A numeric host of the other family has no address in the one asked for. Said here, so
 // every OS gives the same answer (glibc says EAI_ADDRFAMILY, others EAI_NONAME).
 bool check_family(std::string_view host, address_family family, std::error_code& ec) noexcept {
+    if (family == address_family::unspecified) return true;
     std::error_code not_numeric;
     const ip_address numeric = ip_address::parse(host, not_numeric);
-    if (!not_numeric && family != address_family::unspecified && numeric.family() != family) {
+    if (!not_numeric && numeric.family() != family) {
         ec = make_error_code(resolve_errc::no_address_in_family);
         return false;
     }
