@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -69,6 +70,11 @@ bool parse_address(const char* text, address& out) noexcept {
 
 namespace {
 
+// Compares categories by address: with the table full, no member call on a category may
+// run, for UBSan checks each one by reading memory through a pipe it can no longer open.
+bool is_socket_error(const std::error_code& ec) noexcept { return &ec.category() == &socket_category(); }
+bool is_resolver_error(const std::error_code& ec) noexcept { return &ec.category() == &resolver_category(); }
+
 // True if the process (EMFILE) or the system (ENFILE) has no descriptor to give. glibc
 // needs one to read the hosts file, to ask DNS and to look up an interface name, yet
 // reports its failure as "not found": asking the table itself finds the real cause.
@@ -76,7 +82,7 @@ bool descriptor_table_full() noexcept {
     std::error_code ec;
     const handle probe = open(family::ipv4, socket_type::datagram, ec);
     if (!ec) close(probe, ec);
-    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system;
+    return is_socket_error(ec) && (ec.value() == EMFILE || ec.value() == ENFILE);
 }
 
 }  // namespace
@@ -111,7 +117,7 @@ void resolve(const std::string& host, const std::string& service, family fam,
     const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (status != 0) {
         ec = resolver_error(status);
-        if (ec.category() == resolver_category() && descriptor_table_full())
+        if (is_resolver_error(ec) && descriptor_table_full())
             ec = make_error(std::errc::too_many_files_open);
         return;
     }
