@@ -14,11 +14,12 @@ public:
         switch (static_cast<errc>(code)) {
         case errc::not_open: return "socket is not open (empty, moved-from or closed)";
         case errc::invalid_address: return "invalid IP address or endpoint";
-        case errc::invalid_port: return "invalid port (must be a number from 0 to 65535)";
+        case errc::invalid_port: return "invalid port (must be a number from 0 to 65535, or a service name)";
         case errc::empty_host: return "host name is empty";
         case errc::end_of_stream: return "end of stream: the peer closed the connection";
         case errc::no_address: return "name resolved to no usable address";
         case errc::invalid_argument: return "invalid argument";
+        case errc::invalid_host: return "invalid host name (it holds a NUL or control byte)";
         }
         return "unknown portsock error " + std::to_string(code);
     }
@@ -29,7 +30,8 @@ public:
         case errc::invalid_address:
         case errc::invalid_port:
         case errc::empty_host:
-        case errc::invalid_argument: return std::errc::invalid_argument;
+        case errc::invalid_argument:
+        case errc::invalid_host: return std::errc::invalid_argument;
         default: return {code, *this};
         }
     }
@@ -46,7 +48,10 @@ public:
         case resolve_errc::service_not_found: return "service not found";
         case resolve_errc::family_not_supported: return "address family not supported";
         case resolve_errc::out_of_memory: return "out of memory in name resolution";
-        case resolve_errc::failure: return "name resolution failed";
+        case resolve_errc::failure: return "non-recoverable failure in name resolution";
+        case resolve_errc::no_address_in_family: return "host has no address of the requested family";
+        case resolve_errc::bad_flags: return "invalid flags for name resolution";
+        case resolve_errc::socket_type_not_supported: return "socket type not supported by name resolution";
         }
         return "unknown resolver error " + std::to_string(code);
     }
@@ -56,6 +61,8 @@ public:
         case resolve_errc::try_again: return std::errc::resource_unavailable_try_again;
         case resolve_errc::family_not_supported: return std::errc::address_family_not_supported;
         case resolve_errc::out_of_memory: return std::errc::not_enough_memory;
+        case resolve_errc::bad_flags: return std::errc::invalid_argument;
+        case resolve_errc::socket_type_not_supported: return std::errc::not_supported;
         default: return {code, *this};
         }
     }

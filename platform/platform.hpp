@@ -34,7 +34,9 @@ struct address {
 
 /// Boolean and integer socket options, each meaning the same on every port.
 enum class option : std::uint8_t {
-    reuse_address,   ///< rebind a port whose old connections linger; never share a live one
+    reuse_address,   ///< 1: rebind a port whose old connections linger, never share a live one
+                     ///< (POSIX SO_REUSEADDR; Windows' default). 0: strict (Windows
+                     ///< SO_EXCLUSIVEADDRUSE), a restart may wait for old connections.
     no_delay,        ///< TCP_NODELAY
     keep_alive,      ///< SO_KEEPALIVE
     broadcast,       ///< SO_BROADCAST
@@ -190,9 +192,12 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept;
 const char* poller_backend() noexcept;
 
 // --- addresses ----------------------------------------------------------------------
-/// Parses a numeric IPv4 or IPv6 address (no port, no brackets); IPv6 may carry
-/// "%scope" (a number or an interface name). Returns false if text is not one.
-bool parse_address(const std::string& text, address& out) noexcept;
+/// Parses a numeric IPv4 or IPv6 address: no scope, no port, no brackets (inet_pton).
+/// Returns false if text is not one. sdk/ splits off and reads a "%scope" itself.
+bool parse_address(const char* text, address& out) noexcept;
+/// The index of the network interface called `name` (if_nametoindex); 0 with `ec` clear if
+/// there is none, 0 with `ec` set if the lookup itself failed (a full descriptor table).
+std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept;
 /// Formats the address part only ("127.0.0.1", "fe80::1%3"); returns characters written.
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept;
 /// getaddrinfo: every IPv4/IPv6 result for host and service (a port number or a service

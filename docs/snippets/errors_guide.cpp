@@ -123,6 +123,28 @@ void end_of_stream() {
     check(ec == portsock::errc::end_of_stream, "receive_exact reports end_of_stream");
 }
 
+void partial_send() {
+    using namespace std::chrono_literals;
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    auto stream = portsock::tcp_stream::connect(server.local_endpoint(), 2s);
+    auto [reader, peer] = server.accept(2s);  // it never reads: the send fills the buffers and waits
+    const std::string message(32u << 20, 'x');
+    std::size_t sent = 0;
+    std::string what;
+    //! [transfer_error]
+    try {
+        stream.send_all(message, 200ms);
+    } catch (const portsock::transfer_error& error) {
+        // what(): "portsock::tcp_stream::send_all (2620352 of 33554432 bytes sent)
+        //          (waited 200 ms): Connection timed out"
+        sent = error.bytes_transferred();  // the peer has these; resume after them, or give up
+        what = error.what();
+    }
+    //! [transfer_error]
+    check(sent > 0 && sent < message.size(), "transfer_error counts the bytes that went");
+    check(what.find(" of 33554432 bytes sent) (waited 200 ms): ") != std::string::npos, "what() says it too");
+}
+
 void empty_socket() {
     //! [not_open]
     portsock::tcp_stream stream;  // empty: default-constructed, moved-from or closed
@@ -142,6 +164,7 @@ int main() try {
     portsock_codes();
     timeouts();
     end_of_stream();
+    partial_send();
     empty_socket();
     return snippet::exit_code();
 } catch (const std::exception& error) {

@@ -65,6 +65,30 @@ void welcome_in_one_program() {
     check(greeting == "Welcome to the server!", "welcome message");
 }
 
+void dual_stack_peers() {
+    using namespace std::chrono_literals;
+    if (!portsock::has_ipv6_loopback()) return;  // this host has no IPv6: nothing to show
+    //! [unmapped]
+    // One listener for both families: IPv4 clients arrive as ::ffff:a.b.c.d.
+    portsock::listen_options options;
+    options.dual_stack = true;
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::any_v6(), 0}, options};
+    const std::uint16_t port = server.local_endpoint().port();
+
+    auto client = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), port}, 5s);
+    auto [connection, peer] = server.accept(5s);
+
+    // Compare unmapped() addresses: the same client gives the same value whichever
+    // listener (IPv4 or dual-stack) it reached, so allow-lists and per-client limits hold.
+    const portsock::ip_address who = peer.address().unmapped();
+    std::cout << peer.address() << " is " << who << '\n';  // ::ffff:127.0.0.1 is 127.0.0.1
+    const bool trusted = who == portsock::ip_address::loopback_v4();
+    //! [unmapped]
+    check(peer.address().is_v4_mapped(), "a dual-stack listener sees an IPv4 client as mapped");
+    check(peer.address().is_loopback(), "a mapped loopback client is loopback");
+    check(trusted, "unmapped() gives the IPv4 address back");
+}
+
 }  // namespace
 
 int main() try {
@@ -72,6 +96,7 @@ int main() try {
     addresses();
     resolving();
     welcome_in_one_program();
+    dual_stack_peers();
     return snippet::exit_code();
 } catch (const std::exception& error) {
     std::cerr << "FAILED: " << error.what() << '\n';

@@ -7,8 +7,8 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -57,38 +57,40 @@ address from_native(const native_address& in) noexcept {
     return out;
 }
 
+bool parse_address(const char* text, address& out) noexcept {
+    out = address{};
+    if (inet_pton(AF_INET, text, out.bytes) == 1) {
+        out.fam = family::ipv4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, out.bytes) != 1) return false;
+    out.fam = family::ipv6;
+    return true;
+}
+
 namespace {
 
-// "3" or an interface name such as "eth0"; 0 when it is neither.
-std::uint32_t parse_scope(const char* text) noexcept {
-    if (*text == '\0') return 0;
-    char* end = nullptr;
-    const unsigned long number = std::strtoul(text, &end, 10);
-    if (*end == '\0' && text[0] >= '0' && text[0] <= '9')
-        return number <= 0xffffffffUL ? static_cast<std::uint32_t>(number) : 0;
-    return ::if_nametoindex(text);
+// Compares categories by address: with the table full, no member call on a category may
+// run, for UBSan checks each one by reading memory through a pipe it can no longer open.
+bool is_socket_error(const std::error_code& ec) noexcept { return &ec.category() == &socket_category(); }
+bool is_resolver_error(const std::error_code& ec) noexcept { return &ec.category() == &resolver_category(); }
+
+// True if the process (EMFILE) or the system (ENFILE) has no descriptor to give. glibc
+// needs one to read the hosts file, to ask DNS and to look up an interface name, yet
+// reports its failure as "not found": asking the table itself finds the real cause.
+bool descriptor_table_full() noexcept {
+    std::error_code ec;
+    const handle probe = open(family::ipv4, socket_type::datagram, ec);
+    if (!ec) close(probe, ec);
+    return is_socket_error(ec) && (ec.value() == EMFILE || ec.value() == ENFILE);
 }
 
 }  // namespace
 
-bool parse_address(const std::string& text, address& out) noexcept {
-    out = address{};
-    if (inet_pton(AF_INET, text.c_str(), out.bytes) == 1) {
-        out.fam = family::ipv4;
-        return true;
-    }
-    const std::size_t percent = text.find('%');
-    if (text.size() >= INET6_ADDRSTRLEN + IF_NAMESIZE) return false;
-    char head[INET6_ADDRSTRLEN + IF_NAMESIZE];
-    std::memcpy(head, text.c_str(), text.size() + 1);
-    if (percent != std::string::npos) head[percent] = '\0';
-    if (inet_pton(AF_INET6, head, out.bytes) != 1) return false;
-    if (percent != std::string::npos) {
-        out.scope_id = parse_scope(head + percent + 1);
-        if (out.scope_id == 0) return false;
-    }
-    out.fam = family::ipv6;
-    return true;
+std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
+    const unsigned index = ::if_nametoindex(name.c_str());
+    ec = index == 0 && descriptor_table_full() ? make_error(std::errc::too_many_files_open) : std::error_code{};
+    return index;
 }
 
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept {
@@ -115,6 +117,8 @@ void resolve(const std::string& host, const std::string& service, family fam,
     const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (status != 0) {
         ec = resolver_error(status);
+        if (is_resolver_error(ec) && descriptor_table_full())
+            ec = make_error(std::errc::too_many_files_open);
         return;
     }
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> owner(list, ::freeaddrinfo);

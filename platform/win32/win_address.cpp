@@ -9,10 +9,8 @@
 #include <iphlpapi.h>  // if_nametoindex (declared in netioapi.h, which it includes)
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -61,20 +59,6 @@ address from_native(const native_address& in) noexcept {
 
 namespace {
 
-constexpr std::size_t longest_text = INET6_ADDRSTRLEN + IF_NAMESIZE;
-
-// "3" or an interface name (Windows names such as "ethernet_32768"); 0 when it is neither.
-std::uint32_t parse_scope(const char* text) noexcept {
-    if (*text == '\0') return 0;
-    char* end = nullptr;
-    // strtoull, not strtoul: unsigned long is 32 bits on Windows and saturates silently.
-    errno = 0;
-    const unsigned long long number = std::strtoull(text, &end, 10);
-    if (*end == '\0' && text[0] >= '0' && text[0] <= '9')
-        return errno == 0 && number <= 0xffffffffULL ? static_cast<std::uint32_t>(number) : 0;
-    return ::if_nametoindex(text);
-}
-
 // UTF-8 to UTF-16 for the wide resolver; false if the text is not valid UTF-8.
 bool widen(const std::string& text, std::wstring& out) {
     out.clear();
@@ -89,24 +73,20 @@ bool widen(const std::string& text, std::wstring& out) {
 
 }  // namespace
 
-bool parse_address(const std::string& text, address& out) noexcept {
+bool parse_address(const char* text, address& out) noexcept {
     out = address{};
-    if (::inet_pton(AF_INET, text.c_str(), out.bytes) == 1) {
+    if (::inet_pton(AF_INET, text, out.bytes) == 1) {
         out.fam = family::ipv4;
         return true;
     }
-    const std::size_t percent = text.find('%');
-    if (text.size() >= longest_text) return false;
-    char head[longest_text];
-    std::memcpy(head, text.c_str(), text.size() + 1);
-    if (percent != std::string::npos) head[percent] = '\0';
-    if (::inet_pton(AF_INET6, head, out.bytes) != 1) return false;
-    if (percent != std::string::npos) {
-        out.scope_id = parse_scope(head + percent + 1);
-        if (out.scope_id == 0) return false;
-    }
+    if (::inet_pton(AF_INET6, text, out.bytes) != 1) return false;
     out.fam = family::ipv6;
     return true;
+}
+
+std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
+    ec.clear();  // Windows names the interface from a table in memory: no handle to run out of
+    return static_cast<std::uint32_t>(::if_nametoindex(name.c_str()));
 }
 
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept {

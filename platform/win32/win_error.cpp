@@ -182,12 +182,14 @@ std::error_code resolver_error(int gai_code) noexcept {
         return make_error_code(resolve_errc::family_not_supported);
     case WSA_NOT_ENOUGH_MEMORY:  // EAI_MEMORY
         return make_error_code(resolve_errc::out_of_memory);
-    case WSANOTINITIALISED:
-    case WSASYSNOTREADY:
-    case WSAENETDOWN:
-        return socket_error(gai_code);  // the system, not the name, is the problem
-    default:  // EAI_FAIL (WSANO_RECOVERY), EAI_BADFLAGS (WSAEINVAL), EAI_SOCKTYPE, ...
+    case WSANO_RECOVERY:  // EAI_FAIL
         return make_error_code(resolve_errc::failure);
+    case WSAEINVAL:  // EAI_BADFLAGS
+        return make_error_code(resolve_errc::bad_flags);
+    case WSAESOCKTNOSUPPORT:  // EAI_SOCKTYPE
+        return make_error_code(resolve_errc::socket_type_not_supported);
+    default:  // start-up failures (the system, not the name, is the problem) and the rest
+        return socket_error(gai_code);
     }
 }
 

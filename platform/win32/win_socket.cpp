@@ -103,15 +103,21 @@ std::size_t io_result(Call call, std::error_code& ec) noexcept {
 struct option_location {
     int level;
     int name;
+    bool inverted = false;  // the Winsock option is on when portsock's is off
 };
 
 option_location locate(option opt) noexcept {
     switch (opt) {
-    // SO_REUSEADDR on Windows lets a second socket bind a port that is in active use
-    // (port hijacking). The POSIX meaning, "rebind a port whose old connections linger,
-    // never share a live one", is Windows' default plus SO_EXCLUSIVEADDRUSE, which makes
-    // a bind to a live port fail as on POSIX. Like SO_REUSEADDR it must be set before bind.
-    case option::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE};
+    // What a restarted server needs is Windows' default: since Windows Server 2003 a port
+    // whose old connections linger (TIME_WAIT included) can be bound again at once, and a
+    // live port cannot be taken by another user's socket. SO_REUSEADDR would let any
+    // socket bind a live port (hijacking); SO_EXCLUSIVEADDRUSE forbids even the same user
+    // to share it, but keeps the port unavailable while any connection accepted on it
+    // remains, TIME_WAIT included (Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE").
+    // So reuse_address on is the default (SO_EXCLUSIVEADDRUSE off), and off is the strict
+    // SO_EXCLUSIVEADDRUSE, which, like POSIX without SO_REUSEADDR, may delay a restart.
+    // Either must be set before bind.
+    case option::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, true};
     case option::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
     case option::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
     case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
@@ -197,6 +203,11 @@ void bind(handle h, const address& addr, std::error_code& ec) noexcept {
     native_address native;
     if (!to_native(addr, native, ec)) return;
     check(::bind(to_socket(h), native.get(), native.length), ec);
+    // A port held by another socket is WSAEACCES, not WSAEADDRINUSE, when either socket has
+    // SO_EXCLUSIVEADDRUSE or belongs to another user (Windows Server 2003 "enhanced socket
+    // security"), and for ports Windows reserves (netsh "excluded port range"). Each means
+    // the port is taken; POSIX says EADDRINUSE, and so does portsock.
+    if (ec.value() == WSAEACCES && ec.category() == socket_category()) ec = socket_error(WSAEADDRINUSE);
 }
 
 void listen(handle h, int backlog, std::error_code& ec) noexcept {
@@ -343,8 +354,9 @@ void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept {
 
 void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
     const option_location where = locate(opt);
-    check(::setsockopt(to_socket(h), where.level, where.name, reinterpret_cast<const char*>(&value),
-                       static_cast<int>(sizeof value)),
+    const int native = where.inverted ? (value == 0 ? 1 : 0) : value;
+    check(::setsockopt(to_socket(h), where.level, where.name, reinterpret_cast<const char*>(&native),
+                       static_cast<int>(sizeof native)),
           ec);
 }
 
@@ -355,6 +367,7 @@ int get_option(handle h, option opt, std::error_code& ec) noexcept {
     check(::getsockopt(to_socket(h), where.level, where.name, reinterpret_cast<char*>(&value), &length), ec);
     // Some boolean options are reported in one byte (BOOLEAN) on older stacks.
     if (!ec && length == 1) value = static_cast<unsigned char>(value & 0xff);
+    if (!ec && where.inverted) value = value == 0 ? 1 : 0;
     return value;
 }
 

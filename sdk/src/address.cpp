@@ -1,10 +1,12 @@
 // ip_address, endpoint and port parsing.
 #include "internal.hpp"
+#include "text.hpp"
 
 #include <portsock/address.hpp>
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <ostream>
 
@@ -70,35 +72,145 @@ ip_address ip_address::parse(std::string_view text) {
     return out;
 }
 
-ip_address ip_address::parse(std::string_view text, std::error_code& ec) noexcept {
-    // Reject what inet_pton would quietly misread: embedded NULs, absurd lengths.
-    constexpr std::size_t longest = 128;
-    platform::address parsed;
-    if (text.empty() || text.size() > longest || text.find('\0') != std::string_view::npos) {
-        ec = make_error_code(errc::invalid_address);
-        return {};
-    }
-    bool ok = false;
-    try {
-        ok = platform::parse_address(std::string(text), parsed);
-    } catch (const std::bad_alloc&) {
-        ok = false;
-    }
-    if (!ok) {
-        ec = make_error_code(errc::invalid_address);
-        return {};
-    }
-    ec.clear();
-    return detail::from_platform(parsed).address();
+namespace {
+
+// The longest text of a numeric IPv6 address without scope: eight 4-digit groups, the last
+// two written as dotted IPv4 ("0000:...:ffff:255.255.255.255"). Longer text is not one.
+constexpr std::size_t longest_ipv6_text = 45;
+
+bool invalid_address(std::error_code& ec) noexcept {
+    ec = make_error_code(errc::invalid_address);
+    return false;
 }
 
+// Dotted-decimal IPv4, four octets from 0 to 255. A leading zero is refused: inet_aton(),
+// browsers and Windows' relaxed parser read "010" as octal 8, and one text must not name
+// two addresses.
+bool parse_v4(std::string_view text, ip_address::bytes_v4& out) noexcept {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const std::size_t dot = text.find('.');
+        const bool last = i + 1 == out.size();
+        if (last != (dot == std::string_view::npos)) return false;
+        const std::string_view octet = text.substr(0, dot);
+        std::uint64_t value = 0;
+        if ((octet.size() > 1 && octet[0] == '0') || !detail::parse_decimal(octet, 255, value)) return false;
+        out[i] = static_cast<std::uint8_t>(value);
+        if (!last) text.remove_prefix(dot + 1);
+    }
+    return true;
+}
+
+// Numeric IPv6 without scope, read by the OS's inet_pton. An embedded IPv4 tail
+// ("::ffff:1.2.3.4") follows parse_v4's rules, whatever the OS's parser allows.
+bool parse_v6(std::string_view text, ip_address::bytes_v6& out) noexcept {
+    if (text.size() > longest_ipv6_text) return false;
+    const std::size_t dot = text.find('.');
+    ip_address::bytes_v4 tail;
+    if (dot != std::string_view::npos && !parse_v4(text.substr(text.rfind(':') + 1), tail)) return false;
+    char terminated[longest_ipv6_text + 1];
+    text.copy(terminated, text.size());
+    terminated[text.size()] = '\0';
+    platform::address parsed;
+    if (!platform::parse_address(terminated, parsed) || parsed.fam != platform::family::ipv6) return false;
+    std::memcpy(out.data(), parsed.bytes, out.size());
+    return true;
+}
+
+// "%3" (a decimal number from 1 to 2^32-1, leading zeros allowed) or "%eth0" (an interface
+// of this host). 0 means no scope, so "%0" is refused. A lookup that fails for want of a
+// descriptor is that error, not "invalid address".
+bool parse_scope(std::string_view text, std::uint32_t& scope, std::error_code& ec) noexcept {
+    std::uint64_t number = 0;
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) {
+        if (!detail::parse_decimal(text, 0xffffffffU, number) || number == 0) return invalid_address(ec);
+        scope = static_cast<std::uint32_t>(number);
+        return true;
+    }
+    if (text.empty()) return invalid_address(ec);
+    try {
+        scope = platform::interface_index(std::string(text), ec);
+    } catch (const std::bad_alloc&) {
+        ec = platform::make_error(std::errc::not_enough_memory);
+    }
+    if (ec) return false;
+    return scope != 0 || invalid_address(ec);
+}
+
+}  // namespace
+
+ip_address ip_address::parse(std::string_view text, std::error_code& ec) noexcept {
+    // The OS parsers take C strings: a NUL anywhere would cut the text short.
+    if (text.empty() || text.find('\0') != std::string_view::npos) {
+        invalid_address(ec);
+        return {};
+    }
+    const std::size_t percent = text.find('%');
+    const std::string_view head = text.substr(0, percent);
+    if (head.find(':') == std::string_view::npos) {  // IPv4: no scope
+        bytes_v4 bytes;
+        if (percent != std::string_view::npos || !parse_v4(head, bytes)) {
+            invalid_address(ec);
+            return {};
+        }
+        ec.clear();
+        return v4(bytes);
+    }
+    bytes_v6 bytes;
+    std::uint32_t scope = 0;
+    if (!parse_v6(head, bytes)) {
+        invalid_address(ec);
+        return {};
+    }
+    if (percent != std::string_view::npos && !parse_scope(text.substr(percent + 1), scope, ec)) return {};
+    ec.clear();
+    return v6(bytes, scope);
+}
+
+bool ip_address::is_v4_mapped() const noexcept {
+    static constexpr std::uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return is_v6() && std::equal(std::begin(prefix), std::end(prefix), bytes_.begin());
+}
+
+ip_address ip_address::unmapped() const noexcept {
+    if (!is_v4_mapped()) return *this;
+    return v4({bytes_[12], bytes_[13], bytes_[14], bytes_[15]});
+}
+
+ip_address ip_address::to_v4_mapped() const noexcept {
+    if (!is_v4()) return *this;
+    return v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, bytes_[0], bytes_[1], bytes_[2], bytes_[3]});
+}
+
+// Each classifier reads a mapped address (::ffff:a.b.c.d) as the IPv4 address it carries:
+// a dual-stack server sees its IPv4 clients that way.
 bool ip_address::is_loopback() const noexcept {
-    if (is_v4()) return bytes_[0] == 127;
-    return *this == loopback_v6();
+    const ip_address a = unmapped();
+    if (a.is_v4()) return a.bytes_[0] == 127;
+    return a == loopback_v6();
 }
 
 bool ip_address::is_unspecified() const noexcept {
-    return std::all_of(bytes_.begin(), bytes_.end(), [](std::uint8_t b) { return b == 0; }) && scope_id_ == 0;
+    const ip_address a = unmapped();
+    return std::all_of(a.bytes_.begin(), a.bytes_.end(), [](std::uint8_t b) { return b == 0; }) &&
+           a.scope_id_ == 0;
+}
+
+bool ip_address::is_multicast() const noexcept {
+    const ip_address a = unmapped();
+    return a.is_v4() ? (a.bytes_[0] & 0xf0) == 224 : a.bytes_[0] == 0xff;
+}
+
+bool ip_address::is_link_local() const noexcept {
+    const ip_address a = unmapped();
+    if (a.is_v4()) return a.bytes_[0] == 169 && a.bytes_[1] == 254;
+    return a.bytes_[0] == 0xfe && (a.bytes_[1] & 0xc0) == 0x80;
+}
+
+bool ip_address::is_private() const noexcept {
+    const ip_address a = unmapped();
+    if (a.is_v6()) return (a.bytes_[0] & 0xfe) == 0xfc;  // fc00::/7, RFC 4193
+    return a.bytes_[0] == 10 || (a.bytes_[0] == 172 && (a.bytes_[1] & 0xf0) == 16) ||
+           (a.bytes_[0] == 192 && a.bytes_[1] == 168);  // RFC 1918
 }
 
 ip_address::bytes_v4 ip_address::to_v4_bytes() const noexcept {
@@ -173,14 +285,8 @@ std::uint16_t parse_port(std::string_view text) {
 }
 
 std::uint16_t parse_port(std::string_view text, std::error_code& ec) noexcept {
-    constexpr unsigned long highest = 65535;
-    unsigned long value = 0;
-    const bool digits_only = !text.empty() && text.size() <= 5 &&
-                             std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (digits_only) {
-        for (const char c : text) value = value * 10 + static_cast<unsigned long>(c - '0');
-    }
-    if (!digits_only || value > highest) {
+    std::uint64_t value = 0;
+    if (!detail::parse_decimal(text, 65535, value)) {
         ec = make_error_code(errc::invalid_port);
         return 0;
     }

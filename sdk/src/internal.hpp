@@ -10,9 +10,11 @@
 #include <portsock/timeout.hpp>
 
 #include <chrono>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 
 namespace portsock::detail {
 
@@ -21,22 +23,43 @@ endpoint from_platform(const platform::address& addr) noexcept;
 platform::family to_platform(address_family family) noexcept;
 
 [[noreturn]] void throw_error(const std::error_code& ec, const char* what);
-/// Throws with what() = "<what> '<input>': <message>", naming the user's bad input.
+[[noreturn]] void throw_error(const std::error_code& ec, const std::string& context);
+/// Throws with what() = "<what> '<input>': <message>", naming the user's bad input, quoted
+/// by detail::quote() (bounded, control bytes escaped).
 [[noreturn]] void throw_error(const std::error_code& ec, const char* what, std::string_view input);
+
+/// `context`, plus " (waited N ms)" if ec is a timeout of a finite `limit`.
+std::string timed_context(std::string context, timeout limit, const std::error_code& ec);
+
+/// Calls `call(ec)` and, if it set ec, throws std::system_error with what() starting with
+/// `describe(ec)` (a std::string, built only on failure): the throwing form of a `noexcept`
+/// function that names its endpoint or its wait.
+template <class Describe, class Call>
+auto or_throw_with(Describe&& describe, Call&& call) {
+    std::error_code ec;
+    if constexpr (std::is_void_v<decltype(call(ec))>) {
+        call(ec);
+        if (ec) throw_error(ec, describe(ec));
+    } else {
+        auto result = call(ec);
+        if (ec) throw_error(ec, describe(ec));
+        return result;
+    }
+}
 
 /// Calls `call(ec)` and throws std::system_error if it set ec: the throwing form of every
 /// `noexcept` function is this over its error_code form.
 template <class Call>
 auto or_throw(const char* what, Call&& call) {
-    std::error_code ec;
-    if constexpr (std::is_void_v<decltype(call(ec))>) {
-        call(ec);
-        if (ec) throw_error(ec, what);
-    } else {
-        auto result = call(ec);
-        if (ec) throw_error(ec, what);
-        return result;
-    }
+    return or_throw_with([what](const std::error_code&) { return std::string(what); },
+                         std::forward<Call>(call));
+}
+
+/// As or_throw(), for a call bounded by `limit`: a timeout says how long it waited.
+template <class Call>
+auto or_throw(const char* what, timeout limit, Call&& call) {
+    return or_throw_with([what, limit](const std::error_code& ec) { return timed_context(what, limit, ec); },
+                         std::forward<Call>(call));
 }
 
 /// The first step of every noexcept operation on a socket: sets ec to errc::not_open if the

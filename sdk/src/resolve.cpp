@@ -1,9 +1,9 @@
 // resolve(): getaddrinfo through the platform contract.
 #include "internal.hpp"
+#include "text.hpp"
 
 #include <portsock/resolve.hpp>
 
-#include <algorithm>
 #include <new>
 #include <string>
 
@@ -16,18 +16,40 @@ std::vector<endpoint> resolve(std::string_view host, std::string_view service, a
     return out;
 }
 
-std::vector<endpoint> resolve(std::string_view host, std::string_view service, std::error_code& ec,
-                              address_family family) noexcept {
+namespace {
+
+// The checks every host and service pass before the resolver sees them; see resolve.hpp.
+bool check_text(std::string_view host, std::string_view service, std::error_code& ec) noexcept {
     if (host.empty()) {
         ec = make_error_code(errc::empty_host);
-        return {};
+    } else if (detail::has_control_byte(host)) {  // a NUL would cut the name the resolver sees
+        ec = make_error_code(errc::invalid_host);
+    } else if (!detail::is_service_name(service)) {
+        parse_port(service, ec);  // no letter, or not a name: a port number, exactly as parse_port
+    } else {
+        ec.clear();
     }
-    const bool numeric = !service.empty() &&
-                         std::all_of(service.begin(), service.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (numeric) {  // getaddrinfo would take "70000" modulo 65536 on some systems
-        parse_port(service, ec);
-        if (ec) return {};
+    return !ec;
+}
+
+// A numeric host of the other family has no address in the one asked for. Said here, so
+// every OS gives the same answer (glibc says EAI_ADDRFAMILY, others EAI_NONAME).
+bool check_family(std::string_view host, address_family family, std::error_code& ec) noexcept {
+    if (family == address_family::unspecified) return true;
+    std::error_code not_numeric;
+    const ip_address numeric = ip_address::parse(host, not_numeric);
+    if (!not_numeric && numeric.family() != family) {
+        ec = make_error_code(resolve_errc::no_address_in_family);
+        return false;
     }
+    return true;
+}
+
+}  // namespace
+
+std::vector<endpoint> resolve(std::string_view host, std::string_view service, std::error_code& ec,
+                              address_family family) noexcept {
+    if (!check_text(host, service, ec) || !check_family(host, family, ec)) return {};
     try {
         std::vector<platform::address> found;
         platform::resolve(std::string(host), std::string(service), detail::to_platform(family),

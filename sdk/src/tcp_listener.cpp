@@ -1,10 +1,12 @@
 // tcp_listener: bind, listen and accept.
 #include "internal.hpp"
+#include "text.hpp"
 
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
 
 #include <cstdio>
+#include <string>
 
 namespace portsock {
 namespace {
@@ -12,35 +14,65 @@ namespace {
 // Socket options must be in place before bind(): reuse-address and dual-stack both are.
 void configure(platform::handle h, const endpoint& local, const listen_options& options,
                std::error_code& ec) noexcept {
-    if (options.reuse_address) platform::set_option(h, platform::option::reuse_address, 1, ec);
+    platform::set_option(h, platform::option::reuse_address, options.reuse_address ? 1 : 0, ec);
     if (!ec && local.address().is_v6())
         platform::set_option(h, platform::option::v6_only, options.dual_stack ? 0 : 1, ec);
 }
 
+// Opens a handle, sets its options, binds and listens. On failure the handle is closed and
+// the step that failed is returned, so what() can say "bind to 127.0.0.1:80".
+struct listening_handle {
+    platform::handle handle = platform::invalid_handle;
+    const char* failed_step = nullptr;
+};
+
+listening_handle open_listening_handle(const endpoint& local, const listen_options& options,
+                                       std::error_code& ec) noexcept {
+    if (options.backlog < 0) {
+        ec = make_error_code(errc::invalid_argument);
+        return {platform::invalid_handle, "listen on"};
+    }
+    const platform::handle h =
+        platform::open(detail::to_platform(local.family()), platform::socket_type::stream, ec);
+    if (ec) return {platform::invalid_handle, "open a socket for"};
+    const char* step = "set the options of";
+    configure(h, local, options, ec);
+    if (!ec) {
+        step = "bind to";
+        platform::bind(h, detail::to_platform(local), ec);
+    }
+    if (!ec) {
+        step = "listen on";
+        platform::listen(h, options.backlog, ec);
+    }
+    if (!ec) return {h, nullptr};
+    std::error_code ignored;
+    platform::close(h, ignored);
+    return {platform::invalid_handle, step};
+}
+
 }  // namespace
 
-tcp_listener::tcp_listener(const endpoint& local, const listen_options& options)
-    : tcp_listener(detail::or_throw("portsock::tcp_listener",
-                                    [&](std::error_code& ec) { return listen(local, ec, options); })) {}
+tcp_listener::tcp_listener(const endpoint& local, const listen_options& options) {
+    std::error_code ec;
+    const listening_handle opened = open_listening_handle(local, options, ec);
+    if (ec)
+        detail::throw_error(
+            ec, std::string("portsock::tcp_listener: ") + opened.failed_step + ' ' + local.to_string());
+    *this = tcp_listener(opened.handle);
+}
 
 tcp_listener::tcp_listener(std::string_view host, std::uint16_t port, const listen_options& options) {
     std::error_code ec;
     *this = listen(host, port, ec, options);
-    if (ec) detail::throw_error(ec, "portsock::tcp_listener", host);
+    if (ec)
+        detail::throw_error(
+            ec, "portsock::tcp_listener: listen on " + detail::quote(host) + " port " + std::to_string(port));
 }
 
 tcp_listener tcp_listener::listen(const endpoint& local, std::error_code& ec, const listen_options& options) noexcept {
-    if (options.backlog < 0) {
-        ec = make_error_code(errc::invalid_argument);
-        return {};
-    }
-    tcp_listener listener(platform::open(detail::to_platform(local.family()), platform::socket_type::stream, ec));
-    if (ec) return {};
-    const platform::handle h = listener.native_handle();
-    configure(h, local, options, ec);
-    if (!ec) platform::bind(h, detail::to_platform(local), ec);
-    if (!ec) platform::listen(h, options.backlog, ec);
-    return ec ? tcp_listener{} : std::move(listener);
+    const listening_handle opened = open_listening_handle(local, options, ec);
+    return ec ? tcp_listener{} : tcp_listener(opened.handle);
 }
 
 tcp_listener tcp_listener::listen(std::string_view host, std::uint16_t port, std::error_code& ec,
@@ -57,8 +89,14 @@ tcp_listener tcp_listener::listen(std::string_view host, std::uint16_t port, std
 }
 
 accepted_connection tcp_listener::accept(timeout limit) {
-    return detail::or_throw("portsock::tcp_listener::accept",
-                            [&](std::error_code& ec) { return accept(ec, limit); });
+    return detail::or_throw_with(
+        [&](const std::error_code& ec) {
+            std::error_code unknown;
+            const endpoint local = local_endpoint(unknown);
+            const std::string where = unknown ? std::string("a closed listener") : local.to_string();
+            return detail::timed_context("portsock::tcp_listener::accept on " + where, limit, ec);
+        },
+        [&](std::error_code& ec) { return accept(ec, limit); });
 }
 
 accepted_connection tcp_listener::accept(std::error_code& ec, timeout limit) noexcept {

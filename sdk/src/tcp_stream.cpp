@@ -1,10 +1,13 @@
 // tcp_stream: connect, send, receive, shutdown and stream options.
 #include "internal.hpp"
+#include "text.hpp"
 
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
 
 #include <new>
+#include <string>
+#include <utility>
 
 namespace portsock {
 namespace {
@@ -28,14 +31,31 @@ void connect_handle(platform::handle h, const endpoint& remote, const detail::de
     if (!connect_in_progress(ec)) return;
     const unsigned ready = platform::wait(h, platform::wait_writable, until.remaining_ms(), ec);
     if (ec) return;
-    ec = ready == platform::wait_none ? platform::make_error(std::errc::timed_out) : platform::pending_error(h);
+    // Read SO_ERROR even when the wait found nothing: WSAPoll before Windows 10 version 2004
+    // never signals a failed connect, so a refusal would otherwise wait out the limit.
+    ec = platform::pending_error(h);
+    if (!ec && ready == platform::wait_none) ec = platform::make_error(std::errc::timed_out);
+}
+
+// what() context of a connect: "portsock::tcp_stream::connect to 127.0.0.1:80".
+std::string connect_context(std::string target, timeout limit, const std::error_code& ec) {
+    return detail::timed_context("portsock::tcp_stream::connect to " + target, limit, ec);
+}
+
+// Throws transfer_error: "<what> (<done> of <size> bytes <verb>) [(waited N ms)]".
+[[noreturn]] void throw_transfer_error(const std::error_code& ec, const char* what, std::size_t done,
+                                       std::size_t size, const char* verb, timeout limit) {
+    std::string context = what;
+    context += " (" + std::to_string(done) + " of " + std::to_string(size) + " bytes " + verb + ")";
+    throw transfer_error(ec, detail::timed_context(std::move(context), limit, ec), done);
 }
 
 }  // namespace
 
 tcp_stream tcp_stream::connect(const endpoint& remote, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::connect",
-                            [&](std::error_code& ec) { return connect(remote, ec, limit); });
+    return detail::or_throw_with(
+        [&](const std::error_code& ec) { return connect_context(remote.to_string(), limit, ec); },
+        [&](std::error_code& ec) { return connect(remote, ec, limit); });
 }
 
 tcp_stream tcp_stream::connect(const endpoint& remote, std::error_code& ec, timeout limit) noexcept {
@@ -47,10 +67,11 @@ tcp_stream tcp_stream::connect(const endpoint& remote, std::error_code& ec, time
 }
 
 tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeout limit) {
-    std::error_code ec;
-    tcp_stream stream = connect(host, port, ec, limit);
-    if (ec) detail::throw_error(ec, "portsock::tcp_stream::connect", host);
-    return stream;
+    return detail::or_throw_with(
+        [&](const std::error_code& ec) {
+            return connect_context(detail::quote(host) + " port " + std::to_string(port), limit, ec);
+        },
+        [&](std::error_code& ec) { return connect(host, port, ec, limit); });
 }
 
 tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::error_code& ec,
@@ -89,18 +110,21 @@ void tcp_stream::finish_connect(std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return;
     const platform::handle h = native_handle();
     const int wait_ms = detail::deadline(limit).remaining_ms();
-    if (platform::wait(h, platform::wait_writable, wait_ms, ec) == platform::wait_none) {
-        if (!ec) ec = platform::make_error(std::errc::operation_in_progress);
+    const unsigned ready = platform::wait(h, platform::wait_writable, wait_ms, ec);
+    if (ec) return;
+    ec = platform::pending_error(h);  // even if not ready: see connect_handle()
+    if (ec) return;
+    if (ready == platform::wait_none) {
+        ec = platform::make_error(std::errc::operation_in_progress);
         return;
     }
-    ec = platform::pending_error(h);
     // Writable with no pending error is success, except where the error was already read
     // (a second call after a failure): the peer address then says not_connected.
     if (!ec) platform::peer_address(h, ec);
 }
 
 std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::send",
+    return detail::or_throw("portsock::tcp_stream::send", limit,
                             [&](std::error_code& ec) { return send(data, size, ec, limit); });
 }
 
@@ -112,8 +136,9 @@ std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code
 }
 
 void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
-    detail::or_throw("portsock::tcp_stream::send_all",
-                     [&](std::error_code& ec) { send_all(data, size, ec, limit); });
+    std::error_code ec;
+    const std::size_t sent = send_all(data, size, ec, limit);
+    if (ec) throw_transfer_error(ec, "portsock::tcp_stream::send_all", sent, size, "sent", limit);
 }
 
 std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
@@ -131,7 +156,7 @@ std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_
 }
 
 std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::receive",
+    return detail::or_throw("portsock::tcp_stream::receive", limit,
                             [&](std::error_code& ec) { return receive(data, size, ec, limit); });
 }
 
@@ -143,7 +168,7 @@ std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& e
 }
 
 std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::receive",
+    return detail::or_throw("portsock::tcp_stream::receive", limit,
                             [&](std::error_code& ec) { return receive(max_size, ec, limit); });
 }
 
@@ -165,8 +190,10 @@ std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeo
 }
 
 void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
-    detail::or_throw("portsock::tcp_stream::receive_exact",
-                     [&](std::error_code& ec) { receive_exact(data, size, ec, limit); });
+    std::error_code ec;
+    const std::size_t received = receive_exact(data, size, ec, limit);
+    if (ec)
+        throw_transfer_error(ec, "portsock::tcp_stream::receive_exact", received, size, "received", limit);
 }
 
 std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {

@@ -6,7 +6,9 @@
 namespace portsock {
 
 udp_socket::udp_socket(const endpoint& local)
-    : udp_socket(detail::or_throw("portsock::udp_socket", [&](std::error_code& ec) { return bind(local, ec); })) {}
+    : udp_socket(detail::or_throw_with(
+          [&](const std::error_code&) { return "portsock::udp_socket: bind to " + local.to_string(); },
+          [&](std::error_code& ec) { return bind(local, ec); })) {}
 
 udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec) noexcept {
     udp_socket socket = open(local.family(), ec);  // IPv6 only (platform::open)
@@ -28,7 +30,7 @@ udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept
 }
 
 std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::send_to",
+    return detail::or_throw("portsock::udp_socket::send_to", limit,
                             [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
 
@@ -42,7 +44,7 @@ std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoi
 }
 
 datagram_info udp_socket::receive_from(void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::receive_from",
+    return detail::or_throw("portsock::udp_socket::receive_from", limit,
                             [&](std::error_code& ec) { return receive_from(data, size, ec, limit); });
 }
 
@@ -65,7 +67,7 @@ constexpr std::size_t batch_chunk = 64;
 }  // namespace
 
 std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t count, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::send_batch",
+    return detail::or_throw("portsock::udp_socket::send_batch", limit,
                             [&](std::error_code& ec) { return send_batch(batch, count, ec, limit); });
 }
 
@@ -92,7 +94,7 @@ std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t c
 }
 
 std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t count, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::receive_batch",
+    return detail::or_throw("portsock::udp_socket::receive_batch", limit,
                             [&](std::error_code& ec) { return receive_batch(batch, count, ec, limit); });
 }
 
@@ -126,7 +128,9 @@ std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t coun
 }
 
 void udp_socket::connect(const endpoint& remote) {
-    detail::or_throw("portsock::udp_socket::connect", [&](std::error_code& ec) { connect(remote, ec); });
+    detail::or_throw_with(
+        [&](const std::error_code&) { return "portsock::udp_socket::connect to " + remote.to_string(); },
+        [&](std::error_code& ec) { connect(remote, ec); });
 }
 
 void udp_socket::connect(const endpoint& remote, std::error_code& ec) noexcept {
@@ -134,7 +138,7 @@ void udp_socket::connect(const endpoint& remote, std::error_code& ec) noexcept {
 }
 
 std::size_t udp_socket::send(const void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::send",
+    return detail::or_throw("portsock::udp_socket::send", limit,
                             [&](std::error_code& ec) { return send(data, size, ec, limit); });
 }
 
@@ -146,7 +150,7 @@ std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code
 }
 
 std::size_t udp_socket::receive(void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::receive",
+    return detail::or_throw("portsock::udp_socket::receive", limit,
                             [&](std::error_code& ec) { return receive(data, size, ec, limit); });
 }
 

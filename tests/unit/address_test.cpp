@@ -48,7 +48,7 @@ TEST(IpAddress, LoopbackCoversTheWholeIpv4Block) {
     EXPECT_TRUE(ip_address::parse("127.255.0.9").is_loopback());
     EXPECT_FALSE(ip_address::parse("128.0.0.1").is_loopback());
     EXPECT_FALSE(ip_address::parse("::2").is_loopback());
-    EXPECT_FALSE(ip_address::parse("::ffff:127.0.0.1").is_loopback()) << "mapped, but IPv6";
+    EXPECT_TRUE(ip_address::parse("::ffff:127.0.0.1").is_loopback()) << "mapped: its IPv4 meaning counts";
     EXPECT_FALSE(ip_address::parse("10.0.0.1").is_unspecified());
 }
 
@@ -143,10 +143,64 @@ TEST(IpAddress, ParseThrowsWithTheTextInWhat) {
         const auto caught = catch_system_error([&] { (void)ip_address::parse(bad.text); });
         EXPECT_EQ(caught.code, portsock::errc::invalid_address);
         EXPECT_EQ(caught.code, std::errc::invalid_argument);
-        // what() is a C string: it can show the input only up to an embedded NUL.
-        const std::string_view shown = bad.text.substr(0, bad.text.find('\0'));
-        EXPECT_NE(caught.what.find("'" + std::string(shown)), std::string::npos) << caught.what;
+        portsock_test::expect_quoted(caught.what, bad.text);
     }
+}
+
+// --- ip_address: one grammar for leading zeros and lengths ------------------------------
+
+TEST(IpAddress, Ipv4OctetsRefuseLeadingZeros) {
+    // "010" is octal 8 to inet_aton() and browsers: one text must not name two addresses.
+    for (const char* text : {"010.0.0.1", "1.2.3.04", "00.0.0.0", "127.0.0.01", "0127.0.0.1", "::ffff:01.2.3.4",
+                             "::ffff:1.2.3.004", "1.2.3.0000"}) {
+        SCOPED_TRACE(text);
+        std::error_code ec;
+        EXPECT_EQ(ip_address::parse(text, ec), ip_address{});
+        EXPECT_EQ(ec, portsock::errc::invalid_address);
+    }
+    EXPECT_EQ(ip_address::parse("0.0.0.0"), ip_address::any_v4()) << "a lone zero is no leading zero";
+    EXPECT_EQ(ip_address::parse("10.0.100.0").to_string(), "10.0.100.0");
+    EXPECT_EQ(ip_address::parse("::ffff:10.0.0.1").unmapped().to_string(), "10.0.0.1");
+}
+
+TEST(IpAddress, Ipv6GroupsAndScopesMayHaveLeadingZeros) {
+    EXPECT_EQ(ip_address::parse("0000:0000:0000:0000:0000:0000:0000:0001"), ip_address::loopback_v6());
+    EXPECT_EQ(ip_address::parse("fe80::0001%0003"), ip_address::parse("fe80::1%3"));
+    std::error_code ec;
+    (void)ip_address::parse("00001::", ec);
+    EXPECT_EQ(ec, portsock::errc::invalid_address) << "a group has at most four hex digits";
+}
+
+TEST(IpAddress, NoLengthCapBeyondTheGrammar) {
+    // The longest IPv6 text, 45 characters, and with a scope.
+    const std::string longest = "0000:0000:0000:0000:0000:ffff:255.255.255.255";
+    ASSERT_EQ(longest.size(), 45u);
+    EXPECT_EQ(ip_address::parse(longest), ip_address::parse("::ffff:255.255.255.255"));
+    EXPECT_EQ(ip_address::parse(longest + "%1").scope_id(), 1u);
+
+    // A zero-padded numeric scope is valid however long (the "::%000...01").
+    for (const std::size_t zeros : {60u, 62u, 200u, 10000u}) {
+        SCOPED_TRACE(zeros);
+        const std::string text = "::%" + std::string(zeros, '0') + "1";
+        std::error_code ec;
+        const ip_address a = ip_address::parse(text, ec);
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(a.scope_id(), 1u);
+        EXPECT_EQ(ip_address::parse("fe80::1%" + std::string(zeros, '0') + "4294967295").scope_id(), 4294967295u);
+    }
+    // The value decides, not the digit count.
+    const std::string too_big[] = {"fe80::1%0", "fe80::1%00000", "fe80::1%04294967296",
+                                   "fe80::1%" + std::string(100, '9')};
+    for (const std::string& bad : too_big) {
+        SCOPED_TRACE(bad.substr(0, 40));
+        std::error_code ec;
+        (void)ip_address::parse(bad, ec);
+        EXPECT_EQ(ec, portsock::errc::invalid_address);
+    }
+    // One character past the grammar is invalid, not truncated.
+    std::error_code ec;
+    (void)ip_address::parse(longest + "0", ec);
+    EXPECT_EQ(ec, portsock::errc::invalid_address);
 }
 
 TEST(IpAddress, ParseRejectsOverlongText) {
@@ -165,6 +219,94 @@ TEST(IpAddress, ParseErrorIsClearedBySuccess) {
     ASSERT_TRUE(ec);
     (void)ip_address::parse("10.1.2.3", ec);
     EXPECT_FALSE(ec);
+}
+
+// --- ip_address: IPv4-mapped addresses and classification ------------------------------
+
+TEST(IpAddress, MappedConversionsBothWays) {
+    const ip_address mapped = ip_address::parse("::ffff:192.0.2.7");
+    EXPECT_TRUE(mapped.is_v6());
+    EXPECT_TRUE(mapped.is_v4_mapped());
+    EXPECT_EQ(mapped.unmapped(), ip_address::v4({192, 0, 2, 7}));
+    EXPECT_EQ(mapped.unmapped().to_v4_mapped(), mapped);
+    EXPECT_EQ(ip_address::loopback_v4().to_v4_mapped(), ip_address::parse("::ffff:127.0.0.1"));
+    EXPECT_NE(mapped, mapped.unmapped()) << "distinct values: compare unmapped() ones";
+
+    // Everything else is left as it is.
+    for (const char* text : {"192.0.2.7", "::1", "::", "::127.0.0.1", "::fffe:1.2.3.4", "1::ffff:1.2.3.4",
+                             "fe80::1%2", "2001:db8::1"}) {
+        SCOPED_TRACE(text);
+        const ip_address a = ip_address::parse(text);
+        EXPECT_FALSE(a.is_v4_mapped());
+        EXPECT_EQ(a.unmapped(), a);
+        if (a.is_v6()) {
+            EXPECT_EQ(a.to_v4_mapped(), a);
+        }
+    }
+    EXPECT_FALSE(ip_address::v4({0, 0, 255, 255}).is_v4_mapped()) << "IPv4 is never mapped";
+}
+
+struct classified {
+    const char* text;
+    bool loopback, unspecified, multicast, link_local, is_private;
+};
+
+// Each IPv4 row is checked again in its mapped form, which must classify the same.
+const classified ipv4_classes[] = {
+    {"127.0.0.1", true, false, false, false, false},
+    {"127.255.255.254", true, false, false, false, false},
+    {"0.0.0.0", false, true, false, false, false},
+    {"224.0.0.1", false, false, true, false, false},
+    {"239.255.255.255", false, false, true, false, false},
+    {"240.0.0.1", false, false, false, false, false},
+    {"223.255.255.255", false, false, false, false, false},
+    {"169.254.0.1", false, false, false, true, false},
+    {"169.253.255.255", false, false, false, false, false},
+    {"10.0.0.1", false, false, false, false, true},
+    {"172.16.0.0", false, false, false, false, true},
+    {"172.31.255.255", false, false, false, false, true},
+    {"172.15.255.255", false, false, false, false, false},
+    {"172.32.0.0", false, false, false, false, false},
+    {"192.168.1.1", false, false, false, false, true},
+    {"192.169.0.1", false, false, false, false, false},
+    {"8.8.8.8", false, false, false, false, false},
+};
+
+const classified ipv6_classes[] = {
+    {"::1", true, false, false, false, false},
+    {"::", false, true, false, false, false},
+    {"ff02::1", false, false, true, false, false},
+    {"fe80::1", false, false, false, true, false},
+    {"febf::1", false, false, false, true, false},
+    {"fec0::1", false, false, false, false, false},
+    {"fc00::1", false, false, false, false, true},
+    {"fdff::1", false, false, false, false, true},
+    {"fe00::1", false, false, false, false, false},
+    {"2001:db8::1", false, false, false, false, false},
+    {"::2", false, false, false, false, false},
+    {"::127.0.0.1", false, false, false, false, false},  // deprecated "compatible" form: not mapped
+};
+
+void expect_class(const ip_address& a, const classified& want) {
+    SCOPED_TRACE(a.to_string());
+    EXPECT_EQ(a.is_loopback(), want.loopback);
+    EXPECT_EQ(a.is_unspecified(), want.unspecified);
+    EXPECT_EQ(a.is_multicast(), want.multicast);
+    EXPECT_EQ(a.is_link_local(), want.link_local);
+    EXPECT_EQ(a.is_private(), want.is_private);
+}
+
+TEST(IpAddress, ClassifiersCoverTheirRanges) {
+    for (const classified& row : ipv4_classes) expect_class(ip_address::parse(row.text), row);
+    for (const classified& row : ipv6_classes) expect_class(ip_address::parse(row.text), row);
+}
+
+TEST(IpAddress, MappedAddressesClassifyByTheirIpv4Meaning) {
+    for (const classified& row : ipv4_classes) {
+        const ip_address mapped = ip_address::parse(std::string("::ffff:") + row.text);
+        ASSERT_TRUE(mapped.is_v4_mapped()) << row.text;
+        expect_class(mapped, row);
+    }
 }
 
 // --- ip_address: comparison, hashing, streaming ---------------------------------------
@@ -246,6 +388,17 @@ TEST(Endpoint, ParseFormatRoundTrip) {
     EXPECT_EQ(scoped.port(), 8080);
 }
 
+TEST(Endpoint, InheritsTheAddressAndPortGrammar) {
+    EXPECT_EQ(endpoint::parse("127.0.0.1:000080"), endpoint::parse("127.0.0.1:80"));
+    EXPECT_EQ(endpoint::parse("[fe80::1%00001]:0080"), endpoint::parse("[fe80::1%1]:80"));
+    EXPECT_EQ(endpoint::parse("[::1]:" + std::string(300, '0') + "443").port(), 443);
+    std::error_code ec;
+    (void)endpoint::parse("010.0.0.1:80", ec);
+    EXPECT_EQ(ec, portsock::errc::invalid_address) << "no leading zero in an IPv4 octet";
+    (void)endpoint::parse("[::1]:0065536", ec);
+    EXPECT_EQ(ec, portsock::errc::invalid_port);
+}
+
 struct bad_endpoint {
     std::string_view text;
     portsock::errc expected;
@@ -296,8 +449,7 @@ TEST(Endpoint, ParseThrowsWithTheTextInWhat) {
         const auto caught = catch_system_error([&] { (void)endpoint::parse(bad.text); });
         EXPECT_EQ(caught.code, bad.expected);
         EXPECT_EQ(caught.code, std::errc::invalid_argument);
-        const std::string_view shown = bad.text.substr(0, bad.text.find('\0'));
-        EXPECT_NE(caught.what.find("'" + std::string(shown)), std::string::npos) << caught.what;
+        portsock_test::expect_quoted(caught.what, bad.text);
     }
 }
 
@@ -336,7 +488,8 @@ TEST(Endpoint, StreamsItsText) {
 
 TEST(ParsePort, AcceptsTheWholeRange) {
     const std::pair<const char*, std::uint16_t> good[] = {
-        {"0", 0}, {"1", 1}, {"80", 80}, {"8080", 8080}, {"65535", 65535}, {"00080", 80}};
+        {"0", 0}, {"1", 1}, {"80", 80}, {"8080", 8080}, {"65535", 65535}, {"00080", 80}, {"000080", 80},
+        {"0000000000000000000000065535", 65535}, {"00", 0}};
     for (const auto& [text, port] : good) {
         std::error_code ec = portsock::errc::not_open;
         EXPECT_EQ(portsock::parse_port(text, ec), port) << text;
@@ -345,10 +498,24 @@ TEST(ParsePort, AcceptsTheWholeRange) {
     }
 }
 
+TEST(ParsePort, TheValueDecidesNotTheLength) {
+    const std::string zeros(100000, '0');
+    EXPECT_EQ(portsock::parse_port(zeros + "1"), 1);
+    EXPECT_EQ(portsock::parse_port(zeros), 0);
+    std::error_code ec;
+    EXPECT_EQ(portsock::parse_port(zeros + "65536", ec), 0);
+    EXPECT_EQ(ec, portsock::errc::invalid_port);
+    EXPECT_EQ(portsock::parse_port("1" + zeros, ec), 0) << "far past 64 bits: no overflow";
+    EXPECT_EQ(ec, portsock::errc::invalid_port);
+    EXPECT_EQ(portsock::parse_port("18446744073709551696", ec), 0) << "2^64 + 80 must not wrap to 80";
+    EXPECT_EQ(ec, portsock::errc::invalid_port);
+}
+
 TEST(ParsePort, RejectsOutOfRangeAndJunk) {
     const std::string_view bad[] = {"65536", "99999",  "100000", "-1", "",   "12a", "a12",
                                     " 80",   "80 ",    "+80",    "0x50", "4294967376",
-                                    std::string_view("8\0", 2)};
+                                    "\t80", "8 0", "1e3", "065536", "\xd9\xa3",  // an Arabic-Indic digit
+                                    std::string_view("8\0", 2), std::string_view("80\0junk", 7)};
     for (const std::string_view text : bad) {
         SCOPED_TRACE(std::string(text));
         std::error_code ec;
@@ -358,10 +525,7 @@ TEST(ParsePort, RejectsOutOfRangeAndJunk) {
 
         const auto caught = catch_system_error([&] { (void)portsock::parse_port(text); });
         EXPECT_EQ(caught.code, portsock::errc::invalid_port);
-        // what() is a C string: it can show the input only up to an embedded NUL.
-        const std::string_view shown = text.substr(0, text.find('\0'));
-        const std::string quoted = "'" + std::string(shown) + (shown.size() == text.size() ? "'" : "");
-        EXPECT_NE(caught.what.find(quoted), std::string::npos) << caught.what;
+        portsock_test::expect_quoted(caught.what, text);
     }
 }
 

@@ -36,8 +36,8 @@ TEST(ErrorCategory, EachIsOneDistinctInstance) {
 }
 
 TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
-    const errc all[] = {errc::not_open,    errc::invalid_address, errc::invalid_port,     errc::empty_host,
-                        errc::end_of_stream, errc::no_address,    errc::invalid_argument};
+    const errc all[] = {errc::not_open,      errc::invalid_address, errc::invalid_port,     errc::empty_host,
+                        errc::end_of_stream, errc::no_address,      errc::invalid_argument, errc::invalid_host};
     std::set<std::string> messages;
     for (const errc e : all) {
         const std::error_code ec = e;  // implicit: errc is an error-code enum
@@ -54,7 +54,9 @@ TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
 TEST(ErrorCategory, EveryResolverCodeHasAMessage) {
     const resolve_errc all[] = {resolve_errc::host_not_found,       resolve_errc::try_again,
                                 resolve_errc::service_not_found,    resolve_errc::family_not_supported,
-                                resolve_errc::out_of_memory,        resolve_errc::failure};
+                                resolve_errc::out_of_memory,        resolve_errc::failure,
+                                resolve_errc::no_address_in_family, resolve_errc::bad_flags,
+                                resolve_errc::socket_type_not_supported};
     std::set<std::string> messages;
     for (const resolve_errc e : all) {
         const std::error_code ec = e;
@@ -73,6 +75,7 @@ TEST(ErrorCategory, LibraryCodesMatchStdErrc) {
     EXPECT_EQ(make_error_code(errc::invalid_port), std::errc::invalid_argument);
     EXPECT_EQ(make_error_code(errc::empty_host), std::errc::invalid_argument);
     EXPECT_EQ(make_error_code(errc::invalid_argument), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(errc::invalid_host), std::errc::invalid_argument);
     // Conditions must not be too broad either.
     EXPECT_NE(make_error_code(errc::not_open), std::errc::invalid_argument);
     EXPECT_NE(make_error_code(errc::end_of_stream), std::errc::invalid_argument);
@@ -85,6 +88,11 @@ TEST(ErrorCategory, ResolverCodesMatchStdErrcWhereOneFits) {
     EXPECT_EQ(make_error_code(resolve_errc::try_again), std::errc::resource_unavailable_try_again);
     EXPECT_EQ(make_error_code(resolve_errc::family_not_supported), std::errc::address_family_not_supported);
     EXPECT_EQ(make_error_code(resolve_errc::out_of_memory), std::errc::not_enough_memory);
+    EXPECT_EQ(make_error_code(resolve_errc::bad_flags), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(resolve_errc::socket_type_not_supported), std::errc::not_supported);
+    EXPECT_NE(make_error_code(resolve_errc::no_address_in_family), std::errc::address_family_not_supported)
+        << "the family is supported; this host has no address in it";
+    EXPECT_NE(make_error_code(resolve_errc::no_address_in_family), resolve_errc::host_not_found);
     EXPECT_NE(make_error_code(resolve_errc::host_not_found), std::errc::invalid_argument);
     EXPECT_NE(make_error_code(resolve_errc::host_not_found), std::errc::no_such_file_or_directory);
 }

@@ -57,6 +57,97 @@ TEST(Resolve, FamilyFilter) {
     EXPECT_TRUE(none.empty());
 }
 
+TEST(Resolve, NumericHostOfTheOtherFamilyIsNoAddressInFamily) {
+    // glibc says EAI_ADDRFAMILY, Windows EAI_NONAME: portsock says the same on every OS.
+    const struct {
+        const char* host;
+        address_family family;
+    } cases[] = {{"::1", address_family::ipv4},
+                 {"127.0.0.1", address_family::ipv6},
+                 {"fe80::1%1", address_family::ipv4},
+                 {"::ffff:127.0.0.1", address_family::ipv4}};
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.host);
+        std::error_code ec;
+        EXPECT_TRUE(portsock::resolve(c.host, "80", ec, c.family).empty());
+        EXPECT_EQ(ec, portsock::resolve_errc::no_address_in_family) << ec.message();
+        EXPECT_NE(ec, portsock::resolve_errc::failure) << "a specific code, not the catch-all";
+        EXPECT_EQ(catch_system_error([&] { (void)portsock::resolve(c.host, "80", c.family); }).code,
+                  portsock::resolve_errc::no_address_in_family);
+    }
+}
+
+// --- text that reaches the resolver: one grammar ---------------------------------------
+
+TEST(Resolve, NulOrControlByteInHostIsInvalidHost) {
+    using namespace std::string_view_literals;
+    // "127.0.0.1\0.trusted.example" must never resolve as 127.0.0.1: an allow-list bypass.
+    const std::string_view hosts[] = {"127.0.0.1\0.trusted.example"sv, "\0127.0.0.1"sv, "127.0.0.1\0"sv,
+                                      "localhost\0"sv, "local\0host"sv, "127.0.0.1\n"sv,
+                                      "local\x1b[31mhost"sv, "localhost\r\nX-Forged: 1"sv, "\x7f"sv, "\t"sv};
+    for (const std::string_view host : hosts) {
+        SCOPED_TRACE(testing::PrintToString(std::string(host)));
+        std::error_code ec;
+        EXPECT_TRUE(portsock::resolve(host, "80", ec).empty());
+        EXPECT_EQ(ec, portsock::errc::invalid_host) << ec.message();
+        EXPECT_EQ(ec, std::errc::invalid_argument);
+        const auto caught = catch_system_error([&] { (void)portsock::resolve(host, "80"); });
+        EXPECT_EQ(caught.code, std::errc::invalid_argument);
+        portsock_test::expect_quoted(caught.what, host);
+    }
+}
+
+TEST(Resolve, NumericServiceFollowsParsePortExactly) {
+    using namespace std::string_view_literals;
+    // getaddrinfo() would skip blanks, take a sign, stop at a NUL and wrap to 16 bits.
+    const std::string_view services[] = {
+        "+70000"sv, " 65536"sv, ""sv,       " 80"sv,  "+80"sv,     "80\0junk"sv, "-1"sv,     "80 "sv,
+        "\t80"sv,  "8 0"sv,    "65536"sv,  "99999"sv, "4294967376"sv, "000080"sv, "0080"sv,   "0"sv,
+        "65535"sv,  "00000000000000000000000000000080"sv, "\0"sv, "80\n"sv,   "1.5"sv,    "-0"sv};
+    for (const std::string_view service : services) {
+        SCOPED_TRACE(testing::PrintToString(std::string(service)));
+        std::error_code port_ec;
+        const std::uint16_t port = portsock::parse_port(service, port_ec);
+        std::error_code ec;
+        const std::vector<endpoint> found = portsock::resolve("127.0.0.1", service, ec);
+        if (port_ec) {
+            EXPECT_EQ(port_ec, portsock::errc::invalid_port);
+            EXPECT_EQ(ec, portsock::errc::invalid_port) << "both an error: " << ec.message();
+            EXPECT_TRUE(found.empty());
+        } else {
+            ASSERT_FALSE(ec) << ec.message();
+            ASSERT_EQ(found.size(), 1u);
+            EXPECT_EQ(found[0].port(), port) << "the same port";
+        }
+    }
+}
+
+TEST(Resolve, MalformedServiceNamesAreInvalidPort) {
+    using namespace std::string_view_literals;
+    for (const std::string_view service : {"-http"sv, "http-"sv, "ht--tp"sv, "ht tp"sv, "http\0"sv, "h\0ttp"sv,
+                                           "http\n"sv, "80junk\0"sv, "h_ttp"sv, "http/tcp"sv}) {
+        SCOPED_TRACE(testing::PrintToString(std::string(service)));
+        std::error_code ec;
+        EXPECT_TRUE(portsock::resolve("127.0.0.1", service, ec).empty());
+        EXPECT_EQ(ec, portsock::errc::invalid_port) << ec.message();
+    }
+    // A well-formed name goes to the resolver: known or not, never invalid_port.
+    std::error_code ec;
+    (void)portsock::resolve("127.0.0.1", "no-such-service-x", ec);
+    EXPECT_EQ(ec.category(), portsock::resolver_category()) << ec.message();
+}
+
+TEST(Resolve, WhatQuotesTheHostBoundedAndEscaped) {
+    const std::string host = std::string(1 << 20, 'a') + "\n";
+    std::error_code ec;
+    (void)portsock::resolve(host, "80", ec);
+    EXPECT_EQ(ec, portsock::errc::invalid_host);
+    const auto caught = catch_system_error([&] { (void)portsock::resolve(host, "80"); });
+    EXPECT_LT(caught.what.size(), 400u) << "the message does not grow with the input";
+    EXPECT_EQ(caught.what.find('\n'), std::string::npos) << "no raw newline";
+    EXPECT_NE(caught.what.find("(1048577 bytes)"), std::string::npos) << caught.what;
+}
+
 TEST(Resolve, EmptyHostIsRejected) {
     std::error_code ec;
     EXPECT_TRUE(portsock::resolve("", "80", ec).empty());

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -187,6 +188,38 @@ TEST(Tcp, NegativeBacklogIsRejected) {
     EXPECT_FALSE(listener.is_open());
     EXPECT_EQ(catch_system_error([&] { tcp_listener l(portsock_test::any_port_v4(), options); }).code,
               portsock::errc::invalid_argument);
+}
+
+TEST(Tcp, NulOrControlByteInHostIsRejectedBeforeResolving) {
+    using namespace std::string_view_literals;
+    const tcp_listener listener(portsock_test::any_port_v4());
+    const std::uint16_t port = where(listener).port();
+    for (const std::string_view host : {"127.0.0.1\0.trusted.example"sv, "127.0.0.1\0"sv, "127.0.0.1\n"sv}) {
+        SCOPED_TRACE(testing::PrintToString(std::string(host)));
+        std::error_code ec;
+        EXPECT_FALSE(tcp_stream::connect(host, port, ec, patience).is_open()) << "cut at the NUL: connected";
+        EXPECT_EQ(ec, portsock::errc::invalid_host);
+        EXPECT_EQ(ec, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { (void)tcp_stream::connect(host, port, patience); }).code,
+                  std::errc::invalid_argument);
+
+        EXPECT_FALSE(tcp_listener::listen(host, 0, ec).is_open()) << "cut at the NUL: listening";
+        EXPECT_EQ(ec, portsock::errc::invalid_host);
+        EXPECT_EQ(catch_system_error([&] { tcp_listener l(host, 0); }).code, std::errc::invalid_argument);
+    }
+}
+
+TEST(Tcp, DualStackPeerIsAMappedAddressThatUnmapsToIpv4) {
+    PORTSOCK_REQUIRE_IPV6();
+    listen_options options;
+    options.dual_stack = true;
+    tcp_listener listener(endpoint{ip_address::any_v6(), 0}, options);
+    tcp_stream client = tcp_stream::connect(endpoint{ip_address::loopback_v4(), where(listener).port()}, patience);
+    const auto [stream, peer] = listener.accept(patience);
+    EXPECT_TRUE(peer.address().is_v4_mapped()) << peer;
+    EXPECT_TRUE(peer.address().is_loopback()) << "classified by its IPv4 meaning: " << peer;
+    EXPECT_EQ(peer.address().unmapped(), ip_address::loopback_v4());
+    EXPECT_EQ(peer.address().unmapped(), client.local_endpoint().address()) << "the same client, either way";
 }
 
 TEST(Tcp, SecondListenerOnALivePortIsAddressInUse) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -70,6 +71,22 @@ std::error_code catch_system_error_if_any(Call&& call) {
         return e.code();
     }
     return {};
+}
+
+/// Checks that a what() text quotes `input` safely: its printable start in single quotes,
+/// and not one control byte anywhere in the message (a newline or an escape in the input
+/// must not reach a log or a terminal raw).
+inline void expect_quoted(const std::string& what, std::string_view input) {
+    const auto is_control = [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    };
+    std::size_t plain = 0;  // the start that is shown as it is
+    while (plain < input.size() && plain < 64 && !is_control(input[plain]) &&
+           static_cast<unsigned char>(input[plain]) < 0x80 && input[plain] != '\'' && input[plain] != '\\')
+        ++plain;
+    EXPECT_NE(what.find("'" + std::string(input.substr(0, plain))), std::string::npos) << what;
+    EXPECT_EQ(std::find_if(what.begin(), what.end(), is_control), what.end()) << what;
 }
 
 /// True when the Windows build runs under Wine (portsock::platform_name() says so). Wine's

@@ -66,29 +66,88 @@ public:
 
     /// Parses a numeric address: `"192.0.2.1"`, `"::1"`, `"fe80::1%3"` or `"fe80::1%eth0"`.
     ///
-    /// No host names (use resolve()), no brackets, no port (use endpoint::parse()).
+    /// No host names (use resolve()), no brackets, no port (use endpoint::parse()). The
+    /// grammar, the same on every OS:
+    /// - IPv4 is four decimal octets from 0 to 255. **A leading zero is refused** (`"010.0.0.1"`),
+    ///   because inet_aton(), browsers and Windows' relaxed parser read it as octal: one text
+    ///   must not name two addresses. An IPv4 tail inside IPv6 (`"::ffff:1.2.3.4"`) follows the
+    ///   same rule.
+    /// - IPv6 is RFC 4291 text: groups of one to four hex digits (so `"0001"` is fine), `::` once.
+    /// - A scope (IPv6 only) follows `%`: a decimal number from 1 to 4294967295, in which
+    ///   **leading zeros are allowed** as in parse_port(), or the name of an interface of
+    ///   this host.
+    /// - **No length limit of its own**: text is judged by this grammar only, so a scope
+    ///   `"%0000000000001"` is valid. (An IPv6 address itself can never exceed 45
+    ///   characters, and an interface name is limited by the OS.)
+    /// - No spaces, no control bytes, no NUL: each is invalid text.
     /// @param text the address text.
     /// @return the address.
     /// @throws std::system_error with portsock::errc::invalid_address (equal to
-    ///         std::errc::invalid_argument); what() quotes the text.
+    ///         std::errc::invalid_argument); what() quotes the text (see @ref errors), or with
+    ///         std::errc::too_many_files_open if an interface name could not be looked up
+    ///         because the process has no descriptor left.
+    /// @threadsafety Safe to call from any thread.
     static ip_address parse(std::string_view text);
 
     /// Parses a numeric address; see parse(std::string_view).
     /// @param text the address text.
-    /// @param ec set to portsock::errc::invalid_address if `text` is not an address.
+    /// @param ec set to portsock::errc::invalid_address if `text` is not an address, or to
+    ///        std::errc::too_many_files_open as in parse(std::string_view); cleared on success.
     /// @return the address, or `0.0.0.0` on error.
+    /// @threadsafety Safe to call from any thread.
     static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
 
     /// @return the family: address_family::ipv4 or address_family::ipv6.
     address_family family() const noexcept { return family_; }
     /// @return true for an IPv4 address.
     bool is_v4() const noexcept { return family_ == address_family::ipv4; }
-    /// @return true for an IPv6 address.
+    /// @return true for an IPv6 address (IPv4-mapped ones included).
     bool is_v6() const noexcept { return family_ == address_family::ipv6; }
-    /// @return true for `127.0.0.0/8` or `::1`.
+
+    /// @name Classification
+    /// Each classifier reads an IPv4-mapped address (<code>\::ffff:a.b.c.d</code>, see
+    /// is_v4_mapped()) as the IPv4 address it carries, so a dual-stack server classifies an
+    /// IPv4 client the same whichever way it arrived.
+    /// @{
+
+    /// @return true for `127.0.0.0/8` or `::1` (and <code>\::ffff:127.0.0.0/104</code>).
     bool is_loopback() const noexcept;
-    /// @return true for `0.0.0.0` or `::`.
+    /// @return true for `0.0.0.0` or `::` without a scope (and <code>\::ffff:0.0.0.0</code>).
     bool is_unspecified() const noexcept;
+    /// @return true for `224.0.0.0/4` or `ff00::/8`.
+    bool is_multicast() const noexcept;
+    /// @return true for `169.254.0.0/16` or `fe80::/10`.
+    bool is_link_local() const noexcept;
+    /// Private addresses: RFC 1918 for IPv4 (`10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16`)
+    /// and RFC 4193 unique local addresses for IPv6 (`fc00::/7`).
+    ///
+    /// Python's `ipaddress` uses the name for the wider IANA special-purpose registry (it
+    /// also counts loopback, link-local and documentation ranges as private); portsock keeps
+    /// the RFC ranges, as Rust's `is_private` does, and the other classifiers name the rest.
+    /// @return true for a private address.
+    bool is_private() const noexcept;
+    /// @}
+
+    /// @name IPv4-mapped IPv6 addresses
+    /// A dual-stack listener (listen_options::dual_stack) sees an IPv4 client `a.b.c.d` as
+    /// the IPv6 address <code>\::ffff:a.b.c.d</code> (RFC 4291, section 2.5.5.2). It is a
+    /// distinct value: `ip_address::parse("::ffff:127.0.0.1") != ip_address::loopback_v4()`.
+    /// **To compare peers, compare `peer.address().unmapped()`**, which gives the same value
+    /// for a client whether it reached an IPv4 or a dual-stack listener:
+    /// @snippet tutorial_first_steps.cpp unmapped
+    /// @{
+
+    /// @return true for an IPv6 address in <code>\::ffff:0:0/96</code>.
+    bool is_v4_mapped() const noexcept;
+    /// The IPv4 address a mapped address carries (Go's `netip.Addr.Unmap`, Python's
+    /// `ipv4_mapped`, asio's `make_address_v4(v4_mapped, ...)`).
+    /// @return the IPv4 address if is_v4_mapped(), else this address unchanged.
+    ip_address unmapped() const noexcept;
+    /// The IPv4-mapped IPv6 form of an IPv4 address (.NET's `MapToIPv6`, asio's
+    /// `make_address_v6(v4_mapped, ...)`): what a dual-stack socket sees.
+    /// @return <code>\::ffff:a.b.c.d</code> for IPv4 `a.b.c.d`, else this address unchanged.
+    ip_address to_v4_mapped() const noexcept;
+    /// @}
 
     /// @return the IPv4 bytes (meaningful only if is_v4()).
     bytes_v4 to_v4_bytes() const noexcept;
@@ -139,6 +198,9 @@ public:
     endpoint(const ip_address& address, std::uint16_t port) noexcept : address_(address), port_(port) {}
 
     /// Parses `"192.0.2.1:80"`, `"[::1]:80"` or `"[fe80::1%eth0]:80"`.
+    ///
+    /// The address follows ip_address::parse() and the port parse_port(), with their rules
+    /// for leading zeros and lengths; IPv6 needs the brackets.
     /// @param text the endpoint text; the port is required.
     /// @return the endpoint.
     /// @throws std::system_error with portsock::errc::invalid_address or
@@ -187,10 +249,16 @@ private:
 PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const endpoint& ep);
 
 /// Parses a decimal port number from 0 to 65535, e.g. a command-line argument.
-/// @param text the digits; no sign, no spaces.
+///
+/// The grammar: one or more ASCII digits and nothing else (no sign, no space, no NUL).
+/// Leading zeros are allowed, and there is no length limit: the value decides, so
+/// `"000080"` is 80 and `"065536"` is out of range. resolve() reads a service that holds no
+/// letter by exactly this grammar, so the two always agree.
+/// @param text the digits.
 /// @return the port.
 /// @throws std::system_error with portsock::errc::invalid_port (equal to
-///         std::errc::invalid_argument); what() quotes the text.
+///         std::errc::invalid_argument); what() quotes the text, cut to a bounded length
+///         with control bytes escaped (see @ref errors).
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT std::uint16_t parse_port(std::string_view text);
 

@@ -4,6 +4,8 @@
 
 #include <portsock/export.hpp>
 
+#include <cstddef>
+#include <string>
 #include <system_error>
 
 namespace portsock {
@@ -17,11 +19,12 @@ namespace portsock {
 enum class errc {
     not_open = 1,      ///< The socket is empty (default-constructed, moved-from or closed); std::errc::bad_file_descriptor.
     invalid_address,   ///< Text is not an IP address or endpoint; std::errc::invalid_argument.
-    invalid_port,      ///< A port is not a number from 0 to 65535; std::errc::invalid_argument.
+    invalid_port,      ///< A port or service is neither a number from 0 to 65535 nor a service name; std::errc::invalid_argument.
     empty_host,        ///< A host name is empty; std::errc::invalid_argument.
     end_of_stream,     ///< The peer closed the stream before the requested bytes arrived (tcp_stream::receive_exact()); no std::errc equivalent.
     no_address,        ///< Name resolution succeeded but gave no usable address; no std::errc equivalent.
     invalid_argument,  ///< Any other argument out of its domain; std::errc::invalid_argument.
+    invalid_host,      ///< A host name holds a NUL or another control byte; std::errc::invalid_argument.
 };
 
 /// Name-resolution (getaddrinfo) failures, the same on every OS.
@@ -31,13 +34,18 @@ enum class errc {
 /// POSIX reports resolver failures as `EAI_*` codes, separate from `errno`; Windows
 /// reports them as Winsock codes such as 11001 (host not found) and 11002 (try again). Both are
 /// translated into these values, so the same comparison works everywhere.
+/// Every `EAI_*` code has one value here, except `EAI_SYSTEM`, which is reported as its
+/// `errno` (socket_category(), e.g. std::errc::too_many_files_open).
 enum class resolve_errc {
     host_not_found = 1,    ///< The name does not exist or has no address (EAI_NONAME, EAI_NODATA); no std::errc equivalent.
     try_again,             ///< A temporary failure; retrying later may succeed (EAI_AGAIN); std::errc::resource_unavailable_try_again.
-    service_not_found,     ///< The service or port is not known (EAI_SERVICE); no std::errc equivalent.
+    service_not_found,     ///< The service name is not known (EAI_SERVICE); no std::errc equivalent.
     family_not_supported,  ///< The address family is not supported (EAI_FAMILY); std::errc::address_family_not_supported.
     out_of_memory,         ///< The resolver ran out of memory (EAI_MEMORY); std::errc::not_enough_memory.
-    failure,               ///< Any other resolver failure (EAI_FAIL and the rest); no std::errc equivalent.
+    failure,               ///< A non-recoverable resolver failure (EAI_FAIL); no std::errc equivalent.
+    no_address_in_family,  ///< The host exists but has no address of the requested family (EAI_ADDRFAMILY), e.g. `"::1"` asked for IPv4; no std::errc equivalent.
+    bad_flags,             ///< The resolver rejected its flags (EAI_BADFLAGS); std::errc::invalid_argument.
+    socket_type_not_supported,  ///< The resolver rejected the socket type (EAI_SOCKTYPE); std::errc::not_supported.
 };
 
 /// The category of portsock::errc codes (name "portsock").
@@ -66,6 +74,33 @@ PORTSOCK_EXPORT const std::error_category& resolver_category() noexcept;
 /// @threadsafety Safe to call from any thread.
 /// @return the one instance of the category.
 PORTSOCK_EXPORT const std::error_category& socket_category() noexcept;
+
+/// A failed transfer that had already moved some bytes: thrown by the throwing forms of
+/// tcp_stream::send_all() and tcp_stream::receive_exact().
+///
+/// It is a std::system_error, so `catch (const std::system_error&)` still catches it and
+/// code() compares as usual; catch it by this type to learn how far the transfer got, e.g.
+/// to resume after the bytes that went. what() says it too:
+/// `"portsock::tcp_stream::send_all (1024 of 4096 bytes sent): Connection reset by peer"`.
+/// The `std::error_code` forms return the same count instead.
+/// @threadsafety A plain value.
+class PORTSOCK_EXPORT transfer_error : public std::system_error {
+public:
+    /// @param ec the error. @param what the context for what(). @param bytes_transferred
+    ///        the bytes sent or received before the error.
+    transfer_error(std::error_code ec, const std::string& what, std::size_t bytes_transferred);
+    ~transfer_error() override;
+    /// Copies the error. @param other the error to copy.
+    transfer_error(const transfer_error& other) = default;
+    /// Copies the error. @param other the error to copy. @return *this.
+    transfer_error& operator=(const transfer_error& other) = default;
+
+    /// @return how many bytes were sent (or received) before the error, in bytes.
+    std::size_t bytes_transferred() const noexcept { return bytes_transferred_; }
+
+private:
+    std::size_t bytes_transferred_;
+};
 
 /// Makes an error_code of error_category(); found by argument-dependent lookup, so
 /// `std::error_code ec = portsock::errc::not_open;` works.

@@ -54,7 +54,8 @@ public:
     /// @param limit how long to wait for the connection.
     /// @return the connected stream.
     /// @throws std::system_error on failure, e.g. std::errc::connection_refused, std::errc::timed_out,
-    ///         std::errc::network_unreachable.
+    ///         std::errc::network_unreachable; what() names the endpoint, and for a timeout
+    ///         how long it waited: `"portsock::tcp_stream::connect to 127.0.0.1:8080: Connection refused"`.
     /// @errors std::errc::connection_refused (nobody listens there), std::errc::timed_out,
     /// std::errc::network_unreachable, std::errc::host_unreachable,
     /// std::errc::address_family_not_supported (IPv6 on a host without it, or an
@@ -65,7 +66,10 @@ public:
     /// result: POSIX signals a pending connect with `EINPROGRESS`, Windows with
     /// Winsock's would-block code (10035), and Winsock's poll call reports a failed connect as an error rather
     /// than writability; portsock handles each and reports the outcome (`SO_ERROR`) the same
-    /// way. Without a timeout the OS's own connect timeout applies, which differs (about 21
+    /// way. `WSAPoll` before Windows 10 version 2004 does not signal a failed connect at all,
+    /// so portsock reads `SO_ERROR` also when the wait ends with nothing ready: a refusal is
+    /// std::errc::connection_refused there too, not std::errc::timed_out. Without a timeout
+    /// the OS's own connect timeout applies, which differs (about 21
     /// seconds on Windows, about two minutes on Linux): pass one to be portable.
     static tcp_stream connect(const endpoint& remote, timeout limit = {});
 
@@ -81,8 +85,9 @@ public:
     /// @param limit how long the whole attempt may take, resolution excluded.
     /// @return the connected stream.
     /// @throws std::system_error with errc::empty_host, a resolve_errc, or the error of the
-    ///         last address tried (e.g. std::errc::connection_refused).
-    /// @errors errc::empty_host, the resolve() errors (resolve_errc::host_not_found, ...),
+    ///         last address tried (e.g. std::errc::connection_refused); what() quotes the
+    ///         host and names the port: `"... connect to 'localhost' port 8080: ..."`.
+    /// @errors errc::empty_host, errc::invalid_host (a NUL or control byte in `host`), the resolve() errors (resolve_errc::host_not_found, ...),
     /// then, if no address accepted, the error of the last one tried, as for
     /// connect(const endpoint&, timeout); std::errc::timed_out once `limit` is spent.
     static tcp_stream connect(std::string_view host, std::uint16_t port, timeout limit = {});
@@ -154,7 +159,9 @@ public:
     /// Sends every byte, retrying short sends.
     /// @param data the bytes. @param size how many.
     /// @param limit how long the whole send may take.
-    /// @throws std::system_error on the first failure; bytes before it have been sent.
+    /// @throws portsock::transfer_error (a std::system_error) on the first failure; its
+    ///         bytes_transferred() is how many bytes were sent before it, and what() says
+    ///         it: `"portsock::tcp_stream::send_all (1024 of 4096 bytes sent): Connection reset by peer"`.
     /// @errors As send(const void*, std::size_t, timeout).
     void send_all(const void* data, std::size_t size, timeout limit = {});
 
@@ -166,7 +173,7 @@ public:
 
     /// Sends every byte of a string.
     /// @param text the bytes. @param limit how long the whole send may take.
-    /// @throws std::system_error on the first failure.
+    /// @throws portsock::transfer_error on the first failure, with the bytes sent before it.
     void send_all(std::string_view text, timeout limit = {}) { send_all(text.data(), text.size(), limit); }
 
     /// Sends every byte of a string; see send_all(const void*, std::size_t, std::error_code&, timeout).
@@ -212,7 +219,9 @@ public:
     /// Receives exactly `size` bytes, waiting for as many arrivals as it takes.
     /// @param data where to put them. @param size how many.
     /// @param limit how long the whole receive may take.
-    /// @throws std::system_error with errc::end_of_stream if the peer closes first, or the OS error.
+    /// @throws portsock::transfer_error (a std::system_error) with errc::end_of_stream if the
+    ///         peer closes first, or the OS error; its bytes_transferred() is how many bytes
+    ///         arrived before.
     /// @errors errc::end_of_stream, std::errc::timed_out, and the errors of
     /// receive(void*, std::size_t, timeout). After an error the bytes that did arrive are
     /// consumed (the noexcept form says how many), so a message-based protocol is out of
@@ -286,9 +295,18 @@ private:
 struct listen_options {
     /// How many connections may wait to be accepted (the OS may round or cap it).
     int backlog = 128;
-    /// Let a restarted server bind its port while old connections linger in TIME_WAIT.
-    /// Never lets two live sockets share a port: on Windows this is `SO_EXCLUSIVEADDRUSE`,
-    /// on POSIX `SO_REUSEADDR`, so the behaviour is the same.
+    /// On (the default): a restarted server binds its port at once, while connections of
+    /// the old one linger (in `TIME_WAIT` or still open), and a second listener on a live
+    /// port fails with std::errc::address_in_use. Off: the strict choice, where a restart
+    /// may fail with std::errc::address_in_use until the old connections are gone.
+    /// @platformnote
+    /// On POSIX, on sets `SO_REUSEADDR` and off sets nothing. On Windows, on is Windows'
+    /// own default, which already allows the rebinding and keeps sockets of other user
+    /// accounts off a live port; off sets `SO_EXCLUSIVEADDRUSE`, which also keeps the same
+    /// user's `SO_REUSEADDR` sockets off, but (as Microsoft documents) holds the port while
+    /// any connection accepted on it remains, `TIME_WAIT` included. portsock never sets
+    /// Windows' `SO_REUSEADDR`, which would let another socket take over a live port. See
+    /// @ref platforms "Platform notes" for the reasoning.
     bool reuse_address = true;
     /// For a listener bound to an IPv6 address (such as `::`): also accept IPv4 clients,
     /// seen as IPv4-mapped addresses (<code>\::ffff:a.b.c.d</code>). Off by default on every
@@ -312,8 +330,9 @@ struct accepted_connection {
 /// @threadsafety See portsock::basic_socket. Two threads must not call accept() on one
 /// listener at the same time.
 /// @platformnote listen_options::reuse_address maps to `SO_REUSEADDR` on POSIX but to
-/// `SO_EXCLUSIVEADDRUSE` on Windows, where `SO_REUSEADDR` would let another program bind
-/// the same live port. listen_options::dual_stack always sets `IPV6_V6ONLY` explicitly,
+/// Windows' default on Windows, where `SO_REUSEADDR` would let another program bind
+/// the same live port. Windows reports some binds of a taken port as `WSAEACCES`; portsock
+/// reports std::errc::address_in_use, as POSIX does. listen_options::dual_stack always sets `IPV6_V6ONLY` explicitly,
 /// since its default differs: off on Linux and macOS, on in Windows and the BSDs.
 /// @see @ref platforms "Platform notes"
 class PORTSOCK_EXPORT tcp_listener : public basic_socket {
@@ -324,8 +343,9 @@ public:
     /// Binds to `local` and listens.
     /// @param local the address and port; port 0 lets the OS choose (see local_endpoint()).
     /// @param options backlog, reuse-address and dual-stack settings.
-    /// @throws std::system_error on failure, e.g. std::errc::address_in_use.
-    /// @errors std::errc::address_in_use (another socket holds the port),
+    /// @throws std::system_error on failure, e.g. std::errc::address_in_use; what() names the
+    ///         step and the endpoint: `"portsock::tcp_listener: bind to 0.0.0.0:80: Address already in use"`.
+    /// @errors std::errc::address_in_use (another socket holds the port, on Windows too),
     /// std::errc::permission_denied (on POSIX, ports below 1024 need privileges),
     /// std::errc::address_not_available (the address is not one of this host's),
     /// std::errc::address_family_not_supported, or another OS error.
@@ -335,8 +355,9 @@ public:
     /// @param host a name or numeric address, e.g. `"localhost"` or `"::"`; not empty.
     /// @param port the port; 0 lets the OS choose.
     /// @param options backlog, reuse-address and dual-stack settings.
-    /// @throws std::system_error with errc::empty_host, a resolve_errc, or the OS error.
-    /// @errors errc::empty_host, the resolve() errors, then the error of the last address
+    /// @throws std::system_error with errc::empty_host, a resolve_errc, or the OS error;
+    ///         what() quotes the host and names the port.
+    /// @errors errc::empty_host, errc::invalid_host, the resolve() errors, then the error of the last address
     /// tried, as for tcp_listener(const endpoint&, const listen_options&).
     tcp_listener(std::string_view host, std::uint16_t port, const listen_options& options = {});
 
@@ -357,7 +378,8 @@ public:
     /// The new stream is blocking, whatever the listener's mode.
     /// @param limit how long to wait for a client.
     /// @return the connection and the client's endpoint.
-    /// @throws std::system_error on failure, e.g. std::errc::timed_out.
+    /// @throws std::system_error on failure, e.g. std::errc::timed_out; what() names the
+    ///         listener's endpoint and, for a timeout, how long it waited.
     /// @errors std::errc::timed_out (the listener stays usable),
     /// std::errc::operation_would_block (non-blocking mode, no client waiting),
     /// std::errc::too_many_files_open, errc::not_open, or another OS error. A client that

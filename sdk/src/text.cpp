@@ -1,0 +1,63 @@
+// The shared text grammar and the quoting of input in error messages; see text.hpp.
+#include "text.hpp"
+
+#include <algorithm>
+
+namespace portsock::detail {
+namespace {
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& value) noexcept {
+    if (text.empty() || !std::all_of(text.begin(), text.end(), is_digit)) return false;
+    std::uint64_t total = 0;
+    for (const char c : text) {
+        total = total * 10 + static_cast<std::uint64_t>(c - '0');
+        if (total > max) return false;  // checked per digit: max is far below overflow
+    }
+    value = total;
+    return true;
+}
+
+bool has_control_byte(std::string_view text) noexcept {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    });
+}
+
+bool is_service_name(std::string_view text) noexcept {
+    if (text.empty() || text.front() == '-' || text.back() == '-') return false;
+    if (text.find("--") != std::string_view::npos) return false;
+    const bool allowed = std::all_of(text.begin(), text.end(),
+                                     [](char c) { return is_letter(c) || is_digit(c) || c == '-'; });
+    return allowed && std::any_of(text.begin(), text.end(), is_letter);
+}
+
+std::string quote(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    const std::string_view shown = text.substr(0, quote_limit);
+    std::string out = "'";
+    for (const char c : shown) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20 || byte >= 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    if (shown.size() < text.size()) out += "...";
+    out += '\'';
+    if (shown.size() < text.size()) out += " (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
+}  // namespace portsock::detail
