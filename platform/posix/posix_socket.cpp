@@ -225,6 +225,21 @@ void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept {
     check(::shutdown(h, native_how), ec);
 }
 
+void cancel(handle h, std::error_code& ec) noexcept {
+    // Linux wakes every blocked call with this, even on an unconnected or listening socket
+    // (which report ENOTCONN, or nothing, but are shut down all the same).
+    if (::shutdown(h, SHUT_RDWR) == 0 || errno == ENOTCONN) ec.clear();
+    else ec = last_error();
+}
+
+bool cancel_wakes_accept() noexcept {
+#if defined(__linux__) && !PORTSOCK_POSIX_GENERIC
+    return true;
+#else
+    return false;  // macOS and the BSDs: shutdown() of a listener is ENOTCONN and wakes nothing
+#endif
+}
+
 address local_address(handle h, std::error_code& ec) noexcept {
     native_address native;
     native.length = sizeof native.storage;

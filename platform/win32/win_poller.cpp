@@ -97,24 +97,20 @@ void drain_wake(poller_state* p) noexcept {
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
-int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
-    const poll_deadline deadline(timeout_ms);
-    for (;;) {
-        const int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), deadline.remaining_ms());
-        if (ready > 0) {
-            ec.clear();
-            return ready;
-        }
-        if (ready < 0 && ::WSAGetLastError() != WSAEINTR) {
-            ec = socket_error(::WSAGetLastError());
-            return 0;
-        }
-        // Timed out (WSAPoll may wake a little early) or interrupted: wait out the deadline.
-        if (!deadline.is_infinite() && deadline.remaining_ms() == 0) {
-            ec.clear();
-            return 0;
-        }
+int poll_until(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    int code = 0;
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        const int n = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), ms);
+        if (n >= 0) return n;  // 0 may come a little early (timer granularity): wait on
+        code = ::WSAGetLastError();
+        return code == WSAEINTR ? 0 : n;
+    });
+    if (ready >= 0) {
+        ec.clear();
+        return ready;
     }
+    ec = socket_error(code);
+    return 0;
 }
 
 }  // namespace
@@ -160,7 +156,7 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 }
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        int timeout_ms, std::error_code& ec) noexcept {
+                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
     const int ready = poll_until(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
     return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, from_poll);
