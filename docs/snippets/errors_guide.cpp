@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace {
 
@@ -123,6 +124,28 @@ void end_of_stream() {
     check(ec == portsock::errc::end_of_stream, "receive_exact reports end_of_stream");
 }
 
+void cancelling() {
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    std::error_code outcome;
+    //! [cancel]
+    // A thread serves clients until another thread stops it.
+    std::thread serving([&] {
+        for (;;) {
+            std::error_code ec;
+            auto [client, peer] = server.accept(ec);
+            if (ec == std::errc::operation_canceled) break;  // asked to stop
+            if (!ec) client.send_all("Welcome to the server!", ec);
+            outcome = ec;
+        }
+    });
+    // ... later, in another thread:
+    server.cancel();  // the blocked accept() returns operation_canceled
+    serving.join();
+    server.close();   // only once no thread uses it
+    //! [cancel]
+    check(!outcome && !server.is_open(), "cancel() stops the serving thread");
+}
+
 void empty_socket() {
     //! [not_open]
     portsock::tcp_stream stream;  // empty: default-constructed, moved-from or closed
@@ -142,6 +165,7 @@ int main() try {
     portsock_codes();
     timeouts();
     end_of_stream();
+    cancelling();
     empty_socket();
     return snippet::exit_code();
 } catch (const std::exception& error) {

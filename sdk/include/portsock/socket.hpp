@@ -113,7 +113,8 @@ public:
 
     /// Switches non-blocking mode. In non-blocking mode an operation that cannot complete at
     /// once fails with std::errc::operation_would_block (on every OS) and timeouts are
-    /// ignored. New sockets are blocking.
+    /// ignored. New sockets are blocking. The OS handle is in this mode whenever no timed
+    /// call runs on the socket (see the class notes).
     /// @param on true for non-blocking.
     /// @throws std::system_error with errc::not_open, or the OS error.
     /// @platformnote `fcntl(O_NONBLOCK)` on POSIX, `ioctlsocket(FIONBIO)` on Windows, which
@@ -134,9 +135,9 @@ public:
     /// call fail, with std::errc::operation_canceled, until close().
     ///
     /// The one operation that may run concurrently with any other on the same socket
-    /// (except close()): a way to stop a thread blocked in accept(), receive(), send(),
-    /// connect or finish_connect(), with or without a timeout, on every OS. The handle
-    /// stays open, so its value cannot be reused by a new socket under a blocked thread;
+    /// (except close()): a way to stop a thread blocked in accept(), receive(), send(), or
+    /// a connect (tcp_stream::finish_connect()), with or without a timeout, on every OS. The
+    /// handle stays open, so its value cannot be reused by a new socket under a blocked thread;
     /// after cancel(), join the threads that use the socket, then close() or destroy it.
     /// Cancelling twice, or an empty socket, does nothing. Bytes that a call had already
     /// moved are reported by that call as usual; the connection itself is shut down in
