@@ -166,6 +166,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
 
 void close(handle h, std::error_code& ec) noexcept {
     const SOCKET s = to_socket(h);
+    forget_cancelled(s);  // its handle value may be reused by the next socket
     int result = ::closesocket(s);
     if (result != 0 && ::WSAGetLastError() == WSAEWOULDBLOCK) {
         // A non-blocking socket with a lingering close refuses to close; the contract says
@@ -245,19 +246,6 @@ void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept {
                                                         : SD_BOTH;
     check(::shutdown(to_socket(h), native_how), ec);
 }
-
-void cancel(handle h, std::error_code& ec) noexcept {
-    const SOCKET s = to_socket(h);
-    // The shutdown fails any send or receive that starts later (WSAESHUTDOWN); a call
-    // already blocked is overlapped I/O inside Winsock, which CancelIoEx() ends with
-    // WSA_OPERATION_ABORTED or WSAEINTR, from any thread (Windows Vista and later).
-    if (::shutdown(s, SD_BOTH) == 0 || ::WSAGetLastError() == WSAENOTCONN) ec.clear();
-    else ec = last_error();
-    if (!::CancelIoEx(reinterpret_cast<HANDLE>(s), nullptr) && ::GetLastError() != ERROR_NOT_FOUND && !ec)
-        ec = win32_last_error();
-}
-
-bool cancel_wakes_accept() noexcept { return false; }  // shutdown() of a listener is WSAENOTCONN
 
 address local_address(handle h, std::error_code& ec) noexcept {
     native_address native;

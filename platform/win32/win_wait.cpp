@@ -9,6 +9,8 @@
 //   POLLWRNORM are asked for (POLLIN includes POLLRDBAND, which Winsock also rejects in
 //   some versions).
 // - A handle that is not a socket gives POLLNVAL (or WSAENOTSOCK): bad_file_descriptor.
+// - CancelIoEx() on one of the sockets (platform::cancel()) ends a WSAPoll() that waits on it
+//   with WSA_OPERATION_ABORTED: Winsock runs the poll as overlapped I/O on a socket handle.
 // - Windows before 10 version 2004 does not report a failed connect at all (the wait ends
 //   by timeout; pending_error() then says why). Later Windows and Wine behave as above.
 #include "poll_deadline.hpp"
@@ -23,6 +25,11 @@ unsigned wait(handle h, unsigned events, std::int64_t timeout_ms, std::error_cod
     if (events & wait_readable) interest |= POLLRDNORM;
     if (events & wait_writable) interest |= POLLWRNORM;
     entry.events = static_cast<SHORT>(interest);
+    // A cancelled socket is ready, as for hang-up: WSAPoll() would not say so (win_cancel.cpp).
+    if (!begin_wait(entry.fd)) {
+        ec.clear();
+        return events;
+    }
     int code = 0;
     const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
         entry.revents = 0;
@@ -31,9 +38,16 @@ unsigned wait(handle h, unsigned events, std::int64_t timeout_ms, std::error_cod
         code = ::WSAGetLastError();
         return code == WSAEINTR ? 0 : n;
     });
+    end_wait(entry.fd);
     if (ready == 0) {
         ec.clear();
         return wait_none;
+    }
+    if (ready < 0 && code == WSA_OPERATION_ABORTED) {
+        // cancel() ran CancelIoEx() on the socket, which ends the poll WSAPoll runs on it:
+        // ready, as for hang-up, so the next call (or sdk/'s cancel check) reports it.
+        ec.clear();
+        return events;
     }
     if (ready < 0) {
         ec = code == WSAENOTSOCK ? make_error(std::errc::bad_file_descriptor) : socket_error(code);
