@@ -85,6 +85,9 @@ void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept;
 /// calls, and waits, then return at once; so do accept() calls and waits on a listener if
 /// cancel_wakes_accept() says so. Safe to call while other threads use h.
 void cancel(handle h, std::error_code& ec) noexcept;
+/// Forgets that h was cancelled, for a handle that leaves portsock without close() (release()):
+/// its value may come back as another socket. close() does this itself.
+void forget_cancel(handle h) noexcept;
 /// True if cancel() also wakes an accept() or a wait() blocked on a listener (Linux). Where
 /// false, sdk/ wakes each one with a connection to the listener.
 bool cancel_wakes_accept() noexcept;

@@ -92,6 +92,18 @@ void timeouts() {
     }
     //! [timeout_throwing]
     check(timed_out, "accept with a timeout throws timed_out");
+
+    std::error_code ec2;
+    //! [deadline]
+    // The whole request, connect to last byte, within 200 ms.
+    const auto deadline = std::chrono::steady_clock::now() + 200ms;
+    auto client = portsock::tcp_stream::connect(server.local_endpoint(), deadline);
+    client.send_all("GET / HTTP/1.0\r\n\r\n", ec2, deadline);
+    char reply[64];
+    client.receive_exact(reply, sizeof reply, ec2, deadline);  // what is left of the 200 ms
+    //! [deadline]
+    check(ec2 == std::errc::timed_out && std::chrono::steady_clock::now() < deadline + 1s,
+          "one deadline bounds several calls");
 }
 
 void end_of_stream() {

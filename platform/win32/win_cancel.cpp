@@ -129,6 +129,8 @@ void cancel(handle h, std::error_code& ec) noexcept {
     }
 }
 
+void forget_cancel(handle h) noexcept { forget_cancelled(to_socket(h)); }
+
 bool cancel_wakes_accept() noexcept { return false; }  // shutdown() of a listener is WSAENOTCONN
 
 }  // namespace portsock::platform

@@ -77,7 +77,7 @@ void basic_socket::close(std::error_code& ec) noexcept {
 
 native_handle_type basic_socket::release() noexcept {
     non_blocking_ = false;
-    cancelled_ = false;
+    if (cancelled_.exchange(false)) platform::forget_cancel(handle_);
     return std::exchange(handle_, invalid_native_handle);
 }
 

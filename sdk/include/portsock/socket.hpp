@@ -142,8 +142,9 @@ public:
     /// Cancelling twice, or an empty socket, does nothing. Bytes that a call had already
     /// moved are reported by that call as usual; the connection itself is shut down in
     /// both directions (the peer reads end of stream), so cancel() ends a connection for
-    /// good. A poller that watches the socket reports it ready (hang-up or readable), and
-    /// the next call on it reports std::errc::operation_canceled.
+    /// good. A poller that watches the socket reports it ready (hang-up or readable; on
+    /// macOS and the BSDs a listener only while an accept() is in flight on it), and the
+    /// next call on it reports std::errc::operation_canceled.
     ///
     /// Costs nothing until used: a call without a timeout reads one atomic flag before
     /// and after its system call, and makes no extra system call.
