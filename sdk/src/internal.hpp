@@ -208,4 +208,25 @@ R run_blocking(basic_socket& s, unsigned direction, timeout limit, R failed, std
     }
 }
 
+/// run_blocking() for a receive on a stream socket, which one thread at a time may call: a
+/// timed receive waits for readiness first and then receives on the handle as it is. Once
+/// the stream is readable (data, end of stream or an error), the receive returns at once
+/// whatever the mode, so the handle's mode is never switched: a timed receive costs the
+/// same two system calls as before, with no trace. (A datagram receive may still block
+/// after readiness, on Linux when a datagram fails its checksum; accept() when the client
+/// went away: they use run_blocking().)
+template <class Op>
+std::size_t run_stream_receive(basic_socket& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
+    if (limit.is_infinite() || s.is_non_blocking())
+        return run_blocking<std::size_t>(s, platform::wait_readable, limit, 0, ec, op);
+    if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
+    const deadline until(limit);
+    if (platform::wait(s.native_handle(), platform::wait_readable, until.remaining_ms(), ec) == platform::wait_none) {
+        if (!ec) ec = platform::make_error(std::errc::timed_out);
+        return checked<std::size_t>(s, 0, 0, ec);
+    }
+    if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
+    return checked<std::size_t>(s, op(ec), 0, ec);
+}
+
 }  // namespace portsock::detail

@@ -142,8 +142,7 @@ std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
 std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(*this, platform::wait_readable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+    return detail::run_stream_receive(*this, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
 }
 
 std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
