@@ -81,6 +81,18 @@ void connect(handle h, const address& addr, std::error_code& ec) noexcept;
 /// The socket's pending error (SO_ERROR), cleared by reading it.
 std::error_code pending_error(handle h) noexcept;
 void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept;
+/// Wakes every call blocked on h in other threads, for good, and leaves h open: shuts both
+/// directions down (a socket that is not connected is not an error) and, on Windows,
+/// cancels the I/O pending on h (CancelIoEx). Blocked and later send, receive and connect
+/// calls, and waits, then return at once; so do accept() calls and waits on a listener if
+/// cancel_wakes_accept() says so. Safe to call while other threads use h.
+void cancel(handle h, std::error_code& ec) noexcept;
+/// Forgets that h was cancelled, for a handle that leaves portsock without close() (release()):
+/// its value may come back as another socket. close() does this itself.
+void forget_cancel(handle h) noexcept;
+/// True if cancel() also wakes an accept() or a wait() blocked on a listener (Linux). Where
+/// false, sdk/ wakes each one with a connection to the listener.
+bool cancel_wakes_accept() noexcept;
 address local_address(handle h, std::error_code& ec) noexcept;
 address peer_address(handle h, std::error_code& ec) noexcept;
 
@@ -102,9 +114,9 @@ void set_option(handle h, option opt, int value, std::error_code& ec) noexcept;
 int get_option(handle h, option opt, std::error_code& ec) noexcept;
 /// Waits until h is ready for any of `events` or timeout_ms passes (negative: forever).
 /// Returns the ready subset (wait_none on timeout). Hang-up and error count as ready for
-/// both directions, so the next call reports what happened. Retries EINTR against the
-/// original deadline.
-unsigned wait(handle h, unsigned events, int timeout_ms, std::error_code& ec) noexcept;
+/// both directions, so the next call reports what happened. Retries EINTR, and waits longer
+/// than an OS wait can (INT_MAX ms), against the original deadline (poll_deadline.hpp).
+unsigned wait(handle h, unsigned events, std::int64_t timeout_ms, std::error_code& ec) noexcept;
 
 // --- datagram batches ---------------------------------------------------------------
 // One call for many datagrams: sendmmsg/recvmmsg where CMake found them
@@ -183,9 +195,10 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept;
 void poller_forget(handle h) noexcept;
 /// Waits until a registered handle is ready, poller_wake() is called, or timeout_ms passes
 /// (negative: forever); fills up to capacity (at least 1: poller::wait() checks) events and
-/// returns how many. A wake-up alone returns 0. Retries EINTR against the original deadline.
+/// returns how many. A wake-up alone returns 0. Retries EINTR, and waits longer than an OS
+/// wait can, against the original deadline (poll_deadline.hpp).
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        int timeout_ms, std::error_code& ec) noexcept;
+                        std::int64_t timeout_ms, std::error_code& ec) noexcept;
 /// Makes a current or the next poller_wait() return. Safe from any thread.
 void poller_wake(poller_state* p, std::error_code& ec) noexcept;
 /// The backend's name: "epoll", "poll" or "WSAPoll".

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace {
 
@@ -91,6 +92,18 @@ void timeouts() {
     }
     //! [timeout_throwing]
     check(timed_out, "accept with a timeout throws timed_out");
+
+    std::error_code ec2;
+    //! [deadline]
+    // The whole request, connect to last byte, within 200 ms.
+    const auto deadline = std::chrono::steady_clock::now() + 200ms;
+    auto client = portsock::tcp_stream::connect(server.local_endpoint(), deadline);
+    client.send_all("GET / HTTP/1.0\r\n\r\n", ec2, deadline);
+    char reply[64];
+    client.receive_exact(reply, sizeof reply, ec2, deadline);  // what is left of the 200 ms
+    //! [deadline]
+    check(ec2 == std::errc::timed_out && std::chrono::steady_clock::now() < deadline + 1s,
+          "one deadline bounds several calls");
 }
 
 void end_of_stream() {
@@ -145,6 +158,28 @@ void partial_send() {
     check(what.find(" of 33554432 bytes sent) (waited 200 ms): ") != std::string::npos, "what() says it too");
 }
 
+void cancelling() {
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    std::error_code outcome;
+    //! [cancel]
+    // A thread serves clients until another thread stops it.
+    std::thread serving([&] {
+        for (;;) {
+            std::error_code ec;
+            auto [client, peer] = server.accept(ec);
+            if (ec == std::errc::operation_canceled) break;  // asked to stop
+            if (!ec) client.send_all("Welcome to the server!", ec);
+            outcome = ec;
+        }
+    });
+    // ... later, in another thread:
+    server.cancel();  // the blocked accept() returns operation_canceled
+    serving.join();
+    server.close();   // only once no thread uses it
+    //! [cancel]
+    check(!outcome && !server.is_open(), "cancel() stops the serving thread");
+}
+
 void empty_socket() {
     //! [not_open]
     portsock::tcp_stream stream;  // empty: default-constructed, moved-from or closed
@@ -165,6 +200,7 @@ int main() try {
     timeouts();
     end_of_stream();
     partial_send();
+    cancelling();
     empty_socket();
     return snippet::exit_code();
 } catch (const std::exception& error) {

@@ -172,15 +172,15 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 void poller_forget(handle) noexcept {}
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        int timeout_ms, std::error_code& ec) noexcept {
-    const poll_deadline deadline(timeout_ms);
+                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
     const int most = capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
-    int ready = 0;
-    while ((ready = ::epoll_wait(p->epoll_fd, p->ready, most, deadline.remaining_ms())) < 0) {
-        if (errno != EINTR) {
-            ec = last_error();
-            return 0;
-        }
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        const int n = ::epoll_wait(p->epoll_fd, p->ready, most, ms);
+        return n < 0 && errno == EINTR ? 0 : n;  // EINTR: wait on, against the deadline
+    });
+    if (ready < 0) {
+        ec = last_error();
+        return 0;
     }
     ec.clear();
     std::size_t filled = 0;

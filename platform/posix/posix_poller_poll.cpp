@@ -119,19 +119,17 @@ void drain_wake(poller_state* p) noexcept {
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
-int poll_retrying(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
-    const poll_deadline deadline(timeout_ms);
-    for (;;) {
-        const int ready = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), deadline.remaining_ms());
-        if (ready >= 0) {
-            ec.clear();
-            return ready;
-        }
-        if (errno != EINTR) {
-            ec = last_error();
-            return 0;
-        }
+int poll_retrying(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        const int n = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), ms);
+        return n < 0 && errno == EINTR ? 0 : n;  // EINTR: wait on, against the deadline
+    });
+    if (ready >= 0) {
+        ec.clear();
+        return ready;
     }
+    ec = last_error();
+    return 0;
 }
 
 }  // namespace
@@ -181,7 +179,7 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 void poller_forget(handle h) noexcept { live_poll_sets<descriptor_set>::forget(h); }
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        int timeout_ms, std::error_code& ec) noexcept {
+                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
     const int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
     return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);

@@ -41,6 +41,16 @@ private:
     std::error_code ec_;
 };
 
+// --- cancellation (win_cancel.cpp) ---------------------------------------------------
+/// Registers a single-socket wait on s, so that cancel() makes sure to end it. False if s is
+/// cancelled: do not wait. Pair a true result with end_wait().
+bool begin_wait(SOCKET s) noexcept;
+void end_wait(SOCKET s) noexcept;
+/// True if cancel() was called on s and s is not closed yet. Cheap while nothing is cancelled.
+bool was_cancelled(SOCKET s) noexcept;
+/// Called by close(): s is no longer cancelled (its value may name the next socket).
+void forget_cancelled(SOCKET s) noexcept;
+
 // --- errors (win_error.cpp) -----------------------------------------------------------
 /// A WSA error code as an error_code of socket_category().
 std::error_code socket_error(int wsa_code) noexcept;

@@ -15,6 +15,7 @@
 #include "poll_set.hpp"
 #include "win_common.hpp"
 
+#include <climits>
 #include <cstdint>
 #include <new>
 #include <unordered_map>
@@ -110,25 +111,46 @@ int uncounted_invalid(poller_state* p) noexcept {
     return marked;
 }
 
-int poll_until(poller_state* p, int timeout_ms, std::error_code& ec) noexcept {
-    const poll_deadline deadline(timeout_ms);
-    for (;;) {
-        int ready = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), deadline.remaining_ms());
-        if (ready == 0) ready = uncounted_invalid(p);
-        if (ready > 0) {
-            ec.clear();
-            return ready;
-        }
-        if (ready < 0 && ::WSAGetLastError() != WSAEINTR) {
-            ec = socket_error(::WSAGetLastError());
-            return 0;
-        }
-        // Timed out (WSAPoll may wake a little early) or interrupted: wait out the deadline.
-        if (!deadline.is_infinite() && deadline.remaining_ms() == 0) {
-            ec.clear();
-            return 0;
+// WSAPoll() does not report a socket that its own side shut down, so a registered socket
+// that cancel() has shut down is marked hung up here (see win_cancel.cpp).
+bool has_cancelled(poller_state* p) noexcept {
+    for (std::size_t slot = 1; slot < p->set.size(); ++slot)
+        if (was_cancelled(p->set.data()[slot].fd)) return true;
+    return false;
+}
+
+int report_cancelled(poller_state* p) noexcept {
+    int marked = 0;
+    for (std::size_t slot = 1; slot < p->set.size(); ++slot) {
+        WSAPOLLFD& entry = p->set.data()[slot];
+        if (entry.revents == 0 && was_cancelled(entry.fd)) {
+            entry.revents = POLLHUP;
+            ++marked;
         }
     }
+    return marked;
+}
+
+int poll_until(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    int code = 0;
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        int n = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), ms);
+        if (n == 0) n = uncounted_invalid(p);
+        if (n >= 0) return n;  // 0 may come a little early (timer granularity): wait on
+        code = ::WSAGetLastError();
+        if (code == WSA_OPERATION_ABORTED) return INT_MIN;  // cancel() on a registered socket
+        return code == WSAEINTR ? 0 : n;
+    });
+    if (ready == INT_MIN) {  // report the cancelled socket (report_cancelled())
+        ec.clear();
+        return 0;
+    }
+    if (ready >= 0) {
+        ec.clear();
+        return ready;
+    }
+    ec = socket_error(code);
+    return 0;
 }
 
 }  // namespace
@@ -179,9 +201,13 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 void poller_forget(handle h) noexcept { live_poll_sets<socket_set>::forget(to_socket(h)); }
 
 std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        int timeout_ms, std::error_code& ec) noexcept {
-    const int ready = poll_until(p, timeout_ms, ec);
-    if (ec || ready == 0) return 0;
+                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    // A cancelled socket is ready at once: look without waiting.
+    const bool cancelled = has_cancelled(p);
+    int ready = poll_until(p, cancelled ? 0 : timeout_ms, ec);
+    if (ec) return 0;
+    if (cancelled || ready == 0) ready += report_cancelled(p);
+    if (ready == 0) return 0;
     return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 

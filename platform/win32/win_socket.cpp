@@ -181,6 +181,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
 
 void close(handle h, std::error_code& ec) noexcept {
     const SOCKET s = to_socket(h);
+    forget_cancelled(s);  // its handle value may be reused by the next socket
     int result = ::closesocket(s);
     if (result != 0 && ::WSAGetLastError() == WSAEWOULDBLOCK) {
         // A non-blocking socket with a lingering close refuses to close; the contract says

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <string>
+#include <cstdint>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -107,12 +108,12 @@ public:
         return std::chrono::milliseconds(remaining_ms());
     }
 
-    /// What is left in milliseconds for platform::wait(): -1 if infinite, else >= 0.
-    int remaining_ms() const noexcept {
+    /// What is left in milliseconds for platform::wait(): -1 if infinite, else >= 0. Not
+    /// capped: the platform's waits run to the real deadline however far it is.
+    std::int64_t remaining_ms() const noexcept {
         if (limit_ms_ <= 0) return limit_ms_ < 0 ? -1 : 0;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now()).count();
-        constexpr long long most = 0x7fffffff;
-        return static_cast<int>(left < 0 ? 0 : left > most ? most : left);
+        return left < 0 ? 0 : static_cast<std::int64_t>(left);
     }
 
 private:
@@ -121,7 +122,8 @@ private:
     clock::time_point end_;
 };
 
-/// Puts a blocking socket into non-blocking mode for one timed call, and back after.
+/// Puts a fresh handle, which no other thread can see yet, into non-blocking mode for one
+/// timed call, and back after.
 class non_blocking_scope {
 public:
     non_blocking_scope(platform::handle h, std::error_code& ec) noexcept : handle_(h) {
@@ -140,40 +142,119 @@ private:
     bool active_ = false;
 };
 
-/// Runs one socket operation with blocking semantics and a timeout.
+/// The internals of basic_socket that the blocking machinery shares.
+struct socket_access {
+    static std::uint32_t& timed_calls(basic_socket& s) noexcept { return s.timed_calls_; }
+    static bool is_cancelled(const basic_socket& s) noexcept {
+        return s.cancelled_.load(std::memory_order_acquire);
+    }
+    /// Counts an accept() in flight for cancel(); seq_cst, paired with cancel().
+    static void begin_accept(basic_socket& s) noexcept { s.accepting_.fetch_add(1); }
+    static void end_accept(basic_socket& s) noexcept { s.accepting_.fetch_sub(1); }
+    static bool is_cancelled_seq_cst(const basic_socket& s) noexcept { return s.cancelled_.load(); }
+};
+
+/// Keeps a blocking socket's handle non-blocking while it lives: the first of the timed calls
+/// in flight on one socket switches the handle to non-blocking, the last switches it back,
+/// under a lock striped by handle (socket.cpp). So the handle's mode is what
+/// is_non_blocking() says whenever no timed call runs, two threads' timed calls (one sends,
+/// one receives) never switch the mode under each other, and untimed calls pay nothing: one
+/// that meets the handle non-blocking (another thread's timed call is running) waits for
+/// readiness and retries, see run_blocking().
+class timed_call_scope {
+public:
+    timed_call_scope(basic_socket& s, std::error_code& ec) noexcept;
+    ~timed_call_scope();
+    timed_call_scope(const timed_call_scope&) = delete;
+    timed_call_scope& operator=(const timed_call_scope&) = delete;
+
+private:
+    basic_socket* socket_ = nullptr;  // null if it did not switch (the switch failed)
+};
+
+/// Sets ec to std::errc::operation_canceled and returns `failed`.
+template <class R>
+R cancelled(R failed, std::error_code& ec) noexcept {
+    ec = platform::make_error(std::errc::operation_canceled);
+    return failed;
+}
+
+/// A failure on a cancelled socket is std::errc::operation_canceled, whatever the OS said.
+inline void check_cancelled(const basic_socket& s, std::error_code& ec) noexcept {
+    if (ec && socket_access::is_cancelled(s)) cancelled(0, ec);
+}
+
+/// The outcome of a socket call, once it has returned: a failure or an empty result
+/// (`failed`: 0 bytes, the end of stream that shutdown causes) on a cancelled socket is
+/// std::errc::operation_canceled. Data that did arrive is kept.
+template <class R>
+R checked(const basic_socket& s, R result, R failed, std::error_code& ec) noexcept {
+    if ((ec || result == failed) && socket_access::is_cancelled(s)) return cancelled(failed, ec);
+    return result;
+}
+
+/// Makes `count` connections to a cancelled listener, one for each accept() blocked on it,
+/// where platform::cancel() does not wake them (tcp_listener.cpp).
+void wake_accepts(const basic_socket& listener, std::uint32_t count, std::error_code& ec) noexcept;
+
+/// Runs one socket operation with blocking semantics, a timeout and cancellation.
 ///
 /// With no timeout the operation simply blocks in the OS: the hot path is one system call,
-/// as with raw sockets. With a timeout the OS handle turns non-blocking and a readiness wait
-/// (poll, or its Windows twin) bounds the call, so it behaves the same on every OS. In
-/// user-requested non-blocking mode the operation runs once and would-block is returned.
+/// as with raw sockets, plus a read of the cancel flag before and after. With a timeout the
+/// OS handle turns non-blocking for the call (timed_call_scope) and a readiness wait (poll,
+/// or its Windows twin) bounds it, so it behaves the same on every OS. In user-requested
+/// non-blocking mode the operation runs once and would-block is returned. cancel() wakes
+/// the call or the wait, and the outcome becomes std::errc::operation_canceled (checked()).
 /// `op(ec)` returns R; `failed` is what to return when the call fails.
 template <class R, class Op>
-R run_blocking(platform::handle h, bool user_non_blocking, unsigned direction, timeout limit,
-               R failed, std::error_code& ec, Op&& op) noexcept {
-    if (user_non_blocking) return op(ec);
+R run_blocking(basic_socket& s, unsigned direction, timeout limit, R failed, std::error_code& ec,
+               Op&& op) noexcept {
+    if (socket_access::is_cancelled(s)) return cancelled(failed, ec);
+    if (s.is_non_blocking()) return checked(s, op(ec), failed, ec);
+    const platform::handle h = s.native_handle();
     const deadline until(limit);
     if (until.is_infinite()) {
-        for (;;) {  // would-block only if another thread made the socket non-blocking
+        for (;;) {  // would-block only while another thread's timed call runs on the socket
             R result = op(ec);
-            if (!would_block(ec)) return result;
+            if (!would_block(ec)) return checked(s, result, failed, ec);
             platform::wait(h, direction, -1, ec);
-            if (ec) return failed;
+            // Woken by cancel(): the next call may still say would-block (a shut-down,
+            // unconnected UDP socket on Linux), so do not make it.
+            if (ec || socket_access::is_cancelled(s)) return checked(s, failed, failed, ec);
         }
     }
-    // The OS handle stays non-blocking after a timed call. Restoring blocking mode would
-    // race with another thread's timed call on the same socket (one sends while one
-    // receives), leaving it blocking mid-call and past its deadline; the untimed path above
-    // copes with a non-blocking handle by waiting.
-    platform::set_non_blocking(h, true, ec);
+    const timed_call_scope non_blocking(s, ec);
     if (ec) return failed;
     for (;;) {
         R result = op(ec);
-        if (!would_block(ec)) return result;
+        if (!would_block(ec)) return checked(s, result, failed, ec);
         if (platform::wait(h, direction, until.remaining_ms(), ec) == platform::wait_none) {
             if (!ec) ec = platform::make_error(std::errc::timed_out);
-            return failed;
+            return checked(s, failed, failed, ec);
         }
+        if (socket_access::is_cancelled(s)) return cancelled(failed, ec);  // as above
     }
+}
+
+/// run_blocking() for a receive on a stream socket, which one thread at a time may call: a
+/// timed receive waits for readiness first and then receives on the handle as it is. Once
+/// the stream is readable (data, end of stream or an error), the receive returns at once
+/// whatever the mode, so the handle's mode is never switched: a timed receive costs the
+/// same two system calls as before, with no trace. (A datagram receive may still block
+/// after readiness, on Linux when a datagram fails its checksum; accept() when the client
+/// went away: they use run_blocking().)
+template <class Op>
+std::size_t run_stream_receive(basic_socket& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
+    if (limit.is_infinite() || s.is_non_blocking())
+        return run_blocking<std::size_t>(s, platform::wait_readable, limit, 0, ec, op);
+    if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
+    const deadline until(limit);
+    if (platform::wait(s.native_handle(), platform::wait_readable, until.remaining_ms(), ec) == platform::wait_none) {
+        if (!ec) ec = platform::make_error(std::errc::timed_out);
+        return checked<std::size_t>(s, 0, 0, ec);
+    }
+    if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
+    return checked<std::size_t>(s, op(ec), 0, ec);
 }
 
 }  // namespace portsock::detail

@@ -5,6 +5,7 @@
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -103,12 +104,41 @@ accepted_connection tcp_listener::accept(std::error_code& ec, timeout limit) noe
     if (!detail::check_open(*this, ec)) return {};
     const platform::handle h = native_handle();
     platform::address peer;
-    const platform::handle client =
-        detail::run_blocking<platform::handle>(h, is_non_blocking(), platform::wait_readable, limit,
-                                               platform::invalid_handle, ec,
-                                               [&](std::error_code& e) { return platform::accept(h, &peer, e); });
+    // Counted before the cancel flag is read (seq_cst, paired with cancel()), so that a
+    // cancel() either sees this call and wakes it, or this call sees the flag.
+    detail::socket_access::begin_accept(*this);
+    platform::handle client = platform::invalid_handle;
+    if (detail::socket_access::is_cancelled_seq_cst(*this)) {
+        detail::cancelled(0, ec);
+    } else {
+        client = detail::run_blocking<platform::handle>(*this, platform::wait_readable, limit,
+                                                        platform::invalid_handle, ec,
+                                                        [&](std::error_code& e) { return platform::accept(h, &peer, e); });
+    }
+    detail::socket_access::end_accept(*this);
+    if (!ec && detail::socket_access::is_cancelled(*this)) {  // cancel()'s wake-up connection
+        std::error_code ignored;
+        platform::close(client, ignored);
+        detail::cancelled(0, ec);
+    }
     if (ec) return {};
     return {tcp_stream(client), detail::from_platform(peer)};
 }
 
+namespace detail {
+
+void wake_accepts(const basic_socket& listener, std::uint32_t count, std::error_code& ec) noexcept {
+    if (count == 0) return;
+    endpoint target = listener.local_endpoint(ec);
+    if (ec) return;
+    if (target.address().is_unspecified())  // bound to any address: reachable on loopback
+        target = {target.address().is_v6() ? ip_address::loopback_v6() : ip_address::loopback_v4(), target.port()};
+    for (std::uint32_t i = 0; i < count && !ec; ++i) {
+        tcp_stream wake = tcp_stream::start_connect(target, ec);
+        // Connected (or refused) on loopback at once; the wait only bounds a slow stack.
+        if (!ec) wake.finish_connect(ec, std::chrono::seconds(1));
+    }
+}
+
+}  // namespace detail
 }  // namespace portsock

@@ -108,19 +108,19 @@ void tcp_stream::finish_connect(timeout limit) {
 
 void tcp_stream::finish_connect(std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return;
-    const platform::handle h = native_handle();
-    const int wait_ms = detail::deadline(limit).remaining_ms();
-    const unsigned ready = platform::wait(h, platform::wait_writable, wait_ms, ec);
-    if (ec) return;
-    ec = platform::pending_error(h);  // even if not ready: see connect_handle()
-    if (ec) return;
-    if (ready == platform::wait_none) {
-        ec = platform::make_error(std::errc::operation_in_progress);
+    if (detail::socket_access::is_cancelled(*this)) {
+        detail::cancelled(0, ec);
         return;
     }
+    const platform::handle h = native_handle();
+    const auto wait_ms = detail::deadline(limit).remaining_ms();
+    const unsigned ready = platform::wait(h, platform::wait_writable, wait_ms, ec);
+    if (!ec) ec = platform::pending_error(h);  // even if not ready: see connect_handle()
+    if (!ec && ready == platform::wait_none) ec = platform::make_error(std::errc::operation_in_progress);
     // Writable with no pending error is success, except where the error was already read
     // (a second call after a failure): the peer address then says not_connected.
     if (!ec) platform::peer_address(h, ec);
+    detail::check_cancelled(*this, ec);
 }
 
 std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) {
@@ -131,7 +131,7 @@ std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) 
 std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
                                              [&](std::error_code& e) { return platform::send(h, data, size, e); });
 }
 
@@ -163,8 +163,7 @@ std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
 std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+    return detail::run_stream_receive(*this, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
 }
 
 std::string tcp_stream::receive(std::size_t max_size, timeout limit) {

@@ -39,7 +39,7 @@ std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoi
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
     const platform::address to = detail::to_platform(destination);
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
                                              [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
 }
 
@@ -53,7 +53,7 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_
     const platform::handle h = native_handle();
     platform::address from;
     const std::size_t n = detail::run_blocking<std::size_t>(
-        h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
+        *this, platform::wait_readable, limit, 0, ec,
         [&](std::error_code& e) { return platform::receive_from(h, data, size, &from, e); });
     const bool got_datagram = !ec || ec == std::errc::message_size;
     return got_datagram ? datagram_info{n, detail::from_platform(from)} : datagram_info{};
@@ -83,7 +83,7 @@ std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t c
         for (std::size_t i = 0; i < want; ++i)
             chunk[i] = {batch[sent + i].data, batch[sent + i].size, detail::to_platform(batch[sent + i].destination)};
         const std::size_t n = detail::run_blocking<std::size_t>(
-            h, is_non_blocking(), platform::wait_writable, until.remaining(), 0, ec,
+            *this, platform::wait_writable, until.remaining(), 0, ec,
             [&](std::error_code& e) { return platform::send_batch(h, chunk, want, e); });
         if (ec) break;
         sent += n;
@@ -111,7 +111,7 @@ std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t coun
         // Only the first chunk waits; later ones take what is queued, never blocking.
         if (received > 0 && platform::wait(h, platform::wait_readable, 0, ec) == platform::wait_none) break;
         const std::size_t n = detail::run_blocking<std::size_t>(
-            h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
+            *this, platform::wait_readable, limit, 0, ec,
             [&](std::error_code& e) { return platform::receive_batch(h, chunk, want, e); });
         if (ec) break;
         for (std::size_t i = 0; i < n; ++i) {
@@ -145,7 +145,7 @@ std::size_t udp_socket::send(const void* data, std::size_t size, timeout limit) 
 std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
+    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
                                              [&](std::error_code& e) { return platform::send(h, data, size, e); });
 }
 

@@ -209,4 +209,36 @@ TEST(Timeouts, ConnectedUdpReceiveTimesOut) {
               std::errc::timed_out);
 }
 
+TEST(Timeouts, ATimePointIsWhatIsLeftUntilIt) {
+    const portsock::timeout ten_seconds = std::chrono::steady_clock::now() + 10s;
+    EXPECT_LE(ten_seconds.milliseconds(), 10'000);
+    EXPECT_GT(ten_seconds.milliseconds(), 10'000 - portsock_test::overrun.count());
+    const portsock::timeout passed = std::chrono::steady_clock::now() - 1s;
+    EXPECT_EQ(passed.milliseconds(), 0) << "a time point in the past means: do not wait";
+    EXPECT_FALSE(passed.is_infinite());
+}
+
+TEST(Timeouts, OneDeadlineBoundsSeveralCalls) {
+    // connect, send and two receives share one deadline: together they end at it, where
+    // separate timeouts of the same length would add up.
+    tcp_listener listener(portsock_test::any_port_v4());
+    const stopwatch clock;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    tcp_stream client = tcp_stream::connect(where(listener), deadline);
+    auto accepted = listener.accept(deadline);
+    client.send_all("request", deadline);
+    char buffer[16];
+    std::error_code ec;
+    EXPECT_EQ(client.receive(buffer, sizeof buffer, ec, deadline), 0u);
+    EXPECT_EQ(ec, std::errc::timed_out) << ec.message();
+    expect_waited(clock.elapsed(), limit);
+    const stopwatch second;
+    EXPECT_EQ(client.receive(buffer, sizeof buffer, ec, deadline), 0u);
+    EXPECT_EQ(ec, std::errc::timed_out) << "the deadline has passed: nothing is left to wait";
+    EXPECT_LT(second.elapsed(), portsock_test::overrun);
+    // A zero wait still takes what is there already.
+    EXPECT_EQ(accepted.stream.receive(16, deadline), "request");
+    EXPECT_EQ(catch_system_error([&] { (void)accepted.stream.receive(16, deadline); }).code, std::errc::timed_out);
+}
+
 }  // namespace

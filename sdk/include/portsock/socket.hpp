@@ -6,9 +6,15 @@
 #include <portsock/config.hpp>
 #include <portsock/export.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <system_error>
 
 namespace portsock {
+
+namespace detail {
+struct socket_access;
+}  // namespace detail
 
 /// How to shut down a stream; see tcp_stream::shutdown().
 ///
@@ -33,9 +39,22 @@ enum class shutdown_type : std::uint8_t {
 /// on failure; the other form throws std::system_error with the same code, and a what()
 /// that names the operation.
 ///
+/// **Timeouts leave no trace.** A blocking socket's OS handle is blocking whenever no timed
+/// call runs on it, so native_handle() and release() hand over the mode is_non_blocking()
+/// reports. A timed call switches the handle to non-blocking for its duration; concurrent
+/// timed calls on one socket share that switch (the first turns it on, the last off).
+/// A call without a timeout never switches anything: it is one system call, as with raw
+/// sockets.
+///
+/// **Cancelling.** cancel() makes every call blocked on the socket in other threads
+/// (accept, connect, send, receive, with or without a timeout) return promptly with
+/// std::errc::operation_canceled, and every later call fail the same way until close().
+///
 /// @threadsafety Distinct sockets may be used from distinct threads freely. One socket
-/// may have one thread sending while another receives; any other concurrent use of one
-/// socket, and close() concurrent with anything, must be synchronised by the caller.
+/// may have one thread sending while another receives (each with or without a timeout),
+/// and cancel() may run concurrently with any operation but close(). Any other concurrent
+/// use of one socket, and close() concurrent with anything, must be synchronised by the
+/// caller: to stop a thread blocked on a socket, cancel() it, join the thread, then close().
 /// @platformnote
 /// Every handle portsock opens or accepts is non-inheritable (`SOCK_CLOEXEC` or
 /// `FD_CLOEXEC` on POSIX, the no-inherit creation flag on Windows), so child processes do
@@ -97,7 +116,8 @@ public:
 
     /// Switches non-blocking mode. In non-blocking mode an operation that cannot complete at
     /// once fails with std::errc::operation_would_block (on every OS) and timeouts are
-    /// ignored. New sockets are blocking.
+    /// ignored. New sockets are blocking. The OS handle is in this mode whenever no timed
+    /// call runs on the socket (see the class notes).
     /// @param on true for non-blocking.
     /// @throws std::system_error with errc::not_open, or the OS error.
     /// @platformnote `fcntl(O_NONBLOCK)` on POSIX, `ioctlsocket(FIONBIO)` on Windows, which
@@ -113,6 +133,38 @@ public:
     /// Tells whether the socket is in non-blocking mode.
     /// @return true if set_non_blocking(true) is in force.
     bool is_non_blocking() const noexcept { return non_blocking_; }
+
+    /// Makes every call blocked on this socket in other threads return, and every later
+    /// call fail, with std::errc::operation_canceled, until close().
+    ///
+    /// The one operation that may run concurrently with any other on the same socket
+    /// (except close()): a way to stop a thread blocked in accept(), receive(), send(), or
+    /// a connect (tcp_stream::finish_connect()), with or without a timeout, on every OS. The
+    /// handle stays open, so its value cannot be reused by a new socket under a blocked thread;
+    /// after cancel(), join the threads that use the socket, then close() or destroy it.
+    /// Cancelling twice, or an empty socket, does nothing. Bytes that a call had already
+    /// moved are reported by that call as usual; the connection itself is shut down in
+    /// both directions (the peer reads end of stream), so cancel() ends a connection for
+    /// good. A poller that watches the socket reports it ready (hang-up or readable; on
+    /// macOS and the BSDs a listener only while an accept() is in flight on it), and the
+    /// next call on it reports std::errc::operation_canceled.
+    ///
+    /// Costs nothing until used: a call without a timeout reads one atomic flag before
+    /// and after its system call, and makes no extra system call.
+    /// @throws std::system_error if the OS fails to shut the socket down.
+    /// @threadsafety Safe to call from any thread, concurrently with any operation on this
+    /// socket but close(), destruction, move and release().
+    /// @platformnote A `shutdown(SHUT_RDWR)` (`SD_BOTH` on Windows) wakes blocked stream
+    /// calls and waits. On Windows, `CancelIoEx()` on the socket also cancels the blocking
+    /// call in progress (Winsock runs blocking calls as overlapped I/O internally). A blocked
+    /// accept() is woken by the shutdown on Linux; on macOS, the BSDs and Windows, where it
+    /// is not, cancel() makes one loopback connection to the listener per blocked accept()
+    /// (the accepted connection is closed at once and never returned).
+    void cancel();
+
+    /// Cancels blocked and later calls; see cancel().
+    /// @param ec set if the OS fails to shut the socket down.
+    void cancel(std::error_code& ec) noexcept;
 
 protected:
     /// An empty socket.
@@ -130,8 +182,13 @@ protected:
     ~basic_socket();
 
 private:
+    friend struct detail::socket_access;
+
     native_handle_type handle_ = invalid_native_handle;
     bool non_blocking_ = false;
+    std::uint32_t timed_calls_ = 0;          // guarded by the handle's lock (sdk/src/socket.cpp)
+    std::atomic<bool> cancelled_{false};     // set by cancel(), cleared by close()
+    std::atomic<std::uint32_t> accepting_{0};  // accept() calls in flight, for cancel()
 };
 
 }  // namespace portsock

@@ -34,7 +34,8 @@ namespace portsock {
 ///
 /// @snippet tcp_welcome_client/main.cpp connect
 ///
-/// @threadsafety See portsock::basic_socket: one thread may send while another receives.
+/// @threadsafety See portsock::basic_socket: one thread may send while another receives,
+/// and any thread may cancel() a call blocked in another.
 /// @platformnote
 /// - SIGPIPE: POSIX would kill the process on a send to a closed connection; portsock
 ///   passes `MSG_NOSIGNAL` (or sets `SO_NOSIGPIPE` on macOS and the BSDs) on every send,
@@ -128,9 +129,12 @@ public:
     /// @throws std::system_error with the reason the connect failed.
     /// @errors std::errc::operation_in_progress (not finished yet; not a failure),
     /// std::errc::connection_refused, std::errc::timed_out (the OS gave up),
-    /// std::errc::network_unreachable, std::errc::host_unreachable, errc::not_open, or
-    /// another OS error. The reason is reported once: the OS clears it when it is read.
-    /// @threadsafety As any operation on one socket; see portsock::basic_socket.
+    /// std::errc::network_unreachable, std::errc::host_unreachable,
+    /// std::errc::operation_canceled (cancel() was called), errc::not_open, or another OS
+    /// error. The reason is reported once: the OS clears it when it is read.
+    /// @threadsafety As any operation on one socket; see portsock::basic_socket. This is the
+    /// connect that another thread can stop: start_connect(), then finish_connect() with or
+    /// without a limit, and cancel() from the other thread.
     void finish_connect(timeout limit = {});
 
     /// Completes a connect begun with start_connect(); see finish_connect(timeout).
@@ -145,7 +149,8 @@ public:
     /// @throws std::system_error on failure, e.g. std::errc::broken_pipe, std::errc::timed_out.
     /// @errors std::errc::broken_pipe (the peer has gone, or this side shut down sending),
     /// std::errc::connection_reset, std::errc::timed_out, std::errc::operation_would_block
-    /// (non-blocking mode), errc::not_open, or another OS error.
+    /// (non-blocking mode), std::errc::operation_canceled (cancel() was called),
+    /// errc::not_open, or another OS error.
     /// @platformnote Never raises SIGPIPE (see the class notes). Sending after
     /// shutdown(shutdown_type::send) is `EPIPE` on POSIX and Winsock's shutdown code (10058) on Windows:
     /// both compare equal to std::errc::broken_pipe.
@@ -190,7 +195,9 @@ public:
     /// @throws std::system_error on failure, e.g. std::errc::connection_reset, std::errc::timed_out.
     /// @errors std::errc::connection_reset (the peer aborted, or closed with data unread),
     /// std::errc::timed_out (the stream stays usable), std::errc::operation_would_block
-    /// (non-blocking mode), errc::not_open, or another OS error. End of stream is not an error.
+    /// (non-blocking mode), std::errc::operation_canceled (cancel() was called: the end of
+    /// stream it causes is reported as this), errc::not_open, or another OS error. End of
+    /// stream is not an error.
     std::size_t receive(void* data, std::size_t size, timeout limit = {});
 
     /// Receives some bytes; see receive(void*, std::size_t, timeout).
@@ -382,8 +389,10 @@ public:
     ///         listener's endpoint and, for a timeout, how long it waited.
     /// @errors std::errc::timed_out (the listener stays usable),
     /// std::errc::operation_would_block (non-blocking mode, no client waiting),
-    /// std::errc::too_many_files_open, errc::not_open, or another OS error. A client that
-    /// gave up before it was accepted (`ECONNABORTED`) is skipped, not reported.
+    /// std::errc::operation_canceled (cancel() was called, from any thread: the way to stop a
+    /// thread blocked here), std::errc::too_many_files_open, errc::not_open, or another OS
+    /// error. A client that gave up before it was accepted (`ECONNABORTED`) is skipped, not
+    /// reported.
     /// @platformnote On Windows an accepted socket inherits the listener's non-blocking
     /// mode and is inheritable by child processes; portsock resets both, so the stream is
     /// blocking and non-inheritable on every OS.

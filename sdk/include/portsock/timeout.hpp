@@ -21,6 +21,14 @@ namespace portsock {
 /// listener.accept(portsock::timeout::infinite());    // the same as no argument
 /// @endcode
 ///
+/// **One deadline across several calls.** A `std::chrono::steady_clock` time point converts
+/// to a timeout too: what is left until then, read when the call starts. Give the same
+/// time point to every call of a request (connect, send, several receives) and together
+/// they take no longer than that:
+///
+/// @snippet errors_guide.cpp deadline
+///
+///
 /// @threadsafety A plain value: safe to copy and read from any thread.
 /// @platformnote `SO_RCVTIMEO` takes a `timeval` on POSIX and a `DWORD` of milliseconds on
 /// Windows, and on Windows a timed-out call may leave the socket unusable; portsock never
@@ -36,6 +44,15 @@ public:
     template <class Rep, class Period>
     constexpr timeout(std::chrono::duration<Rep, Period> limit) noexcept  // NOLINT: implicit by design
         : milliseconds_(round_up(std::chrono::duration<double, std::milli>(limit).count())) {}
+
+    /// Waits until `end` at most: what is left of it now, rounded up to whole milliseconds,
+    /// or zero ("do not wait") once it has passed. Reads the clock, so convert it where
+    /// the call is made (passing the time point to the call does that).
+    /// @param end when the wait must be over, on the steady clock (one that never jumps:
+    ///        a time point of `std::chrono::system_clock` does not convert).
+    template <class Duration>
+    timeout(std::chrono::time_point<std::chrono::steady_clock, Duration> end) noexcept  // NOLINT: implicit by design
+        : timeout(end - std::chrono::steady_clock::now()) {}
 
     /// A timeout that waits forever (the same as `timeout{}`).
     /// @return the infinite timeout.
