@@ -355,6 +355,12 @@ public:
     /// std::errc::operation_would_block (non-blocking mode, no client waiting),
     /// std::errc::too_many_files_open, errc::not_open, or another OS error. A client that
     /// gave up before it was accepted (`ECONNABORTED`) is skipped, not reported.
+    ///
+    /// **Running out of descriptors.** std::errc::too_many_files_open (and the other
+    /// errors of is_resource_exhaustion()) leaves the client queued and the listener
+    /// readable, so a poller loop that retries at once spins at full CPU. Stop watching
+    /// the listener (poller::modify() with poll_events::none) and resume when a client
+    /// leaves or after a short back-off; see @ref scaling_exhaustion "Running out of descriptors".
     /// @platformnote On Windows an accepted socket inherits the listener's non-blocking
     /// mode and is inheritable by child processes; portsock resets both, so the stream is
     /// blocking and non-inheritable on every OS.
