@@ -7,12 +7,26 @@
 #include <portsock/socket.hpp>
 #include <portsock/timeout.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace portsock {
+
+/// Options of the connect to a name or a list of addresses (RFC 8305, "Happy Eyeballs");
+/// see tcp_stream::connect(std::string_view, std::uint16_t, timeout, const connect_options&).
+///
+/// An aggregate: `portsock::connect_options{std::chrono::milliseconds(100)}`.
+/// @threadsafety A plain value.
+struct connect_options {
+    /// How long one connection attempt runs alone before the next address is tried as
+    /// well: RFC 8305's "Connection Attempt Delay" (250 ms recommended, 100 ms the least it
+    /// recommends). Zero starts every attempt at once; negative is errc::invalid_argument.
+    std::chrono::milliseconds attempt_delay{250};
+};
 
 /// A connected TCP socket: a reliable, ordered byte stream.
 ///
@@ -73,23 +87,70 @@ public:
     /// @param limit how long to wait. @return the stream, or an empty one on error.
     static tcp_stream connect(const endpoint& remote, std::error_code& ec, timeout limit = {}) noexcept;
 
-    /// Resolves `host` and connects to each of its addresses in turn until one accepts.
+    /// Resolves `host` and connects to the first of its addresses that accepts, racing
+    /// them as RFC 8305 ("Happy Eyeballs") says; see connect_any().
+    ///
+    /// A name often has several addresses, say `::1` and `127.0.0.1`. Tried one after
+    /// another, an address that silently drops connection attempts would eat the whole
+    /// limit. Instead, the next address is tried as well once the current attempt has run
+    /// for connect_options::attempt_delay (250 ms), alternating IPv6 and IPv4 from the
+    /// first address resolved; the first attempt to succeed wins. Python's asyncio
+    /// (`happy_eyeballs_delay`) and curl do the same; asio and sockpp try one address at a
+    /// time.
     /// @param host a name or numeric address, not empty.
     /// @param port the port.
     /// @param limit how long the whole attempt may take, resolution excluded.
-    /// @return the connected stream.
+    /// @param options the delay between attempts.
+    /// @return the connected stream (blocking, as from connect(const endpoint&, timeout)).
     /// @throws std::system_error with errc::empty_host, a resolve_errc, or the error of the
-    ///         last address tried (e.g. std::errc::connection_refused).
+    ///         last address that failed (e.g. std::errc::connection_refused).
     /// @errors errc::empty_host, the resolve() errors (resolve_errc::host_not_found, ...),
-    /// then, if no address accepted, the error of the last one tried, as for
-    /// connect(const endpoint&, timeout); std::errc::timed_out once `limit` is spent.
-    static tcp_stream connect(std::string_view host, std::uint16_t port, timeout limit = {});
+    /// errc::invalid_argument (a negative attempt delay), then, if no address accepted,
+    /// the error of the last one that failed, as for connect(const endpoint&, timeout);
+    /// std::errc::timed_out once `limit` is spent.
+    static tcp_stream connect(std::string_view host, std::uint16_t port, timeout limit = {},
+                              const connect_options& options = {});
 
-    /// Resolves and connects; see connect(std::string_view, std::uint16_t, timeout).
+    /// Resolves and connects; see connect(std::string_view, std::uint16_t, timeout, const connect_options&).
     /// @param host a name or numeric address. @param port the port. @param ec set on failure.
-    /// @param limit how long to wait. @return the stream, or an empty one on error.
+    /// @param limit how long to wait. @param options the delay between attempts.
+    /// @return the stream, or an empty one on error.
     static tcp_stream connect(std::string_view host, std::uint16_t port, std::error_code& ec,
-                              timeout limit = {}) noexcept;
+                              timeout limit = {}, const connect_options& options = {}) noexcept;
+
+    /// Connects to the first of several addresses that accepts, racing them as RFC 8305
+    /// ("Happy Eyeballs") section 5 says.
+    ///
+    /// - The addresses are tried in the order given, but alternating families: the first
+    ///   address's family, then the other, and so on (RFC 8305 section 4).
+    /// - The first attempt starts at once. Each next one starts when the attempt before it
+    ///   has run for connect_options::attempt_delay, while the earlier ones go on; it
+    ///   starts at once if every running attempt has failed.
+    /// - The first attempt to succeed wins; the others are closed.
+    /// - `limit` bounds the whole race.
+    ///
+    /// At most 64 attempts run at a time (a later one waits for an earlier one to fail).
+    /// @param candidates the addresses, usually from resolve(); not empty.
+    /// @param limit how long the whole race may take.
+    /// @param options the delay between attempts.
+    /// @return the connected stream, blocking as from connect(const endpoint&, timeout).
+    /// @throws std::system_error as the noexcept form reports.
+    /// @errors errc::no_address (an empty list), errc::invalid_argument (a negative attempt
+    /// delay), std::errc::timed_out once `limit` is spent, else the error of the last
+    /// attempt that failed, as for connect(const endpoint&, timeout).
+    /// @platformnote The attempts are non-blocking connects (start_connect()) watched by
+    /// one readiness wait: `poll` on POSIX, `WSAPoll` on Windows. On Windows before 10
+    /// version 2004 `WSAPoll` does not report a failed connect, so a refused attempt there
+    /// counts as one that is still running: the race still ends, by the next attempt or
+    /// by `limit`.
+    static tcp_stream connect_any(const std::vector<endpoint>& candidates, timeout limit = {},
+                                  const connect_options& options = {});
+
+    /// Races connects to several addresses; see connect_any(const std::vector<endpoint>&, timeout, const connect_options&).
+    /// @param candidates the addresses. @param ec set on failure. @param limit how long it may take.
+    /// @param options the delay between attempts. @return the stream, or an empty one on error.
+    static tcp_stream connect_any(const std::vector<endpoint>& candidates, std::error_code& ec,
+                                  timeout limit = {}, const connect_options& options = {}) noexcept;
 
     /// Starts connecting without waiting: the first half of a non-blocking connect.
     ///
