@@ -60,6 +60,9 @@ struct connect_options {
 /// @see @ref tutorial "Tutorial", @ref errors "Error handling"
 class PORTSOCK_EXPORT tcp_stream : public basic_socket {
 public:
+    /// @name Connecting
+    /// @{
+
     /// An empty stream; see portsock::basic_socket.
     tcp_stream() noexcept = default;
 
@@ -192,6 +195,11 @@ public:
     /// @param limit how long to wait.
     void finish_connect(std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Sending
+    /// @{
+
     /// Sends some of the bytes: at least one unless an error occurs.
     /// @param data the bytes. @param size how many.
     /// @param limit how long to wait for buffer space.
@@ -234,6 +242,11 @@ public:
     std::size_t send_all(std::string_view text, std::error_code& ec, timeout limit = {}) noexcept {
         return send_all(text.data(), text.size(), ec, limit);
     }
+
+    /// @}
+
+    /// @name Receiving
+    /// @{
 
     /// Receives some bytes: waits until at least one arrives or the stream ends.
     /// @param data where to put them. @param size the room there.
@@ -278,6 +291,11 @@ public:
     /// @param limit how long it may take. @return how many bytes arrived: `size` on success.
     std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Shutting down
+    /// @{
+
     /// Shuts down one or both directions; `shutdown_type::send` makes the peer read end of stream.
     ///
     /// Unlike close(), the handle stays open: after shutdown(shutdown_type::send) this side
@@ -290,6 +308,11 @@ public:
     /// See shutdown(shutdown_type).
     /// @param what the direction(s). @param ec set on failure.
     void shutdown(shutdown_type what, std::error_code& ec) noexcept;
+
+    /// @}
+
+    /// @name Addresses and options
+    /// @{
 
     /// The address and port of the peer.
     /// @return the peer's address and port.
@@ -327,6 +350,8 @@ public:
     /// Reads `SO_KEEPALIVE`; see keep_alive().
     /// @param ec set on failure. @return true if keep-alive is on.
     bool keep_alive(std::error_code& ec) const noexcept;
+
+    /// @}
 
 private:
     friend class tcp_listener;
@@ -372,6 +397,9 @@ struct accepted_connection {
 /// @see @ref platforms "Platform notes"
 class PORTSOCK_EXPORT tcp_listener : public basic_socket {
 public:
+    /// @name Listening
+    /// @{
+
     /// An empty listener; see portsock::basic_socket.
     tcp_listener() noexcept = default;
 
@@ -406,6 +434,11 @@ public:
     static tcp_listener listen(std::string_view host, std::uint16_t port, std::error_code& ec,
                                const listen_options& options = {}) noexcept;
 
+    /// @}
+
+    /// @name Accepting
+    /// @{
+
     /// Waits for a client and accepts it.
     ///
     /// The new stream is blocking, whatever the listener's mode.
@@ -431,6 +464,8 @@ public:
     /// @param ec set on failure. @param limit how long to wait.
     /// @return the connection, with an empty stream on error.
     accepted_connection accept(std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// @}
 
 private:
     explicit tcp_listener(native_handle_type handle) noexcept : basic_socket(handle) {}
