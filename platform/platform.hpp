@@ -118,6 +118,21 @@ int get_option(handle h, option opt, std::error_code& ec) noexcept;
 /// than an OS wait can (INT_MAX ms), against the original deadline (poll_deadline.hpp).
 unsigned wait(handle h, unsigned events, std::int64_t timeout_ms, std::error_code& ec) noexcept;
 
+/// One handle of wait_any(): what to wait for and, on return, what it is ready for.
+struct wait_entry {
+    handle h = invalid_handle;
+    unsigned events = wait_none;  ///< in: wait_readable | wait_writable
+    unsigned ready = wait_none;   ///< out: the ready subset, by the rules of wait()
+};
+/// The most entries one wait_any() takes (it keeps its poll set on the stack).
+inline constexpr std::size_t wait_any_capacity = 64;
+/// wait() over several handles: waits until any is ready or timeout_ms passes (negative:
+/// forever), sets every entry's `ready`, and returns how many are ready (0 on timeout).
+/// More than wait_any_capacity entries is std::errc::invalid_argument; a handle that is
+/// not a socket is std::errc::bad_file_descriptor. Retries EINTR against the original
+/// deadline. Used by the RFC 8305 connect, which races a few attempts.
+std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std::error_code& ec) noexcept;
+
 // --- datagram batches ---------------------------------------------------------------
 // One call for many datagrams: sendmmsg/recvmmsg where CMake found them
 // (posix_udp_batch_mmsg.cpp, with UDP segmentation offload where the kernel has it), a loop

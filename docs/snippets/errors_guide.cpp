@@ -21,11 +21,12 @@ portsock::endpoint closed_port() {
     return listener.local_endpoint();
 }
 
-void throwing_form(const portsock::endpoint& nobody) {
+void throwing_form(std::uint16_t port) {
     bool refused = false;
     //! [throwing]
+    const portsock::endpoint server{portsock::ip_address::loopback_v4(), port};
     try {
-        auto stream = portsock::tcp_stream::connect(nobody);
+        auto stream = portsock::tcp_stream::connect(server);
         stream.send_all("hello");
     } catch (const std::system_error& error) {
         // what() names the operation and the OS's message; code() is for decisions.
@@ -38,12 +39,13 @@ void throwing_form(const portsock::endpoint& nobody) {
     check(refused, "throwing connect reports connection_refused");
 }
 
-void error_code_form(const portsock::endpoint& nobody) {
+void error_code_form(std::uint16_t port) {
     //! [error_code]
+    const portsock::endpoint server{portsock::ip_address::loopback_v4(), port};
     std::error_code ec;
-    auto stream = portsock::tcp_stream::connect(nobody, ec);  // noexcept
+    auto stream = portsock::tcp_stream::connect(server, ec);  // noexcept
     if (ec == std::errc::connection_refused) {
-        std::cerr << "nobody listens on " << nobody << ": " << ec.message() << '\n';
+        std::cerr << "nobody listens on " << server << ": " << ec.message() << '\n';
     } else if (ec) {
         std::cerr << "connect failed: " << ec.category().name() << ' ' << ec.value() << '\n';
     }
@@ -193,9 +195,9 @@ void empty_socket() {
 }  // namespace
 
 int main() try {
-    const portsock::endpoint nobody = closed_port();
-    throwing_form(nobody);
-    error_code_form(nobody);
+    const std::uint16_t port = closed_port().port();  // nothing listens there
+    throwing_form(port);
+    error_code_form(port);
     portsock_codes();
     timeouts();
     end_of_stream();

@@ -150,7 +150,7 @@ void accept_all(portsock::tcp_listener& listener, portsock::poller& poller,
     for (;;) {  // every client waiting now
         std::error_code ec;
         auto [stream, peer] = listener.accept(ec);
-        if (ec) return;  // would block: nobody else is waiting
+        if (ec) return;  // would block: nobody else is waiting (out of descriptors: see the guide)
         stream.set_non_blocking(true);  // accepted streams start blocking
         const std::uint64_t token = clients.next_token++;
         connection& c = clients.by_token[token];

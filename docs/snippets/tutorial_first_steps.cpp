@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -89,6 +90,23 @@ void dual_stack_peers() {
     check(trusted, "unmapped() gives the IPv4 address back");
 }
 
+void happy_eyeballs() {
+    using namespace std::chrono_literals;
+    portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
+    const std::uint16_t port = server.local_endpoint().port();
+    //! [happy_eyeballs]
+    // Start the next address 100 ms after the one before, not 250 ms; 3 s for everything.
+    portsock::connect_options fast{100ms};
+    auto by_name = portsock::tcp_stream::connect("localhost", port, 3s, fast);
+
+    // The same race over addresses resolved (or chosen) beforehand.
+    std::vector<portsock::endpoint> candidates = portsock::resolve("localhost", std::to_string(port));
+    auto by_list = portsock::tcp_stream::connect_any(candidates, 3s, fast);
+    //! [happy_eyeballs]
+    check(by_name.is_open() && by_list.is_open(), "connect by name and connect_any");
+    check(by_list.remote_endpoint().port() == port, "connect_any reached the listener");
+}
+
 }  // namespace
 
 int main() try {
@@ -97,6 +115,7 @@ int main() try {
     resolving();
     welcome_in_one_program();
     dual_stack_peers();
+    happy_eyeballs();
     return snippet::exit_code();
 } catch (const std::exception& error) {
     std::cerr << "FAILED: " << error.what() << '\n';

@@ -224,7 +224,9 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
         if (!is_invalid(client)) break;
         const int code = ::WSAGetLastError();
         // The client gave up while queued (ECONNABORTED on POSIX): wait for the next one.
-        if (code == WSAEINTR || code == WSAECONNRESET || code == WSAECONNABORTED) continue;
+        // Wine reports a queued connection that was reset as WSAENOTCONN; a listener
+        // never has another reason to.
+        if (code == WSAEINTR || code == WSAECONNRESET || code == WSAECONNABORTED || code == WSAENOTCONN) continue;
         ec = socket_error(code);
         return invalid_handle;
     }

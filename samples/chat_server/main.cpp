@@ -8,6 +8,7 @@
 #include <portsock/portsock.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -17,6 +18,8 @@
 namespace {
 
 constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
+constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
+using clock = std::chrono::steady_clock;
 constexpr std::size_t max_backlog = 1 << 20;          // unsent bytes before a slow client is dropped
 
 struct client {
@@ -39,8 +42,9 @@ public:
     void run(long clients) {
         std::array<portsock::poll_event, 256> events;
         while (clients < 0 || departed_ < clients) {
-            const std::size_t n = poller_.wait(events);
+            const std::size_t n = poller_.wait(events, wait_limit());
             for (std::size_t i = 0; i < n; ++i) handle(events[i]);
+            if (!accepting_ && clock::now() >= resume_at_) resume_accepting();
         }
     }
 
@@ -57,6 +61,7 @@ private:
         for (;;) {
             std::error_code ec;
             auto [stream, peer] = listener_.accept(ec);
+            if (portsock::is_resource_exhaustion(ec)) return pause_accepting();
             if (ec) return;  // would block: nobody else is waiting
             stream.set_non_blocking(true);
             const std::size_t slot = free_slot();
@@ -67,6 +72,28 @@ private:
             std::cout << c.name << " joined from " << peer << std::endl;
             queue(slot, "Welcome, " + c.name + "!\n");
         }
+    }
+
+    // Out of descriptors or memory, accept() fails but the client stays queued, so the
+    // listener stays readable and a level-triggered poller would report it again at once:
+    // the loop would spin at full CPU. Stop watching the listener until a client leaves
+    // (its descriptor is free again) or a short back-off passes (another process may free one).
+    void pause_accepting() {
+        poller_.modify(listener_, portsock::poll_events::none, listener_token);
+        resume_at_ = clock::now() + accept_backoff;
+        accepting_ = false;
+    }
+
+    void resume_accepting() {
+        if (accepting_) return;
+        poller_.modify(listener_, portsock::poll_events::readable, listener_token);
+        accepting_ = true;
+    }
+
+    /// How long the next wait may last: until the back-off ends, or forever.
+    portsock::timeout wait_limit() const {
+        if (accepting_) return portsock::timeout::infinite();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - clock::now());
     }
 
     void read_lines(std::size_t slot) {
@@ -114,6 +141,7 @@ private:
         c = client{};
         free_.push_back(slot);
         ++departed_;
+        resume_accepting();  // its descriptor is free: accept again if exhaustion paused it
     }
 
     std::size_t free_slot() {
@@ -128,6 +156,8 @@ private:
 
     portsock::tcp_listener listener_;
     portsock::poller poller_;
+    bool accepting_ = true;  // false while paused by pause_accepting()
+    clock::time_point resume_at_{};
     std::vector<client> clients_;
     std::vector<std::size_t> free_;
     std::array<char, 16 * 1024> buffer_{};

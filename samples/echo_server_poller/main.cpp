@@ -7,6 +7,7 @@
 #include <portsock/portsock.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -17,6 +18,8 @@ namespace {
 
 //! [state]
 constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
+constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
+using clock = std::chrono::steady_clock;
 
 struct client {
     portsock::tcp_stream stream;
@@ -37,8 +40,9 @@ public:
     void run(long clients) {
         std::array<portsock::poll_event, 256> events;
         while (clients < 0 || departed_ < clients) {
-            const std::size_t n = poller_.wait(events);
+            const std::size_t n = poller_.wait(events, wait_limit());
             for (std::size_t i = 0; i < n; ++i) handle(events[i]);
+            if (!accepting_ && clock::now() >= resume_at_) resume_accepting();
         }
     }
 
@@ -57,6 +61,7 @@ private:
         for (;;) {  // every client waiting now; the listener is non-blocking
             std::error_code ec;
             auto [stream, peer] = listener_.accept(ec);
+            if (portsock::is_resource_exhaustion(ec)) return pause_accepting();
             if (ec) return;  // would block: none left (or a transient error: retry on the next event)
             stream.set_non_blocking(true);
             const std::uint64_t slot = free_slot();
@@ -64,6 +69,30 @@ private:
             clients_[slot].stream = std::move(stream);
         }
     }
+
+    //! [exhaustion]
+    // Out of descriptors or memory, accept() fails but the client stays queued, so the
+    // listener stays readable and a level-triggered poller would report it again at once:
+    // the loop would spin at full CPU. Stop watching the listener until a client leaves
+    // (its descriptor is free again) or a short back-off passes (another process may free one).
+    void pause_accepting() {
+        poller_.modify(listener_, portsock::poll_events::none, listener_token);
+        resume_at_ = clock::now() + accept_backoff;
+        accepting_ = false;
+    }
+
+    void resume_accepting() {
+        if (accepting_) return;
+        poller_.modify(listener_, portsock::poll_events::readable, listener_token);
+        accepting_ = true;
+    }
+
+    /// How long the next wait may last: until the back-off ends, or forever.
+    portsock::timeout wait_limit() const {
+        if (accepting_) return portsock::timeout::infinite();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - clock::now());
+    }
+    //! [exhaustion]
 
     //! [echo]
     void echo(std::uint64_t slot, client& c) {
@@ -96,6 +125,7 @@ private:
         c = client{};  // closes the stream
         free_.push_back(slot);
         ++departed_;
+        resume_accepting();  // its descriptor is free: accept again if exhaustion paused it
     }
 
     std::uint64_t free_slot() {
@@ -110,6 +140,8 @@ private:
 
     portsock::tcp_listener listener_;
     portsock::poller poller_;
+    bool accepting_ = true;  // false while paused by pause_accepting()
+    clock::time_point resume_at_{};
     std::vector<client> clients_;
     std::vector<std::uint64_t> free_;
     std::array<char, 64 * 1024> buffer_{};

@@ -9,6 +9,7 @@
 
 #include <iostream>
 #include <string>
+#include <system_error>
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
@@ -23,7 +24,10 @@ int main(int argc, char* argv[]) try {
     for (long served = 0; clients < 0 || served < clients; ++served) {
         auto [client, peer] = server.accept();
         std::cout << "Connection from " << peer << " has been established!" << std::endl;
-        client.send_all("Welcome to the server!");
+        // A client may vanish before it reads its greeting: that ends this client, not the server.
+        std::error_code ec;
+        client.send_all("Welcome to the server!", ec);
+        if (ec) std::cerr << "tcp_welcome_server: " << peer << ": " << ec.message() << std::endl;
     }  // each client closes itself here
     //! [serve]
 //! [catch]

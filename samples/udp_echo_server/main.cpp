@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <string>
+#include <system_error>
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
@@ -22,7 +23,9 @@ int main(int argc, char* argv[]) try {
     for (long echoed = 0; datagrams < 0 || echoed < datagrams; ++echoed) {
         const auto [size, sender] = server.receive_from(buffer, sizeof buffer);
         std::cout << "Echoing " << size << " bytes to " << sender << std::endl;
-        server.send_to(buffer, size, sender);
+        std::error_code ec;  // one sender's trouble (say, no route back) must not stop the server
+        server.send_to(buffer, size, sender, ec);
+        if (ec) std::cerr << "udp_echo_server: " << sender << ": " << ec.message() << std::endl;
     }
     //! [echo]
 } catch (const std::exception& error) {

@@ -66,26 +66,22 @@ tcp_stream tcp_stream::connect(const endpoint& remote, std::error_code& ec, time
     return ec ? tcp_stream{} : std::move(stream);
 }
 
-tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeout limit) {
+tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeout limit,
+                               const connect_options& options) {
     return detail::or_throw_with(
         [&](const std::error_code& ec) {
             return connect_context(detail::quote(host) + " port " + std::to_string(port), limit, ec);
         },
-        [&](std::error_code& ec) { return connect(host, port, ec, limit); });
+        [&](std::error_code& ec) { return connect(host, port, ec, limit, options); });
 }
 
 tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::error_code& ec,
-                               timeout limit) noexcept {
+                               timeout limit, const connect_options& options) noexcept {
     char service[8];
     const int length = std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
     const std::vector<endpoint> candidates = resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
     if (ec) return {};
-    const detail::deadline until(limit);
-    for (const endpoint& candidate : candidates) {  // first success wins; else the last error
-        tcp_stream stream = connect(candidate, ec, until.remaining());
-        if (!ec) return stream;
-    }
-    return {};
+    return connect_any(candidates, ec, limit, options);  // RFC 8305: happy_eyeballs.cpp
 }
 
 tcp_stream tcp_stream::start_connect(const endpoint& remote) {

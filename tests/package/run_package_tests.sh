@@ -189,6 +189,28 @@ check "shared: samples load libportsock from the prefix (CMake's RPATH to the im
 no_portsock_needed() { ! readelf -d "$1" | grep -F 'libportsock'; }
 check "static: samples do not need libportsock.so" no_portsock_needed "$W/samples-static/tcp_welcome_server"
 
+# --- the README, pasted into a fresh folder as a new user would ---------------------------------
+# Its complete CMakeLists.txt and its server (the first cpp block) as main.cpp: with the
+# prefix in CMAKE_PREFIX_PATH it configures without a warning and builds; without, the
+# find_package() fails, as the README says.
+readme_block() { awk -v lang="$1" '$0 == "```" lang {f=1; next} f && /^```/ {exit} f' "$SRC/README.md"; }
+readme_project() {  # <prefix> <folder>
+    local prefix="$1" app="$2"
+    rm -rf "$app" && mkdir -p "$app"
+    readme_block cmake >"$app/CMakeLists.txt"
+    readme_block cpp >"$app/main.cpp"
+    grep -q '^cmake_minimum_required' "$app/CMakeLists.txt" || fail "the README's CMakeLists.txt is not complete"
+    ! timeout 300 cmake -S "$app" -B "$app/build-without-prefix" 2>&1 | tee /dev/stderr | grep -q '^-- Configuring done' \
+        || fail "found portsock without CMAKE_PREFIX_PATH: the README's advice would be untested"
+    timeout 300 cmake -S "$app" -B "$app/build" -DCMAKE_PREFIX_PATH="$prefix" 2>"$app/configure.err"
+    cat "$app/configure.err" >&2
+    ! grep -qi 'warning' "$app/configure.err" || fail "configuring the README's CMakeLists.txt warns"
+    timeout 600 cmake --build "$app/build"
+    test -x "$app/build/app"
+}
+check "README: its CMakeLists.txt and server build in a fresh folder (CMAKE_PREFIX_PATH)" \
+    readme_project "$SHARED_PREFIX" "$W/readme-app"
+
 # --- the consumer project: find_package, add_subdirectory, FetchContent ------------------------
 CONSUMER="$HERE/consumer"
 build_consumer() {  # <build dir> [cmake args...]

@@ -455,6 +455,50 @@ TEST(PlatformContract, WaitWakesAnotherThreadsReceiver) {
     EXPECT_FALSE(ec);
 }
 
+TEST(PlatformContract, WaitAnyReportsEachReadyHandle) {
+    connection quiet = connect_loopback();
+    connection busy = connect_loopback();
+    std::error_code ec = std::make_error_code(std::errc::io_error);
+    pf::wait_entry entries[2] = {{quiet.client.get(), pf::wait_readable, 7}, {busy.client.get(), pf::wait_readable, 7}};
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(pf::wait_any(entries, 2, 150, ec), 0u);
+    EXPECT_GE(elapsed_since(start), 135ms);
+    EXPECT_FALSE(ec) << "a timeout is not an error: " << ec.message();
+    EXPECT_EQ(entries[0].ready, static_cast<unsigned>(pf::wait_none)) << "ready is reset on every call";
+
+    ASSERT_EQ(pf::send(busy.accepted.get(), "x", 1, ec), 1u);
+    EXPECT_EQ(pf::wait_any(entries, 2, patience_ms, ec), 1u);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(entries[0].ready, static_cast<unsigned>(pf::wait_none));
+    EXPECT_EQ(entries[1].ready, static_cast<unsigned>(pf::wait_readable));
+
+    // A hang-up wakes the awaited direction; a refused connect wakes writable.
+    quiet.accepted.reset();
+    owned refused = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    pf::set_non_blocking(refused.get(), true, ec);
+    pf::connect(refused.get(), closed_port(), ec);
+    pf::wait_entry more[2] = {{quiet.client.get(), pf::wait_readable, 0}, {refused.get(), pf::wait_writable, 0}};
+    for (int round = 0; round < 50 && (more[0].ready == 0 || more[1].ready == 0); ++round)
+        pf::wait_any(more, 2, patience_ms, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(more[0].ready, static_cast<unsigned>(pf::wait_readable));
+    EXPECT_EQ(more[1].ready, static_cast<unsigned>(pf::wait_writable));
+    EXPECT_EQ(pf::pending_error(refused.get()), std::errc::connection_refused);
+}
+
+TEST(PlatformContract, WaitAnyRejectsTooManyEntriesAndBadHandles) {
+    std::error_code ec;
+    static pf::wait_entry many[pf::wait_any_capacity + 1];
+    EXPECT_EQ(pf::wait_any(many, pf::wait_any_capacity + 1, 0, ec), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << ec.message();
+
+    owned closed = open_checked(pf::family::ipv4, pf::socket_type::stream);
+    pf::wait_entry stale{closed.get(), pf::wait_readable, 0};
+    closed.reset();  // the handle no longer names a socket
+    EXPECT_EQ(pf::wait_any(&stale, 1, 100, ec), 0u);
+    EXPECT_EQ(ec, std::errc::bad_file_descriptor) << ec.message();
+}
+
 // --- options ----------------------------------------------------------------------------
 
 TEST(PlatformContract, BooleanOptionsRoundTrip) {

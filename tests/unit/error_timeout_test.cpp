@@ -108,6 +108,26 @@ TEST(ErrorCategory, SocketCodesCompareEqualToStdErrc) {
     EXPECT_FALSE(stream.is_open());
 }
 
+TEST(ErrorCategory, ResourceExhaustionIsTheFourRunningOutConditions) {
+    for (const std::errc out_of : {std::errc::too_many_files_open, std::errc::too_many_files_open_in_system,
+                                   std::errc::no_buffer_space, std::errc::not_enough_memory})
+        EXPECT_TRUE(portsock::is_resource_exhaustion(std::make_error_code(out_of))) << std::make_error_code(out_of).message();
+    EXPECT_TRUE(portsock::is_resource_exhaustion(make_error_code(resolve_errc::out_of_memory)));
+    // Faults of the call or of one peer are not: retrying at once is right for would-block,
+    // and the rest are reported.
+    for (const std::errc other : {std::errc::operation_would_block, std::errc::connection_reset,
+                                  std::errc::connection_aborted, std::errc::timed_out, std::errc::invalid_argument,
+                                  std::errc::bad_file_descriptor})
+        EXPECT_FALSE(portsock::is_resource_exhaustion(std::make_error_code(other))) << std::make_error_code(other).message();
+    EXPECT_FALSE(portsock::is_resource_exhaustion(make_error_code(errc::not_open)));
+    EXPECT_FALSE(portsock::is_resource_exhaustion(std::error_code{}));
+    // A real socket error of the OS's own category goes through the same comparison.
+    std::error_code refused;
+    portsock::tcp_stream::connect(portsock_test::closed_port(), refused, portsock_test::patience);
+    ASSERT_EQ(refused, std::errc::connection_refused);
+    EXPECT_FALSE(portsock::is_resource_exhaustion(refused));
+}
+
 // --- timeout --------------------------------------------------------------------------
 
 TEST(Timeout, DefaultIsInfinite) {

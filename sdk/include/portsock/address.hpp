@@ -41,6 +41,9 @@ public:
     /// The 4 bytes of an IPv4 address, in network order.
     using bytes_v4 = std::array<std::uint8_t, 4>;
 
+    /// @name Creating
+    /// @{
+
     /// `0.0.0.0`.
     constexpr ip_address() noexcept = default;
 
@@ -96,6 +99,11 @@ public:
     /// @return the address, or `0.0.0.0` on error.
     /// @threadsafety Safe to call from any thread.
     static ip_address parse(std::string_view text, std::error_code& ec) noexcept;
+
+    /// @}
+
+    /// @name Inspecting
+    /// @{
 
     /// @return the family: address_family::ipv4 or address_family::ipv6.
     address_family family() const noexcept { return family_; }
@@ -161,6 +169,11 @@ public:
     /// @throws std::bad_alloc if the string cannot be allocated.
     std::string to_string() const;
 
+    /// @}
+
+    /// @name Comparing
+    /// @{
+
     /// @param a,b the addresses. @return true if family, bytes and scope id are equal.
     friend bool operator==(const ip_address& a, const ip_address& b) noexcept {
         return a.family_ == b.family_ && a.bytes_ == b.bytes_ && a.scope_id_ == b.scope_id_;
@@ -170,6 +183,8 @@ public:
     /// A strict total order: IPv4 before IPv6, then by bytes, then by scope id.
     /// @param a,b the addresses. @return true if a orders before b.
     friend bool operator<(const ip_address& a, const ip_address& b) noexcept;
+
+    /// @}
 
 private:
     address_family family_ = address_family::ipv4;
@@ -191,6 +206,9 @@ PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const ip_address& ad
 /// one object may be read (any const member) from several threads at once.
 class PORTSOCK_EXPORT endpoint {
 public:
+    /// @name Creating
+    /// @{
+
     /// `0.0.0.0:0`.
     constexpr endpoint() noexcept = default;
 
@@ -214,6 +232,11 @@ public:
     /// @return the endpoint, or `0.0.0.0:0` on error.
     static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
 
+    /// @}
+
+    /// @name Inspecting
+    /// @{
+
     /// @return the address.
     const ip_address& address() const noexcept { return address_; }
     /// @return the port.
@@ -226,6 +249,11 @@ public:
     /// @throws std::bad_alloc if the string cannot be allocated.
     std::string to_string() const;
 
+    /// @}
+
+    /// @name Comparing
+    /// @{
+
     /// @param a,b the endpoints. @return true if address and port are equal.
     friend bool operator==(const endpoint& a, const endpoint& b) noexcept {
         return a.address_ == b.address_ && a.port_ == b.port_;
@@ -237,6 +265,8 @@ public:
     friend bool operator<(const endpoint& a, const endpoint& b) noexcept {
         return a.address_ < b.address_ || (a.address_ == b.address_ && a.port_ < b.port_);
     }
+
+    /// @}
 
 private:
     ip_address address_;

@@ -102,6 +102,25 @@ private:
     std::size_t bytes_transferred_;
 };
 
+/// Tells whether an error means the process or the system ran out of a resource that a
+/// departing connection or a short wait gives back, rather than a fault of the call.
+///
+/// True for std::errc::too_many_files_open (`EMFILE`, Winsock's 10024),
+/// std::errc::too_many_files_open_in_system (`ENFILE`), std::errc::no_buffer_space
+/// (`ENOBUFS`, Winsock's 10055) and std::errc::not_enough_memory (`ENOMEM`).
+///
+/// A server meets these in tcp_listener::accept(): the client stays queued and the
+/// listener stays readable, so a poller loop that retries at once spins at full CPU
+/// without serving anyone. Stop watching the listener instead (poller::modify() with
+/// poll_events::none) and resume when a client leaves or after a short back-off; see
+/// @ref scaling_exhaustion "Running out of descriptors".
+/// @param ec any error code (of any category). @return true if it is one of the four.
+/// @threadsafety Safe to call from any thread.
+inline bool is_resource_exhaustion(const std::error_code& ec) noexcept {
+    return ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+           ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory;
+}
+
 /// Makes an error_code of error_category(); found by argument-dependent lookup, so
 /// `std::error_code ec = portsock::errc::not_open;` works.
 /// @param e the error. @return the code.

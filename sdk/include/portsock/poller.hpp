@@ -89,6 +89,9 @@ struct poll_event {
 /// attention.
 class PORTSOCK_EXPORT poller {
 public:
+    /// @name Creating and moving
+    /// @{
+
     /// Creates a poller.
     /// @throws std::system_error on failure, e.g. std::errc::too_many_files_open.
     poller();
@@ -111,6 +114,11 @@ public:
 
     /// @return true unless the poller is empty (moved from).
     bool is_open() const noexcept { return state_ != nullptr; }
+
+    /// @}
+
+    /// @name Registering sockets
+    /// @{
 
     /// Starts watching a socket.
     /// @param socket an open socket of any type; it must outlive its registration.
@@ -151,6 +159,11 @@ public:
     /// See remove(const basic_socket&).
     /// @param socket the socket. @param ec set on failure.
     void remove(const basic_socket& socket, std::error_code& ec) noexcept;
+
+    /// @}
+
+    /// @name Waiting
+    /// @{
 
     /// Waits until at least one socket is ready, wake() is called, or the timeout passes,
     /// and fills `events` with the ready sockets. Never allocates.
@@ -196,10 +209,17 @@ public:
     /// See wake(). @param ec set on failure.
     void wake(std::error_code& ec) noexcept;
 
+    /// @}
+
+    /// @name Backend
+    /// @{
+
     /// @return the backend compiled in: `"epoll"`, `"poll"`, or on Windows the name of
     ///         Winsock's poll function.
     /// @threadsafety Callable from any thread.
     static const char* backend() noexcept;
+
+    /// @}
 
 private:
     explicit poller(platform::poller_state* state) noexcept : state_(state) {}

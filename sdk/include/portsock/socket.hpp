@@ -62,6 +62,9 @@ enum class shutdown_type : std::uint8_t {
 /// (reference-counted); a failed start-up is reported by the call that opened the socket.
 class PORTSOCK_EXPORT basic_socket {
 public:
+    /// @name Handle and state
+    /// @{
+
     /// Not copyable: a socket owns its OS handle. Move it instead.
     basic_socket(const basic_socket&) = delete;
     /// Not copyable: a socket owns its OS handle. Move it instead.
@@ -78,6 +81,11 @@ public:
     /// Tells whether the socket holds a handle.
     /// @return true unless the socket is empty.
     bool is_open() const noexcept { return handle_ != invalid_native_handle; }
+
+    /// @}
+
+    /// @name Closing
+    /// @{
 
     /// Closes the socket; afterwards it is empty. Closing an empty socket does nothing.
     ///
@@ -100,6 +108,11 @@ public:
     /// @return the handle, which the caller must close (`close()` on POSIX, `closesocket()`
     ///         on Windows), or invalid_native_handle if the socket was empty.
     [[nodiscard]] native_handle_type release() noexcept;
+
+    /// @}
+
+    /// @name Local address and mode
+    /// @{
 
     /// The address and port the socket is bound to (the OS picks them on connect, or
     /// when binding port 0).
@@ -166,7 +179,12 @@ public:
     /// @param ec set if the OS fails to shut the socket down.
     void cancel(std::error_code& ec) noexcept;
 
+    /// @}
+
 protected:
+    /// @name For derived classes
+    /// @{
+
     /// An empty socket.
     basic_socket() noexcept = default;
     /// Takes ownership of an open handle.
@@ -180,6 +198,8 @@ protected:
     basic_socket& operator=(basic_socket&& other) noexcept;
     /// Closes the handle, ignoring errors.
     ~basic_socket();
+
+    /// @}
 
 private:
     friend struct detail::socket_access;

@@ -7,12 +7,26 @@
 #include <portsock/socket.hpp>
 #include <portsock/timeout.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace portsock {
+
+/// Options of the connect to a name or a list of addresses (RFC 8305, "Happy Eyeballs");
+/// see tcp_stream::connect(std::string_view, std::uint16_t, timeout, const connect_options&).
+///
+/// An aggregate: `portsock::connect_options{std::chrono::milliseconds(100)}`.
+/// @threadsafety A plain value.
+struct connect_options {
+    /// How long one connection attempt runs alone before the next address is tried as
+    /// well: RFC 8305's "Connection Attempt Delay" (250 ms recommended, 100 ms the least it
+    /// recommends). Zero starts every attempt at once; negative is errc::invalid_argument.
+    std::chrono::milliseconds attempt_delay{250};
+};
 
 /// A connected TCP socket: a reliable, ordered byte stream.
 ///
@@ -47,6 +61,9 @@ namespace portsock {
 /// @see @ref tutorial "Tutorial", @ref errors "Error handling"
 class PORTSOCK_EXPORT tcp_stream : public basic_socket {
 public:
+    /// @name Connecting
+    /// @{
+
     /// An empty stream; see portsock::basic_socket.
     tcp_stream() noexcept = default;
 
@@ -80,24 +97,72 @@ public:
     /// @param limit how long to wait. @return the stream, or an empty one on error.
     static tcp_stream connect(const endpoint& remote, std::error_code& ec, timeout limit = {}) noexcept;
 
-    /// Resolves `host` and connects to each of its addresses in turn until one accepts.
+    /// Resolves `host` and connects to the first of its addresses that accepts, racing
+    /// them as RFC 8305 ("Happy Eyeballs") says; see connect_any().
+    ///
+    /// A name often has several addresses, say `::1` and `127.0.0.1`. Tried one after
+    /// another, an address that silently drops connection attempts would eat the whole
+    /// limit. Instead, the next address is tried as well once the current attempt has run
+    /// for connect_options::attempt_delay (250 ms), alternating IPv6 and IPv4 from the
+    /// first address resolved; the first attempt to succeed wins. Python's asyncio
+    /// (`happy_eyeballs_delay`) and curl do the same; asio and sockpp try one address at a
+    /// time.
     /// @param host a name or numeric address, not empty.
     /// @param port the port.
     /// @param limit how long the whole attempt may take, resolution excluded.
-    /// @return the connected stream.
+    /// @param options the delay between attempts.
+    /// @return the connected stream (blocking, as from connect(const endpoint&, timeout)).
     /// @throws std::system_error with errc::empty_host, a resolve_errc, or the error of the
-    ///         last address tried (e.g. std::errc::connection_refused); what() quotes the
-    ///         host and names the port: `"... connect to 'localhost' port 8080: ..."`.
-    /// @errors errc::empty_host, errc::invalid_host (a NUL or control byte in `host`), the resolve() errors (resolve_errc::host_not_found, ...),
-    /// then, if no address accepted, the error of the last one tried, as for
-    /// connect(const endpoint&, timeout); std::errc::timed_out once `limit` is spent.
-    static tcp_stream connect(std::string_view host, std::uint16_t port, timeout limit = {});
+    ///         last address that failed (e.g. std::errc::connection_refused); what() quotes
+    ///         the host and names the port: `"... connect to 'localhost' port 8080: ..."`.
+    /// @errors errc::empty_host, errc::invalid_host (a NUL or control byte in `host`), the
+    /// resolve() errors (resolve_errc::host_not_found, ...), errc::invalid_argument (a
+    /// negative attempt delay), then, if no address accepted, the error of the last one that
+    /// failed, as for connect(const endpoint&, timeout); std::errc::timed_out once `limit` is
+    /// spent.
+    static tcp_stream connect(std::string_view host, std::uint16_t port, timeout limit = {},
+                              const connect_options& options = {});
 
-    /// Resolves and connects; see connect(std::string_view, std::uint16_t, timeout).
+    /// Resolves and connects; see connect(std::string_view, std::uint16_t, timeout, const connect_options&).
     /// @param host a name or numeric address. @param port the port. @param ec set on failure.
-    /// @param limit how long to wait. @return the stream, or an empty one on error.
+    /// @param limit how long to wait. @param options the delay between attempts.
+    /// @return the stream, or an empty one on error.
     static tcp_stream connect(std::string_view host, std::uint16_t port, std::error_code& ec,
-                              timeout limit = {}) noexcept;
+                              timeout limit = {}, const connect_options& options = {}) noexcept;
+
+    /// Connects to the first of several addresses that accepts, racing them as RFC 8305
+    /// ("Happy Eyeballs") section 5 says.
+    ///
+    /// - The addresses are tried in the order given, but alternating families: the first
+    ///   address's family, then the other, and so on (RFC 8305 section 4).
+    /// - The first attempt starts at once. Each next one starts when the attempt before it
+    ///   has run for connect_options::attempt_delay, while the earlier ones go on; it
+    ///   starts at once if every running attempt has failed.
+    /// - The first attempt to succeed wins; the others are closed.
+    /// - `limit` bounds the whole race.
+    ///
+    /// At most 64 attempts run at a time (a later one waits for an earlier one to fail).
+    /// @param candidates the addresses, usually from resolve(); not empty.
+    /// @param limit how long the whole race may take.
+    /// @param options the delay between attempts.
+    /// @return the connected stream, blocking as from connect(const endpoint&, timeout).
+    /// @throws std::system_error as the noexcept form reports.
+    /// @errors errc::no_address (an empty list), errc::invalid_argument (a negative attempt
+    /// delay), std::errc::timed_out once `limit` is spent, else the error of the last
+    /// attempt that failed, as for connect(const endpoint&, timeout).
+    /// @platformnote The attempts are non-blocking connects (start_connect()) watched by
+    /// one readiness wait: `poll` on POSIX, `WSAPoll` on Windows. On Windows before 10
+    /// version 2004 `WSAPoll` does not report a failed connect, so a refused attempt there
+    /// counts as one that is still running: the race still ends, by the next attempt or
+    /// by `limit`.
+    static tcp_stream connect_any(const std::vector<endpoint>& candidates, timeout limit = {},
+                                  const connect_options& options = {});
+
+    /// Races connects to several addresses; see connect_any(const std::vector<endpoint>&, timeout, const connect_options&).
+    /// @param candidates the addresses. @param ec set on failure. @param limit how long it may take.
+    /// @param options the delay between attempts. @return the stream, or an empty one on error.
+    static tcp_stream connect_any(const std::vector<endpoint>& candidates, std::error_code& ec,
+                                  timeout limit = {}, const connect_options& options = {}) noexcept;
 
     /// Starts connecting without waiting: the first half of a non-blocking connect.
     ///
@@ -141,6 +206,11 @@ public:
     /// @param ec cleared if connected; else the reason, or std::errc::operation_in_progress.
     /// @param limit how long to wait.
     void finish_connect(std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// @}
+
+    /// @name Sending
+    /// @{
 
     /// Sends some of the bytes: at least one unless an error occurs.
     /// @param data the bytes. @param size how many.
@@ -187,6 +257,11 @@ public:
     std::size_t send_all(std::string_view text, std::error_code& ec, timeout limit = {}) noexcept {
         return send_all(text.data(), text.size(), ec, limit);
     }
+
+    /// @}
+
+    /// @name Receiving
+    /// @{
 
     /// Receives some bytes: waits until at least one arrives or the stream ends.
     /// @param data where to put them. @param size the room there.
@@ -240,6 +315,11 @@ public:
     /// @param limit how long it may take. @return how many bytes arrived: `size` on success.
     std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Shutting down
+    /// @{
+
     /// Shuts down one or both directions; `shutdown_type::send` makes the peer read end of stream.
     ///
     /// Unlike close(), the handle stays open: after shutdown(shutdown_type::send) this side
@@ -252,6 +332,11 @@ public:
     /// See shutdown(shutdown_type).
     /// @param what the direction(s). @param ec set on failure.
     void shutdown(shutdown_type what, std::error_code& ec) noexcept;
+
+    /// @}
+
+    /// @name Addresses and options
+    /// @{
 
     /// The address and port of the peer.
     /// @return the peer's address and port.
@@ -289,6 +374,8 @@ public:
     /// Reads `SO_KEEPALIVE`; see keep_alive().
     /// @param ec set on failure. @return true if keep-alive is on.
     bool keep_alive(std::error_code& ec) const noexcept;
+
+    /// @}
 
 private:
     friend class tcp_listener;
@@ -344,6 +431,9 @@ struct accepted_connection {
 /// @see @ref platforms "Platform notes"
 class PORTSOCK_EXPORT tcp_listener : public basic_socket {
 public:
+    /// @name Listening
+    /// @{
+
     /// An empty listener; see portsock::basic_socket.
     tcp_listener() noexcept = default;
 
@@ -380,6 +470,11 @@ public:
     static tcp_listener listen(std::string_view host, std::uint16_t port, std::error_code& ec,
                                const listen_options& options = {}) noexcept;
 
+    /// @}
+
+    /// @name Accepting
+    /// @{
+
     /// Waits for a client and accepts it.
     ///
     /// The new stream is blocking, whatever the listener's mode.
@@ -393,6 +488,12 @@ public:
     /// thread blocked here), std::errc::too_many_files_open, errc::not_open, or another OS
     /// error. A client that gave up before it was accepted (`ECONNABORTED`) is skipped, not
     /// reported.
+    ///
+    /// **Running out of descriptors.** std::errc::too_many_files_open (and the other
+    /// errors of is_resource_exhaustion()) leaves the client queued and the listener
+    /// readable, so a poller loop that retries at once spins at full CPU. Stop watching
+    /// the listener (poller::modify() with poll_events::none) and resume when a client
+    /// leaves or after a short back-off; see @ref scaling_exhaustion "Running out of descriptors".
     /// @platformnote On Windows an accepted socket inherits the listener's non-blocking
     /// mode and is inheritable by child processes; portsock resets both, so the stream is
     /// blocking and non-inheritable on every OS.
@@ -402,6 +503,8 @@ public:
     /// @param ec set on failure. @param limit how long to wait.
     /// @return the connection, with an empty stream on error.
     accepted_connection accept(std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// @}
 
 private:
     explicit tcp_listener(native_handle_type handle) noexcept : basic_socket(handle) {}

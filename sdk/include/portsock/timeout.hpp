@@ -35,6 +35,9 @@ namespace portsock {
 /// uses it. A timed-out portsock call leaves the socket usable.
 class timeout {
 public:
+    /// @name Creating
+    /// @{
+
     /// A timeout that waits forever.
     constexpr timeout() noexcept = default;
 
@@ -58,6 +61,11 @@ public:
     /// @return the infinite timeout.
     static constexpr timeout infinite() noexcept { return timeout{}; }
 
+    /// @}
+
+    /// @name Inspecting
+    /// @{
+
     /// Tells whether this timeout waits forever.
     /// @return true if this timeout waits forever.
     constexpr bool is_infinite() const noexcept { return milliseconds_ < 0; }
@@ -65,6 +73,8 @@ public:
     /// The limit, as the readiness wait uses it.
     /// @return the limit in milliseconds (0: do not wait), or -1 if infinite.
     constexpr std::int64_t milliseconds() const noexcept { return milliseconds_; }
+
+    /// @}
 
 private:
     static constexpr std::int64_t longest = 1'000'000'000'000;  // ms; far from clock overflow

@@ -73,6 +73,9 @@ struct incoming_datagram {
 /// @see @ref tutorial "Tutorial" (UDP echo)
 class PORTSOCK_EXPORT udp_socket : public basic_socket {
 public:
+    /// @name Opening
+    /// @{
+
     /// An empty socket; see portsock::basic_socket.
     udp_socket() noexcept = default;
 
@@ -98,6 +101,11 @@ public:
     /// See open(address_family).
     /// @param family the family. @param ec set on failure. @return the socket, or an empty one.
     static udp_socket open(address_family family, std::error_code& ec) noexcept;
+
+    /// @}
+
+    /// @name Sending and receiving datagrams
+    /// @{
 
     /// Sends one datagram to `destination`.
     /// @param data the bytes. @param size how many (at most about 65507 for IPv4).
@@ -151,6 +159,11 @@ public:
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
     datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Many datagrams per call
+    /// @{
+
     /// Sends many datagrams in one call: `sendmmsg` where the OS has it (Linux), a loop of
     /// single sends elsewhere. Never allocates. Where has_udp_segmentation_offload() is
     /// true, a run of datagrams to one destination with one size (the last may be shorter)
@@ -194,6 +207,11 @@ public:
     std::size_t receive_batch(incoming_datagram* batch, std::size_t count, std::error_code& ec,
                               timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Connected mode
+    /// @{
+
     /// Sets the default destination for send() and the only source receive() accepts.
     ///
     /// Nothing is sent: UDP has no connection. A connected socket also learns of ICMP
@@ -234,6 +252,11 @@ public:
     /// @param limit how long to wait. @return the bytes copied (also on std::errc::message_size).
     std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// @}
+
+    /// @name Addresses and options
+    /// @{
+
     /// The peer set by connect().
     /// @return the connected peer. @throws std::system_error on failure, e.g. std::errc::not_connected.
     endpoint remote_endpoint() const;
@@ -253,6 +276,8 @@ public:
     /// Reads `SO_BROADCAST`; see broadcast().
     /// @param ec set on failure. @return true if broadcast is allowed.
     bool broadcast(std::error_code& ec) const noexcept;
+
+    /// @}
 
 private:
     explicit udp_socket(native_handle_type handle) noexcept : basic_socket(handle) {}
