@@ -131,7 +131,8 @@ inline constexpr std::size_t wait_any_capacity = 64;
 /// More than wait_any_capacity entries is std::errc::invalid_argument; a handle that is
 /// not a socket is std::errc::bad_file_descriptor. Retries EINTR against the original
 /// deadline. Used by the RFC 8305 connect, which races a few attempts.
-std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std::error_code& ec) noexcept;
+std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeout_ms,
+                     std::error_code& ec) noexcept;
 
 // --- datagram batches ---------------------------------------------------------------
 // One call for many datagrams: sendmmsg/recvmmsg where CMake found them

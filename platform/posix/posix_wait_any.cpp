@@ -8,7 +8,7 @@
 
 namespace portsock::platform {
 
-std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeout_ms, std::error_code& ec) noexcept {
     if (count > wait_any_capacity) {
         ec = make_error(std::errc::invalid_argument);
         return 0;
@@ -20,13 +20,13 @@ std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std
         if (entries[i].events & wait_writable) set[i].events |= POLLOUT;
         entries[i].ready = wait_none;
     }
-    const poll_deadline deadline(timeout_ms);
-    int ready = 0;
-    while ((ready = ::poll(set, static_cast<nfds_t>(count), deadline.remaining_ms())) < 0) {
-        if (errno != EINTR) {
-            ec = last_error();
-            return 0;
-        }
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        const int n = ::poll(set, static_cast<nfds_t>(count), ms);
+        return n < 0 && errno == EINTR ? 0 : n;  // EINTR: wait on, against the deadline
+    });
+    if (ready < 0) {
+        ec = last_error();
+        return 0;
     }
     ec.clear();
     for (std::size_t i = 0; i < count && ready > 0; ++i) {

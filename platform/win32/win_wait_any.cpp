@@ -8,7 +8,7 @@
 
 namespace portsock::platform {
 
-std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeout_ms, std::error_code& ec) noexcept {
     if (count > wait_any_capacity) {
         ec = make_error(std::errc::invalid_argument);
         return 0;
@@ -23,27 +23,16 @@ std::size_t wait_any(wait_entry* entries, std::size_t count, int timeout_ms, std
         set[i].events = static_cast<SHORT>(interest);
         entries[i].ready = wait_none;
     }
-    const poll_deadline deadline(timeout_ms);
-    int ready = 0;
-    for (;;) {
-        ready = ::WSAPoll(set, static_cast<ULONG>(count), deadline.remaining_ms());
-        if (ready > 0) break;
-        if (ready < 0) {
-            const int code = ::WSAGetLastError();
-            if (code == WSAENOTSOCK) {
-                ec = make_error(std::errc::bad_file_descriptor);
-                return 0;
-            }
-            if (code != WSAEINTR) {
-                ec = socket_error(code);
-                return 0;
-            }
-        }
-        // Timed out (perhaps early) or interrupted: wait out the deadline.
-        if (!deadline.is_infinite() && deadline.remaining_ms() == 0) {
-            ec.clear();
-            return 0;
-        }
+    int code = 0;
+    const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
+        const int n = ::WSAPoll(set, static_cast<ULONG>(count), ms);
+        if (n >= 0) return n;  // 0 may come a little early (timer granularity): wait on
+        code = ::WSAGetLastError();
+        return code == WSAEINTR ? 0 : n;
+    });
+    if (ready < 0) {
+        ec = code == WSAENOTSOCK ? make_error(std::errc::bad_file_descriptor) : socket_error(code);
+        return 0;
     }
     ec.clear();
     for (std::size_t i = 0; i < count; ++i) {

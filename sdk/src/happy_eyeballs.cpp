@@ -42,7 +42,7 @@ public:
                 ec = last_error_;
                 return {};
             }
-            const int limit_ms = until.remaining_ms();
+            const std::int64_t limit_ms = until.remaining_ms();
             const std::size_t ready = wait(limit_ms, ec);
             if (ec) return {};
             if (tcp_stream winner = collect_outcomes(); winner.is_open()) {
@@ -77,11 +77,11 @@ private:
     }
 
     /// Waits until an attempt finishes, the next is due, or the limit passes.
-    std::size_t wait(int limit_ms, std::error_code& ec) noexcept {
-        int wait_ms = limit_ms;
+    std::size_t wait(std::int64_t limit_ms, std::error_code& ec) noexcept {
+        std::int64_t wait_ms = limit_ms;
         if (more_to_start()) {
             const auto until_next = std::chrono::ceil<std::chrono::milliseconds>(next_start_ - clock::now()).count();
-            const int next_ms = static_cast<int>(std::clamp<long long>(until_next, 0, 0x7fffffff));
+            const std::int64_t next_ms = std::max<std::int64_t>(until_next, 0);
             wait_ms = wait_ms < 0 ? next_ms : std::min(wait_ms, next_ms);
         }
         platform::wait_entry entries[platform::wait_any_capacity];

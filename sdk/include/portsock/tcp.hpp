@@ -114,7 +114,7 @@ public:
     /// @return the connected stream (blocking, as from connect(const endpoint&, timeout)).
     /// @throws std::system_error with errc::empty_host, a resolve_errc, or the error of the
     ///         last address that failed (e.g. std::errc::connection_refused); what() quotes
-    ///         the host and names the port: `"... connect to 'localhost' port 8080: ..."`.
+    ///         the host and names the port: <code>"... connect to 'localhost' port 8080: ..."</code>.
     /// @errors errc::empty_host, errc::invalid_host (a NUL or control byte in `host`), the
     /// resolve() errors (resolve_errc::host_not_found, ...), errc::invalid_argument (a
     /// negative attempt delay), then, if no address accepted, the error of the last one that
