@@ -1,5 +1,5 @@
 // tcp_listener: bind, listen and accept.
-#include "internal.hpp"
+#include "stream_ops.hpp"
 
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
@@ -62,13 +62,8 @@ accepted_connection tcp_listener::accept(timeout limit) {
 }
 
 accepted_connection tcp_listener::accept(std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return {};
-    const platform::handle h = native_handle();
     platform::address peer;
-    const platform::handle client =
-        detail::run_blocking<platform::handle>(h, is_non_blocking(), platform::wait_readable, limit,
-                                               platform::invalid_handle, ec,
-                                               [&](std::error_code& e) { return platform::accept(h, &peer, e); });
+    const platform::handle client = detail::accept_handle(*this, &peer, ec, limit);
     if (ec) return {};
     return {tcp_stream(client), detail::from_platform(peer)};
 }

@@ -1,5 +1,5 @@
 // tcp_stream: connect, send, receive, shutdown and stream options.
-#include "internal.hpp"
+#include "stream_ops.hpp"
 
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
@@ -105,10 +105,7 @@ std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) 
 }
 
 std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
-    const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send(h, data, size, e); });
+    return detail::send_some(*this, data, size, ec, limit);
 }
 
 void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
@@ -117,17 +114,7 @@ void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t sent = 0;
-    ec.clear();
-    while (sent < size) {
-        const std::size_t n = send(bytes + sent, size - sent, ec, until.remaining());
-        if (ec) break;
-        sent += n;
-    }
-    if (size == 0) detail::check_open(*this, ec);
-    return sent;
+    return detail::stream_send_all(*this, data, size, ec, limit);
 }
 
 std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
@@ -136,10 +123,7 @@ std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
-    const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+    return detail::receive_some(*this, data, size, ec, limit);
 }
 
 std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
@@ -148,9 +132,7 @@ std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
 }
 
 std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
-    std::string text(max_size, '\0');
-    text.resize(receive(text.data(), text.size(), ec, limit));
-    return text;
+    return detail::stream_receive_string(*this, max_size, ec, limit);
 }
 
 void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
@@ -159,34 +141,14 @@ void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    auto* bytes = static_cast<unsigned char*>(data);
-    std::size_t received = 0;
-    ec.clear();
-    if (!detail::check_open(*this, ec)) return 0;
-    while (received < size) {
-        const std::size_t n = receive(bytes + received, size - received, ec, until.remaining());
-        if (ec) break;
-        if (n == 0) {
-            ec = make_error_code(errc::end_of_stream);
-            break;
-        }
-        received += n;
-    }
-    return received;
+    return detail::stream_receive_exact(*this, data, size, ec, limit);
 }
 
 void tcp_stream::shutdown(shutdown_type what) {
     detail::or_throw("portsock::tcp_stream::shutdown", [&](std::error_code& ec) { shutdown(what, ec); });
 }
 
-void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept {
-    if (!detail::check_open(*this, ec)) return;
-    const platform::shutdown_how how = what == shutdown_type::receive ? platform::shutdown_how::receive
-                                       : what == shutdown_type::send  ? platform::shutdown_how::send
-                                                                      : platform::shutdown_how::both;
-    platform::shutdown(native_handle(), how, ec);
-}
+void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept { detail::stream_shutdown(*this, what, ec); }
 
 endpoint tcp_stream::remote_endpoint() const {
     return detail::or_throw("portsock::tcp_stream::remote_endpoint",
