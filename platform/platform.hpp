@@ -240,8 +240,9 @@ local_name local_name_of(handle h, std::error_code& ec) noexcept;
 local_name peer_local_name_of(handle h, std::error_code& ec) noexcept;
 std::size_t send_to(handle h, const void* data, std::size_t size, const local_name& to,
                     std::error_code& ec) noexcept;
-/// As receive_from(handle, void*, std::size_t, address*, ...), for local datagrams.
-std::size_t receive_from(handle h, void* data, std::size_t size, local_name* from,
+/// As receive_from(handle, void*, std::size_t, address*, ...), for local datagrams (a
+/// reference, so that a null pointer argument still picks the IP form).
+std::size_t receive_from(handle h, void* data, std::size_t size, local_name& from,
                          std::error_code& ec) noexcept;
 
 /// Who is at the other end of a connected local stream, as the OS recorded it at connect.

@@ -100,11 +100,11 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const local_na
     return to_native(to, native, ec) ? send_to_native(h, data, size, native, ec) : 0;
 }
 
-std::size_t receive_from(handle h, void* data, std::size_t size, local_name* from,
+std::size_t receive_from(handle h, void* data, std::size_t size, local_name& from,
                          std::error_code& ec) noexcept {
     native_address native;
     const std::size_t n = receive_from_native(h, data, size, native, ec);
-    if (from && (!ec || ec == std::errc::message_size)) *from = local_from_native(native);
+    if (!ec || ec == std::errc::message_size) from = local_from_native(native);
     return n;
 }
 

@@ -107,7 +107,7 @@ std::size_t send_to(handle, const void*, std::size_t, const local_name&, std::er
     return 0;
 }
 
-std::size_t receive_from(handle, void*, std::size_t, local_name*, std::error_code& ec) noexcept {
+std::size_t receive_from(handle, void*, std::size_t, local_name&, std::error_code& ec) noexcept {
     ec = make_error(std::errc::address_family_not_supported);
     return 0;
 }

@@ -68,7 +68,7 @@ local_datagram_info local_datagram::receive_from(void* data, std::size_t size, s
     platform::local_name from;
     const std::size_t n = detail::run_blocking<std::size_t>(
         h, is_non_blocking(), platform::wait_readable, limit, 0, ec,
-        [&](std::error_code& e) { return platform::receive_from(h, data, size, &from, e); });
+        [&](std::error_code& e) { return platform::receive_from(h, data, size, from, e); });
     const bool got_datagram = !ec || ec == std::errc::message_size;
     return got_datagram ? local_datagram_info{n, detail::from_platform(from)} : local_datagram_info{};
 }
