@@ -3,6 +3,7 @@
 // Abstract names (a sun_path that starts with NUL) and SO_PEERCRED are Linux's; macOS and
 // the BSDs have getpeereid() and no abstract names. CMake's probes choose, and the
 // posix-generic preset turns the Linux ones off.
+#include "local_path.hpp"
 #include "posix_address.hpp"
 
 #include <sys/stat.h>
@@ -53,17 +54,6 @@ local_name local_from_native(const native_address& in) noexcept {
         std::memcpy(out.text, un->sun_path, out.size);
     }
     return out;
-}
-
-// The path of a path-named local_name, NUL-terminated, for the file calls.
-bool path_of(const local_name& name, char (&path)[local_name_capacity + 1], std::error_code& ec) noexcept {
-    if (name.kind != local_name::path) {
-        ec = make_error(std::errc::invalid_argument);
-        return false;
-    }
-    std::memcpy(path, name.text, name.size);
-    path[name.size] = '\0';
-    return true;
 }
 
 }  // namespace

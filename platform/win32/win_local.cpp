@@ -3,6 +3,7 @@
 // Winsock has no AF_UNIX datagrams, no abstract names and no peer credentials: those
 // report std::errc::address_family_not_supported or operation_not_supported. Wine 8 has
 // no AF_UNIX at all; has_local_sockets() finds out by opening one.
+#include "local_path.hpp"
 #include "win_common.hpp"
 
 #include <afunix.h>
@@ -57,16 +58,6 @@ local_name name_of(handle h, name_call call, std::error_code& ec) noexcept {
     native.length = static_cast<int>(sizeof native.storage);
     check(call(to_socket(h), native.get(), &native.length), ec);
     return ec ? local_name{} : local_from_native(native);
-}
-
-bool path_of(const local_name& name, char (&path)[local_name_capacity + 1], std::error_code& ec) noexcept {
-    if (name.kind != local_name::path) {
-        ec = make_error(std::errc::invalid_argument);
-        return false;
-    }
-    std::memcpy(path, name.text, name.size);
-    path[name.size] = '\0';
-    return true;
 }
 
 bool probe_local_stream() noexcept {

@@ -3,11 +3,10 @@
 // calls on real AF_UNIX sockets where the OS has them (not Wine 8: those skip by capability).
 #include "platform.hpp"
 #include "raw_sockets.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,27 +16,7 @@ namespace {
 
 namespace pf = portsock::platform;
 
-// A fresh temporary directory, removed with its contents at the end.
-class temp_dir {
-public:
-    temp_dir() {
-        static std::atomic<unsigned> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = std::filesystem::temp_directory_path() /
-                ("pc" + std::to_string(stamp % 1000000007) + "_" + std::to_string(counter++));
-        std::filesystem::create_directories(path_);
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using portsock_test::temp_dir;
 
 pf::local_name path_name(const std::string& path) {
     pf::local_name name;

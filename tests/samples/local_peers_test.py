@@ -121,13 +121,19 @@ def case_python_server(args, path):
     return 0
 
 
-def case_python_client(args, path):
-    server = start_server(args.server, path)
+def greeted_by_server(server, path, talk):
+    """Starts local_welcome_server for one client, lets `talk` be that client, and checks
+    both sides' output; the server is stopped by its PID whatever happens."""
+    process = start_server(server, path)
     try:
-        assert python_client(path) == WELCOME
-        finish_server(server)
+        assert talk(path) == WELCOME
+        finish_server(process)
     finally:
-        stop(server)
+        stop(process)
+
+
+def case_python_client(args, path):
+    greeted_by_server(args.server, path, python_client)
     print("PASS: a Python AF_UNIX client was greeted by local_welcome_server")
     return 0
 
@@ -137,23 +143,13 @@ def case_stale_restart(args, path):
     crashed.kill()  # SIGKILL: no chance to remove its socket file
     crashed.wait(timeout=LIMIT)
     assert os.path.exists(path), "a killed server leaves its socket file"
-    server = start_server(args.server, path)  # replace_stale_socket takes the path back
-    try:
-        assert python_client(path) == WELCOME
-        finish_server(server)
-    finally:
-        stop(server)
+    greeted_by_server(args.server, path, python_client)  # replace_stale_socket takes the path back
     print("PASS: local_welcome_server restarted over the socket file of a killed one")
     return 0
 
 
 def case_samples(args, path):
-    server = start_server(args.server, path)
-    try:
-        assert run_client(args.client, path) == WELCOME + "\n"
-        finish_server(server)
-    finally:
-        stop(server)
+    greeted_by_server(args.server, path, lambda p: run_client(args.client, p).rstrip("\n"))
     print("PASS: local_welcome_server and local_welcome_client")
     return 0
 

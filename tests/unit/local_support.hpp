@@ -1,42 +1,13 @@
-// Helpers for the local-socket tests: a private temporary directory for socket files
-// (removed at the end), and a connected local pair. Public API and the standard library only.
+// Helpers for the local-socket tests: capability skips and a connected local pair.
+// Public API and the standard library only.
 #pragma once
 
+#include "temp_dir.hpp"
 #include "test_support.hpp"
 
 #include <portsock/local.hpp>
 
-#include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <string>
-
 namespace portsock_test {
-
-/// A fresh directory under the system's temporary directory, removed with its contents on
-/// destruction. Its paths are short enough for every OS's sun_path limit.
-class temp_dir {
-public:
-    temp_dir() {
-        static std::atomic<unsigned> counter{0};
-        const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-        path_ = std::filesystem::temp_directory_path() /
-                ("ps" + std::to_string(stamp % 1000000007) + "_" + std::to_string(counter++));
-        std::filesystem::create_directories(path_);
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-
-    /// A path in the directory, as a string for local_address.
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
 
 /// Skips the calling test where the OS has no local stream sockets (Wine 8, old Windows).
 #define PORTSOCK_REQUIRE_LOCAL_STREAM()                                                          \
