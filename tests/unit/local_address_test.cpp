@@ -70,6 +70,11 @@ TEST(LocalAddress, EmptyAndNulBytesAreInvalidArguments) {
     }
 }
 
+TEST(LocalAddress, NullPointerIsAnInvalidArgumentNotACrash) {
+    const char* none = nullptr;
+    EXPECT_EQ(catch_system_error([&] { (void)local_address(none); }).code, portsock::errc::invalid_argument);
+}
+
 TEST(LocalAddress, ControlBytesAndNonAsciiArePassedAsBytes) {
     const std::string odd = "dir/\x01\x7f\xc3\xa9.sock";
     EXPECT_EQ(local_address(odd).name(), odd);

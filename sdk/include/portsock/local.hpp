@@ -51,8 +51,8 @@ public:
     /// limit) or errc::invalid_argument (empty, or contains a NUL byte).
     local_address(std::string_view path);  // NOLINT(google-explicit-constructor): a path is an address
     /// A filesystem path; see local_address(std::string_view).
-    /// @param path the path, NUL-terminated.
-    local_address(const char* path) : local_address(std::string_view(path)) {}  // NOLINT
+    /// @param path the path, NUL-terminated; a null pointer is an empty path (errc::invalid_argument).
+    local_address(const char* path) : local_address(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
     /// A filesystem path; see local_address(std::string_view).
     /// @param path the path.
     local_address(const std::string& path) : local_address(std::string_view(path)) {}  // NOLINT
