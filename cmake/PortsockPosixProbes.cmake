@@ -17,6 +17,20 @@ function(portsock_posix_probes target)
     check_symbol_exists(pipe2 "unistd.h;fcntl.h" PORTSOCK_PROBE_PIPE2)
     check_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_PROBE_MSG_NOSIGNAL)
     check_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_PROBE_SO_NOSIGPIPE)
+    # Local sockets: Linux's peer credentials and abstract names (forced off by the generic
+    # build, like the rest), and the BSDs' getpeereid(), which is the fallback, not forced.
+    check_symbol_exists(SO_PEERCRED "sys/socket.h" PORTSOCK_PROBE_SO_PEERCRED)
+    check_symbol_exists(getpeereid "unistd.h" PORTSOCK_PROBE_GETPEEREID)
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+        set(PORTSOCK_PROBE_ABSTRACT_LOCAL 1)
+    else()
+        set(PORTSOCK_PROBE_ABSTRACT_LOCAL 0)
+    endif()
+    if(PORTSOCK_PROBE_GETPEEREID)
+        target_compile_definitions(${target} PRIVATE PORTSOCK_HAVE_GETPEEREID=1)
+    else()
+        target_compile_definitions(${target} PRIVATE PORTSOCK_HAVE_GETPEEREID=0)
+    endif()
     # The poller's Linux backend (with its eventfd wake-up) and the batch datagram calls.
     check_cxx_source_compiles([=[
         #include <sys/epoll.h>
@@ -54,7 +68,8 @@ function(portsock_posix_probes target)
     target_compile_definitions(${target} PRIVATE PORTSOCK_UDP_SEGMENT_IN_NETINET=${udp_segment_in_netinet})
 
     set(summary "")
-    foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT)
+    foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT
+                    SO_PEERCRED ABSTRACT_LOCAL)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()

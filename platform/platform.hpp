@@ -20,7 +20,7 @@ namespace portsock::platform {
 using handle = native_handle_type;
 inline constexpr handle invalid_handle = invalid_native_handle;
 
-enum class family : std::uint8_t { unspecified, ipv4, ipv6 };
+enum class family : std::uint8_t { unspecified, ipv4, ipv6, local /* AF_UNIX */ };
 enum class socket_type : std::uint8_t { stream, datagram };
 enum class shutdown_how : std::uint8_t { receive, send, both };
 
@@ -243,5 +243,89 @@ bool has_ipv6_loopback() noexcept;
 bool has_atomic_close_on_exec() noexcept;
 /// The name of this port ("posix" or "win32") and, on POSIX, which fallbacks are on.
 const char* port_name() noexcept;
+
+// --- local (Unix-domain) sockets ----------------------------------------------------
+// open(family::local, ...) makes an AF_UNIX socket; these calls give it its addresses.
+// posix_local.cpp and win_local.cpp (Winsock AF_UNIX, Windows 10 1803+, stream only).
+
+/// The most bytes a local_name holds: the size of `sun_path` on Linux and Windows, the
+/// largest of any port (macOS and the BSDs have 104).
+inline constexpr std::size_t local_name_capacity = 108;
+
+/// A Unix-domain socket address in portable form.
+struct local_name {
+    enum kind_type : std::uint8_t {
+        unnamed,   ///< no name: an unbound or client socket
+        path,      ///< a filesystem path (text has no NUL)
+        abstract,  ///< a Linux abstract name (text may hold any bytes)
+    };
+    kind_type kind = unnamed;
+    std::uint8_t size = 0;                ///< bytes of text, no terminator
+    char text[local_name_capacity] = {};  ///< the path or abstract name
+};
+
+/// The longest path this OS takes, in bytes, the terminating NUL excluded
+/// (sizeof `sun_path` - 1: 107 on Linux and Windows, 103 on macOS and the BSDs).
+std::size_t local_path_max() noexcept;
+/// The longest abstract name (bytes after the leading NUL), or 0 where the OS has none.
+std::size_t local_abstract_max() noexcept;
+/// True if the OS can open a local socket of this type (Winsock: Windows 10 1803 and later,
+/// stream only; Wine 8 has none).
+bool has_local_sockets(socket_type type) noexcept;
+
+void bind(handle h, const local_name& name, std::error_code& ec) noexcept;
+/// As connect(handle, const address&, ...). A Linux listener with a full queue makes a
+/// non-blocking connect fail with operation_would_block: nothing is in progress then.
+void connect(handle h, const local_name& name, std::error_code& ec) noexcept;
+/// getsockname() of a local socket.
+local_name local_name_of(handle h, std::error_code& ec) noexcept;
+/// getpeername() of a local socket.
+local_name peer_local_name_of(handle h, std::error_code& ec) noexcept;
+std::size_t send_to(handle h, const void* data, std::size_t size, const local_name& to,
+                    std::error_code& ec) noexcept;
+/// As receive_from(handle, void*, std::size_t, address*, ...), for local datagrams (a
+/// reference, so that a null pointer argument still picks the IP form).
+std::size_t receive_from(handle h, void* data, std::size_t size, local_name& from,
+                         std::error_code& ec) noexcept;
+
+/// Who is at the other end of a connected local stream, as the OS recorded it at connect.
+struct credentials {
+    std::int64_t process_id = -1;  ///< -1 where the OS does not say (getpeereid)
+    std::uint32_t user_id = 0;
+    std::uint32_t group_id = 0;
+};
+/// SO_PEERCRED (Linux) or getpeereid() (macOS, the BSDs); operation_not_supported elsewhere.
+credentials peer_credentials(handle h, std::error_code& ec) noexcept;
+/// True if peer_credentials() is built in on this port.
+bool has_peer_credentials() noexcept;
+
+/// What is at a path-named local_name in the file system.
+enum class file_kind : std::uint8_t { none, socket, other };
+/// lstat() (or its Windows twin): none if nothing is there (no error), socket, or other.
+file_kind local_file_kind(const local_name& name, std::error_code& ec) noexcept;
+/// Removes the file at a path-named local_name (unlink()).
+void remove_local_file(const local_name& name, std::error_code& ec) noexcept;
+
+// --- adopting handles ---------------------------------------------------------------
+
+/// Whether a socket is listening, where the OS can say (SO_ACCEPTCONN).
+enum class listen_state : std::uint8_t { unknown, no, yes };
+
+/// What kind of socket a handle is.
+struct handle_kind {
+    family fam = family::unspecified;  ///< unspecified: a family portsock does not wrap
+    bool known_type = false;           ///< false: neither SOCK_STREAM nor SOCK_DGRAM
+    socket_type type = socket_type::stream;
+    listen_state listening = listen_state::unknown;
+};
+
+/// Asks the OS what h is: SO_TYPE, the family (getsockname(), or the protocol info on
+/// Windows, where an unbound socket has no name) and SO_ACCEPTCONN. A handle that is not a
+/// socket is std::errc::not_a_socket (or bad_file_descriptor); h is not changed.
+handle_kind describe(handle h, std::error_code& ec) noexcept;
+/// Takes an outside handle over as open() prepares its own: a Winsock reference (dropped by
+/// close()), SO_NOSIGPIPE where that is the port's way, UDP reset reports as open() sets
+/// them. Inheritance and blocking mode are left as they are.
+void adopt(handle h, std::error_code& ec) noexcept;
 
 }  // namespace portsock::platform

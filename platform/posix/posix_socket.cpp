@@ -31,8 +31,11 @@ constexpr int no_flags = 0;
 }
 
 // Applied to every new handle: SIGPIPE suppression where it is per socket.
-bool finish_new_handle(int fd, std::error_code& ec) noexcept {
-    ec.clear();
+bool finish_new_handle(int fd, std::error_code& ec) noexcept { return suppress_sigpipe(fd, ec); }
+
+}  // namespace
+
+bool suppress_sigpipe(int fd, std::error_code& ec) noexcept {
 #if PORTSOCK_HAVE_SO_NOSIGPIPE
     const int on = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) != 0) {
@@ -41,8 +44,11 @@ bool finish_new_handle(int fd, std::error_code& ec) noexcept {
     }
 #endif
     (void)fd;
+    ec.clear();
     return true;
 }
+
+namespace {
 
 #if PORTSOCK_HAVE_MSG_NOSIGNAL
 constexpr int send_flags = MSG_NOSIGNAL;
@@ -127,7 +133,7 @@ option_location locate(option opt) noexcept {
 }  // namespace
 
 handle open(family fam, socket_type type, std::error_code& ec) noexcept {
-    const int domain = fam == family::ipv6 ? AF_INET6 : AF_INET;
+    const int domain = fam == family::ipv6 ? AF_INET6 : fam == family::local ? AF_UNIX : AF_INET;
     int kind = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
 #if PORTSOCK_HAVE_SOCK_CLOEXEC
     kind |= SOCK_CLOEXEC;
@@ -157,10 +163,13 @@ void close(handle h, std::error_code& ec) noexcept {
     else ec = last_error();
 }
 
+void bind_native(handle h, const native_address& native, std::error_code& ec) noexcept {
+    check(::bind(h, native.get(), native.length), ec);
+}
+
 void bind(handle h, const address& addr, std::error_code& ec) noexcept {
     native_address native;
-    if (!to_native(addr, native, ec)) return;
-    check(::bind(h, native.get(), native.length), ec);
+    if (to_native(addr, native, ec)) bind_native(h, native, ec);
 }
 
 void listen(handle h, int backlog, std::error_code& ec) noexcept {
@@ -201,13 +210,17 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
 void connect(handle h, const address& addr, std::error_code& ec) noexcept {
     native_address native;
     if (!to_native(addr, native, ec)) return;
+    connect_native(h, native, ec);
+    explain_family_mismatch(h, addr, ec);
+}
+
+void connect_native(handle h, const native_address& native, std::error_code& ec) noexcept {
     if (::connect(h, native.get(), native.length) == 0) {
         ec.clear();
         return;
     }
     if (errno != EINTR) {
         ec = last_error();
-        explain_family_mismatch(h, addr, ec);
         return;
     }
     // An interrupted connect goes on in the background: wait for it, then read the result.
@@ -258,17 +271,27 @@ bool cancel_wakes_accept() noexcept {
 #endif
 }
 
-address local_address(handle h, std::error_code& ec) noexcept {
+native_address local_native(handle h, std::error_code& ec) noexcept {
     native_address native;
     native.length = sizeof native.storage;
     check(::getsockname(h, native.get(), &native.length), ec);
+    return native;
+}
+
+native_address peer_native(handle h, std::error_code& ec) noexcept {
+    native_address native;
+    native.length = sizeof native.storage;
+    check(::getpeername(h, native.get(), &native.length), ec);
+    return native;
+}
+
+address local_address(handle h, std::error_code& ec) noexcept {
+    const native_address native = local_native(h, ec);
     return ec ? address{} : from_native(native);
 }
 
 address peer_address(handle h, std::error_code& ec) noexcept {
-    native_address native;
-    native.length = sizeof native.storage;
-    check(::getpeername(h, native.get(), &native.length), ec);
+    const native_address native = peer_native(h, ec);
     return ec ? address{} : from_native(native);
 }
 
@@ -285,16 +308,27 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
                     std::error_code& ec) noexcept {
     native_address native;
     if (!to_native(to, native, ec)) return 0;
-    [[maybe_unused]] sigpipe_guard guard;
-    const std::size_t n = io_result(
-        [&] { return ::sendto(h, data, size, send_flags, native.get(), native.length); }, ec);
+    const std::size_t n = send_to_native(h, data, size, native, ec);
     explain_family_mismatch(h, to, ec);
     return n;
+}
+
+std::size_t send_to_native(handle h, const void* data, std::size_t size, const native_address& to,
+                           std::error_code& ec) noexcept {
+    [[maybe_unused]] sigpipe_guard guard;
+    return io_result([&] { return ::sendto(h, data, size, send_flags, to.get(), to.length); }, ec);
 }
 
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
                          std::error_code& ec) noexcept {
     native_address native;
+    const std::size_t n = receive_from_native(h, data, size, native, ec);
+    if (from && (!ec || ec == std::errc::message_size)) *from = from_native(native);
+    return n;
+}
+
+std::size_t receive_from_native(handle h, void* data, std::size_t size, native_address& native,
+                                std::error_code& ec) noexcept {
     iovec chunk{data, size};
     msghdr message{};
     message.msg_name = &native.storage;
@@ -308,7 +342,6 @@ std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
         ec);
     if (ec) return 0;
     native.length = message.msg_namelen;
-    if (from) *from = from_native(native);
     if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
     return n;
 }

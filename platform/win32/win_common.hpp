@@ -74,4 +74,9 @@ bool to_native(const address& in, native_address& out, std::error_code& ec) noex
 /// Reads an AF_INET or AF_INET6 sockaddr; anything else gives family::unspecified.
 address from_native(const native_address& in) noexcept;
 
+// --- sockets (win_socket.cpp) ---------------------------------------------------------
+/// Turns Windows' report of an ICMP port unreachable on the next UDP receive (WSAECONNRESET)
+/// on or off: off while unconnected, as POSIX reports it only on connected sockets.
+void report_udp_connection_reset(SOCKET s, bool on) noexcept;
+
 }  // namespace portsock::platform

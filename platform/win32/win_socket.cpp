@@ -62,6 +62,8 @@ void discard(SOCKET s) noexcept {
     ::WSASetLastError(saved);
 }
 
+}  // namespace
+
 // Windows reports an ICMP "port unreachable", caused by an earlier send_to() to a port with
 // no listener, as WSAECONNRESET on the NEXT receive_from() of that UDP socket, even one
 // meant for a datagram from a different peer. A UDP server would then fail for every
@@ -75,6 +77,8 @@ void report_udp_connection_reset(SOCKET s, bool on) noexcept {
     DWORD returned = 0;
     ::WSAIoctl(s, udp_connection_reset, &report, static_cast<DWORD>(sizeof report), nullptr, 0, &returned, nullptr, nullptr);
 }
+
+namespace {
 
 bool is_datagram(SOCKET s) noexcept {
     int type = 0;
@@ -148,9 +152,9 @@ address unbound_address(SOCKET s, std::error_code& ec) noexcept {
 handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     ec = acquire_library();
     if (ec) return invalid_handle;
-    const int domain = fam == family::ipv6 ? AF_INET6 : AF_INET;
+    const int domain = fam == family::ipv6 ? AF_INET6 : fam == family::local ? AF_UNIX : AF_INET;
     const int kind = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
-    const int protocol = type == socket_type::stream ? IPPROTO_TCP : IPPROTO_UDP;
+    const int protocol = fam == family::local ? 0 : type == socket_type::stream ? IPPROTO_TCP : IPPROTO_UDP;
     SOCKET s = ::WSASocketW(domain, kind, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (is_invalid(s) && ::WSAGetLastError() == WSAEINVAL) {
         // Windows before 7 SP1 rejects the flag: create, then clear the inherit flag.
@@ -166,7 +170,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
         release_library();
         return invalid_handle;
     }
-    if (type == socket_type::datagram) report_udp_connection_reset(s, false);
+    if (type == socket_type::datagram && fam != family::local) report_udp_connection_reset(s, false);
     ec.clear();
     // IPv6 only, as on every port (Windows' default already; said explicitly so it never
     // depends on one): a dual-stack listener turns it off before binding (family_rule.hpp).

@@ -1,5 +1,5 @@
 // tcp_listener: bind, listen and accept.
-#include "internal.hpp"
+#include "stream_ops.hpp"
 #include "text.hpp"
 
 #include <portsock/resolve.hpp>
@@ -101,26 +101,8 @@ accepted_connection tcp_listener::accept(timeout limit) {
 }
 
 accepted_connection tcp_listener::accept(std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return {};
-    const platform::handle h = native_handle();
     platform::address peer;
-    // Counted before the cancel flag is read (seq_cst, paired with cancel()), so that a
-    // cancel() either sees this call and wakes it, or this call sees the flag.
-    detail::socket_access::begin_accept(*this);
-    platform::handle client = platform::invalid_handle;
-    if (detail::socket_access::is_cancelled_seq_cst(*this)) {
-        detail::cancelled(0, ec);
-    } else {
-        client = detail::run_blocking<platform::handle>(*this, platform::wait_readable, limit,
-                                                        platform::invalid_handle, ec,
-                                                        [&](std::error_code& e) { return platform::accept(h, &peer, e); });
-    }
-    detail::socket_access::end_accept(*this);
-    if (!ec && detail::socket_access::is_cancelled(*this)) {  // cancel()'s wake-up connection
-        std::error_code ignored;
-        platform::close(client, ignored);
-        detail::cancelled(0, ec);
-    }
+    const platform::handle client = detail::accept_handle(*this, &peer, ec, limit);
     if (ec) return {};
     return {tcp_stream(client), detail::from_platform(peer)};
 }

@@ -1,5 +1,5 @@
 // tcp_stream: connect, send, receive, shutdown and stream options.
-#include "internal.hpp"
+#include "stream_ops.hpp"
 #include "text.hpp"
 
 #include <portsock/resolve.hpp>
@@ -40,14 +40,6 @@ void connect_handle(platform::handle h, const endpoint& remote, const detail::de
 // what() context of a connect: "portsock::tcp_stream::connect to 127.0.0.1:80".
 std::string connect_context(std::string target, timeout limit, const std::error_code& ec) {
     return detail::timed_context("portsock::tcp_stream::connect to " + target, limit, ec);
-}
-
-// Throws transfer_error: "<what> (<done> of <size> bytes <verb>) [(waited N ms)]".
-[[noreturn]] void throw_transfer_error(const std::error_code& ec, const char* what, std::size_t done,
-                                       std::size_t size, const char* verb, timeout limit) {
-    std::string context = what;
-    context += " (" + std::to_string(done) + " of " + std::to_string(size) + " bytes " + verb + ")";
-    throw transfer_error(ec, detail::timed_context(std::move(context), limit, ec), done);
 }
 
 }  // namespace
@@ -125,30 +117,17 @@ std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) 
 }
 
 std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
-    const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send(h, data, size, e); });
+    return detail::send_some(*this, data, size, ec, limit);
 }
 
 void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
     std::error_code ec;
     const std::size_t sent = send_all(data, size, ec, limit);
-    if (ec) throw_transfer_error(ec, "portsock::tcp_stream::send_all", sent, size, "sent", limit);
+    if (ec) detail::throw_transfer_error(ec, "portsock::tcp_stream::send_all", sent, size, "sent", limit);
 }
 
 std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t sent = 0;
-    ec.clear();
-    while (sent < size) {
-        const std::size_t n = send(bytes + sent, size - sent, ec, until.remaining());
-        if (ec) break;
-        sent += n;
-    }
-    if (size == 0) detail::check_open(*this, ec);
-    return sent;
+    return detail::stream_send_all(*this, data, size, ec, limit);
 }
 
 std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
@@ -157,9 +136,7 @@ std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
-    const platform::handle h = native_handle();
-    return detail::run_stream_receive(*this, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+    return detail::receive_some(*this, data, size, ec, limit);
 }
 
 std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
@@ -168,58 +145,25 @@ std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
 }
 
 std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
-    std::string text;
-    if (!detail::check_open(*this, ec)) return text;
-    if (max_size > text.max_size()) {  // no string can hold it: a bad argument, not a lack of memory
-        ec = platform::make_error(std::errc::invalid_argument);
-        return text;
-    }
-    try {
-        text.resize(max_size);
-    } catch (const std::bad_alloc&) {
-        ec = platform::make_error(std::errc::not_enough_memory);
-        return std::string();
-    }
-    text.resize(receive(text.data(), text.size(), ec, limit));
-    return text;
+    return detail::stream_receive_string(*this, max_size, ec, limit);
 }
 
 void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
     std::error_code ec;
     const std::size_t received = receive_exact(data, size, ec, limit);
     if (ec)
-        throw_transfer_error(ec, "portsock::tcp_stream::receive_exact", received, size, "received", limit);
+        detail::throw_transfer_error(ec, "portsock::tcp_stream::receive_exact", received, size, "received", limit);
 }
 
 std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    auto* bytes = static_cast<unsigned char*>(data);
-    std::size_t received = 0;
-    ec.clear();
-    if (!detail::check_open(*this, ec)) return 0;
-    while (received < size) {
-        const std::size_t n = receive(bytes + received, size - received, ec, until.remaining());
-        if (ec) break;
-        if (n == 0) {
-            ec = make_error_code(errc::end_of_stream);
-            break;
-        }
-        received += n;
-    }
-    return received;
+    return detail::stream_receive_exact(*this, data, size, ec, limit);
 }
 
 void tcp_stream::shutdown(shutdown_type what) {
     detail::or_throw("portsock::tcp_stream::shutdown", [&](std::error_code& ec) { shutdown(what, ec); });
 }
 
-void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept {
-    if (!detail::check_open(*this, ec)) return;
-    const platform::shutdown_how how = what == shutdown_type::receive ? platform::shutdown_how::receive
-                                       : what == shutdown_type::send  ? platform::shutdown_how::send
-                                                                      : platform::shutdown_how::both;
-    platform::shutdown(native_handle(), how, ec);
-}
+void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept { detail::stream_shutdown(*this, what, ec); }
 
 endpoint tcp_stream::remote_endpoint() const {
     return detail::or_throw("portsock::tcp_stream::remote_endpoint",

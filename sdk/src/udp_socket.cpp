@@ -1,5 +1,5 @@
 // udp_socket: datagrams, connected or not.
-#include "internal.hpp"
+#include "stream_ops.hpp"
 
 #include <portsock/udp.hpp>
 
@@ -143,10 +143,7 @@ std::size_t udp_socket::send(const void* data, std::size_t size, timeout limit) 
 }
 
 std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
-    const platform::handle h = native_handle();
-    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send(h, data, size, e); });
+    return detail::send_some(*this, data, size, ec, limit);
 }
 
 std::size_t udp_socket::receive(void* data, std::size_t size, timeout limit) {

@@ -1,18 +1,24 @@
-// TCP benchmarks: portsock against raw OS sockets doing the same loop in the same run.
+// Stream benchmarks: portsock against raw OS sockets doing the same loop in the same run,
+// over TCP on loopback and over local (AF_UNIX) sockets.
 //
-//   PingPong/<api>    64-byte request, 64-byte echo: round trips per second.
-//   Throughput/<api>  one-way stream in 64 KiB writes: bytes per second.
+//   PingPong/<api>         64-byte request, 64-byte echo over TCP: round trips per second.
+//   Throughput/<api>       one-way TCP stream in 64 KiB writes: bytes per second.
+//   LocalPingPong/<api>    the same ping-pong over a local stream (POSIX only).
+//   LocalThroughput/<api>  the same one-way stream over a local stream (POSIX only).
 //
 // Each benchmark runs a client (the timed loop) and a peer thread, both on the same API.
 // Run with tests/bench/run_bench.sh, which interleaves repetitions and prints medians
 // and portsock/raw ratios.
-#include "raw_baseline.hpp"
+#include "raw_local_baseline.hpp"
 
 #include <portsock/portsock.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <filesystem>
+#include <random>
+#include <string>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -33,7 +39,7 @@ struct raw_api {
         connection client;
         connection server;
     };
-    static pair connect_pair() {
+    static pair connect_pair() {  // TCP; raw_local_api overrides it
         std::uint16_t port = 0;
         const auto listener = portsock::raw::listen_loopback(port);
         const auto client = portsock::raw::connect_loopback(port);
@@ -55,20 +61,21 @@ struct raw_api {
     static void shutdown_send(connection& c) { portsock::raw::shutdown_send(c.handle); }
 };
 
-struct portsock_api {
-    using connection = portsock::tcp_stream;
+struct raw_local_api : raw_api {
+    static pair connect_pair() {
+        const portsock::raw::local_pair made = portsock::raw::connect_local_pair();
+        return {{made.client}, {made.server}};
+    }
+};
+
+// portsock's calls on either stream type; the connect_pair() of each is below.
+template <class Stream>
+struct portsock_ops {
+    using connection = Stream;
     struct pair {
         connection client;
         connection server;
     };
-    static pair connect_pair() {
-        portsock::tcp_listener listener{{portsock::ip_address::loopback_v4(), 0}};
-        auto client = portsock::tcp_stream::connect(listener.local_endpoint());
-        auto server = listener.accept().stream;
-        client.set_no_delay(true);
-        server.set_no_delay(true);
-        return {std::move(client), std::move(server)};
-    }
     static bool send_all(connection& c, const void* data, std::size_t size) {
         std::error_code ec;
         c.send_all(data, size, ec);
@@ -87,6 +94,32 @@ struct portsock_api {
     static void shutdown_send(connection& c) {
         std::error_code ignored;
         c.shutdown(portsock::shutdown_type::send, ignored);
+    }
+};
+
+struct portsock_api : portsock_ops<portsock::tcp_stream> {
+    static pair connect_pair() {
+        portsock::tcp_listener listener{{portsock::ip_address::loopback_v4(), 0}};
+        auto client = portsock::tcp_stream::connect(listener.local_endpoint());
+        auto server = listener.accept().stream;
+        client.set_no_delay(true);
+        server.set_no_delay(true);
+        return {std::move(client), std::move(server)};
+    }
+};
+
+// A listener in a fresh temporary directory, as the raw pair; the file is removed at once.
+struct portsock_local_api : portsock_ops<portsock::local_stream> {
+    static pair connect_pair() {
+        const auto directory = std::filesystem::temp_directory_path() /
+                               ("psbench" + std::to_string(std::random_device{}()));
+        std::filesystem::create_directories(directory);
+        const portsock::local_address at{(directory / "ps.sock").string()};
+        portsock::local_listener listener{at};
+        auto client = portsock::local_stream::connect(at);
+        auto server = listener.accept().stream;
+        std::filesystem::remove_all(directory);
+        return {std::move(client), std::move(server)};
     }
 };
 
@@ -141,6 +174,10 @@ BENCHMARK_TEMPLATE(ping_pong, raw_api)->Name("PingPong/raw")->UseRealTime();
 BENCHMARK_TEMPLATE(ping_pong, portsock_api)->Name("PingPong/portsock")->UseRealTime();
 BENCHMARK_TEMPLATE(throughput, raw_api)->Name("Throughput/raw")->UseRealTime();
 BENCHMARK_TEMPLATE(throughput, portsock_api)->Name("Throughput/portsock")->UseRealTime();
+BENCHMARK_TEMPLATE(ping_pong, raw_local_api)->Name("LocalPingPong/raw")->UseRealTime();
+BENCHMARK_TEMPLATE(ping_pong, portsock_local_api)->Name("LocalPingPong/portsock")->UseRealTime();
+BENCHMARK_TEMPLATE(throughput, raw_local_api)->Name("LocalThroughput/raw")->UseRealTime();
+BENCHMARK_TEMPLATE(throughput, portsock_local_api)->Name("LocalThroughput/portsock")->UseRealTime();
 
 }  // namespace
 

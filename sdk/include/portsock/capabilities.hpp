@@ -28,6 +28,31 @@ PORTSOCK_EXPORT bool has_ipv6_loopback() noexcept;
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT bool has_udp_segmentation_offload() noexcept;
 
+/// Tells whether this OS has local stream sockets (local_stream, local_listener).
+///
+/// The first call asks the OS, by opening one.
+/// @return true on Linux, macOS and the BSDs, and on Windows 10 version 1803 and later;
+///         false on older Windows and under Wine 8, which has no `AF_UNIX`.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_local_stream_sockets() noexcept;
+
+/// Tells whether this OS has local datagram sockets (local_datagram).
+/// @return true on POSIX systems; false on Windows, whose `AF_UNIX` has streams only.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_local_datagram_sockets() noexcept;
+
+/// Tells whether local sockets can have Linux abstract names (local_address::abstract()).
+/// @return true on Linux (except in the posix-generic build, which has the macOS
+///         fallbacks only); false elsewhere.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_abstract_local_names() noexcept;
+
+/// Tells whether local_stream::peer_credentials() is available.
+/// @return true with `SO_PEERCRED` (Linux) or `getpeereid()` (macOS, the BSDs); false on
+///         Windows and in the posix-generic build on Linux.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_local_peer_credentials() noexcept;
+
 /// Names the platform port this build of portsock uses, for logs and bug reports.
 /// @return a static string: `"posix"`, `"posix (generic: ...)"` (the port built with only
 ///         the fallbacks macOS and the BSDs need), `"win32"`, or `"win32 (Wine <version>)"`

@@ -3,8 +3,8 @@
 #pragma once
 
 /// @namespace portsock
-/// @brief Everything portsock offers: addresses and endpoints, name resolution, TCP and
-/// UDP sockets, timeouts and error codes.
+/// @brief Everything portsock offers: addresses and endpoints, name resolution, TCP, UDP
+/// and local (Unix-domain) sockets, timeouts and error codes.
 ///
 /// One include brings it all: `#include <portsock/portsock.hpp>`. Start with
 /// tcp_stream, tcp_listener and udp_socket, or with the @ref tutorial.
@@ -13,6 +13,7 @@
 #include <portsock/capabilities.hpp>
 #include <portsock/config.hpp>
 #include <portsock/error.hpp>
+#include <portsock/local.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>

@@ -164,6 +164,39 @@ public:
     static tcp_stream connect_any(const std::vector<endpoint>& candidates, std::error_code& ec,
                                   timeout limit = {}, const connect_options& options = {}) noexcept;
 
+    /// Takes ownership of an OS handle: the inverse of release(), for a socket made by
+    /// other code (a C library, a parent process, `socketpair`-style helpers) that portsock
+    /// should use and close from now on, as Python's `socket.socket(fileno=...)` and asio's
+    /// `assign()` do.
+    ///
+    /// The handle is checked first: it must be a socket (`SO_TYPE`) of the stream type, of
+    /// the IPv4 or IPv6 family (from `getsockname()`, or the protocol info on Windows), and
+    /// not listening (`SO_ACCEPTCONN`, where the OS answers it). A handle that fails a check
+    /// is **not adopted and not closed**: it stays the caller's, unchanged. A stream that is
+    /// not connected yet is accepted; its sends fail with std::errc::not_connected.
+    ///
+    /// The stream starts in blocking mode as portsock sees it (is_non_blocking() is false);
+    /// portsock's calls wait correctly whatever mode the OS handle is in. The handle's
+    /// inheritance by child processes is left as it was.
+    /// @param handle the OS handle.
+    /// @return the stream, owning the handle.
+    /// @throws std::system_error if the handle is refused (then still the caller's).
+    /// @errors std::errc::not_a_socket (a file or other non-socket handle),
+    /// std::errc::bad_file_descriptor (not an open handle, or invalid_native_handle),
+    /// std::errc::wrong_protocol_type (a socket of another type or family: datagram, local,
+    /// raw...), errc::invalid_argument (a listening socket), or another OS error.
+    /// @platformnote On Windows, portsock takes its own Winsock reference for the handle
+    /// (released by close()), so the program's own `WSAStartup`/`WSACleanup` balance is
+    /// unaffected. On macOS and the BSDs `SO_NOSIGPIPE` is set on the handle, as on every
+    /// socket portsock opens.
+    /// @threadsafety The handle must not be used by other code afterwards.
+    static tcp_stream adopt(native_handle_type handle);
+
+    /// Takes ownership of an OS handle; see adopt(native_handle_type).
+    /// @param handle the OS handle. @param ec set if the handle is refused (then still the caller's).
+    /// @return the stream, or an empty one on error.
+    static tcp_stream adopt(native_handle_type handle, std::error_code& ec) noexcept;
+
     /// Starts connecting without waiting: the first half of a non-blocking connect.
     ///
     /// Returns at once with a stream in non-blocking mode whose connection is in progress
@@ -474,6 +507,23 @@ public:
 
     /// @name Accepting
     /// @{
+
+    /// Takes ownership of an OS handle that is a listening TCP socket, such as one a
+    /// service manager passes (systemd socket activation: descriptor 3 onwards, with
+    /// `LISTEN_FDS`). The inverse of release().
+    ///
+    /// Checked as tcp_stream::adopt() checks, except that the socket must be listening
+    /// (`SO_ACCEPTCONN`; where the OS cannot say, this check is skipped). A refused handle is
+    /// not adopted and not closed.
+    /// @param handle the OS handle.
+    /// @return the listener, owning the handle.
+    /// @throws std::system_error if the handle is refused (then still the caller's).
+    /// @errors As tcp_stream::adopt(); errc::invalid_argument for a socket that is not listening.
+    static tcp_listener adopt(native_handle_type handle);
+
+    /// Takes ownership of a listening handle; see adopt(native_handle_type).
+    /// @param handle the OS handle. @param ec set if refused. @return the listener, or an empty one.
+    static tcp_listener adopt(native_handle_type handle, std::error_code& ec) noexcept;
 
     /// Waits for a client and accepts it.
     ///

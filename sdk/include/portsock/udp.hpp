@@ -107,6 +107,20 @@ public:
     /// @name Sending and receiving datagrams
     /// @{
 
+    /// Takes ownership of an OS handle that is a UDP socket (IPv4 or IPv6 `SOCK_DGRAM`),
+    /// bound or not, connected or not: the inverse of release(). Checked and adopted as
+    /// tcp_stream::adopt() describes; a refused handle is not adopted and not closed.
+    /// @param handle the OS handle.
+    /// @return the socket, owning the handle.
+    /// @throws std::system_error if refused: std::errc::not_a_socket,
+    /// std::errc::bad_file_descriptor, std::errc::wrong_protocol_type (a stream or a local
+    /// socket), or another OS error.
+    static udp_socket adopt(native_handle_type handle);
+
+    /// Takes ownership of a UDP handle; see adopt(native_handle_type).
+    /// @param handle the OS handle. @param ec set if refused. @return the socket, or an empty one.
+    static udp_socket adopt(native_handle_type handle, std::error_code& ec) noexcept;
+
     /// Sends one datagram to `destination`.
     /// @param data the bytes. @param size how many (at most about 65507 for IPv4).
     /// @param destination where to. @param limit how long to wait for buffer space.
