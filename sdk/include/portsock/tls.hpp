@@ -72,10 +72,10 @@ enum class tls_role : std::uint8_t {
     server,  ///< Accepts, presents a certificate chain.
 };
 
-/// The lowest protocol version a tls_context accepts. Nothing older than TLS 1.2 exists here.
+/// A protocol version bound of a tls_context. Nothing older than TLS 1.2 exists here.
 enum class tls_version : std::uint8_t {
-    tls1_2,  ///< TLS 1.2 (RFC 5246) and 1.3: the default.
-    tls1_3,  ///< TLS 1.3 (RFC 8446) only.
+    tls1_2,  ///< TLS 1.2 (RFC 5246): the default minimum.
+    tls1_3,  ///< TLS 1.3 (RFC 8446): the default maximum.
 };
 
 /// TLS settings and credentials shared by many streams: the role, trusted CAs, the
@@ -173,6 +173,12 @@ public:
     void set_minimum_version(tls_version version);
     /// See set_minimum_version(tls_version). @param version the minimum. @param ec set on failure.
     void set_minimum_version(tls_version version, std::error_code& ec) noexcept;
+
+    /// Sets the highest protocol version accepted (default tls_version::tls1_3).
+    /// @param version the maximum. @throws std::system_error with tls_errc::not_supported.
+    void set_maximum_version(tls_version version);
+    /// See set_maximum_version(tls_version). @param version the maximum. @param ec set on failure.
+    void set_maximum_version(tls_version version, std::error_code& ec) noexcept;
 
     /// Offers (client) or accepts (server) these application protocols, in order of
     /// preference, by ALPN (RFC 7301), e.g. `{"h2", "http/1.1"}`. A server picks the first

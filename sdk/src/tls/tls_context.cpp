@@ -228,6 +228,18 @@ void tls_context::set_minimum_version(tls_version version, std::error_code& ec) 
     if (SSL_CTX_set_min_proto_version(ctx, wire) != 1) ec = make_error_code(tls_errc::not_supported);
 }
 
+void tls_context::set_maximum_version(tls_version version) {
+    tls_detail::tls_or_throw("portsock::tls_context::set_maximum_version",
+                             [&](std::error_code& ec) { set_maximum_version(version, ec); });
+}
+
+void tls_context::set_maximum_version(tls_version version, std::error_code& ec) noexcept {
+    SSL_CTX* ctx = context_of(impl_, ec);
+    if (ctx == nullptr) return;
+    const int wire = version == tls_version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    if (SSL_CTX_set_max_proto_version(ctx, wire) != 1) ec = make_error_code(tls_errc::not_supported);
+}
+
 void tls_context::set_alpn_protocols(const std::vector<std::string>& protocols) {
     tls_detail::tls_or_throw("portsock::tls_context::set_alpn_protocols",
                              [&](std::error_code& ec) { set_alpn_protocols(protocols, ec); });

@@ -21,6 +21,7 @@ struct tls_detail::stream_state {
     detail::deadline until{timeout{}};  // the current call's deadline, read by the BIO
     std::error_code io_error;           // the last transport error the BIO saw
     bool transport_eof = false;         // the TCP stream ended (with or without close_notify)
+    bool established = false;           // the handshake has completed once
 
     stream_state() = default;
     stream_state(const stream_state&) = delete;
@@ -90,7 +91,9 @@ const BIO_METHOD* tcp_stream_bio_method() noexcept {
 
 // Why an SSL call returned `result` <= 0.
 std::error_code failure(state& s, int result) noexcept {
-    const failure_kind kind = SSL_is_init_finished(s.ssl) ? failure_kind::transfer : failure_kind::handshake;
+    // OpenSSL is briefly "in init" again while it reads post-handshake messages (TLS 1.3
+    // session tickets), so what counts is whether the handshake ever completed.
+    const failure_kind kind = s.established ? failure_kind::transfer : failure_kind::handshake;
     switch (SSL_get_error(s.ssl, result)) {
     case SSL_ERROR_WANT_READ:
         if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;  // timed_out
@@ -123,6 +126,7 @@ int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
         ERR_clear_error();
         s.io_error.clear();
         const int result = op();
+        if (SSL_is_init_finished(s.ssl)) s.established = true;
         if (result > 0) {
             ec.clear();
             return result;
