@@ -51,6 +51,14 @@ install(EXPORT portsockTargets
     DESTINATION "${PORTSOCK_INSTALL_CMAKEDIR}"
     COMPONENT development)
 
+# The TLS component's targets are loaded only when `tls` is requested, and only then is
+# OpenSSL looked for: find_package(portsock) alone never needs it.
+if(TARGET portsock_tls)
+    set(PORTSOCK_CONFIG_HAS_TLS ON)
+else()
+    set(PORTSOCK_CONFIG_HAS_TLS OFF)
+endif()
+
 # What portsock::portsock needs from the consumer's side. A shared library hides its
 # private dependencies; a static one exports them as $<LINK_ONLY:...>, which needs the
 # imported targets (Threads::Threads) defined. Plain names (ws2_32) need nothing.
@@ -106,6 +114,11 @@ configure_file("${PROJECT_SOURCE_DIR}/cmake/portsock.pc.in"
 install(FILES "${PROJECT_BINARY_DIR}/portsock.pc"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     COMPONENT development)
+
+# --- the optional TLS component --------------------------------------------------------
+if(TARGET portsock_tls)
+    include(PortsockTlsInstall)
+endif()
 
 # --- docs ------------------------------------------------------------------------------
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE"
