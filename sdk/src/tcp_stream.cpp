@@ -1,5 +1,6 @@
 // tcp_stream: connect, send, receive, shutdown and stream options.
 #include "internal.hpp"
+#include "stream_loops.hpp"
 
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
@@ -117,15 +118,7 @@ void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t sent = 0;
-    ec.clear();
-    while (sent < size) {
-        const std::size_t n = send(bytes + sent, size - sent, ec, until.remaining());
-        if (ec) break;
-        sent += n;
-    }
+    const std::size_t sent = detail::send_all(*this, data, size, ec, limit);
     if (size == 0) detail::check_open(*this, ec);
     return sent;
 }
@@ -159,21 +152,8 @@ void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    auto* bytes = static_cast<unsigned char*>(data);
-    std::size_t received = 0;
-    ec.clear();
     if (!detail::check_open(*this, ec)) return 0;
-    while (received < size) {
-        const std::size_t n = receive(bytes + received, size - received, ec, until.remaining());
-        if (ec) break;
-        if (n == 0) {
-            ec = make_error_code(errc::end_of_stream);
-            break;
-        }
-        received += n;
-    }
-    return received;
+    return detail::receive_exact(*this, data, size, ec, limit);
 }
 
 void tcp_stream::shutdown(shutdown_type what) {

@@ -196,6 +196,10 @@ public:
     /// @param on true to require one. Default: off.
     void set_require_client_certificate(bool on) noexcept;
 
+    /// Tells whether a server asks clients for a certificate.
+    /// @return true after set_require_client_certificate(true).
+    bool requires_client_certificate() const noexcept { return require_client_certificate_; }
+
     /// **Insecure**: turns off certificate and host-name verification, so any server,
     /// including an attacker in the middle, is accepted. For tests and debugging only.
     /// @param on true to stop verifying; false (the default) verifies again.
@@ -422,6 +426,7 @@ public:
 
 private:
     explicit tls_stream(std::unique_ptr<tls_detail::stream_state> s) noexcept;
+    static tls_stream start(std::unique_ptr<tls_detail::stream_state> s, std::error_code& ec, timeout limit) noexcept;
     std::unique_ptr<tls_detail::stream_state> state_;
 };
 

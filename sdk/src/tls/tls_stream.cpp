@@ -2,6 +2,7 @@
 // so timeouts, non-blocking mode and the poller behave as they do for TCP.
 #include "tls_internal.hpp"
 #include "internal.hpp"
+#include "stream_loops.hpp"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -170,11 +171,18 @@ bool expect_name(SSL* ssl, std::string_view name, bool verify, std::error_code& 
     return true;
 }
 
-// A stream over `tcp` with an SSL object of `context`, before any handshake.
-std::unique_ptr<state> make_state(tcp_stream&& tcp, const tls_context& context, const std::shared_ptr<tls_detail::context_state>& impl,
+// A stream over `tcp` with an SSL object of `context`, before any handshake; checks that
+// the context is usable for `role` and sets who verifies whom.
+std::unique_ptr<state> make_state(tcp_stream&& tcp, const tls_context& context,
+                                  const std::shared_ptr<tls_detail::context_state>& impl, tls_role role,
                                   std::error_code& ec) noexcept {
-    if (!tcp.is_open()) {
+    ec.clear();
+    if (!impl || !tcp.is_open()) {
         ec = make_error_code(errc::not_open);
+        return nullptr;
+    }
+    if (context.role() != role) {
+        ec = make_error_code(tls_errc::wrong_role);
         return nullptr;
     }
     std::unique_ptr<state> s(new (std::nothrow) state);
@@ -189,8 +197,10 @@ std::unique_ptr<state> make_state(tcp_stream&& tcp, const tls_context& context, 
     s->context = impl;
     BIO_set_data(bio, s.get());
     SSL_set_bio(s->ssl, bio, bio);  // the SSL object owns the BIO now
-    int verify_mode = context.verifies_peer() ? SSL_VERIFY_PEER : SSL_VERIFY_NONE;
-    if (context.role() == tls_role::server) verify_mode = SSL_VERIFY_NONE;
+    int verify_mode = SSL_VERIFY_NONE;
+    if (role == tls_role::client && context.verifies_peer()) verify_mode = SSL_VERIFY_PEER;
+    if (role == tls_role::server && context.requires_client_certificate())
+        verify_mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
     SSL_set_verify(s->ssl, verify_mode, nullptr);
     return s;
 }
@@ -231,22 +241,10 @@ tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, s
 
 tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                               std::error_code& ec, timeout limit) noexcept {
-    ec.clear();
-    if (!context.impl_) {
-        ec = make_error_code(errc::not_open);
-        return {};
-    }
-    if (context.role() != tls_role::client) {
-        ec = make_error_code(tls_errc::wrong_role);
-        return {};
-    }
-    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, ec);
+    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::client, ec);
     if (!s || !expect_name(s->ssl, server_name, context.verifies_peer(), ec)) return {};
     SSL_set_connect_state(s->ssl);
-    tls_stream result(std::move(s));
-    result.handshake(ec, limit);
-    if (ec && ec != std::errc::operation_would_block) return {};
-    return result;
+    return start(std::move(s), ec, limit);
 }
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, timeout limit) {
@@ -257,22 +255,16 @@ tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, t
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, std::error_code& ec,
                               timeout limit) noexcept {
-    ec.clear();
-    if (!context.impl_) {
-        ec = make_error_code(errc::not_open);
-        return {};
-    }
-    if (context.role() != tls_role::server) {
-        ec = make_error_code(tls_errc::wrong_role);
-        return {};
-    }
-    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, ec);
+    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::server, ec);
     if (!s) return {};
-    if (context.require_client_certificate_)
-        SSL_set_verify(s->ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     SSL_set_accept_state(s->ssl);
+    return start(std::move(s), ec, limit);
+}
+
+tls_stream tls_stream::start(std::unique_ptr<tls_detail::stream_state> s, std::error_code& ec, timeout limit) noexcept {
     tls_stream result(std::move(s));
     result.handshake(ec, limit);
+    // In non-blocking mode the handshake goes on: the caller needs the stream to go on with.
     if (ec && ec != std::errc::operation_would_block) return {};
     return result;
 }
@@ -312,17 +304,8 @@ void tls_stream::send_all(const void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tls_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t sent = 0;
-    ec.clear();
     if (!check_open(state_, ec)) return 0;
-    while (sent < size) {
-        const std::size_t n = send(bytes + sent, size - sent, ec, until.remaining());
-        if (ec) break;
-        sent += n;
-    }
-    return sent;
+    return detail::send_all(*this, data, size, ec, limit);
 }
 
 std::size_t tls_stream::receive(void* data, std::size_t size, timeout limit) {
@@ -359,21 +342,8 @@ void tls_stream::receive_exact(void* data, std::size_t size, timeout limit) {
 }
 
 std::size_t tls_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    const detail::deadline until(limit);
-    auto* bytes = static_cast<unsigned char*>(data);
-    std::size_t received = 0;
-    ec.clear();
     if (!check_open(state_, ec)) return 0;
-    while (received < size) {
-        const std::size_t n = receive(bytes + received, size - received, ec, until.remaining());
-        if (ec) break;
-        if (n == 0) {
-            ec = make_error_code(errc::end_of_stream);
-            break;
-        }
-        received += n;
-    }
-    return received;
+    return detail::receive_exact(*this, data, size, ec, limit);
 }
 
 void tls_stream::shutdown(timeout limit) {
