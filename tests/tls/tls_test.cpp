@@ -260,7 +260,8 @@ TEST(TlsContext, BadCredentialsAreClearErrors) {
     EXPECT_EQ(ec, std::errc::invalid_argument);
     client_ctx.add_certificate_authority("", ec);
     EXPECT_EQ(ec, tls_errc::invalid_certificate);
-    client_ctx.add_certificate_authority(std::string_view("-----BEGIN CERTIFICATE-----\n\0\x01garbage", 40), ec);
+    static const char truncated_pem[] = "-----BEGIN CERTIFICATE-----\n\0\x01garbage";
+    client_ctx.add_certificate_authority(std::string_view(truncated_pem, sizeof truncated_pem - 1), ec);
     EXPECT_EQ(ec, tls_errc::invalid_certificate);
 
     tls_context server_ctx(tls_role::server);
