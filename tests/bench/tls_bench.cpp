@@ -46,6 +46,7 @@ struct portsock_side {
         std::vector<char> buffer(chunk);
         std::size_t total = 0;
         while (std::size_t n = tls.receive(buffer.data(), buffer.size())) total += n;
+        tls.shutdown();
         return total;
     }
     void source(std::uint16_t port, std::size_t bytes) {
@@ -53,6 +54,10 @@ struct portsock_side {
         std::vector<char> buffer(chunk, 'x');
         for (std::size_t sent = 0; sent < bytes; sent += chunk) tls.send_all(buffer.data(), buffer.size());
         tls.shutdown();
+        // Read the server's close_notify (and any session tickets): closing with unread
+        // bytes would make TCP reset the connection under the server's last reads.
+        while (tls.receive(buffer.data(), buffer.size()) > 0) {
+        }
     }
 };
 
@@ -72,6 +77,7 @@ struct openssl_side {
         for (SSL_CTX* ctx : {server, client}) SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
         openssl_check(SSL_CTX_use_certificate_chain_file(server, file("chain.pem").c_str()) == 1, "chain");
         openssl_check(SSL_CTX_use_PrivateKey_file(server, file("leaf.key").c_str(), SSL_FILETYPE_PEM) == 1, "key");
+        SSL_CTX_set_default_verify_paths(client);  // as a portsock client context does
         openssl_check(SSL_CTX_load_verify_locations(client, file("ca.pem").c_str(), nullptr) == 1, "ca");
         SSL_CTX_set_verify(client, SSL_VERIFY_PEER, nullptr);
     }
@@ -90,6 +96,8 @@ struct openssl_side {
         std::size_t total = 0;
         std::size_t n = 0;
         while (SSL_read_ex(ssl, buffer.data(), buffer.size(), &n) == 1) total += n;
+        openssl_check(SSL_get_error(ssl, 0) == SSL_ERROR_ZERO_RETURN, "close_notify");
+        SSL_shutdown(ssl);
         SSL_free(ssl);
         return total;
     }
@@ -111,6 +119,10 @@ struct openssl_side {
             }
         }
         SSL_shutdown(ssl);
+        std::size_t n = 0;
+        while (SSL_read_ex(ssl, buffer.data(), buffer.size(), &n) == 1) {
+        }
+        openssl_check(SSL_get_error(ssl, 0) == SSL_ERROR_ZERO_RETURN, "close_notify");
         SSL_free(ssl);
     }
 };
@@ -181,6 +193,7 @@ int main(int argc, char* argv[]) try {
     }
     dir = argv[1];
     const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 9;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("%d interleaved rounds; %zu MiB per throughput round, %d handshakes per handshake round\n", rounds,
                 stream_bytes / (1024 * 1024), handshakes);
     compare("throughput", "MiB/s", rounds, [](auto& side) { return throughput(side); });
