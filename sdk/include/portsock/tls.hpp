@@ -106,7 +106,8 @@ public:
 
     /// Creates a context; see tls_context(tls_role).
     /// @param role client or server. @param ec set on failure.
-    /// @return the context; on error an empty one (every use reports the error again).
+    /// @return the context; on error an empty one (is_valid() false; its setters report
+    /// errc::not_open, and streams cannot be made from it).
     static tls_context create(tls_role role, std::error_code& ec) noexcept;
 
     /// Releases the context; streams made from it keep what they need.
@@ -413,7 +414,7 @@ public:
 
     /// The underlying TCP stream: for the poller, options, endpoints and
     /// set_non_blocking(). Reading or writing it directly corrupts the TLS session.
-    /// @return the stream.
+    /// @return the stream; for an empty tls_stream, an empty tcp_stream.
     tcp_stream& next_layer() noexcept;
     /// The underlying TCP stream. @return the stream.
     const tcp_stream& next_layer() const noexcept;
