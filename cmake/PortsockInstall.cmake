@@ -35,7 +35,8 @@ install(TARGETS portsock
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/sdk/include/portsock"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
     COMPONENT development
-    FILES_MATCHING PATTERN "*.hpp")
+    FILES_MATCHING PATTERN "*.hpp"
+    PATTERN "tls.hpp" EXCLUDE)  # the TLS component's, installed with it (PortsockTlsInstall)
 # Generated public headers: config.hpp, version.hpp, export.hpp.
 install(FILES
         "${PROJECT_BINARY_DIR}/generated/include/portsock/config.hpp"

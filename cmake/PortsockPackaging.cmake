@@ -124,9 +124,19 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libportsock${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME "libportsock-dev")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION "libdevel")
-# libportsock-tls0: Depends: libssl3 comes from dpkg-shlibdeps, like libportsock0's own.
+# libportsock-tls0: Depends: libssl3 comes from dpkg-shlibdeps, like libportsock0's own;
+# libportsock0 (= version) from the component DEPENDS. dpkg-shlibdeps must find
+# libportsock.so.0, which is in the other package: -l points it at the build tree.
 set(CPACK_DEBIAN_TLS_PACKAGE_NAME "libportsock-tls${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_TLS_PACKAGE_SECTION "libs")
+if(TARGET portsock_tls)
+    get_target_property(_portsock_lib_dir portsock LIBRARY_OUTPUT_DIRECTORY)
+    if(NOT _portsock_lib_dir)
+        get_target_property(_portsock_lib_dir portsock BINARY_DIR)
+    endif()
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${_portsock_lib_dir}")
+    unset(_portsock_lib_dir)
+endif()
 set(CPACK_DEBIAN_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION "doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE "all")

@@ -11,7 +11,9 @@ install(TARGETS portsock_tls
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT tls
         NAMELINK_COMPONENT development
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
-install(FILES "${PROJECT_BINARY_DIR}/generated/include/portsock/tls_export.hpp"
+install(FILES
+        "${PROJECT_SOURCE_DIR}/sdk/include/portsock/tls.hpp"
+        "${PROJECT_BINARY_DIR}/generated/include/portsock/tls_export.hpp"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/portsock"
     COMPONENT development)
 install(EXPORT portsockTlsTargets
