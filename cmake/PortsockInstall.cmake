@@ -35,7 +35,8 @@ install(TARGETS portsock
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/sdk/include/portsock"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
     COMPONENT development
-    FILES_MATCHING PATTERN "*.hpp")
+    FILES_MATCHING PATTERN "*.hpp"
+    PATTERN "tls.hpp" EXCLUDE)  # the TLS component's, installed with it (PortsockTlsInstall)
 # Generated public headers: config.hpp, version.hpp, export.hpp.
 install(FILES
         "${PROJECT_BINARY_DIR}/generated/include/portsock/config.hpp"
@@ -50,6 +51,14 @@ install(EXPORT portsockTargets
     FILE portsockTargets.cmake
     DESTINATION "${PORTSOCK_INSTALL_CMAKEDIR}"
     COMPONENT development)
+
+# The TLS component's targets are loaded only when `tls` is requested, and only then is
+# OpenSSL looked for: find_package(portsock) alone never needs it.
+if(TARGET portsock_tls)
+    set(PORTSOCK_CONFIG_HAS_TLS ON)
+else()
+    set(PORTSOCK_CONFIG_HAS_TLS OFF)
+endif()
 
 # What portsock::portsock needs from the consumer's side. A shared library hides its
 # private dependencies; a static one exports them as $<LINK_ONLY:...>, which needs the
@@ -106,6 +115,11 @@ configure_file("${PROJECT_SOURCE_DIR}/cmake/portsock.pc.in"
 install(FILES "${PROJECT_BINARY_DIR}/portsock.pc"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     COMPONENT development)
+
+# --- the optional TLS component --------------------------------------------------------
+if(TARGET portsock_tls)
+    include(PortsockTlsInstall)
+endif()
 
 # --- docs ------------------------------------------------------------------------------
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE"

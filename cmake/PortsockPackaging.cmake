@@ -86,6 +86,9 @@ endif()
 # --- components ----------------------------------------------------------------------------
 if(_portsock_shared)
     set(CPACK_COMPONENTS_ALL runtime development docs samples)
+    if(TARGET portsock_tls)
+        list(APPEND CPACK_COMPONENTS_ALL tls)  # the TLS library, its own package
+    endif()
 else()
     set(CPACK_COMPONENTS_ALL development docs samples)  # a static build has no runtime files
 endif()
@@ -101,6 +104,9 @@ set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
 set(_portsock_dev_depends "")
 if(_portsock_shared)
     set(_portsock_dev_depends runtime)
+    if(TARGET portsock_tls)
+        list(APPEND _portsock_dev_depends tls)
+    endif()
 endif()
 
 # --- DEB -------------------------------------------------------------------------------------
@@ -118,6 +124,19 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libportsock${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION "libs")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME "libportsock-dev")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION "libdevel")
+# libportsock-tls0: Depends: libssl3 comes from dpkg-shlibdeps, like libportsock0's own;
+# libportsock0 (= version) from the component DEPENDS. dpkg-shlibdeps must find
+# libportsock.so.0, which is in the other package: -l points it at the build tree.
+set(CPACK_DEBIAN_TLS_PACKAGE_NAME "libportsock-tls${PROJECT_VERSION_MAJOR}")
+set(CPACK_DEBIAN_TLS_PACKAGE_SECTION "libs")
+if(TARGET portsock_tls)
+    get_target_property(_portsock_lib_dir portsock LIBRARY_OUTPUT_DIRECTORY)
+    if(NOT _portsock_lib_dir)
+        get_target_property(_portsock_lib_dir portsock BINARY_DIR)
+    endif()
+    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${_portsock_lib_dir}")
+    unset(_portsock_lib_dir)
+endif()
 set(CPACK_DEBIAN_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION "doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE "all")
@@ -139,12 +158,18 @@ set(CPACK_RPM_PACKAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RPM_PACKAGE_GROUP "Development/Libraries")
 set(CPACK_RPM_RUNTIME_PACKAGE_NAME "portsock")
 set(CPACK_RPM_DEVELOPMENT_PACKAGE_NAME "portsock-devel")
+# portsock-tls: rpmbuild's automatic Requires: add libssl.so.3 and libcrypto.so.3.
+set(CPACK_RPM_TLS_PACKAGE_NAME "portsock-tls")
+set(CPACK_RPM_TLS_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
 set(CPACK_RPM_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_RPM_DOCS_PACKAGE_ARCHITECTURE "noarch")
 set(CPACK_RPM_SAMPLES_PACKAGE_NAME "portsock-samples")
 set(CPACK_RPM_SAMPLES_PACKAGE_ARCHITECTURE "noarch")
 if(_portsock_shared)
     set(CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
+    if(TARGET portsock_tls)
+        string(APPEND CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-tls = ${PROJECT_VERSION}")
+    endif()
 endif()
 set(CPACK_RPM_SAMPLES_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}")
 # Directories every system already owns must not be claimed by these packages.
@@ -180,6 +205,12 @@ cpack_add_component(development
     DISPLAY_NAME "Development files"
     DESCRIPTION "Headers, the library to link, CMake package (find_package(portsock)) and pkg-config file."
     DEPENDS ${_portsock_dev_depends})
+if(TARGET portsock_tls)
+    cpack_add_component(tls
+        DISPLAY_NAME "TLS library"
+        DESCRIPTION "portsock::tls, TLS streams on OpenSSL 3."
+        DEPENDS runtime)
+endif()
 cpack_add_component(docs
     DISPLAY_NAME "Documentation"
     DESCRIPTION "The HTML reference, guides and the license.")

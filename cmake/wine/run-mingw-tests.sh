@@ -8,7 +8,16 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
-cmake --preset mingw
+# The TLS component needs OpenSSL 3 built for mingw-w64: cross-built once from Debian's
+# source package and cached by version (cmake/wine/build-openssl-mingw.sh). Set
+# PORTSOCK_MINGW_NO_TLS=1 to build without it.
+openssl_args=""
+if [ -z "${PORTSOCK_MINGW_NO_TLS:-}" ]; then
+    openssl_prefix=$(cmake/wine/build-openssl-mingw.sh | tail -n 1)
+    openssl_args="-DPORTSOCK_MINGW_OPENSSL_ROOT=$openssl_prefix"
+fi
+# shellcheck disable=SC2086
+cmake --preset mingw $openssl_args
 cmake --build --preset mingw
 
 build_dir=build/mingw

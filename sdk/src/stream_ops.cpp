@@ -1,5 +1,6 @@
 // The byte-stream operations tcp_stream and local_stream share (see stream_ops.hpp).
 #include "stream_ops.hpp"
+#include "stream_loops.hpp"
 
 #include <new>
 #include <string>
@@ -15,17 +16,25 @@ std::size_t send_some(basic_socket& s, const void* data, std::size_t size, std::
                                      [&](std::error_code& e) { return platform::send(h, data, size, e); });
 }
 
+namespace {
+
+// A socket seen as a Stream of stream_loops.hpp.
+struct socket_stream {
+    basic_socket& socket;
+    std::size_t send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+        return send_some(socket, data, size, ec, limit);
+    }
+    std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+        return receive_some(socket, data, size, ec, limit);
+    }
+};
+
+}  // namespace
+
 std::size_t stream_send_all(basic_socket& s, const void* data, std::size_t size, std::error_code& ec,
                             timeout limit) noexcept {
-    const deadline until(limit);
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    std::size_t sent = 0;
-    ec.clear();
-    while (sent < size) {
-        const std::size_t n = send_some(s, bytes + sent, size - sent, ec, until.remaining());
-        if (ec) break;
-        sent += n;
-    }
+    socket_stream stream{s};
+    const std::size_t sent = send_all(stream, data, size, ec, limit);
     if (size == 0) check_open(s, ec);
     return sent;
 }
@@ -56,21 +65,9 @@ std::string stream_receive_string(basic_socket& s, std::size_t max_size, std::er
 
 std::size_t stream_receive_exact(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
                                  timeout limit) noexcept {
-    const deadline until(limit);
-    auto* bytes = static_cast<unsigned char*>(data);
-    std::size_t received = 0;
-    ec.clear();
     if (!check_open(s, ec)) return 0;
-    while (received < size) {
-        const std::size_t n = receive_some(s, bytes + received, size - received, ec, until.remaining());
-        if (ec) break;
-        if (n == 0) {
-            ec = make_error_code(errc::end_of_stream);
-            break;
-        }
-        received += n;
-    }
-    return received;
+    socket_stream stream{s};
+    return receive_exact(stream, data, size, ec, limit);
 }
 
 void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept {

@@ -309,6 +309,51 @@ check "static: g++ \$(pkg-config --static --cflags --libs portsock)" \
     pkgconfig_consumer "$STATIC_PREFIX" "$W/pc-static-s" --static
 
 # --- the packages, unpacked as users' package managers would ----------------------------------------
+# --- the TLS component: find_package(portsock COMPONENTS tls) and an HTTPS request -----
+TLS_CERTS="$W/tls-certs"
+tls_consumer() {  # <prefix> <build dir>
+    rm -rf "$2"
+    timeout 300 cmake -S "$HERE/tls_consumer" -B "$2" -DCMAKE_PREFIX_PATH="$1" -DCMAKE_BUILD_TYPE=Release
+    timeout 600 cmake --build "$2"
+}
+run_tls_consumer() {  # <program>: one HTTPS GET to a local Python server
+    [[ -f "$TLS_CERTS/ca.pem" ]] || sh "$SRC/tests/tls/make_certs.sh" "$TLS_CERTS"
+    local fifo="$W/https-port" server_pid port status=0
+    rm -f "$fifo"; mkfifo "$fifo"
+    timeout 60 python3 "$HERE/https_once.py" "$TLS_CERTS/chain.pem" "$TLS_CERTS/leaf.key" >"$fifo" &
+    server_pid=$!
+    read -r -t 30 port <"$fifo" || { kill "$server_pid"; fail "the HTTPS server did not start"; }
+    timeout 30 "$1" "$port" "$TLS_CERTS/ca.pem" | tee /dev/stderr | grep -qx "portsock tls consumer: HTTP/1.0 200 OK" \
+        || status=$?
+    wait "$server_pid" || status=$?
+    return "$status"
+}
+plain_consumer_without_openssl() {  # find_package(portsock) alone must not look for OpenSSL
+    rm -rf "$W/consumer-no-openssl"
+    timeout 300 cmake -S "$CONSUMER" -B "$W/consumer-no-openssl" -DCMAKE_PREFIX_PATH="$SHARED_PREFIX" \
+        -DCMAKE_DISABLE_FIND_PACKAGE_OpenSSL=ON
+}
+tls_files_installed() {  # <prefix>
+    test -f "$1/lib/cmake/portsock/portsockTlsTargets.cmake"
+    test -f "$1/lib/pkgconfig/portsock-tls.pc"
+    test -f "$1/include/portsock/tls.hpp"
+    test -f "$1/include/portsock/tls_export.hpp"
+    grep -q 'find_dependency(OpenSSL 3.0)' "$1/lib/cmake/portsock/portsockConfig.cmake"
+}
+for kind in shared static; do
+    check "$kind: TLS component files installed (targets, portsock-tls.pc, headers)" tls_files_installed "$W/prefix-$kind"
+    check "$kind: consumer with find_package(portsock COMPONENTS tls)" tls_consumer "$W/prefix-$kind" "$W/tls-consumer-$kind"
+    check "$kind: that consumer makes an HTTPS request to a local server" \
+        run_tls_consumer "$W/tls-consumer-$kind/portsock_tls_consumer"
+done
+check "shared: find_package(portsock) without tls never needs OpenSSL" plain_consumer_without_openssl
+tls_pkgconfig() {
+    export PKG_CONFIG_PATH="$SHARED_PREFIX/lib/pkgconfig"
+    timeout 300 g++ -o "$W/pc-tls" "$HERE/tls_consumer/main.cpp" $(pkg-config --cflags --libs portsock-tls)
+    LD_LIBRARY_PATH="$SHARED_PREFIX/lib" run_tls_consumer "$W/pc-tls"
+}
+check "shared: g++ \$(pkg-config --cflags --libs portsock-tls), HTTPS request" tls_pkgconfig
+
 DEBROOT="$W/deb-root"
 unpack_debs() {
     rm -rf "$DEBROOT"; mkdir -p "$DEBROOT"
@@ -332,6 +377,12 @@ deb_metadata() {
     ! dpkg-deb -c "$lib" | grep -F -e '.hpp' -e 'cmake' || fail "headers or CMake files in the runtime package"
     dpkg-deb -c "$dev" | grep -F "./usr/lib/cmake/portsock/portsockConfig.cmake"
     dpkg-deb --ctrl-tarfile "$lib" | tar -xO ./shlibs | grep -F "libportsock $MAJOR libportsock$MAJOR"
+    local tls="$PACKAGES/libportsock-tls${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
+    dpkg-deb -c "$tls" | grep -F "./usr/lib/libportsock_tls.so.$VERSION"
+    dpkg-deb -f "$tls" Depends | grep -E "libssl3"    # OpenSSL's runtime, from dpkg-shlibdeps
+    dpkg-deb -f "$tls" Depends | grep -F "libportsock${MAJOR}"
+    ! dpkg-deb -c "$lib" | grep -F 'libportsock_tls' || fail "the TLS library in the core package"
+    dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
 }
 check "unpack the .debs (dpkg-deb -x)" unpack_debs
 check "DEB metadata: names, section libdevel, version, Depends, shlibs" deb_metadata
@@ -360,6 +411,8 @@ if command -v rpm >/dev/null && compgen -G "$PACKAGES/*.rpm" >/dev/null; then
         rpm -qpl "$dev" | grep -Fx "/usr/lib/cmake/portsock/portsockConfig.cmake"
         rpm -qpl "$dev" | grep -Fx "/usr/include/portsock/portsock.hpp"
         rpm -qpR "$dev" | grep -F "portsock = $VERSION"
+        rpm -qpl "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/lib/libportsock_tls.so.$VERSION"
+        rpm -qpR "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -F "libssl.so.3"
         [[ "$(rpm -qp --qf '%{LICENSE}' "$lib")" == MIT ]] || fail "RPM license"
         ! rpm -qpl "$PACKAGES"/*.rpm | grep -i -E 'test|platform\.hpp|internal\.hpp' || fail "private files in the RPMs"
     }

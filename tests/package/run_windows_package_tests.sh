@@ -63,7 +63,11 @@ WINE_C="$PORTSOCK_WINEPREFIX/drive_c"
 
 # --- build, install, package -------------------------------------------------------------------
 build_static() {
+    # The TLS component, against the static OpenSSL cross-built for mingw-w64 (cached).
+    local openssl_prefix
+    openssl_prefix=$(timeout 1200 "$SRC/cmake/wine/build-openssl-mingw.sh" | tail -n 1)
     timeout 900 cmake --preset package-mingw -S "$SRC" -B "$STATIC_BUILD" \
+        -DPORTSOCK_MINGW_OPENSSL_ROOT="$openssl_prefix" \
         -DCMAKE_INSTALL_PREFIX="$STATIC_PREFIX" -DPORTSOCK_BUILD_SAMPLES=OFF \
         -DPORTSOCK_DOCS_WARNINGS_AS_ERRORS=OFF  # the docs leg of CI checks those
     timeout 900 cmake --build "$STATIC_BUILD"
@@ -105,6 +109,7 @@ content_checks() {  # <root> <label> <static|shared>
     check "$label: LICENSE, samples, CMake and pkg-config files" windows_files_installed "$root"
     if [[ "$kind" == static ]]; then
         check "$label: libportsock.a; target exports ws2_32 and iphlpapi (LINK_ONLY)" static_target_ok "$root"
+        check "$label: libportsock_tls.a, tls.hpp, portsockTlsTargets.cmake, portsock-tls.pc" tls_static_ok "$root"
     else
         check "$label: bin/libportsock.dll exports portsock::version, lib/libportsock.dll.a" shared_dll_ok "$root"
     fi
@@ -126,6 +131,14 @@ static_target_ok() {
     grep -F 'LINK_ONLY:iphlpapi>' "$root/lib/cmake/portsock/portsockTargets.cmake"
     grep -F 'PORTSOCK_STATIC_DEFINE' "$root/lib/cmake/portsock/portsockTargets.cmake"
     grep -E '^Libs:.*-lportsock.*-lws2_32.*-liphlpapi' "$root/lib/pkgconfig/portsock.pc"
+}
+tls_static_ok() {  # the TLS component, built against the static OpenSSL
+    local root="$1"
+    test -f "$root/lib/libportsock_tls.a"
+    test -f "$root/include/portsock/tls.hpp"
+    test -f "$root/lib/cmake/portsock/portsockTlsTargets.cmake"
+    grep -F 'LINK_ONLY:OpenSSL::SSL>' "$root/lib/cmake/portsock/portsockTlsTargets.cmake"
+    test -f "$root/lib/pkgconfig/portsock-tls.pc"
 }
 shared_dll_ok() {
     local root="$1"

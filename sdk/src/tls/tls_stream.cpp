@@ -1,0 +1,403 @@
+// tls_stream: OpenSSL's record layer over portsock's own tcp_stream, through a custom BIO,
+// so timeouts, non-blocking mode and the poller behave as they do for TCP.
+#include "tls_internal.hpp"
+#include "internal.hpp"
+#include "stream_loops.hpp"
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include <climits>
+#include <new>
+
+namespace portsock {
+
+using tls_detail::failure_kind;
+
+/// One connection: the TCP stream, its SSL object, and what the BIO needs during a call.
+struct tls_detail::stream_state {
+    tcp_stream tcp;
+    std::shared_ptr<context_state> context;  // keeps the ALPN list alive
+    SSL* ssl = nullptr;
+    detail::deadline until{timeout{}};  // the current call's deadline, read by the BIO
+    std::error_code io_error;           // the last transport error the BIO saw
+    bool transport_eof = false;         // the TCP stream ended (with or without close_notify)
+    bool established = false;           // the handshake has completed once
+
+    stream_state() = default;
+    stream_state(const stream_state&) = delete;
+    stream_state& operator=(const stream_state&) = delete;
+    ~stream_state() { SSL_free(ssl); }
+};
+
+namespace {
+
+using state = tls_detail::stream_state;
+
+// --- the BIO: OpenSSL reads and writes through tcp_stream ----------------------------------
+
+// Timed out or would block: the operation may be retried, so OpenSSL keeps its state.
+bool retryable(const std::error_code& ec) noexcept {
+    return detail::would_block(ec) || ec == std::errc::timed_out;
+}
+
+int bio_write(BIO* bio, const char* data, int size) {
+    auto* s = static_cast<state*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    const std::size_t sent = s->tcp.send(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
+    if (!s->io_error) return static_cast<int>(sent);
+    if (retryable(s->io_error)) BIO_set_retry_write(bio);
+    return -1;
+}
+
+int bio_read(BIO* bio, char* data, int size) {
+    auto* s = static_cast<state*>(BIO_get_data(bio));
+    BIO_clear_retry_flags(bio);
+    const std::size_t got = s->tcp.receive(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
+    if (s->io_error) {
+        if (retryable(s->io_error)) BIO_set_retry_read(bio);
+        return -1;
+    }
+    if (got == 0) s->transport_eof = true;
+    return static_cast<int>(got);
+}
+
+long bio_ctrl(BIO* bio, int command, long, void*) {
+    switch (command) {
+    case BIO_CTRL_FLUSH: return 1;  // writes go straight to the socket
+    case BIO_CTRL_EOF: return static_cast<state*>(BIO_get_data(bio))->transport_eof ? 1 : 0;
+    default: return 0;
+    }
+}
+
+int bio_create(BIO* bio) {
+    BIO_set_init(bio, 1);
+    return 1;
+}
+
+const BIO_METHOD* tcp_stream_bio_method() noexcept {
+    static BIO_METHOD* const method = [] {
+        BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "portsock tcp_stream");
+        if (m == nullptr) return m;
+        BIO_meth_set_write(m, bio_write);
+        BIO_meth_set_read(m, bio_read);
+        BIO_meth_set_ctrl(m, bio_ctrl);
+        BIO_meth_set_create(m, bio_create);
+        return m;
+    }();
+    return method;
+}
+
+// --- errors ----------------------------------------------------------------------------
+
+// Why an SSL call returned `result` <= 0.
+std::error_code failure(state& s, int result) noexcept {
+    // OpenSSL is briefly "in init" again while it reads post-handshake messages (TLS 1.3
+    // session tickets), so what counts is whether the handshake ever completed.
+    const failure_kind kind = s.established ? failure_kind::transfer : failure_kind::handshake;
+    switch (SSL_get_error(s.ssl, result)) {
+    case SSL_ERROR_WANT_READ:
+        if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;  // timed_out
+        return make_error_code(tls_errc::want_read);
+    case SSL_ERROR_WANT_WRITE:
+        if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;
+        return make_error_code(tls_errc::want_write);
+    case SSL_ERROR_SYSCALL:
+        ERR_clear_error();
+        if (s.io_error) return s.io_error;  // connection_reset, broken_pipe, ...
+        return make_error_code(tls_errc::unexpected_eof);  // EOF that OpenSSL did not name
+    case SSL_ERROR_SSL: {
+        const unsigned long first = ERR_peek_error();
+        if (ERR_GET_LIB(first) == ERR_LIB_SSL && ERR_GET_REASON(first) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+            ERR_clear_error();
+            return tls_detail::verify_error(SSL_get_verify_result(s.ssl));
+        }
+        return tls_detail::take_openssl_error(kind, kind == failure_kind::handshake ? tls_errc::handshake_failure
+                                                                                    : tls_errc::protocol_error);
+    }
+    default: return tls_detail::take_openssl_error(kind, tls_errc::protocol_error);
+    }
+}
+
+// Runs one SSL call (`op` returns > 0 on success) against the deadline `limit`.
+template <class Op>
+int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
+    s.until = detail::deadline(limit);
+    for (;;) {
+        ERR_clear_error();
+        s.io_error.clear();
+        const int result = op();
+        if (SSL_is_init_finished(s.ssl)) s.established = true;
+        if (result > 0) {
+            ec.clear();
+            return result;
+        }
+        ec = failure(s, result);
+        // A blocking stream can still hear "want" when OpenSSL consumed a record with no
+        // application data (a TLS 1.3 session ticket): go on, the BIO bounds the wait.
+        const bool spurious_want = !s.io_error && !s.tcp.is_non_blocking() &&
+                                   (ec == tls_errc::want_read || ec == tls_errc::want_write);
+        if (!spurious_want) return result;
+    }
+}
+
+bool check_open(const std::unique_ptr<state>& s, std::error_code& ec) noexcept {
+    if (s && s->ssl != nullptr) return true;
+    ec = make_error_code(errc::not_open);
+    return false;
+}
+
+// Sets SNI and the name the certificate must carry: a DNS name or an IP address.
+bool expect_name(SSL* ssl, std::string_view name, bool verify, std::error_code& ec) noexcept {
+    if (name.empty()) {
+        if (verify) ec = make_error_code(errc::invalid_argument);
+        return !verify;
+    }
+    if (name.size() > 253 || tls_detail::has_control_bytes(name)) {
+        ec = make_error_code(errc::invalid_argument);
+        return false;
+    }
+    const std::string host(name);
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1) return true;  // no SNI for an address
+    ERR_clear_error();
+    // SSL_set_tlsext_host_name() is a macro with an old-style cast; this is its call.
+    const long sni = SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                              const_cast<char*>(host.c_str()));
+    if (sni != 1 || SSL_set1_host(ssl, host.c_str()) != 1) {
+        ec = tls_detail::take_openssl_error(failure_kind::handshake, tls_errc::handshake_failure);
+        return false;
+    }
+    return true;
+}
+
+// A stream over `tcp` with an SSL object of `context`, before any handshake; checks that
+// the context is usable for `role` and sets who verifies whom.
+std::unique_ptr<state> make_state(tcp_stream&& tcp, const tls_context& context,
+                                  const std::shared_ptr<tls_detail::context_state>& impl, tls_role role,
+                                  std::error_code& ec) noexcept {
+    ec.clear();
+    if (!impl || !tcp.is_open()) {
+        ec = make_error_code(errc::not_open);
+        return nullptr;
+    }
+    if (context.role() != role) {
+        ec = make_error_code(tls_errc::wrong_role);
+        return nullptr;
+    }
+    std::unique_ptr<state> s(new (std::nothrow) state);
+    const BIO_METHOD* method = tcp_stream_bio_method();
+    BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
+    if (!s || bio == nullptr || (s->ssl = SSL_new(impl->ctx)) == nullptr) {
+        BIO_free(bio);
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return nullptr;
+    }
+    s->tcp = std::move(tcp);
+    s->context = impl;
+    BIO_set_data(bio, s.get());
+    SSL_set_bio(s->ssl, bio, bio);  // the SSL object owns the BIO now
+    int verify_mode = SSL_VERIFY_NONE;
+    if (role == tls_role::client && context.verifies_peer()) verify_mode = SSL_VERIFY_PEER;
+    if (role == tls_role::server && context.requires_client_certificate())
+        verify_mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    SSL_set_verify(s->ssl, verify_mode, nullptr);
+    return s;
+}
+
+}  // namespace
+
+// --- tls_stream ------------------------------------------------------------------------
+
+tls_stream::tls_stream() noexcept = default;
+tls_stream::~tls_stream() = default;
+tls_stream::tls_stream(tls_stream&&) noexcept = default;
+tls_stream& tls_stream::operator=(tls_stream&&) noexcept = default;
+tls_stream::tls_stream(std::unique_ptr<tls_detail::stream_state> s) noexcept : state_(std::move(s)) {}
+
+tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port, timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::connect",
+                                    [&](std::error_code& ec) { return connect(context, host, port, ec, limit); });
+}
+
+tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port,
+                               std::error_code& ec, timeout limit) noexcept {
+    const detail::deadline until(limit);
+    if (context.role() != tls_role::client) {
+        ec = make_error_code(tls_errc::wrong_role);
+        return {};
+    }
+    tcp_stream tcp = tcp_stream::connect(host, port, ec, until.remaining());
+    if (ec) return {};
+    return client(std::move(tcp), context, host, ec, until.remaining());
+}
+
+tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
+                              timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::client", [&](std::error_code& ec) {
+        return client(std::move(stream), context, server_name, ec, limit);
+    });
+}
+
+tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
+                              std::error_code& ec, timeout limit) noexcept {
+    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::client, ec);
+    if (!s || !expect_name(s->ssl, server_name, context.verifies_peer(), ec)) return {};
+    SSL_set_connect_state(s->ssl);
+    return start(std::move(s), ec, limit);
+}
+
+tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::server", [&](std::error_code& ec) {
+        return server(std::move(stream), context, ec, limit);
+    });
+}
+
+tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, std::error_code& ec,
+                              timeout limit) noexcept {
+    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::server, ec);
+    if (!s) return {};
+    SSL_set_accept_state(s->ssl);
+    return start(std::move(s), ec, limit);
+}
+
+tls_stream tls_stream::start(std::unique_ptr<tls_detail::stream_state> s, std::error_code& ec, timeout limit) noexcept {
+    tls_stream result(std::move(s));
+    result.handshake(ec, limit);
+    // In non-blocking mode the handshake goes on: the caller needs the stream to go on with.
+    if (ec && ec != std::errc::operation_would_block) return {};
+    return result;
+}
+
+void tls_stream::handshake(timeout limit) {
+    tls_detail::tls_or_throw("portsock::tls_stream::handshake", [&](std::error_code& ec) { handshake(ec, limit); });
+}
+
+void tls_stream::handshake(std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return;
+    if (SSL_is_init_finished(state_->ssl)) {
+        ec.clear();
+        return;
+    }
+    run(*state_, limit, ec, [&] { return SSL_do_handshake(state_->ssl); });
+}
+
+std::size_t tls_stream::send(const void* data, std::size_t size, timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::send",
+                                    [&](std::error_code& ec) { return send(data, size, ec, limit); });
+}
+
+std::size_t tls_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return 0;
+    if (size == 0) {
+        ec.clear();
+        return 0;
+    }
+    std::size_t written = 0;
+    run(*state_, limit, ec, [&] { return SSL_write_ex(state_->ssl, data, size, &written); });
+    return ec ? 0 : written;
+}
+
+void tls_stream::send_all(const void* data, std::size_t size, timeout limit) {
+    tls_detail::tls_or_throw("portsock::tls_stream::send_all",
+                             [&](std::error_code& ec) { send_all(data, size, ec, limit); });
+}
+
+std::size_t tls_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return 0;
+    return detail::send_all(*this, data, size, ec, limit);
+}
+
+std::size_t tls_stream::receive(void* data, std::size_t size, timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::receive",
+                                    [&](std::error_code& ec) { return receive(data, size, ec, limit); });
+}
+
+std::size_t tls_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return 0;
+    if (size == 0) {
+        ec.clear();
+        return 0;
+    }
+    std::size_t got = 0;
+    const int result = run(*state_, limit, ec, [&] { return SSL_read_ex(state_->ssl, data, size, &got); });
+    if (result <= 0 && SSL_get_error(state_->ssl, result) == SSL_ERROR_ZERO_RETURN) ec.clear();  // close_notify
+    return ec ? 0 : got;
+}
+
+std::string tls_stream::receive(std::size_t max_size, timeout limit) {
+    return tls_detail::tls_or_throw("portsock::tls_stream::receive",
+                                    [&](std::error_code& ec) { return receive(max_size, ec, limit); });
+}
+
+std::string tls_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
+    std::string text(max_size, '\0');
+    text.resize(receive(text.data(), text.size(), ec, limit));
+    return text;
+}
+
+void tls_stream::receive_exact(void* data, std::size_t size, timeout limit) {
+    tls_detail::tls_or_throw("portsock::tls_stream::receive_exact",
+                             [&](std::error_code& ec) { receive_exact(data, size, ec, limit); });
+}
+
+std::size_t tls_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return 0;
+    return detail::receive_exact(*this, data, size, ec, limit);
+}
+
+void tls_stream::shutdown(timeout limit) {
+    tls_detail::tls_or_throw("portsock::tls_stream::shutdown", [&](std::error_code& ec) { shutdown(ec, limit); });
+}
+
+void tls_stream::shutdown(std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return;
+    // SSL_shutdown returns 0 once our close_notify is sent and the peer's is still to come:
+    // that is success here, as for a TCP half-close.
+    run(*state_, limit, ec, [&] {
+        const int result = SSL_shutdown(state_->ssl);
+        return result == 0 ? 1 : result;
+    });
+    if (!ec) state_->tcp.shutdown(shutdown_type::send, ec);
+}
+
+void tls_stream::close() noexcept { state_.reset(); }
+
+std::size_t tls_stream::pending() const noexcept {
+    return state_ && state_->ssl != nullptr ? static_cast<std::size_t>(SSL_pending(state_->ssl)) : 0;
+}
+
+bool tls_stream::is_handshake_done() const noexcept {
+    return state_ && state_->ssl != nullptr && SSL_is_init_finished(state_->ssl) == 1;
+}
+
+std::string tls_stream::alpn_protocol() const {
+    if (!state_ || state_->ssl == nullptr) return {};
+    const unsigned char* name = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(state_->ssl, &name, &length);
+    return name != nullptr ? std::string(reinterpret_cast<const char*>(name), length) : std::string();
+}
+
+std::string tls_stream::protocol_version() const {
+    if (!is_handshake_done()) return {};
+    return SSL_get_version(state_->ssl);
+}
+
+tcp_stream& tls_stream::next_layer() noexcept {
+    if (!state_) {
+        static thread_local tcp_stream empty;  // an empty stream reports not_open
+        return empty;
+    }
+    return state_->tcp;
+}
+
+const tcp_stream& tls_stream::next_layer() const noexcept { return const_cast<tls_stream*>(this)->next_layer(); }
+
+native_handle_type tls_stream::native_handle() const noexcept {
+    return state_ ? state_->tcp.native_handle() : invalid_native_handle;
+}
+
+bool tls_stream::is_open() const noexcept { return state_ && state_->tcp.is_open(); }
+
+}  // namespace portsock

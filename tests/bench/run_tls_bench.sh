@@ -1,0 +1,14 @@
+#!/bin/sh
+# TLS benchmark: builds the bench preset, makes test certificates, and runs
+# portsock_tls_bench (portsock::tls_stream against the same loops on OpenSSL directly,
+# interleaved rounds, medians and ratios).
+#
+#   tests/bench/run_tls_bench.sh [rounds]     (default 9)
+set -eu
+cd "$(dirname "$0")/../.."
+cmake --preset bench >/dev/null
+cmake --build --preset bench --target portsock_tls_bench
+certs=$(mktemp -d)
+trap 'rm -rf "$certs"' EXIT INT TERM
+sh tests/tls/make_certs.sh "$certs" >/dev/null
+build/bench/tests/bench/portsock_tls_bench "$certs" "${1:-9}"
