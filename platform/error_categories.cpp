@@ -19,6 +19,7 @@ public:
         case errc::end_of_stream: return "end of stream: the peer closed the connection";
         case errc::no_address: return "name resolved to no usable address";
         case errc::invalid_argument: return "invalid argument";
+        case errc::message_too_long: return "message too long: no delimiter within the reader's size limit";
         }
         return "unknown portsock error " + std::to_string(code);
     }
@@ -30,6 +31,7 @@ public:
         case errc::invalid_port:
         case errc::empty_host:
         case errc::invalid_argument: return std::errc::invalid_argument;
+        case errc::message_too_long: return std::errc::message_size;
         default: return {code, *this};
         }
     }

@@ -14,6 +14,7 @@
 #include <portsock/config.hpp>
 #include <portsock/error.hpp>
 #include <portsock/poller.hpp>
+#include <portsock/reader.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
 #include <portsock/tcp.hpp>
