@@ -28,6 +28,8 @@ namespace portsock {
 /// reference to the stream: the stream must outlive it, and sending goes to the stream
 /// directly (the reader only reads).
 ///
+/// @snippet protocol_client.cpp http_get
+///
 /// **Limits.** The buffer is allocated once, by the constructor, with room for `max_size`
 /// bytes; it never grows. read_line() and read_until() need the whole record, delimiter
 /// included, in the buffer: a peer that sends more than `max_size` bytes without the
@@ -56,6 +58,7 @@ namespace portsock {
 /// @tparam Stream the stream type, e.g. tcp_stream.
 /// @threadsafety Not thread-safe: one thread reads through a reader at a time. Another
 /// thread may send on the stream meanwhile, as portsock::basic_socket allows.
+/// @see @ref protocol_client "Writing a protocol client"
 template <class Stream>
 class stream_reader {
 public:
