@@ -17,6 +17,32 @@
 
 namespace portsock {
 
+/// @cond INTERNAL
+namespace detail {
+
+// The end of a timeout, so each receive of a multi-receive call gets what is left.
+class reader_deadline {
+public:
+    explicit reader_deadline(timeout limit) noexcept
+        : limit_(limit),
+          end_(limit.milliseconds() > 0 ? clock::now() + std::chrono::milliseconds(limit.milliseconds())
+                                        : clock::time_point{}) {}
+
+    timeout remaining() const noexcept {
+        if (limit_.milliseconds() <= 0) return limit_;  // infinite, or only look
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now());
+        return left.count() > 0 ? timeout(left) : timeout(std::chrono::milliseconds(0));
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    timeout limit_;
+    clock::time_point end_;
+};
+
+}  // namespace detail
+/// @endcond
+
 /// Reads lines, delimited records and exact sizes from a stream, through a buffer it owns.
 ///
 /// Works over any portsock stream: tcp_stream today, and any type with the member
@@ -185,7 +211,7 @@ public:
     /// @errors errc::end_of_stream (the stream ended after some bytes), std::errc::timed_out,
     /// std::errc::operation_would_block, and the stream's receive() errors.
     std::size_t read_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept {
-        const clock_deadline until(limit);
+        const detail::reader_deadline until(limit);
         auto* bytes = static_cast<char*>(data);
         std::size_t done = 0;
         if (!check_open(ec)) return 0;
@@ -246,7 +272,7 @@ public:
             ec = make_error_code(errc::message_too_long);
             return buffered();
         }
-        const clock_deadline until(limit);
+        const detail::reader_deadline until(limit);
         while (end_ - begin_ < size && fill(ec, until.remaining()) > 0) {}
         return buffered();
     }
@@ -280,24 +306,6 @@ public:
     }
 
 private:
-    // The end of a timeout, so each receive of a multi-receive call gets what is left.
-    class clock_deadline {
-    public:
-        explicit clock_deadline(timeout limit) noexcept
-            : limit_(limit), end_(limit.milliseconds() > 0 ? clock::now() + std::chrono::milliseconds(limit.milliseconds())
-                                                          : clock::time_point{}) {}
-        timeout remaining() const noexcept {
-            if (limit_.milliseconds() <= 0) return limit_;  // infinite, or only look
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(end_ - clock::now());
-            return left.count() > 0 ? timeout(left) : timeout(std::chrono::milliseconds(0));
-        }
-
-    private:
-        using clock = std::chrono::steady_clock;
-        timeout limit_;
-        clock::time_point end_;
-    };
-
     template <class Call>
     static auto or_throw(const char* what, Call&& call) {
         std::error_code ec;
@@ -338,7 +346,7 @@ private:
             ec = make_error_code(errc::invalid_argument);
             return 0;
         }
-        const clock_deadline until(limit);
+        const detail::reader_deadline until(limit);
         std::size_t scanned = 0;  // bytes of buffered() already searched
         for (;;) {
             // Search only what is new, plus a tail where a delimiter may have been split.
