@@ -11,4 +11,6 @@ bool has_udp_segmentation_offload() noexcept { return platform::has_udp_segmenta
 
 const char* platform_name() noexcept { return platform::port_name(); }
 
+const char* send_file_method() noexcept { return platform::send_file_method(); }
+
 }  // namespace portsock
