@@ -3,10 +3,14 @@
 #include "test_support.hpp"
 
 #include <portsock/address.hpp>
+#include <portsock/poller.hpp>
+#include <portsock/tcp.hpp>
 #include <portsock/udp.hpp>
 
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -114,6 +118,55 @@ TEST(UdpStringReceive, TimeoutsAndEmptySocketsAreErrors) {
     EXPECT_EQ(empty.receive(100, ec), "");
     EXPECT_EQ(ec, portsock::errc::not_open);
     EXPECT_EQ(catch_system_error([&] { empty.receive_from(100); }).code, portsock::errc::not_open);
+}
+
+}  // namespace
+
+namespace {
+
+// --- what the docs promise about threads and moves -------------------------------------
+
+TEST(DocumentedBehaviour, ShutdownSendWhileAnotherThreadIsBlockedInReceive) {
+    auto pair = portsock_test::make_tcp_pair();
+    std::string replies;
+    std::error_code receive_error;
+    std::thread receiver([&] {  // blocks until the peer answers the shutdown
+        char data[64];
+        for (int i = 0; i < 10; ++i) {  // bounded: "bye" and the end, in at most 10 pieces
+            const std::size_t n = pair.client.receive(data, sizeof data, receive_error, patience);
+            if (n == 0 || receive_error) break;
+            replies.append(data, n);
+        }
+    });
+    std::this_thread::sleep_for(100ms);  // let the receiver block
+    pair.client.shutdown(portsock::shutdown_type::send);  // from this thread, concurrently
+    std::error_code ec;
+    EXPECT_EQ(pair.server.receive(16, ec, patience), "") << "the peer reads end of stream";
+    EXPECT_FALSE(ec);
+    pair.server.send_all("bye", patience);
+    pair.server.close();
+    receiver.join();
+    EXPECT_FALSE(receive_error) << receive_error.message();
+    EXPECT_EQ(replies, "bye") << "the blocked receive got the reply, then the end";
+}
+
+TEST(DocumentedBehaviour, ASocketMovedAfterPollerAddStaysRegistered) {
+    portsock::poller poller;
+    std::vector<portsock_test::tcp_pair> pairs;
+    pairs.push_back(portsock_test::make_tcp_pair());
+    poller.add(pairs[0].server, portsock::poll_events::readable, 7);
+    for (int i = 0; i < 20; ++i) pairs.push_back(portsock_test::make_tcp_pair());  // reallocates: moves
+    portsock::tcp_stream moved = std::move(pairs[0].server);
+    pairs[0].client.send_all("x", patience);
+    portsock::poll_event events[4];
+    const std::size_t n = poller.wait(events, 4, patience);
+    ASSERT_EQ(n, 1u);
+    EXPECT_EQ(events[0].token, 7u) << "the registration followed the handle";
+    std::error_code ec;
+    poller.remove(pairs[0].server, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open) << "the moved-from socket is empty";
+    poller.remove(moved);  // the new owner removes it
+    EXPECT_EQ(poller.wait(events, 4, 50ms), 0u) << "removed";
 }
 
 }  // namespace

@@ -292,6 +292,12 @@ public:
     /// can still receive the peer's reply.
     /// @param what the direction(s).
     /// @throws std::system_error on failure, e.g. std::errc::not_connected.
+    /// @threadsafety shutdown(shutdown_type::send) counts as sending: one thread may call it
+    /// while another is blocked in receive() on the same stream. The receive is not woken
+    /// by it; it goes on waiting for the peer, which reads end of stream, and returns the
+    /// peer's reply, or 0 once the peer closes too (this is how a request-then-read-to-end
+    /// protocol works). Shutting down the receiving side is not a portable way to wake a
+    /// blocked receive (Linux wakes it, Windows need not): give receive() a timeout instead.
     /// @platformnote See shutdown_type: only shutdown_type::send behaves the same on every OS.
     void shutdown(shutdown_type what);
 
