@@ -10,7 +10,9 @@
 namespace portsock::platform {
 
 file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept {
-    int flags = O_RDONLY;
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (a later read then fails with
+    // a clear error); it changes nothing for regular files.
+    int flags = O_RDONLY | O_NONBLOCK;
 #ifdef O_CLOEXEC
     flags |= O_CLOEXEC;
 #endif
