@@ -44,6 +44,11 @@ function(portsock_posix_probes target)
             return sendmmsg(0, m, 1, 0) + recvmmsg(0, m, 1, MSG_WAITFORONE, nullptr);
         }
     ]=] PORTSOCK_PROBE_SENDMMSG)
+    # Linux's sendfile(2) to a socket (macOS and the BSDs have a different sendfile).
+    check_cxx_source_compiles([=[
+        #include <sys/sendfile.h>
+        int main() { off_t at = 0; return static_cast<int>(sendfile(1, 0, &at, 1)); }
+    ]=] PORTSOCK_PROBE_LINUX_SENDFILE)
     # UDP generic segmentation offload for send_batch()'s sendmmsg path (Linux 4.18+; the
     # kernel is asked at run time too): the C library's <netinet/udp.h> (glibc 2.28+, musl)
     # or, with an older one, the kernel's <linux/udp.h>. Never both: each defines udphdr.
@@ -69,7 +74,7 @@ function(portsock_posix_probes target)
 
     set(summary "")
     foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT
-                    SO_PEERCRED ABSTRACT_LOCAL)
+                    SO_PEERCRED ABSTRACT_LOCAL LINUX_SENDFILE)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()

@@ -20,6 +20,7 @@ public:
         case errc::no_address: return "name resolved to no usable address";
         case errc::invalid_argument: return "invalid argument";
         case errc::invalid_host: return "invalid host name (it holds a NUL or control byte)";
+        case errc::message_too_long: return "message too long: no delimiter within the reader's size limit";
         }
         return "unknown portsock error " + std::to_string(code);
     }
@@ -32,6 +33,7 @@ public:
         case errc::empty_host:
         case errc::invalid_argument:
         case errc::invalid_host: return std::errc::invalid_argument;
+        case errc::message_too_long: return std::errc::message_size;
         default: return {code, *this};
         }
     }

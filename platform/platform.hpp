@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -107,6 +108,42 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
 /// cut to size and reported as std::errc::message_size on every port.
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
                          std::error_code& ec) noexcept;
+
+// --- gather writes and files --------------------------------------------------------
+
+/// One piece of a gather write.
+struct buffer {
+    const void* data = nullptr;
+    std::size_t size = 0;
+};
+
+/// The most buffers send_gather() takes in one call: its array lives on the stack, and
+/// every OS portsock runs on accepts this many (IOV_MAX is 1024 on Linux, macOS and the BSDs).
+inline constexpr std::size_t max_gather = 64;
+
+/// Sends the buffers, in order, as one write (sendmsg, WSASend / WSASendTo); `count` is at
+/// most max_gather. `to` is null for a connected socket, else the datagram's destination. A
+/// stream may take fewer bytes than offered; a datagram is sent whole. Retries EINTR; never
+/// SIGPIPE. Never allocates.
+std::size_t send_gather(handle h, const buffer* buffers, std::size_t count, const address* to,
+                        std::error_code& ec) noexcept;
+
+/// An open file, read-only: a descriptor on POSIX, a HANDLE on Windows.
+using file = std::intptr_t;
+inline constexpr file invalid_file = -1;
+
+/// Opens a file for reading (non-inheritable); `path` is the OS's native path string.
+file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept;
+void close_file(file f) noexcept;
+/// Reads up to size bytes at offset without moving a file position (pread, or ReadFile
+/// with an OVERLAPPED offset); 0 with no error at the end of the file. Retries EINTR.
+std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept;
+/// Sends up to `count` bytes of the file from `offset`, once, like send(): the kernel's
+/// sendfile where CMake found it (posix_send_file_linux.cpp), else read_file() then send()
+/// (send_file_loop.cpp). Returns bytes sent; 0 with no error at the end of the file.
+std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, std::error_code& ec) noexcept;
+/// "sendfile" or "read-and-send": what send_file() uses.
+const char* send_file_method() noexcept;
 
 // --- modes, options and readiness ---------------------------------------------------
 void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept;

@@ -5,6 +5,7 @@
 #include "family_rule.hpp"
 #include "platform.hpp"
 #include "posix_address.hpp"
+#include "posix_io.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -90,22 +91,6 @@ private:
 #else
 struct sigpipe_guard {};
 #endif
-
-// Runs a system call returning ssize_t, retrying EINTR.
-template <class Call>
-std::size_t io_result(Call call, std::error_code& ec) noexcept {
-    for (;;) {
-        const ssize_t n = call();
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (errno != EINTR) {
-            ec = last_error();
-            return 0;
-        }
-    }
-}
 
 void check(int result, std::error_code& ec) noexcept {
     if (result == 0) ec.clear();
@@ -362,6 +347,28 @@ int get_option(handle h, option opt, std::error_code& ec) noexcept {
     socklen_t length = sizeof value;
     check(::getsockopt(h, where.level, where.name, &value, &length), ec);
     return value;
+}
+
+}  // namespace portsock::platform
+
+namespace portsock::platform {
+
+std::size_t send_gather(handle h, const buffer* buffers, std::size_t count, const address* to,
+                        std::error_code& ec) noexcept {
+    iovec pieces[max_gather];
+    if (count > max_gather) count = max_gather;
+    for (std::size_t i = 0; i < count; ++i) pieces[i] = {const_cast<void*>(buffers[i].data), buffers[i].size};
+    msghdr message{};
+    native_address native;
+    if (to) {
+        if (!to_native(*to, native, ec)) return 0;
+        message.msg_name = &native.storage;
+        message.msg_namelen = native.length;
+    }
+    message.msg_iov = pieces;
+    message.msg_iovlen = static_cast<decltype(message.msg_iovlen)>(count);
+    [[maybe_unused]] sigpipe_guard guard;
+    return io_result([&] { return ::sendmsg(h, &message, send_flags); }, ec);
 }
 
 }  // namespace portsock::platform

@@ -379,3 +379,33 @@ int get_option(handle h, option opt, std::error_code& ec) noexcept {
 }
 
 }  // namespace portsock::platform
+
+namespace portsock::platform {
+
+std::size_t send_gather(handle h, const buffer* buffers, std::size_t count, const address* to,
+                        std::error_code& ec) noexcept {
+    // WSABUF lengths are ULONG and one call returns its count in a DWORD: offer at most
+    // INT_MAX bytes in all, as send() does; a stream's send_all() sends the rest.
+    WSABUF pieces[max_gather];
+    if (count > max_gather) count = max_gather;
+    std::size_t room = INT_MAX;
+    DWORD used = 0;
+    for (; used < count && room > 0; ++used) {
+        const std::size_t size = buffers[used].size < room ? buffers[used].size : room;
+        pieces[used].buf = static_cast<char*>(const_cast<void*>(buffers[used].data));
+        pieces[used].len = static_cast<ULONG>(size);
+        room -= size;
+    }
+    native_address native;
+    if (to && !to_native(*to, native, ec)) return 0;
+    return io_result(
+        [&] {
+            DWORD sent = 0;
+            const int result = to ? ::WSASendTo(to_socket(h), pieces, used, &sent, 0, native.get(), native.length, nullptr, nullptr)
+                                  : ::WSASend(to_socket(h), pieces, used, &sent, 0, nullptr, nullptr);
+            return result == 0 ? static_cast<int>(sent) : SOCKET_ERROR;
+        },
+        ec);
+}
+
+}  // namespace portsock::platform

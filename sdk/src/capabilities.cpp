@@ -19,4 +19,6 @@ bool has_local_peer_credentials() noexcept { return platform::has_peer_credentia
 
 const char* platform_name() noexcept { return platform::port_name(); }
 
+const char* send_file_method() noexcept { return platform::send_file_method(); }
+
 }  // namespace portsock

@@ -82,7 +82,7 @@ std::vector<form> tcp_stream_forms() {
         {"tcp_stream::send", [](std::error_code& ec) { (void)make_tcp_pair().client.send("x", 1, ec, patience); }},
         {"tcp_stream::send (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send("", 0, ec); }},
         {"tcp_stream::send_all", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", 2, ec); }},
-        {"tcp_stream::send_all (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all(nullptr, 0, ec); }},
+        {"tcp_stream::send_all (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all(static_cast<const void*>(nullptr), 0, ec); }},
         {"tcp_stream::send_all(string_view)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", ec); }},
         {"tcp_stream::receive", [](std::error_code& ec) {
              auto pair = make_tcp_pair();

@@ -37,7 +37,8 @@ TEST(ErrorCategory, EachIsOneDistinctInstance) {
 
 TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
     const errc all[] = {errc::not_open,      errc::invalid_address, errc::invalid_port,     errc::empty_host,
-                        errc::end_of_stream, errc::no_address,      errc::invalid_argument, errc::invalid_host};
+                        errc::end_of_stream, errc::no_address,      errc::invalid_argument, errc::invalid_host,
+                        errc::message_too_long};
     std::set<std::string> messages;
     for (const errc e : all) {
         const std::error_code ec = e;  // implicit: errc is an error-code enum
@@ -76,6 +77,8 @@ TEST(ErrorCategory, LibraryCodesMatchStdErrc) {
     EXPECT_EQ(make_error_code(errc::empty_host), std::errc::invalid_argument);
     EXPECT_EQ(make_error_code(errc::invalid_argument), std::errc::invalid_argument);
     EXPECT_EQ(make_error_code(errc::invalid_host), std::errc::invalid_argument);
+    EXPECT_EQ(make_error_code(errc::message_too_long), std::errc::message_size);
+    EXPECT_NE(make_error_code(errc::message_too_long), std::errc::invalid_argument);
     // Conditions must not be too broad either.
     EXPECT_NE(make_error_code(errc::not_open), std::errc::invalid_argument);
     EXPECT_NE(make_error_code(errc::end_of_stream), std::errc::invalid_argument);

@@ -215,6 +215,23 @@ public:
     /// @param address the IP address. @param port the port (0: any free port, when binding).
     endpoint(const ip_address& address, std::uint16_t port) noexcept : address_(address), port_(port) {}
 
+    /// Makes an endpoint from a numeric address and a port: `endpoint{"127.0.0.1", 80}`.
+    ///
+    /// The address is parsed as ip_address::parse() does: numeric only, no brackets, no
+    /// host names (use resolve() or tcp_stream::connect(std::string_view, std::uint16_t, timeout)).
+    /// @param address_text the address, e.g. `"192.0.2.1"`, `"::1"` or `"fe80::1%3"`.
+    /// @param port the port (0: any free port, when binding).
+    /// @throws std::system_error with portsock::errc::invalid_address (equal to
+    ///         std::errc::invalid_argument); what() quotes the text. parse(std::string_view,
+    ///         std::uint16_t, std::error_code&) is the form that does not throw.
+    endpoint(std::string_view address_text, std::uint16_t port);
+
+    /// Makes an endpoint from a numeric address and a port; see endpoint(std::string_view, std::uint16_t).
+    /// @param address_text the address. @param port the port.
+    /// @param ec set to portsock::errc::invalid_address if the text is not an address.
+    /// @return the endpoint, or `0.0.0.0:0` on error.
+    static endpoint parse(std::string_view address_text, std::uint16_t port, std::error_code& ec) noexcept;
+
     /// Parses `"192.0.2.1:80"`, `"[::1]:80"` or `"[fe80::1%eth0]:80"`.
     ///
     /// The address follows ip_address::parse() and the port parse_port(), with their rules

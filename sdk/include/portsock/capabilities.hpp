@@ -60,4 +60,11 @@ PORTSOCK_EXPORT bool has_local_peer_credentials() noexcept;
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT const char* platform_name() noexcept;
 
+/// Names how tcp_stream::send_file() sends a file in this build.
+/// @return a static string: `"sendfile"` (Linux: from the page cache to the socket, in
+///         the kernel) or `"read-and-send"` (a piece at a time through a buffer: Windows,
+///         macOS, the BSDs and the generic POSIX build).
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT const char* send_file_method() noexcept;
+
 }  // namespace portsock

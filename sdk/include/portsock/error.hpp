@@ -25,6 +25,7 @@ enum class errc {
     no_address,        ///< Name resolution succeeded but gave no usable address; no std::errc equivalent.
     invalid_argument,  ///< Any other argument out of its domain; std::errc::invalid_argument.
     invalid_host,      ///< A host name holds a NUL or another control byte; std::errc::invalid_argument.
+    message_too_long,  ///< A record is longer than the reader's limit (stream_reader::read_line() and the like); std::errc::message_size.
 };
 
 /// Name-resolution (getaddrinfo) failures, the same on every OS.

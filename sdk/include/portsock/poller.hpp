@@ -83,6 +83,15 @@ struct poll_event {
 /// handle taken out with basic_socket::release() and closed elsewhere is found at the next
 /// wait() instead: remove() a socket before releasing it.
 ///
+/// **Sockets may be moved while registered.** Every backend keys the registration by the
+/// OS handle, not by the C++ object, and a move hands the handle over unchanged: a socket
+/// moved after add() (into a container that reallocates, into a connection object) stays
+/// registered with its interest and token. Call modify() and remove() on the object that
+/// now holds it; the moved-from object is empty and they report portsock::errc::not_open
+/// for it. Only the *token* is yours: if it is the socket's address, a move makes it stale,
+/// so prefer an index or a key. Move-*assigning* onto a registered socket closes its old
+/// handle, so remove that one first, as for close().
+///
 /// @threadsafety add(), modify(), remove() and wait() must not run concurrently with each
 /// other (use them from the thread that runs the loop); wake() may be called from any
 /// thread at any time while the poller exists, and is how other threads get the loop's

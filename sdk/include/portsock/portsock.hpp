@@ -15,6 +15,7 @@
 #include <portsock/error.hpp>
 #include <portsock/local.hpp>
 #include <portsock/poller.hpp>
+#include <portsock/reader.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
 #include <portsock/tcp.hpp>

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <portsock/address.hpp>
+#include <portsock/buffer.hpp>
 #include <portsock/export.hpp>
 #include <portsock/socket.hpp>
 #include <portsock/timeout.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -296,6 +299,72 @@ public:
     /// @name Receiving
     /// @{
 
+    /// Sends some of the bytes of several buffers, in order, as one write (a *gather
+    /// write*): a header and a body without concatenating them first. Never allocates.
+    /// @param buffers the buffers. @param count how many (more than 64 are sent in
+    ///        several writes by send_all(); this call sends from the first 64).
+    /// @param limit how long to wait for buffer space.
+    /// @return how many bytes were sent, possibly fewer than the buffers hold; the next
+    ///         byte is in whichever buffer that count reaches.
+    /// @throws std::system_error on failure; see send(const void*, std::size_t, timeout).
+    /// @errors As send(const void*, std::size_t, timeout).
+    /// @platformnote `sendmsg` on POSIX, `WSASend` on Windows (at most `INT_MAX` bytes per call).
+    std::size_t send(const const_buffer* buffers, std::size_t count, timeout limit = {});
+
+    /// Sends some bytes of several buffers; see send(const const_buffer*, std::size_t, timeout).
+    /// @param buffers the buffers. @param count how many. @param ec set on failure.
+    /// @param limit how long to wait. @return how many bytes were sent (0 on error).
+    std::size_t send(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                     timeout limit = {}) noexcept;
+
+    /// Sends every byte of several buffers, in order, with as few writes as the OS allows:
+    /// a short write that ends inside a buffer resumes there. Never allocates.
+    /// @param buffers the buffers. @param count how many (any number).
+    /// @param limit how long the whole send may take.
+    /// @throws std::system_error on the first failure; bytes before it have been sent.
+    /// @errors As send(const void*, std::size_t, timeout).
+    /// @snippet gather_file_test.cpp gather_write
+    void send_all(const const_buffer* buffers, std::size_t count, timeout limit = {});
+
+    /// Sends every byte of several buffers; see send_all(const const_buffer*, std::size_t, timeout).
+    /// @param buffers the buffers. @param count how many. @param ec set on failure.
+    /// @param limit how long the whole send may take.
+    /// @return how many bytes were sent: all of them on success, fewer on error.
+    std::size_t send_all(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                         timeout limit = {}) noexcept;
+
+    /// send_file()'s `count` for "up to the end of the file".
+    static constexpr std::uint64_t to_end_of_file = ~std::uint64_t{0};
+
+    /// Sends a file, or part of it, as Python's `socket.sendfile(file, offset, count)`.
+    ///
+    /// Sends the bytes from `offset` up to `offset + count` or the end of the file,
+    /// whichever comes first, then closes the file again. The file is named by a path,
+    /// opened read-only for the call (not inheritable); its size may change meanwhile.
+    /// @param path the file. @param offset the first byte to send.
+    /// @param count how many bytes at most; to_end_of_file for all the rest.
+    /// @param limit how long the whole send may take.
+    /// @return how many bytes were sent: fewer than `count` only if the file was shorter
+    ///         (0 if `offset` is at or past its end).
+    /// @throws std::system_error on failure; bytes before it have been sent.
+    /// @errors std::errc::no_such_file_or_directory, std::errc::permission_denied,
+    /// std::errc::is_a_directory (POSIX) or another error opening or reading the file; then
+    /// the errors of send(const void*, std::size_t, timeout).
+    /// @platformnote Linux uses `sendfile(2)`: the bytes go from the page cache to the
+    /// socket without passing through the program. Windows, macOS and the BSDs read a
+    /// piece at a time (64 KiB) into a buffer and send it; portsock::send_file_method() says
+    /// which. `TransmitFile` (Windows) and the BSD `sendfile` are not used yet.
+    /// @snippet gather_file_test.cpp send_file
+    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
+                            std::uint64_t count = to_end_of_file, timeout limit = {});
+
+    /// Sends a file, or part of it; see send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t, timeout).
+    /// @param path the file. @param offset the first byte. @param count how many at most.
+    /// @param ec set on failure. @param limit how long the whole send may take.
+    /// @return how many bytes were sent.
+    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
+                            std::error_code& ec, timeout limit = {}) noexcept;
+
     /// Receives some bytes: waits until at least one arrives or the stream ends.
     /// @param data where to put them. @param size the room there.
     /// @param limit how long to wait.
@@ -359,6 +428,12 @@ public:
     /// can still receive the peer's reply.
     /// @param what the direction(s).
     /// @throws std::system_error on failure, e.g. std::errc::not_connected.
+    /// @threadsafety shutdown(shutdown_type::send) counts as sending: one thread may call it
+    /// while another is blocked in receive() on the same stream. The receive is not woken
+    /// by it; it goes on waiting for the peer, which reads end of stream, and returns the
+    /// peer's reply, or 0 once the peer closes too (this is how a request-then-read-to-end
+    /// protocol works). Shutting down the receiving side is not a portable way to wake a
+    /// blocked receive (Linux wakes it, Windows need not): give receive() a timeout instead.
     /// @platformnote See shutdown_type: only shutdown_type::send behaves the same on every OS.
     void shutdown(shutdown_type what);
 

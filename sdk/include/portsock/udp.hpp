@@ -3,11 +3,13 @@
 #pragma once
 
 #include <portsock/address.hpp>
+#include <portsock/buffer.hpp>
 #include <portsock/export.hpp>
 #include <portsock/socket.hpp>
 #include <portsock/timeout.hpp>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -20,6 +22,16 @@ namespace portsock {
 struct datagram_info {
     std::size_t size = 0;  ///< Bytes copied into the caller's buffer.
     endpoint sender;       ///< Who sent the datagram.
+};
+
+/// A datagram that udp_socket::receive_from(std::size_t, timeout) received: its bytes and
+/// its sender.
+///
+/// Supports structured bindings: `auto [text, sender] = socket.receive_from(1500);`
+/// @threadsafety A plain value.
+struct received_datagram {
+    std::string data;  ///< The bytes.
+    endpoint sender;   ///< Who sent them.
 };
 
 /// One datagram for udp_socket::send_batch(): the bytes and where they go.
@@ -156,6 +168,38 @@ public:
         return send_to(text.data(), text.size(), destination, ec, limit);
     }
 
+    /// Sends several buffers as **one** datagram (a gather write; never allocates).
+    /// @param buffers the pieces, in order. @param count how many: at most 64.
+    /// @param destination where to. @param limit how long to wait for buffer space.
+    /// @return the datagram's size, the sum of the pieces: it is sent whole or not at all.
+    /// @throws std::system_error on failure.
+    /// @errors errc::invalid_argument (more than 64 pieces), then as
+    /// send_to(const void*, std::size_t, const endpoint&, timeout).
+    /// @platformnote `sendmsg` on POSIX, `WSASendTo` on Windows.
+    std::size_t send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,
+                        timeout limit = {});
+
+    /// Sends several buffers as one datagram; see send_to(const const_buffer*, std::size_t, const endpoint&, timeout).
+    /// @param buffers the pieces. @param count how many. @param destination where to.
+    /// @param ec set on failure. @param limit how long to wait. @return the size sent, or 0 on error.
+    std::size_t send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,
+                        std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// Receives one datagram into a string (it allocates; use the buffer forms on a hot path).
+    /// @param max_size the largest datagram expected; 65536 takes any.
+    /// @param limit how long to wait.
+    /// @return the bytes and the sender.
+    /// @throws std::system_error with std::errc::message_size if the datagram was longer
+    ///         than `max_size` (the rest is lost), or as receive_from(void*, std::size_t, timeout).
+    received_datagram receive_from(std::size_t max_size, timeout limit = {});
+
+    /// Receives one datagram into a string; see receive_from(std::size_t, timeout).
+    /// @param max_size the largest datagram expected. @param ec set on failure.
+    /// @param limit how long to wait.
+    /// @return the bytes and sender; on std::errc::message_size the first `max_size` bytes.
+    /// @throws std::bad_alloc if the string cannot be allocated: this form is not `noexcept`.
+    received_datagram receive_from(std::size_t max_size, std::error_code& ec, timeout limit = {});
+
     /// Receives one datagram.
     /// @param data where to put it. @param size the room there.
     /// @param limit how long to wait.
@@ -270,6 +314,35 @@ public:
 
     /// @name Addresses and options
     /// @{
+
+    /// Sends several buffers as one datagram to the connected peer; see
+    /// send_to(const const_buffer*, std::size_t, const endpoint&, timeout).
+    /// @param buffers the pieces. @param count how many: at most 64.
+    /// @param limit how long to wait. @return the datagram's size.
+    /// @throws std::system_error on failure; errors as send(const void*, std::size_t, timeout).
+    std::size_t send(const const_buffer* buffers, std::size_t count, timeout limit = {});
+
+    /// Sends several buffers as one datagram to the connected peer.
+    /// @param buffers the pieces. @param count how many. @param ec set on failure.
+    /// @param limit how long to wait. @return the size sent, or 0 on error.
+    std::size_t send(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                     timeout limit = {}) noexcept;
+
+    /// Receives one datagram from the connected peer into a string, like
+    /// tcp_stream::receive(std::size_t, timeout) (it allocates).
+    /// @param max_size the largest datagram expected; 65536 takes any.
+    /// @param limit how long to wait.
+    /// @return the bytes (a datagram may be empty: that is not an end of stream).
+    /// @throws std::system_error with std::errc::message_size if the datagram was longer
+    ///         than `max_size`, or as receive(void*, std::size_t, timeout).
+    std::string receive(std::size_t max_size, timeout limit = {});
+
+    /// Receives one datagram into a string; see receive(std::size_t, timeout).
+    /// @param max_size the largest datagram expected. @param ec set on failure.
+    /// @param limit how long to wait.
+    /// @return the bytes; on std::errc::message_size the first `max_size` bytes.
+    /// @throws std::bad_alloc if the string cannot be allocated: this form is not `noexcept`.
+    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {});
 
     /// The peer set by connect().
     /// @return the connected peer. @throws std::system_error on failure, e.g. std::errc::not_connected.

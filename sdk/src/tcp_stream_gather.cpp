@@ -1,0 +1,79 @@
+// tcp_stream: gather writes and sending files.
+#include "gather.hpp"
+#include "internal.hpp"
+
+#include <portsock/tcp.hpp>
+
+namespace portsock {
+
+std::size_t tcp_stream::send(const const_buffer* buffers, std::size_t count, timeout limit) {
+    return detail::or_throw("portsock::tcp_stream::send",
+                            [&](std::error_code& ec) { return send(buffers, count, ec, limit); });
+}
+
+std::size_t tcp_stream::send(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                             timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    platform::buffer pieces[platform::max_gather];
+    const std::size_t used = detail::gather_chunk(buffers, count, {}, pieces);
+    const platform::handle h = native_handle();
+    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
+                                             [&](std::error_code& e) { return platform::send_gather(h, pieces, used, nullptr, e); });
+}
+
+void tcp_stream::send_all(const const_buffer* buffers, std::size_t count, timeout limit) {
+    detail::or_throw("portsock::tcp_stream::send_all",
+                     [&](std::error_code& ec) { send_all(buffers, count, ec, limit); });
+}
+
+std::size_t tcp_stream::send_all(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                                 timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::handle h = native_handle();
+    const detail::deadline until(limit);
+    platform::buffer pieces[platform::max_gather];
+    detail::gather_position at;
+    std::size_t sent = 0;
+    ec.clear();
+    for (;;) {
+        const std::size_t used = detail::gather_chunk(buffers, count, at, pieces);
+        if (used == 0) break;
+        const std::size_t n = detail::run_blocking<std::size_t>(
+            *this, platform::wait_writable, until.remaining(), 0, ec,
+            [&](std::error_code& e) { return platform::send_gather(h, pieces, used, nullptr, e); });
+        if (ec) break;
+        sent += n;
+        detail::advance(buffers, count, at, n);
+    }
+    return sent;
+}
+
+std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
+                                    timeout limit) {
+    std::error_code ec;
+    const std::uint64_t sent = send_file(path, offset, count, ec, limit);
+    if (ec) detail::throw_error(ec, "portsock::tcp_stream::send_file", path.u8string());
+    return sent;
+}
+
+std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
+                                    std::error_code& ec, timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return 0;
+    const platform::file f = platform::open_file(path, ec);
+    if (ec) return 0;
+    const platform::handle h = native_handle();
+    const detail::deadline until(limit);
+    std::uint64_t sent = 0;
+    ec.clear();
+    while (sent < count) {
+        const std::size_t n = detail::run_blocking<std::size_t>(
+            *this, platform::wait_writable, until.remaining(), 0, ec,
+            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, e); });
+        if (ec || n == 0) break;  // an error, or the end of the file
+        sent += n;
+    }
+    platform::close_file(f);
+    return sent;
+}
+
+}  // namespace portsock

@@ -1,0 +1,304 @@
+// Gather writes (tcp_stream::send/send_all of buffers, UDP datagrams from several buffers)
+// and tcp_stream::send_file(), over real loopback sockets: content and order, short writes
+// inside a buffer, many and empty buffers, file ranges, and the error paths.
+#include "test_support.hpp"
+
+#include <portsock/buffer.hpp>
+#include <portsock/tcp.hpp>
+#include <portsock/udp.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using portsock::const_buffer;
+using portsock::tcp_stream;
+using portsock::udp_socket;
+using portsock_test::catch_system_error;
+using portsock_test::make_tcp_pair;
+using portsock_test::patience;
+using namespace std::chrono_literals;
+
+std::string pattern(std::size_t size, unsigned seed) {
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 31 + seed) % 251);
+    return bytes;
+}
+
+/// Receives everything until the peer closes, on its own thread (bounded by `patience`
+/// per receive), so the sender can block on a full socket buffer.
+class drain {
+public:
+    explicit drain(tcp_stream& stream)
+        : thread_([this, &stream] {
+              char piece[64 * 1024];
+              std::error_code ec;
+              for (std::size_t n; (n = stream.receive(piece, sizeof piece, ec, patience)) > 0;) received_.append(piece, n);
+              error_ = ec;
+          }) {}
+    const std::string& join() {
+        thread_.join();
+        return received_;
+    }
+    std::error_code error() const { return error_; }
+
+private:
+    std::string received_;
+    std::error_code error_;
+    std::thread thread_;
+};
+
+// --- const_buffer ---------------------------------------------------------------------
+
+TEST(ConstBuffer, ViewsStringsContainersAndRawBytes) {
+    const std::string text = "abc";
+    const std::vector<std::uint16_t> numbers = {1, 2, 3};
+    const std::array<char, 4> chars = {'w', 'x', 'y', 'z'};
+    const const_buffer parts[] = {text, "literal", std::string_view("view"), numbers, chars, {text.data(), 2}, {}};
+    EXPECT_EQ(parts[0].data(), text.data());
+    EXPECT_EQ(parts[0].size(), 3u);
+    EXPECT_EQ(parts[1].size(), 7u) << "no terminating NUL";
+    EXPECT_EQ(parts[2].size(), 4u);
+    EXPECT_EQ(parts[3].size(), 6u) << "sizes are in bytes";
+    EXPECT_EQ(parts[4].size(), 4u);
+    EXPECT_EQ(parts[5].size(), 2u);
+    EXPECT_EQ(parts[6].data(), nullptr);
+    EXPECT_EQ(parts[6].size(), 0u);
+}
+
+// --- TCP gather writes ----------------------------------------------------------------
+
+TEST(GatherWrite, SendAllSendsHeaderAndBodyInOrder) {
+    auto pair = make_tcp_pair();
+    //! [gather_write]
+    const std::string body = "<h1>hello</h1>";
+    const std::string header = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    const portsock::const_buffer response[] = {header, body};
+    pair.server.send_all(response, 2, patience);  // one system call, no concatenation
+    //! [gather_write]
+    std::string received(header.size() + body.size(), '\0');
+    pair.client.receive_exact(received.data(), received.size(), patience);
+    EXPECT_EQ(received, header + body);
+}
+
+TEST(GatherWrite, SendSendsSomeBytesOnceAndBothFormsAgree) {
+    auto pair = make_tcp_pair();
+    const const_buffer parts[] = {"one", "", "two"};
+    EXPECT_EQ(pair.client.send(parts, 3, patience), 6u) << "small buffers go in one write";
+    std::error_code ec = portsock::errc::invalid_argument;
+    EXPECT_EQ(pair.client.send(parts, 3, ec, patience), 6u);
+    EXPECT_FALSE(ec);
+    std::string received(12, '\0');
+    pair.server.receive_exact(received.data(), received.size(), patience);
+    EXPECT_EQ(received, "onetwoonetwo");
+}
+
+TEST(GatherWrite, SendAllResumesInsideABufferAfterAShortWrite) {
+    // Far more than the socket buffers hold, so the writes are short and stop mid-buffer.
+    auto pair = make_tcp_pair();
+    const std::string a = pattern(3 << 20, 1), b = pattern(5, 2), c = pattern(4 << 20, 3);
+    drain reader(pair.server);
+    const const_buffer parts[] = {a, b, c};
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_all(parts, 3, ec, patience), a.size() + b.size() + c.size());
+    EXPECT_FALSE(ec) << ec.message();
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_TRUE(reader.join() == a + b + c) << "every byte once, in order";
+}
+
+TEST(GatherWrite, SendAllTakesAnyNumberOfBuffersIncludingEmptyOnes) {
+    auto pair = make_tcp_pair();
+    std::vector<std::string> words;
+    std::vector<const_buffer> parts;
+    std::string expected;
+    for (int i = 0; i < 300; ++i) words.push_back(i % 3 == 0 ? std::string() : std::to_string(i) + ",");
+    for (const std::string& w : words) {
+        parts.emplace_back(w);
+        expected += w;
+    }
+    drain reader(pair.server);
+    pair.client.send_all(parts.data(), parts.size(), patience);
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_EQ(reader.join(), expected) << "more than one write's worth of buffers, in order";
+}
+
+TEST(GatherWrite, NothingToSendIsNoError) {
+    auto pair = make_tcp_pair();
+    const const_buffer empty[] = {"", {}};
+    std::error_code ec = portsock::errc::invalid_argument;
+    EXPECT_EQ(pair.client.send_all(empty, 2, ec), 0u);
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(pair.client.send_all(static_cast<const const_buffer*>(nullptr), 0, ec), 0u);
+    EXPECT_FALSE(ec);
+}
+
+TEST(GatherWrite, AnEmptyStreamReportsNotOpen) {
+    tcp_stream empty;
+    const const_buffer parts[] = {"x"};
+    std::error_code ec;
+    EXPECT_EQ(empty.send(parts, 1, ec), 0u);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    EXPECT_EQ(empty.send_all(parts, 1, ec), 0u);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    EXPECT_EQ(catch_system_error([&] { empty.send_all(parts, 1); }).code, portsock::errc::not_open);
+    EXPECT_EQ(catch_system_error([&] { empty.send(parts, 1); }).code, portsock::errc::not_open);
+}
+
+TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
+    auto pair = make_tcp_pair();  // the server never reads
+    const std::string big = pattern(64 << 20, 4);
+    const const_buffer parts[] = {big, big};
+    std::error_code ec;
+    const portsock_test::stopwatch clock;
+    const std::size_t sent = pair.client.send_all(parts, 2, ec, 300ms);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    portsock_test::expect_waited(clock.elapsed(), 300ms);
+    EXPECT_LT(sent, 2 * big.size());
+    pair.server.close();
+    const std::string thrown = catch_system_error([&] {
+        for (int i = 0; i < 100; ++i) pair.client.send_all(parts, 2, patience);  // bounded
+    }).what;
+    EXPECT_NE(thrown.find("send_all"), std::string::npos) << thrown;
+}
+
+// --- UDP: several buffers, one datagram -------------------------------------------------
+
+TEST(GatherDatagram, SeveralBuffersMakeOneDatagram) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    const const_buffer parts[] = {"head|", "", "body|", "tail"};
+    EXPECT_EQ(sender.send_to(parts, 4, receiver.local_endpoint(), patience), 14u);
+    char data[64];
+    const auto [size, from] = receiver.receive_from(data, sizeof data, patience);
+    EXPECT_EQ(std::string(data, size), "head|body|tail") << "one datagram, not four";
+    EXPECT_EQ(from, sender.local_endpoint());
+
+    sender.connect(receiver.local_endpoint());
+    std::error_code ec;
+    EXPECT_EQ(sender.send(parts, 4, ec, patience), 14u);
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(receiver.receive(64, patience), "head|body|tail");
+}
+
+TEST(GatherDatagram, TooManyPiecesOrTooManyBytesAreErrorsNotSplitDatagrams) {
+    udp_socket sender(portsock_test::any_port_v4());
+    udp_socket receiver(portsock_test::any_port_v4());
+    std::vector<const_buffer> many(65, const_buffer("x"));
+    std::error_code ec;
+    EXPECT_EQ(sender.send_to(many.data(), many.size(), receiver.local_endpoint(), ec), 0u);
+    EXPECT_EQ(ec, portsock::errc::invalid_argument);
+    EXPECT_EQ(sender.send_to(many.data(), 64, receiver.local_endpoint(), ec), 64u) << "64 is the limit";
+    const std::string half(40000, 'h');
+    const const_buffer oversized[] = {half, half};
+    EXPECT_EQ(sender.send_to(oversized, 2, receiver.local_endpoint(), ec), 0u);
+    EXPECT_EQ(ec, std::errc::message_size);
+    EXPECT_EQ(catch_system_error([&] { sender.send(oversized, 2); }).code.category(), portsock::socket_category())
+        << "unconnected: the OS's error";
+    udp_socket empty;
+    EXPECT_EQ(empty.send_to(oversized, 2, receiver.local_endpoint(), ec), 0u);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+// --- send_file ------------------------------------------------------------------------
+
+/// A file with known content in the temporary directory, removed afterwards.
+class temporary_file {
+public:
+    explicit temporary_file(const std::string& content) {
+        static std::atomic<int> counter{0};
+        path_ = std::filesystem::temp_directory_path() /
+                ("portsock_send_file_" + std::to_string(++counter) + "_" +
+                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".bin");
+        std::ofstream(path_, std::ios::binary).write(content.data(), static_cast<std::streamsize>(content.size()));
+    }
+    ~temporary_file() {
+        std::error_code ignored;
+        std::filesystem::remove(path_, ignored);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+TEST(SendFile, SendsAWholeFile) {
+    const std::string content = pattern(5 << 20, 7);
+    const temporary_file file(content);
+    auto pair = make_tcp_pair();
+    drain reader(pair.server);
+    //! [send_file]
+    const std::uint64_t sent = pair.client.send_file(file.path());  // all of it
+    //! [send_file]
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_EQ(sent, content.size());
+    EXPECT_TRUE(reader.join() == content);
+}
+
+TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
+    const std::string content = pattern(200000, 8);
+    const temporary_file file(content);
+    auto pair = make_tcp_pair();
+    drain reader(pair.server);
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(file.path(), 1000, 70000, ec, patience), 70000u);
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(pair.client.send_file(file.path(), 199990, 100, ec, patience), 10u) << "cut at the end of the file";
+    EXPECT_EQ(pair.client.send_file(file.path(), 200000, 5, ec, patience), 0u) << "at the end: nothing";
+    EXPECT_EQ(pair.client.send_file(file.path(), 1u << 31, tcp_stream::to_end_of_file, ec, patience), 0u)
+        << "past the end: nothing";
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(pair.client.send_file(file.path(), 5, 0, ec, patience), 0u) << "a count of 0 sends nothing";
+    EXPECT_FALSE(ec);
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_TRUE(reader.join() == content.substr(1000, 70000) + content.substr(199990));
+    EXPECT_TRUE(std::string(portsock::send_file_method()) == "sendfile" ||
+                std::string(portsock::send_file_method()) == "read-and-send");
+}
+
+TEST(SendFile, AnEmptyFileSendsNothing) {
+    const temporary_file file("");
+    auto pair = make_tcp_pair();
+    EXPECT_EQ(pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, patience), 0u);
+}
+
+TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
+    auto pair = make_tcp_pair();
+    const std::filesystem::path missing = std::filesystem::temp_directory_path() / "portsock_no_such_file.bin";
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(missing, 0, 10, ec), 0u);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory) << ec.message();
+    const auto thrown = catch_system_error([&] { pair.client.send_file(missing); });
+    EXPECT_EQ(thrown.code, std::errc::no_such_file_or_directory);
+    EXPECT_NE(thrown.what.find("portsock_no_such_file.bin"), std::string::npos) << "names the file: " << thrown.what;
+    EXPECT_EQ(pair.client.send_file(std::filesystem::temp_directory_path(), 0, 10, ec), 0u);
+    EXPECT_TRUE(ec) << "a directory is not a file to send";
+    pair.client.send_all("still usable", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "still usable");
+}
+
+TEST(SendFile, AnEmptyStreamReportsNotOpenBeforeOpeningTheFile) {
+    tcp_stream empty;
+    std::error_code ec;
+    EXPECT_EQ(empty.send_file("/no/such/file", 0, 1, ec), 0u);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+TEST(SendFile, ATimeoutReportsHowMuchWent) {
+    const temporary_file file(pattern(64 << 20, 9));
+    auto pair = make_tcp_pair();  // the server never reads
+    std::error_code ec;
+    const portsock_test::stopwatch clock;
+    const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec, 300ms);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    portsock_test::expect_waited(clock.elapsed(), 300ms);
+    EXPECT_LT(sent, std::uint64_t{64} << 20);
+}
+
+}  // namespace
