@@ -64,4 +64,11 @@ bool to_native(const address& in, native_address& out, std::error_code& ec) noex
 /// Reads an AF_INET or AF_INET6 sockaddr; anything else gives family::unspecified.
 address from_native(const native_address& in) noexcept;
 
+// --- issue 12's options (win_options.cpp) --------------------------------------------
+/// True for the options win_options.cpp maps (family-dependent, keep-alive timing, and
+/// those Windows lacks); set_option()/get_option() hand them over.
+bool is_extended_option(option opt) noexcept;
+void set_extended_option(handle h, option opt, int value, std::error_code& ec) noexcept;
+int get_extended_option(handle h, option opt, std::error_code& ec) noexcept;
+
 }  // namespace portsock::platform
