@@ -270,16 +270,37 @@ TEST(Options, LingerOutOfRangeIsInvalidArgument) {
     EXPECT_EQ(pair.client.linger(), std::optional<std::chrono::seconds>(7s));
 }
 
+// No unread data on the closing side: a plain close() then ends the connection with FIN
+// (end of stream), so only the zero linger time can make it a reset.
 TEST(Options, AbortiveCloseResetsThePeer) {
     auto pair = portsock_test::make_tcp_pair();
-    pair.client.send_all("unread by the server");
     pair.server.set_linger(0s);
     pair.server.close();
     char buffer[64];
     std::error_code ec;
     const std::size_t n = pair.client.receive(buffer, sizeof buffer, ec, patience);
     EXPECT_EQ(n, 0u);
+    if (portsock_test::under_wine()) {
+        // Wine's recv() reports a reset connection as end of stream; the reset shows on send.
+        EXPECT_FALSE(ec) << ec.message();
+        pair.client.send("x", 1, ec, patience);
+        EXPECT_TRUE(ec == std::errc::connection_reset || ec == std::errc::broken_pipe)
+            << "a FIN would have let this send through: " << ec.message();
+        return;
+    }
     EXPECT_EQ(ec, std::errc::connection_reset) << "got " << ec.message() << " instead of a reset";
+}
+
+TEST(Options, OrdinaryCloseEndsTheStream) {
+    auto pair = portsock_test::make_tcp_pair();
+    pair.server.set_linger(std::nullopt);
+    pair.server.close();
+    char buffer[64];
+    std::error_code ec;
+    EXPECT_EQ(pair.client.receive(buffer, sizeof buffer, ec, patience), 0u);
+    EXPECT_FALSE(ec) << "the control case: end of stream, not " << ec.message();
+    pair.client.send("x", 1, ec, patience);
+    EXPECT_FALSE(ec) << "a half-closed peer still takes one send: " << ec.message();
 }
 
 // --- every option on an empty socket --------------------------------------------------

@@ -321,7 +321,8 @@ public:
     ///         errc::not_open, or the OS error.
     /// @platformnote A lingering close blocks the calling thread, also on a non-blocking
     /// socket (portsock makes Windows do so as POSIX does). The seconds are a `u_short` on
-    /// Windows, hence the common limit.
+    /// Windows, hence the common limit. Under Wine, the peer's receive reports the reset
+    /// as end of stream; its next send fails with std::errc::connection_reset.
     void set_linger(std::optional<std::chrono::seconds> time);
     /// See set_linger(std::optional<std::chrono::seconds>).
     /// @param time std::nullopt, or 0 to 65535 seconds. @param ec set on failure.
