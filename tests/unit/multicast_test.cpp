@@ -148,8 +148,9 @@ TEST(Multicast, OutgoingInterfaceByAddress) {
 
 TEST(Multicast, InterfaceByNameErrors) {
     std::error_code ec;
+    const std::string too_long(300, 'a');
     for (std::string_view bad : {std::string_view{}, std::string_view("no-such-interface-42"),
-                                 std::string_view("lo\0x", 4), std::string_view(std::string(300, 'a'))}) {
+                                 std::string_view("lo\0x", 4), std::string_view(too_long)}) {
         const network_interface none = network_interface::from_name(bad, ec);
         EXPECT_EQ(ec, std::errc::no_such_device) << bad;
         EXPECT_EQ(none.index(), 0u);
