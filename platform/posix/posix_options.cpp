@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "multicast_requests.hpp"  // after the OS headers it relies on
+
 namespace portsock::platform {
 namespace {
 
@@ -129,79 +131,6 @@ Value get_raw(handle h, int level, int name, std::error_code& ec) noexcept {
     return value;
 }
 
-in_addr to_in_addr(const address& addr) noexcept {
-    in_addr out{};
-    std::memcpy(&out, addr.bytes, 4);
-    return out;
-}
-
-in6_addr to_in6_addr(const address& addr) noexcept {
-    in6_addr out{};
-    std::memcpy(&out, addr.bytes, 16);
-    return out;
-}
-
-void fill_storage(const address& addr, sockaddr_storage& out) noexcept {
-    native_address native;
-    std::error_code ignored;  // sdk/ checked the family
-    to_native(addr, native, ignored);
-    out = native.storage;
-}
-
-// Any-source membership of an IPv4 group on an interface chosen by address (or the OS).
-void ipv4_membership(handle h, bool join, const address& group, const interface_choice& where,
-                     std::error_code& ec) noexcept {
-    ip_mreq request{};
-    request.imr_multiaddr = to_in_addr(group);
-    request.imr_interface = to_in_addr(where.v4_address);  // zero bytes: INADDR_ANY
-    set_raw(h, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, request, ec);
-}
-
-void ipv4_source_membership(handle h, bool join, const address& group, const address& source,
-                            const interface_choice& where, std::error_code& ec) noexcept {
-#if defined(IP_ADD_SOURCE_MEMBERSHIP)
-    ip_mreq_source request{};  // field order differs between systems: set by name
-    request.imr_multiaddr = to_in_addr(group);
-    request.imr_sourceaddr = to_in_addr(source);
-    request.imr_interface = to_in_addr(where.v4_address);
-    set_raw(h, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP, request, ec);
-#else
-    (void)h, (void)join, (void)group, (void)source, (void)where;
-    ec = make_error(std::errc::operation_not_supported);
-#endif
-}
-
-void ipv6_membership(handle h, bool join, const address& group, const interface_choice& where,
-                     std::error_code& ec) noexcept {
-    ipv6_mreq request{};
-    request.ipv6mr_multiaddr = to_in6_addr(group);
-    request.ipv6mr_interface = where.index;
-    set_raw(h, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, request, ec);
-}
-
-// RFC 3678's protocol-independent requests: the interface by index, either family.
-void indexed_membership(handle h, bool join, const address& group, const address& source,
-                        const interface_choice& where, std::error_code& ec) noexcept {
-#if defined(MCAST_JOIN_GROUP) && defined(MCAST_JOIN_SOURCE_GROUP)
-    const int level = group.fam == family::ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    if (source.fam == family::unspecified) {
-        group_req request{};
-        request.gr_interface = where.index;
-        fill_storage(group, request.gr_group);
-        set_raw(h, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, request, ec);
-    } else {
-        group_source_req request{};
-        request.gsr_interface = where.index;
-        fill_storage(group, request.gsr_group);
-        fill_storage(source, request.gsr_source);
-        set_raw(h, level, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP, request, ec);
-    }
-#else
-    (void)h, (void)join, (void)group, (void)source, (void)where;
-    ec = make_error(std::errc::operation_not_supported);
-#endif
-}
-
 [[maybe_unused]] bool first_ipv4_address(std::uint32_t index, in_addr& out) noexcept {
     ifaddrs* list = nullptr;
     if (::getifaddrs(&list) != 0) return false;
@@ -246,17 +175,10 @@ linger_setting get_linger(handle h, std::error_code& ec) noexcept {
 
 void change_membership(handle h, bool join, const address& group, const address& source,
                        const interface_choice& where, std::error_code& ec) noexcept {
-    const bool by_index = where.index != 0;
-    if (group.fam == family::ipv6) {
-        if (source.fam == family::unspecified) ipv6_membership(h, join, group, where, ec);
-        else indexed_membership(h, join, group, source, where, ec);
-    } else if (by_index) {
-        indexed_membership(h, join, group, source, where, ec);
-    } else if (source.fam == family::unspecified) {
-        ipv4_membership(h, join, group, where, ec);
-    } else {
-        ipv4_source_membership(h, join, group, source, where, ec);
-    }
+    requests::membership(
+        join, group, source, where,
+        [&](int level, int name, const auto& request) { set_raw(h, level, name, request, ec); },
+        [&] { ec = make_error(std::errc::operation_not_supported); });
 }
 
 void set_multicast_interface(handle h, const interface_choice& where, std::error_code& ec) noexcept {
@@ -268,7 +190,7 @@ void set_multicast_interface(handle h, const interface_choice& where, std::error
         return;
     }
     if (where.index == 0) {
-        set_raw(h, IPPROTO_IP, IP_MULTICAST_IF, to_in_addr(where.v4_address), ec);
+        set_raw(h, IPPROTO_IP, IP_MULTICAST_IF, requests::to_in_addr(where.v4_address), ec);
         return;
     }
 #if PORTSOCK_HAVE_IP_MREQN

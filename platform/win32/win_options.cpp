@@ -16,6 +16,8 @@
 
 #include <iphlpapi.h>  // if_nametoindex
 
+#include "multicast_requests.hpp"  // after the OS headers it relies on
+
 #include <cstring>
 
 namespace portsock::platform {
@@ -98,53 +100,6 @@ Value get_raw(handle h, int level, int name, int& length, std::error_code& ec) n
     return value;
 }
 
-IN_ADDR to_in_addr(const address& addr) noexcept {
-    IN_ADDR out{};
-    std::memcpy(&out, addr.bytes, 4);
-    return out;
-}
-
-void fill_storage(const address& addr, SOCKADDR_STORAGE& out) noexcept {
-    native_address native;
-    std::error_code ignored;  // sdk/ checked the family
-    to_native(addr, native, ignored);
-    out = native.storage;
-}
-
-void ipv4_membership(handle h, bool join, const address& group, const address& source,
-                     const interface_choice& where, std::error_code& ec) noexcept {
-    if (source.fam == family::unspecified) {
-        ip_mreq request{};
-        request.imr_multiaddr = to_in_addr(group);
-        request.imr_interface = to_in_addr(where.v4_address);
-        set_raw(h, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, request, ec);
-        return;
-    }
-    ip_mreq_source request{};
-    request.imr_multiaddr = to_in_addr(group);
-    request.imr_sourceaddr = to_in_addr(source);
-    request.imr_interface = to_in_addr(where.v4_address);
-    set_raw(h, IPPROTO_IP, join ? IP_ADD_SOURCE_MEMBERSHIP : IP_DROP_SOURCE_MEMBERSHIP, request, ec);
-}
-
-// RFC 3678's protocol-independent requests: the interface by index, either family.
-void indexed_membership(handle h, bool join, const address& group, const address& source,
-                        const interface_choice& where, std::error_code& ec) noexcept {
-    const int level = group.fam == family::ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
-    if (source.fam == family::unspecified) {
-        group_req request{};
-        request.gr_interface = where.index;
-        fill_storage(group, request.gr_group);
-        set_raw(h, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP, request, ec);
-        return;
-    }
-    group_source_req request{};
-    request.gsr_interface = where.index;
-    fill_storage(group, request.gsr_group);
-    fill_storage(source, request.gsr_source);
-    set_raw(h, level, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP, request, ec);
-}
-
 }  // namespace
 
 bool is_extended_option(option opt) noexcept {
@@ -182,16 +137,10 @@ linger_setting get_linger(handle h, std::error_code& ec) noexcept {
 
 void change_membership(handle h, bool join, const address& group, const address& source,
                        const interface_choice& where, std::error_code& ec) noexcept {
-    if (group.fam == family::ipv6 && source.fam == family::unspecified) {
-        ipv6_mreq request{};
-        std::memcpy(&request.ipv6mr_multiaddr, group.bytes, 16);
-        request.ipv6mr_interface = where.index;
-        set_raw(h, IPPROTO_IPV6, join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP, request, ec);
-    } else if (group.fam == family::ipv6 || where.index != 0) {
-        indexed_membership(h, join, group, source, where, ec);
-    } else {
-        ipv4_membership(h, join, group, source, where, ec);
-    }
+    requests::membership(
+        join, group, source, where,
+        [&](int level, int name, const auto& request) { set_raw(h, level, name, request, ec); },
+        [&] { ec = make_error(std::errc::operation_not_supported); });
 }
 
 void set_multicast_interface(handle h, const interface_choice& where, std::error_code& ec) noexcept {
@@ -204,7 +153,7 @@ void set_multicast_interface(handle h, const interface_choice& where, std::error
         const DWORD index_in_zero_net = ::htonl(where.index);  // 0.x.x.x: an index, not an address
         set_raw(h, IPPROTO_IP, IP_MULTICAST_IF, index_in_zero_net, ec);
     } else {
-        set_raw(h, IPPROTO_IP, IP_MULTICAST_IF, to_in_addr(where.v4_address), ec);
+        set_raw(h, IPPROTO_IP, IP_MULTICAST_IF, requests::to_in_addr(where.v4_address), ec);
     }
 }
 
