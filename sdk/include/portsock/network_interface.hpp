@@ -34,8 +34,9 @@ public:
     /// @param address one of the interface's addresses.
     network_interface(const ip_address& address) noexcept : address_(address) {}  // NOLINT: implicit by design
 
-    /// Looks an interface up by name (`"lo"`, `"eth0"` on Linux, `"lo0"`, `"en0"` on
-    /// macOS; Windows takes the interface's alias name or LUID name).
+    /// Looks an interface up by name (`if_nametoindex()`): `"lo"`, `"eth0"` on Linux,
+    /// `"lo0"`, `"en0"` on macOS; on Windows the NDIS name such as `"loopback_0"` or
+    /// `"ethernet_32768"`, not the friendly name the control panel shows.
     /// @param name the interface name.
     /// @return the interface, by index.
     /// @throws std::system_error with std::errc::no_such_device if there is no such

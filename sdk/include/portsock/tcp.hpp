@@ -270,7 +270,7 @@ public:
     /// Turns TCP keep-alive probes on or off (`SO_KEEPALIVE`).
     /// @param on true to probe idle connections. @throws std::system_error on failure.
     /// @platformnote The probe timing is the OS's (two hours idle by default on Linux and
-    /// Windows); portsock does not change it.
+    /// Windows) unless set_keep_alive_timing() changes it.
     void set_keep_alive(bool on);
     /// Turns keep-alive probes on or off; see set_keep_alive(bool).
     /// @param on true to probe. @param ec set on failure.
@@ -319,8 +319,10 @@ public:
     /// @param time std::nullopt, or 0 to 65535 seconds.
     /// @throws std::system_error with errc::invalid_argument if out of range,
     ///         errc::not_open, or the OS error.
-    /// @platformnote A lingering close blocks the calling thread, also on a non-blocking
-    /// socket (portsock makes Windows do so as POSIX does). The seconds are a `u_short` on
+    /// @platformnote A lingering close blocks the calling thread on Linux and Windows, also
+    /// for a non-blocking socket (portsock closes it in blocking mode on Windows, which
+    /// would otherwise refuse); on macOS and the BSDs a non-blocking socket does not wait.
+    /// A zero linger time never blocks. The seconds are a `u_short` on
     /// Windows, hence the common limit. Under Wine, the peer's receive reports the reset
     /// as end of stream; its next send fails with std::errc::connection_reset.
     void set_linger(std::optional<std::chrono::seconds> time);
