@@ -31,6 +31,11 @@ function(portsock_posix_probes target)
     else()
         target_compile_definitions(${target} PRIVATE PORTSOCK_HAVE_GETPEEREID=0)
     endif()
+    # IPv4 multicast interface by index (Linux ip_mreqn); the fallback finds the address.
+    check_cxx_source_compiles([=[
+        #include <netinet/in.h>
+        int main() { ip_mreqn r{}; r.imr_ifindex = 1; return r.imr_ifindex; }
+    ]=] PORTSOCK_PROBE_IP_MREQN)
     # The poller's Linux backend (with its eventfd wake-up) and the batch datagram calls.
     check_cxx_source_compiles([=[
         #include <sys/epoll.h>
@@ -73,7 +78,7 @@ function(portsock_posix_probes target)
     target_compile_definitions(${target} PRIVATE PORTSOCK_UDP_SEGMENT_IN_NETINET=${udp_segment_in_netinet})
 
     set(summary "")
-    foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE EPOLL SENDMMSG UDP_SEGMENT
+    foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE IP_MREQN EPOLL SENDMMSG UDP_SEGMENT
                     SO_PEERCRED ABSTRACT_LOCAL LINUX_SENDFILE)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)

@@ -44,6 +44,18 @@ enum class option : std::uint8_t {
     v6_only,         ///< IPV6_V6ONLY
     receive_buffer,  ///< SO_RCVBUF
     send_buffer,     ///< SO_SNDBUF
+    // Issue 12 (posix_options.cpp, win_options.cpp). Where an IPv4 and an IPv6 option
+    // exist, the port picks one by the socket's family. Options the OS lacks report
+    // std::errc::operation_not_supported; an IPv6-only option on an IPv4 socket reports
+    // std::errc::invalid_argument.
+    reuse_port,           ///< SO_REUSEPORT
+    unicast_hops,         ///< IP_TTL or IPV6_UNICAST_HOPS
+    traffic_class,        ///< IP_TOS or IPV6_TCLASS
+    keep_alive_idle,      ///< seconds: TCP_KEEPIDLE (TCP_KEEPALIVE on macOS)
+    keep_alive_interval,  ///< seconds: TCP_KEEPINTVL
+    keep_alive_count,     ///< probes: TCP_KEEPCNT
+    multicast_hops,       ///< IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS
+    multicast_loop,       ///< IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP
 };
 
 /// Readiness interest and result bits for wait().
@@ -263,13 +275,37 @@ const char* poller_backend() noexcept;
 bool parse_address(const char* text, address& out) noexcept;
 /// The index of the network interface called `name` (if_nametoindex); 0 with `ec` clear if
 /// there is none, 0 with `ec` set if the lookup itself failed (a full descriptor table).
-std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept;
+std::uint32_t interface_index(const char* name, std::error_code& ec) noexcept;
 /// Formats the address part only ("127.0.0.1", "fe80::1%3"); returns characters written.
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept;
 /// getaddrinfo: every IPv4/IPv6 result for host and service (a port number or a service
 /// name such as "http"), of one family or both. May throw std::bad_alloc.
 void resolve(const std::string& host, const std::string& service, family fam,
              socket_type type, std::vector<address>& out, std::error_code& ec);
+
+// --- linger and multicast (issue 12: posix_options.cpp, win_options.cpp) ----------------
+/// SO_LINGER in portable form.
+struct linger_setting {
+    bool on = false;  ///< off: close() returns at once and the OS sends what is left
+    int seconds = 0;  ///< with on: how long close() may wait; 0 resets the connection
+};
+void set_linger(handle h, const linger_setting& value, std::error_code& ec) noexcept;
+linger_setting get_linger(handle h, std::error_code& ec) noexcept;
+
+/// A network interface for multicast: by IPv4 address (fam ipv4), else by index
+/// (0: the OS chooses by its routes).
+struct interface_choice {
+    address v4_address;
+    std::uint32_t index = 0;
+};
+
+/// Joins or leaves `group` on an interface, for any source (`source` of family
+/// unspecified) or one source (RFC 3678 source-specific membership). sdk/ has checked
+/// that group and source are of the socket's family and that group is multicast.
+void change_membership(handle h, bool join, const address& group, const address& source,
+                       const interface_choice& where, std::error_code& ec) noexcept;
+/// Chooses the interface outgoing multicast datagrams leave by.
+void set_multicast_interface(handle h, const interface_choice& where, std::error_code& ec) noexcept;
 
 // --- capabilities -------------------------------------------------------------------
 /// True if an IPv6 socket can be bound to ::1 here.
@@ -278,6 +314,11 @@ bool has_ipv6_loopback() noexcept;
 /// is non-inheritable from the call that creates it, with no window in which a concurrent
 /// fork()/exec() or CreateProcess() could inherit it.
 bool has_atomic_close_on_exec() noexcept;
+/// True if set_option()/get_option() of `opt` can work here: the build knows the option
+/// and, where that depends on the OS version, a probe socket accepted it.
+bool has_option(option opt) noexcept;
+/// True if change_membership() can join one source of a group here.
+bool has_source_specific_multicast() noexcept;
 /// The name of this port ("posix" or "win32") and, on POSIX, which fallbacks are on.
 const char* port_name() noexcept;
 

@@ -87,8 +87,8 @@ bool descriptor_table_full() noexcept {
 
 }  // namespace
 
-std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
-    const unsigned index = ::if_nametoindex(name.c_str());
+std::uint32_t interface_index(const char* name, std::error_code& ec) noexcept {
+    const unsigned index = ::if_nametoindex(name);
     ec = index == 0 && descriptor_table_full() ? make_error(std::errc::too_many_files_open) : std::error_code{};
     return index;
 }

@@ -1,4 +1,5 @@
 // POSIX port: socket handles, connection set-up, data transfer and options.
+// Socket options are in posix_options.cpp.
 //
 // Linux-only calls are used only where CMake found them (PORTSOCK_HAVE_*); each has a
 // portable fallback, and the posix-generic preset forces every fallback on Linux.
@@ -95,24 +96,6 @@ struct sigpipe_guard {};
 void check(int result, std::error_code& ec) noexcept {
     if (result == 0) ec.clear();
     else ec = last_error();
-}
-
-struct option_location {
-    int level;
-    int name;
-};
-
-option_location locate(option opt) noexcept {
-    switch (opt) {
-    case option::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
-    case option::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
-    case option::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case option::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
-    case option::receive_buffer: return {SOL_SOCKET, SO_RCVBUF};
-    case option::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
-    }
-    return {SOL_SOCKET, 0};
 }
 
 }  // namespace
@@ -334,19 +317,6 @@ std::size_t receive_from_native(handle h, void* data, std::size_t size, native_a
 void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept {
     int value = on ? 1 : 0;
     check(::ioctl(h, FIONBIO, &value), ec);
-}
-
-void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
-    const option_location where = locate(opt);
-    check(::setsockopt(h, where.level, where.name, &value, sizeof value), ec);
-}
-
-int get_option(handle h, option opt, std::error_code& ec) noexcept {
-    const option_location where = locate(opt);
-    int value = 0;
-    socklen_t length = sizeof value;
-    check(::getsockopt(h, where.level, where.name, &value, &length), ec);
-    return value;
 }
 
 }  // namespace portsock::platform

@@ -84,9 +84,9 @@ bool parse_address(const char* text, address& out) noexcept {
     return true;
 }
 
-std::uint32_t interface_index(const std::string& name, std::error_code& ec) noexcept {
+std::uint32_t interface_index(const char* name, std::error_code& ec) noexcept {
     ec.clear();  // Windows names the interface from a table in memory: no handle to run out of
-    return static_cast<std::uint32_t>(::if_nametoindex(name.c_str()));
+    return static_cast<std::uint32_t>(::if_nametoindex(name));
 }
 
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept {

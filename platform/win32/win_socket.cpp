@@ -128,6 +128,7 @@ option_location locate(option opt) noexcept {
     case option::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
     case option::receive_buffer: return {SOL_SOCKET, SO_RCVBUF};
     case option::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
+    default: break;  // issue 12's options: win_options.cpp
     }
     return {SOL_SOCKET, 0};
 }
@@ -360,6 +361,7 @@ void set_non_blocking(handle h, bool on, std::error_code& ec) noexcept {
 }
 
 void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
+    if (is_extended_option(opt)) return set_extended_option(h, opt, value, ec);
     const option_location where = locate(opt);
     const int native = where.inverted ? (value == 0 ? 1 : 0) : value;
     check(::setsockopt(to_socket(h), where.level, where.name, reinterpret_cast<const char*>(&native),
@@ -368,6 +370,7 @@ void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
 }
 
 int get_option(handle h, option opt, std::error_code& ec) noexcept {
+    if (is_extended_option(opt)) return get_extended_option(h, opt, ec);
     const option_location where = locate(opt);
     int value = 0;
     int length = static_cast<int>(sizeof value);

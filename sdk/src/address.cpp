@@ -128,7 +128,7 @@ bool parse_scope(std::string_view text, std::uint32_t& scope, std::error_code& e
     }
     if (text.empty()) return invalid_address(ec);
     try {
-        scope = platform::interface_index(std::string(text), ec);
+        scope = platform::interface_index(std::string(text).c_str(), ec);
     } catch (const std::bad_alloc&) {
         ec = platform::make_error(std::errc::not_enough_memory);
     }

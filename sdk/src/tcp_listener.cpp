@@ -12,10 +12,11 @@
 namespace portsock {
 namespace {
 
-// Socket options must be in place before bind(): reuse-address and dual-stack both are.
+// Socket options must be in place before bind(): reuse-address, reuse-port and dual-stack are.
 void configure(platform::handle h, const endpoint& local, const listen_options& options,
                std::error_code& ec) noexcept {
     platform::set_option(h, platform::option::reuse_address, options.reuse_address ? 1 : 0, ec);
+    if (!ec && options.reuse_port) platform::set_option(h, platform::option::reuse_port, 1, ec);
     if (!ec && local.address().is_v6())
         platform::set_option(h, platform::option::v6_only, options.dual_stack ? 0 : 1, ec);
 }

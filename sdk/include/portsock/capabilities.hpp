@@ -53,6 +53,33 @@ PORTSOCK_EXPORT bool has_abstract_local_names() noexcept;
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT bool has_local_peer_credentials() noexcept;
 
+/// Tells whether this OS has `SO_REUSEPORT` (ip_socket::set_reuse_port(),
+/// listen_options::reuse_port).
+/// @return true on Linux, macOS and the BSDs; false on Windows, where those calls report
+///         std::errc::operation_not_supported.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_reuse_port() noexcept;
+
+/// Tells whether tcp_stream::set_keep_alive_timing() can work here.
+///
+/// On Windows the answer depends on the version (1709 and later), so the first call asks
+/// a short-lived TCP socket.
+/// @return true if the keep-alive idle time, interval and probe count can be set and read.
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_keep_alive_timing() noexcept;
+
+/// Tells whether ip_socket::set_traffic_class() can work here.
+/// @return true on POSIX; false on Windows, which ignores `IP_TOS` (see
+///         ip_socket::set_traffic_class()).
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_traffic_class() noexcept;
+
+/// Tells whether udp_socket::join_source_group() can work here: this build knows the
+/// source-specific membership calls.
+/// @return true on Linux, macOS, the BSDs and Windows (Vista and later).
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT bool has_source_specific_multicast() noexcept;
+
 /// Names the platform port this build of portsock uses, for logs and bug reports.
 /// @return a static string: `"posix"`, `"posix (generic: ...)"` (the port built with only
 ///         the fallbacks macOS and the BSDs need), `"win32"`, or `"win32 (Wine <version>)"`

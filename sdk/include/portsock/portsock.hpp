@@ -14,6 +14,8 @@
 #include <portsock/config.hpp>
 #include <portsock/error.hpp>
 #include <portsock/local.hpp>
+#include <portsock/ip_socket.hpp>
+#include <portsock/network_interface.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/reader.hpp>
 #include <portsock/resolve.hpp>

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstddef>
 #include <system_error>
 
 namespace portsock {
@@ -180,6 +181,46 @@ public:
     void cancel(std::error_code& ec) noexcept;
 
     /// @}
+
+    /// Asks for a send buffer of `bytes` (`SO_SNDBUF`): how much the OS holds that the
+    /// peer has not yet acknowledged (TCP) or that waits to go out (UDP).
+    /// @param bytes 1 to `INT_MAX`. @throws std::system_error with errc::invalid_argument
+    ///        if out of range, errc::not_open, or the OS error.
+    /// @platformnote The OS may adjust the size, so read it back with send_buffer_size().
+    /// Linux doubles the value set (the extra half is its bookkeeping) and caps it at
+    /// twice `net.core.wmem_max`, with a minimum of about 4.5 KiB; macOS, the BSDs and
+    /// Windows report the value set (macOS caps it at `kern.ipc.maxsockbuf`). On Linux,
+    /// setting it turns off the kernel's automatic tuning of that buffer.
+    void set_send_buffer_size(std::size_t bytes);
+    /// See set_send_buffer_size(std::size_t).
+    /// @param bytes 1 to `INT_MAX`. @param ec set on failure.
+    void set_send_buffer_size(std::size_t bytes, std::error_code& ec) noexcept;
+    /// Reads `SO_SNDBUF`: the size the OS uses (see set_send_buffer_size() for how it
+    /// relates to the value set).
+    /// @return the size in bytes. @throws std::system_error on failure.
+    std::size_t send_buffer_size() const;
+    /// See send_buffer_size().
+    /// @param ec set on failure. @return the size in bytes, or 0 on error.
+    std::size_t send_buffer_size(std::error_code& ec) const noexcept;
+
+    /// Asks for a receive buffer of `bytes` (`SO_RCVBUF`): how much the OS holds for this
+    /// socket before the application reads it. For TCP it bounds the window offered to
+    /// the peer; set it on a listener before clients connect, as accepted streams inherit
+    /// it and the window scale is agreed during the handshake.
+    /// @param bytes 1 to `INT_MAX`. @throws std::system_error with errc::invalid_argument
+    ///        if out of range, errc::not_open, or the OS error.
+    /// @platformnote As for set_send_buffer_size(std::size_t): Linux reports twice the
+    /// value set, capped by `net.core.rmem_max`; other OSes report the value set.
+    void set_receive_buffer_size(std::size_t bytes);
+    /// See set_receive_buffer_size(std::size_t).
+    /// @param bytes 1 to `INT_MAX`. @param ec set on failure.
+    void set_receive_buffer_size(std::size_t bytes, std::error_code& ec) noexcept;
+    /// Reads `SO_RCVBUF`: the size the OS uses.
+    /// @return the size in bytes. @throws std::system_error on failure.
+    std::size_t receive_buffer_size() const;
+    /// See receive_buffer_size().
+    /// @param ec set on failure. @return the size in bytes, or 0 on error.
+    std::size_t receive_buffer_size(std::error_code& ec) const noexcept;
 
 protected:
     /// @name For derived classes

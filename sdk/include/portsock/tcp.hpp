@@ -5,13 +5,14 @@
 #include <portsock/address.hpp>
 #include <portsock/buffer.hpp>
 #include <portsock/export.hpp>
-#include <portsock/socket.hpp>
+#include <portsock/ip_socket.hpp>
 #include <portsock/timeout.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -29,6 +30,19 @@ struct connect_options {
     /// well: RFC 8305's "Connection Attempt Delay" (250 ms recommended, 100 ms the least it
     /// recommends). Zero starts every attempt at once; negative is errc::invalid_argument.
     std::chrono::milliseconds attempt_delay{250};
+};
+
+/// TCP keep-alive timing: when probes start on an idle connection, how often they repeat,
+/// and how many unanswered ones end it. See tcp_stream::set_keep_alive_timing().
+///
+/// A connection that stays silent for `idle` and then answers none of `probes` probes
+/// sent `interval` apart is dropped after about `idle + probes * interval`; the next
+/// receive or send reports std::errc::timed_out (or std::errc::connection_reset).
+/// @threadsafety A plain value.
+struct keep_alive_settings {
+    std::chrono::seconds idle{7200};    ///< Silence before the first probe: 1 to 32767 s.
+    std::chrono::seconds interval{75};  ///< Between unanswered probes: 1 to 32767 s.
+    int probes = 9;                     ///< Unanswered probes that end the connection: 1 to 127.
 };
 
 /// A connected TCP socket: a reliable, ordered byte stream.
@@ -62,7 +76,7 @@ struct connect_options {
 /// - `EINTR` is retried inside portsock, against the original timeout.
 ///
 /// @see @ref tutorial "Tutorial", @ref errors "Error handling"
-class PORTSOCK_EXPORT tcp_stream : public basic_socket {
+class PORTSOCK_EXPORT tcp_stream : public ip_socket {
 public:
     /// @name Connecting
     /// @{
@@ -471,7 +485,7 @@ public:
     /// Turns TCP keep-alive probes on or off (`SO_KEEPALIVE`).
     /// @param on true to probe idle connections. @throws std::system_error on failure.
     /// @platformnote The probe timing is the OS's (two hours idle by default on Linux and
-    /// Windows); portsock does not change it.
+    /// Windows) unless set_keep_alive_timing() changes it.
     void set_keep_alive(bool on);
     /// Turns keep-alive probes on or off; see set_keep_alive(bool).
     /// @param on true to probe. @param ec set on failure.
@@ -485,9 +499,64 @@ public:
 
     /// @}
 
+    /// Sets when keep-alive probes start, how often they repeat and how many may go
+    /// unanswered (`TCP_KEEPIDLE`, `TCP_KEEPINTVL`, `TCP_KEEPCNT`). Probes are sent only
+    /// while set_keep_alive(true) is in force; set both, in either order.
+    /// @param timing the three values, each in its range (see keep_alive_settings).
+    /// @throws std::system_error with errc::invalid_argument if a value is out of range,
+    ///         std::errc::operation_not_supported where the OS cannot set them (see
+    ///         has_keep_alive_timing()), errc::not_open, or the OS error. If the OS
+    ///         refuses the second or third value, the ones before it stay set.
+    /// @platformnote The idle time is `TCP_KEEPIDLE` on Linux and the BSDs,
+    /// `TCP_KEEPALIVE` on macOS. Windows has the three options from Windows 10 version
+    /// 1709; older Windows reports std::errc::operation_not_supported (its
+    /// `SIO_KEEPALIVE_VALS` cannot set the probe count or read anything back). The OS
+    /// defaults: Linux 7200 s, 75 s, 9 probes; macOS 7200 s, 75 s, 8; Windows 7200 s,
+    /// 1 s, 10.
+    void set_keep_alive_timing(const keep_alive_settings& timing);
+    /// See set_keep_alive_timing(const keep_alive_settings&).
+    /// @param timing the three values. @param ec set on failure.
+    void set_keep_alive_timing(const keep_alive_settings& timing, std::error_code& ec) noexcept;
+    /// Reads the keep-alive timing.
+    /// @return the idle time, interval and probe count in force.
+    /// @throws std::system_error on failure (see set_keep_alive_timing(const keep_alive_settings&)).
+    keep_alive_settings keep_alive_timing() const;
+    /// See keep_alive_timing().
+    /// @param ec set on failure. @return the timing, or a default keep_alive_settings on error.
+    keep_alive_settings keep_alive_timing(std::error_code& ec) const noexcept;
+
+    /// Sets what close() does with data not yet sent (`SO_LINGER`).
+    ///
+    /// - `std::nullopt` (the default): close() returns at once and the OS goes on sending
+    ///   in the background, then ends the connection normally (FIN).
+    /// - zero seconds: an **abortive close**. close() discards unsent data and resets the
+    ///   connection (RST): the peer's next receive or send fails with
+    ///   std::errc::connection_reset, and no TIME_WAIT state is left behind.
+    /// - N seconds: close() waits up to N seconds for the data to be sent and acknowledged.
+    /// @param time std::nullopt, or 0 to 65535 seconds.
+    /// @throws std::system_error with errc::invalid_argument if out of range,
+    ///         errc::not_open, or the OS error.
+    /// @platformnote A lingering close blocks the calling thread on Linux and Windows, also
+    /// for a non-blocking socket (portsock closes it in blocking mode on Windows, which
+    /// would otherwise refuse); on macOS and the BSDs a non-blocking socket does not wait.
+    /// A zero linger time never blocks. The seconds are a `u_short` on
+    /// Windows, hence the common limit. Under Wine, the peer's receive reports the reset
+    /// as end of stream; its next send fails with std::errc::connection_reset.
+    void set_linger(std::optional<std::chrono::seconds> time);
+    /// See set_linger(std::optional<std::chrono::seconds>).
+    /// @param time std::nullopt, or 0 to 65535 seconds. @param ec set on failure.
+    void set_linger(std::optional<std::chrono::seconds> time, std::error_code& ec) noexcept;
+    /// Reads `SO_LINGER`.
+    /// @return std::nullopt if off, else the linger time.
+    /// @throws std::system_error on failure.
+    std::optional<std::chrono::seconds> linger() const;
+    /// See linger().
+    /// @param ec set on failure. @return the setting, std::nullopt on error.
+    std::optional<std::chrono::seconds> linger(std::error_code& ec) const noexcept;
+
 private:
     friend class tcp_listener;
-    explicit tcp_stream(native_handle_type handle) noexcept : basic_socket(handle) {}
+    explicit tcp_stream(native_handle_type handle) noexcept : ip_socket(handle) {}
 };
 
 /// Options for tcp_listener.
@@ -514,6 +583,11 @@ struct listen_options {
     /// seen as IPv4-mapped addresses (<code>\::ffff:a.b.c.d</code>). Off by default on every
     /// OS (`IPV6_V6ONLY` is set explicitly, since OS defaults differ). Ignored for IPv4.
     bool dual_stack = false;
+    /// Let several listeners bind the same address and port, each setting this
+    /// (`SO_REUSEPORT`); Linux spreads new connections among them. Where the OS lacks it
+    /// (Windows; see has_reuse_port()) true makes the listener fail with
+    /// std::errc::operation_not_supported. See ip_socket::set_reuse_port().
+    bool reuse_port = false;
 };
 
 /// A client that tcp_listener::accept() returned: the stream and who it is.
@@ -537,7 +611,7 @@ struct accepted_connection {
 /// reports std::errc::address_in_use, as POSIX does. listen_options::dual_stack always sets `IPV6_V6ONLY` explicitly,
 /// since its default differs: off on Linux and macOS, on in Windows and the BSDs.
 /// @see @ref platforms "Platform notes"
-class PORTSOCK_EXPORT tcp_listener : public basic_socket {
+class PORTSOCK_EXPORT tcp_listener : public ip_socket {
 public:
     /// @name Listening
     /// @{
@@ -632,7 +706,7 @@ public:
     /// @}
 
 private:
-    explicit tcp_listener(native_handle_type handle) noexcept : basic_socket(handle) {}
+    explicit tcp_listener(native_handle_type handle) noexcept : ip_socket(handle) {}
 };
 
 }  // namespace portsock

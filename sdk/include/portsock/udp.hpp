@@ -5,7 +5,8 @@
 #include <portsock/address.hpp>
 #include <portsock/buffer.hpp>
 #include <portsock/export.hpp>
-#include <portsock/socket.hpp>
+#include <portsock/ip_socket.hpp>
+#include <portsock/network_interface.hpp>
 #include <portsock/timeout.hpp>
 
 #include <cstddef>
@@ -83,7 +84,7 @@ struct incoming_datagram {
 /// - Handles are non-inheritable and `EINTR` is retried, as for TCP.
 ///
 /// @see @ref tutorial "Tutorial" (UDP echo)
-class PORTSOCK_EXPORT udp_socket : public basic_socket {
+class PORTSOCK_EXPORT udp_socket : public ip_socket {
 public:
     /// @name Opening
     /// @{
@@ -366,8 +367,121 @@ public:
 
     /// @}
 
+    /// @name Multicast
+    /// Receiving: bind the port the group uses (the wildcard address, or the group's
+    /// address on POSIX), then join_group(). Sending: send_to() the group's address and
+    /// port; set_multicast_hops(), set_multicast_loopback() and set_multicast_interface()
+    /// shape where the datagrams go. See @ref multicast "the multicast guide".
+    /// @{
+
+    /// Joins a multicast group: datagrams sent to it arrive at this socket (if it is
+    /// bound to the group's port), from any source.
+    /// @param group an IPv4 (`224.0.0.0/4`) or IPv6 (`ff00::/8`) multicast address of
+    ///        the socket's family.
+    /// @param where the interface: the OS's choice (default), an index, or (IPv4) an
+    ///        address of the interface.
+    /// @throws std::system_error with errc::invalid_argument (not a multicast address, a
+    ///         family other than the socket's, or an IPv4 interface address for an IPv6
+    ///         group), std::errc::address_in_use (already joined there, on Linux; other
+    ///         OSes report their own code), std::errc::no_such_device (no route or no such
+    ///         interface), errc::not_open, or the OS error.
+    /// @platformnote `IP_ADD_MEMBERSHIP` for IPv4 by address, RFC 3678 `MCAST_JOIN_GROUP`
+    /// for IPv4 by index, `IPV6_JOIN_GROUP` for IPv6. A host is limited in memberships
+    /// per socket (20 by default on Linux, `net.ipv4.igmp_max_memberships`).
+    void join_group(const ip_address& group, const network_interface& where = {});
+    /// See join_group(const ip_address&, const network_interface&).
+    /// @param group the group. @param where the interface. @param ec set on failure.
+    void join_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept;
+
+    /// Leaves a group joined with join_group() on the same interface.
+    /// @param group the group. @param where the interface it was joined on.
+    /// @throws std::system_error with errc::invalid_argument (as join_group()), an OS
+    ///         error if the group was not joined there (std::errc::address_not_available
+    ///         on Linux), errc::not_open, or another OS error.
+    void leave_group(const ip_address& group, const network_interface& where = {});
+    /// See leave_group(const ip_address&, const network_interface&).
+    /// @param group the group. @param where the interface. @param ec set on failure.
+    void leave_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept;
+
+    /// Joins a group for datagrams from one source only (source-specific multicast,
+    /// RFC 4607; SSM groups are `232.0.0.0/8` and `ff3x::/32`).
+    /// @param group the group. @param source the sender to accept, a unicast address of
+    ///        the group's family. @param where the interface.
+    /// @throws std::system_error with errc::invalid_argument (as join_group(), or a
+    ///         source that is multicast or unspecified), std::errc::operation_not_supported
+    ///         where the OS has no source-specific membership (see
+    ///         has_source_specific_multicast()), or the OS error.
+    /// @platformnote `IP_ADD_SOURCE_MEMBERSHIP` for IPv4 by address, RFC 3678
+    /// `MCAST_JOIN_SOURCE_GROUP` otherwise.
+    void join_source_group(const ip_address& group, const ip_address& source, const network_interface& where = {});
+    /// See join_source_group(const ip_address&, const ip_address&, const network_interface&).
+    /// @param group the group. @param source the sender. @param where the interface.
+    /// @param ec set on failure.
+    void join_source_group(const ip_address& group, const ip_address& source, const network_interface& where,
+                           std::error_code& ec) noexcept;
+
+    /// Leaves a source-specific membership made with join_source_group().
+    /// @param group the group. @param source the sender. @param where the interface.
+    /// @throws std::system_error as join_source_group(), or if there was no such membership.
+    void leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where = {});
+    /// See leave_source_group(const ip_address&, const ip_address&, const network_interface&).
+    /// @param group the group. @param source the sender. @param where the interface.
+    /// @param ec set on failure.
+    void leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where,
+                            std::error_code& ec) noexcept;
+
+    /// Chooses the interface multicast datagrams from this socket leave by
+    /// (`IP_MULTICAST_IF`, `IPV6_MULTICAST_IF`); by default the OS picks by its routes.
+    /// @param where the interface: an index, or (IPv4) one of its addresses; the default
+    ///        value returns the choice to the OS.
+    /// @throws std::system_error with errc::invalid_argument (an IPv4 address on an IPv6
+    ///         socket), an OS error for an unknown interface
+    ///         (std::errc::address_not_available or std::errc::no_such_device), or
+    ///         errc::not_open.
+    /// @platformnote An IPv4 interface by index is `ip_mreqn` on Linux, the `0.0.0.0/8`
+    /// index form on Windows, and on macOS and the BSDs the interface's first IPv4 address.
+    void set_multicast_interface(const network_interface& where);
+    /// See set_multicast_interface(const network_interface&).
+    /// @param where the interface. @param ec set on failure.
+    void set_multicast_interface(const network_interface& where, std::error_code& ec) noexcept;
+
+    /// Sets the hop limit of outgoing multicast datagrams (`IP_MULTICAST_TTL`,
+    /// `IPV6_MULTICAST_HOPS`). The default, 1, keeps them on the local network; 0 keeps
+    /// them on this host.
+    /// @param hops 0 to 255. @throws std::system_error with errc::invalid_argument if out
+    ///        of range, errc::not_open, or the OS error.
+    void set_multicast_hops(int hops);
+    /// See set_multicast_hops(int).
+    /// @param hops 0 to 255. @param ec set on failure.
+    void set_multicast_hops(int hops, std::error_code& ec) noexcept;
+    /// Reads the multicast hop limit.
+    /// @return 0 to 255. @throws std::system_error on failure.
+    int multicast_hops() const;
+    /// See multicast_hops().
+    /// @param ec set on failure. @return the hop limit, or 0 on error.
+    int multicast_hops(std::error_code& ec) const noexcept;
+
+    /// Sets whether this host's own members of a group receive what is sent to it
+    /// (`IP_MULTICAST_LOOP`, `IPV6_MULTICAST_LOOP`); on by default.
+    /// @param on true to loop datagrams back. @throws std::system_error on failure.
+    /// @platformnote POSIX applies it to the *sending* socket. Windows applies it to the
+    /// *receiving* socket: there, turning it off on the sender changes nothing, and a
+    /// receiver with it off misses datagrams from its own host. Set it on both sides for
+    /// portable behaviour.
+    void set_multicast_loopback(bool on);
+    /// See set_multicast_loopback(bool).
+    /// @param on true to loop back. @param ec set on failure.
+    void set_multicast_loopback(bool on, std::error_code& ec) noexcept;
+    /// Reads the multicast loopback setting.
+    /// @return true if on. @throws std::system_error on failure.
+    bool multicast_loopback() const;
+    /// See multicast_loopback().
+    /// @param ec set on failure. @return the setting, false on error.
+    bool multicast_loopback(std::error_code& ec) const noexcept;
+    /// @}
+
 private:
-    explicit udp_socket(native_handle_type handle) noexcept : basic_socket(handle) {}
+    explicit udp_socket(native_handle_type handle) noexcept : ip_socket(handle) {}
 };
 
 }  // namespace portsock
