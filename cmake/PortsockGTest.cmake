@@ -89,3 +89,14 @@ macro(portsock_find_gtest)
         unset(_portsock_gtest_from)
     endif()
 endmacro()
+
+# portsock_add_skipped_test(<name> <reason>)
+#
+# Registers <name> where its real form cannot run on this build (another OS, a cross build
+# under an emulator), as a test that prints "SKIP: <reason>" and is reported skipped. So
+# every build registers the same tests, and each skip names its cause (the Wine leg of
+# .ci/run compares the counts and lists the reasons).
+function(portsock_add_skipped_test name reason)
+    add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}" -E echo "SKIP: ${reason}")
+    set_tests_properties(${name} PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP: ")
+endfunction()
