@@ -356,16 +356,21 @@ TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
     EXPECT_TRUE(reader.join() == content.substr(0, static_cast<std::size_t>(total)));
 }
 
-TEST(SendFile, AnUntimedSendEndsWithAnErrorWhenThePeerGoesOrOnCancel) {
+TEST(SendFile, AnUntimedSendToAPeerThatWentIsAnError) {
+    if (portsock_test::under_wine())
+        GTEST_SKIP() << "Wine: an untimed send of 64 MiB to a closed loopback peer never fails, "
+                        "with send() as with TransmitFile";
     const temporary_file file(pattern(64 << 20, 12));
-    {
-        auto pair = make_tcp_pair();
-        pair.server.close();  // the peer is gone before the first byte
-        std::error_code ec;
-        const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
-        EXPECT_TRUE(ec) << "sent " << sent << " bytes to a closed peer";
-        EXPECT_LT(sent, std::uint64_t{64} << 20);
-    }
+    auto pair = make_tcp_pair();
+    pair.server.close();  // the peer is gone before the first byte
+    std::error_code ec;
+    const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    EXPECT_TRUE(ec) << "sent " << sent << " bytes to a closed peer";
+    EXPECT_LT(sent, std::uint64_t{64} << 20);
+}
+
+TEST(SendFile, CancelEndsAnUntimedSend) {
+    const temporary_file file(pattern(64 << 20, 13));
     auto pair = make_tcp_pair();  // the server never reads: the send blocks until cancel()
     std::thread canceller([&] {
         std::this_thread::sleep_for(200ms);
