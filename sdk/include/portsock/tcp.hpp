@@ -362,8 +362,7 @@ public:
     ///         (0 if `offset` is at or past its end).
     /// @throws portsock::transfer_error (a std::system_error) on failure; its
     ///         bytes_transferred() is how many bytes were sent before it (0 if the file could
-    ///         not be opened), and what() names the file and says it: `"portsock::tcp_stream::send_file
-    ///         '/srv/a.bin' (1048576 bytes sent): Connection reset by peer"`.
+    ///         not be opened); what() names the file and says it, e.g. `(1048576 bytes sent)`.
     /// @errors std::errc::no_such_file_or_directory, std::errc::permission_denied,
     /// std::errc::is_a_directory (POSIX) or another error opening or reading the file; then
     /// the errors of send(const void*, std::size_t, timeout).
