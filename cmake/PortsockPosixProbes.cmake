@@ -54,6 +54,27 @@ function(portsock_posix_probes target)
         #include <sys/sendfile.h>
         int main() { off_t at = 0; return static_cast<int>(sendfile(1, 0, &at, 1)); }
     ]=] PORTSOCK_PROBE_LINUX_SENDFILE)
+    # The BSD sendfile (file first, socket second), in its two signatures: FreeBSD's, with
+    # the count in and the bytes sent out through separate arguments, and macOS's, with one
+    # in-out count. Neither compiles on Linux, whose <sys/socket.h> has no sendfile.
+    check_cxx_source_compiles([=[
+        #include <sys/types.h>
+        #include <sys/socket.h>
+        #include <sys/uio.h>
+        int main() {
+            off_t sent = 0;
+            return sendfile(0, 1, off_t{0}, size_t{1}, static_cast<sf_hdtr*>(nullptr), &sent, 0);
+        }
+    ]=] PORTSOCK_PROBE_FREEBSD_SENDFILE)
+    check_cxx_source_compiles([=[
+        #include <sys/types.h>
+        #include <sys/socket.h>
+        #include <sys/uio.h>
+        int main() {
+            off_t length = 1;
+            return sendfile(0, 1, off_t{0}, &length, static_cast<sf_hdtr*>(nullptr), 0);
+        }
+    ]=] PORTSOCK_PROBE_MACOS_SENDFILE)
     # UDP generic segmentation offload for send_batch()'s sendmmsg path (Linux 4.18+; the
     # kernel is asked at run time too): the C library's <netinet/udp.h> (glibc 2.28+, musl)
     # or, with an older one, the kernel's <linux/udp.h>. Never both: each defines udphdr.
@@ -79,7 +100,7 @@ function(portsock_posix_probes target)
 
     set(summary "")
     foreach(feature ACCEPT4 SOCK_CLOEXEC PIPE2 MSG_NOSIGNAL SO_NOSIGPIPE IP_MREQN EPOLL SENDMMSG UDP_SEGMENT
-                    SO_PEERCRED ABSTRACT_LOCAL LINUX_SENDFILE)
+                    SO_PEERCRED ABSTRACT_LOCAL LINUX_SENDFILE FREEBSD_SENDFILE MACOS_SENDFILE)
         if(PORTSOCK_PROBE_${feature} AND NOT PORTSOCK_POSIX_GENERIC)
             set(value 1)
         else()

@@ -150,11 +150,20 @@ void close_file(file f) noexcept;
 /// Reads up to size bytes at offset without moving a file position (pread, or ReadFile
 /// with an OVERLAPPED offset); 0 with no error at the end of the file. Retries EINTR.
 std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept;
-/// Sends up to `count` bytes of the file from `offset`, once, like send(): the kernel's
-/// sendfile where CMake found it (posix_send_file_linux.cpp), else read_file() then send()
-/// (send_file_loop.cpp). Returns bytes sent; 0 with no error at the end of the file.
-std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, std::error_code& ec) noexcept;
-/// "sendfile" or "read-and-send": what send_file() uses.
+/// Sends up to `count` (> 0) bytes of the file from `offset`, once, like send(). Returns
+/// bytes sent; 0 with no error at the end of the file. `may_block` is true only for an
+/// untimed call on a blocking socket: the port may then block until all `count` bytes went
+/// (Windows' TransmitFile, which reports no partial progress). Otherwise the handle may be
+/// non-blocking, and a call that would block returns the bytes that went, or would-block.
+/// The ports: sendfile(2) (posix_send_file_linux.cpp), the BSD and macOS sendfile
+/// (posix_send_file_bsd.cpp), TransmitFile (win_send_file.cpp), else send_file_by_reading().
+std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, bool may_block,
+                      std::error_code& ec) noexcept;
+/// send_file() without an OS call for it (send_file_loop.cpp): read_file() a piece of at
+/// most 64 KiB at the offset, then send() it once.
+std::size_t send_file_by_reading(handle h, file f, std::uint64_t offset, std::uint64_t count,
+                                 std::error_code& ec) noexcept;
+/// What send_file() uses: "sendfile", "TransmitFile" or "read-and-send".
 const char* send_file_method() noexcept;
 
 // --- modes, options and readiness ---------------------------------------------------

@@ -1,10 +1,11 @@
-// send_file() where the OS has no call for it (or portsock does not use one yet): read a
-// piece of the file at the offset, send it. Shared by every port that needs it.
+// send_file() where the OS has no call for it, or it is missing at run time: read a piece
+// of the file at the offset, send it. Shared by every port that needs it.
 #include "platform.hpp"
 
 namespace portsock::platform {
 
-std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, std::error_code& ec) noexcept {
+std::size_t send_file_by_reading(handle h, file f, std::uint64_t offset, std::uint64_t count,
+                                 std::error_code& ec) noexcept {
     char piece[64 * 1024];
     const auto want = static_cast<std::size_t>(count < sizeof piece ? count : sizeof piece);
     const std::size_t got = read_file(f, offset, piece, want, ec);
@@ -13,7 +14,5 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
     // its new offset: nothing is kept between calls.
     return send(h, piece, got, ec);
 }
-
-const char* send_file_method() noexcept { return "read-and-send"; }
 
 }  // namespace portsock::platform

@@ -3,9 +3,12 @@
 
 #include "platform.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cerrno>
+#include <ctime>
 
 namespace portsock::platform {
 
@@ -25,5 +28,40 @@ std::size_t io_result(Call call, std::error_code& ec) noexcept {
         }
     }
 }
+
+/// Blocks SIGPIPE in this thread for the duration of a call that cannot suppress it
+/// otherwise (no MSG_NOSIGNAL or SO_NOSIGPIPE for send(); Linux's sendfile(2), which takes
+/// no flags), and consumes the one the call may have raised. No process-wide handler is
+/// touched. Not needed (nor built: macOS lacks sigtimedwait) where SO_NOSIGPIPE is set on
+/// every socket.
+#if !PORTSOCK_HAVE_SO_NOSIGPIPE
+class sigpipe_blocker {
+public:
+    sigpipe_blocker() noexcept {
+        sigemptyset(&pipe_only_);
+        sigaddset(&pipe_only_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_only_, &previous_);
+    }
+    ~sigpipe_blocker() {
+        if (!was_pending_) {
+            const timespec no_wait{0, 0};
+            const int saved_errno = errno;
+            while (sigtimedwait(&pipe_only_, nullptr, &no_wait) == SIGPIPE) {}
+            errno = saved_errno;
+        }
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    sigpipe_blocker(const sigpipe_blocker&) = delete;
+    sigpipe_blocker& operator=(const sigpipe_blocker&) = delete;
+
+private:
+    sigset_t pipe_only_{};
+    sigset_t previous_{};
+    bool was_pending_ = false;
+};
+#endif
 
 }  // namespace portsock::platform

@@ -59,36 +59,8 @@ constexpr int send_flags = no_flags;
 #endif
 
 #if !PORTSOCK_HAVE_MSG_NOSIGNAL && !PORTSOCK_HAVE_SO_NOSIGPIPE
-// Neither per-call nor per-socket suppression exists: block SIGPIPE in this thread for
-// the duration of the call, and consume the one the call may have raised. No process-wide
-// handler is touched.
-class sigpipe_guard {
-public:
-    sigpipe_guard() noexcept {
-        sigemptyset(&pipe_only_);
-        sigaddset(&pipe_only_, SIGPIPE);
-        sigset_t pending;
-        sigpending(&pending);
-        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-        pthread_sigmask(SIG_BLOCK, &pipe_only_, &previous_);
-    }
-    ~sigpipe_guard() {
-        if (!was_pending_) {
-            const timespec no_wait{0, 0};
-            const int saved_errno = errno;
-            while (sigtimedwait(&pipe_only_, nullptr, &no_wait) == SIGPIPE) {}
-            errno = saved_errno;
-        }
-        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-    }
-    sigpipe_guard(const sigpipe_guard&) = delete;
-    sigpipe_guard& operator=(const sigpipe_guard&) = delete;
-
-private:
-    sigset_t pipe_only_{};
-    sigset_t previous_{};
-    bool was_pending_ = false;
-};
+// Neither per-call nor per-socket suppression exists: block SIGPIPE for the call.
+using sigpipe_guard = sigpipe_blocker;
 #else
 struct sigpipe_guard {};
 #endif

@@ -1,8 +1,12 @@
 // tcp_stream: gather writes and sending files.
 #include "gather.hpp"
 #include "internal.hpp"
+#include "text.hpp"
 
+#include <portsock/error.hpp>
 #include <portsock/tcp.hpp>
+
+#include <string>
 
 namespace portsock {
 
@@ -52,7 +56,12 @@ std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint
                                     timeout limit) {
     std::error_code ec;
     const std::uint64_t sent = send_file(path, offset, count, ec, limit);
-    if (ec) detail::throw_error(ec, "portsock::tcp_stream::send_file", path.u8string());
+    if (ec) {
+        // "<what> \"<path>\" (<sent> bytes sent)": no "of <count>", which may be to_end_of_file.
+        std::string context = "portsock::tcp_stream::send_file " + detail::quote(path.u8string()) + " (" +
+                              std::to_string(sent) + " bytes sent)";
+        throw transfer_error(ec, detail::timed_context(std::move(context), limit, ec), static_cast<std::size_t>(sent));
+    }
     return sent;
 }
 
@@ -63,12 +72,15 @@ std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint
     if (ec) return 0;
     const platform::handle h = native_handle();
     const detail::deadline until(limit);
+    // Only an untimed call on a blocking socket may block in the port until a whole piece
+    // went (Windows' TransmitFile): the rest need every byte counted as it goes.
+    const bool may_block = !is_non_blocking() && until.is_infinite();
     std::uint64_t sent = 0;
     ec.clear();
     while (sent < count) {
         const std::size_t n = detail::run_blocking<std::size_t>(
             *this, platform::wait_writable, until.remaining(), 0, ec,
-            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, e); });
+            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, may_block, e); });
         if (ec || n == 0) break;  // an error, or the end of the file
         sent += n;
     }

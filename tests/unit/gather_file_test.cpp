@@ -4,6 +4,7 @@
 #include "test_support.hpp"
 
 #include <portsock/buffer.hpp>
+#include <portsock/error.hpp>
 #include <portsock/tcp.hpp>
 #include <portsock/udp.hpp>
 
@@ -258,8 +259,8 @@ TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
     EXPECT_FALSE(ec);
     pair.client.shutdown(portsock::shutdown_type::send);
     EXPECT_TRUE(reader.join() == content.substr(1000, 70000) + content.substr(199990));
-    EXPECT_TRUE(std::string(portsock::send_file_method()) == "sendfile" ||
-                std::string(portsock::send_file_method()) == "read-and-send");
+    const std::string method = portsock::send_file_method();
+    EXPECT_TRUE(method == "sendfile" || method == "TransmitFile" || method == "read-and-send") << method;
 }
 
 TEST(SendFile, AnEmptyFileSendsNothing) {
@@ -299,6 +300,88 @@ TEST(SendFile, ATimeoutReportsHowMuchWent) {
     EXPECT_EQ(ec, std::errc::timed_out);
     portsock_test::expect_waited(clock.elapsed(), 300ms);
     EXPECT_LT(sent, std::uint64_t{64} << 20);
+}
+
+TEST(SendFile, TheThrowingFormReportsTheBytesSentBeforeItFailed) {
+    const temporary_file file(pattern(32 << 20, 10));
+    auto pair = make_tcp_pair();  // the server never reads
+    std::uint64_t sent = 0;
+    std::string what;
+    try {
+        pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, 200ms);
+        ADD_FAILURE() << "32 MiB went out to a peer that never reads";
+    } catch (const portsock::transfer_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out);
+        sent = error.bytes_transferred();
+        what = error.what();
+    }
+    EXPECT_GT(sent, 0u) << "the socket buffers took some";
+    EXPECT_LT(sent, std::uint64_t{32} << 20);
+    EXPECT_NE(what.find("(" + std::to_string(sent) + " bytes sent)"), std::string::npos) << what;
+    EXPECT_NE(what.find("(waited 200 ms)"), std::string::npos) << what;
+
+    // A file that cannot be opened: nothing went.
+    const std::filesystem::path missing = std::filesystem::temp_directory_path() / "portsock_missing.bin";
+    try {
+        pair.client.send_file(missing);
+        ADD_FAILURE() << "a missing file was sent";
+    } catch (const portsock::transfer_error& error) {
+        EXPECT_EQ(error.code(), std::errc::no_such_file_or_directory);
+        EXPECT_EQ(error.bytes_transferred(), 0u);
+        EXPECT_NE(std::string(error.what()).find("(0 bytes sent)"), std::string::npos) << error.what();
+    }
+}
+
+TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
+    const std::string content = pattern(32 << 20, 11);
+    const temporary_file file(content);
+    auto pair = make_tcp_pair();
+    pair.client.set_non_blocking(true);
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (int call = 0; call < 100000 && !ec; ++call) {  // until the socket buffers are full
+        const std::uint64_t sent = pair.client.send_file(file.path(), total, tcp_stream::to_end_of_file, ec);
+        if (!ec) {
+            EXPECT_GT(sent, 0u) << "a call with no error sent something";
+        }
+        total += sent;
+    }
+    EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
+    EXPECT_GT(total, 0u);
+    ASSERT_LT(total, content.size());
+    // The count is exact: the peer gets those bytes, in order, and no more.
+    pair.client.set_non_blocking(false);
+    pair.client.shutdown(portsock::shutdown_type::send);
+    drain reader(pair.server);
+    EXPECT_TRUE(reader.join() == content.substr(0, static_cast<std::size_t>(total)));
+}
+
+TEST(SendFile, AnUntimedSendToAPeerThatWentIsAnError) {
+    if (portsock_test::under_wine())
+        GTEST_SKIP() << "Wine: an untimed send of 64 MiB to a closed loopback peer never fails, "
+                        "with send() as with TransmitFile";
+    const temporary_file file(pattern(64 << 20, 12));
+    auto pair = make_tcp_pair();
+    pair.server.close();  // the peer is gone before the first byte
+    std::error_code ec;
+    const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    EXPECT_TRUE(ec) << "sent " << sent << " bytes to a closed peer";
+    EXPECT_LT(sent, std::uint64_t{64} << 20);
+}
+
+TEST(SendFile, CancelEndsAnUntimedSend) {
+    const temporary_file file(pattern(64 << 20, 13));
+    auto pair = make_tcp_pair();  // the server never reads: the send blocks until cancel()
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(200ms);
+        pair.client.cancel();
+    });
+    std::error_code ec;
+    const portsock_test::stopwatch clock;
+    pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    canceller.join();
+    EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
+    EXPECT_LT(clock.elapsed(), patience) << "cancel() ended the blocked send_file()";
 }
 
 }  // namespace

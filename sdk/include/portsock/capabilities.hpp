@@ -88,9 +88,11 @@ PORTSOCK_EXPORT bool has_source_specific_multicast() noexcept;
 PORTSOCK_EXPORT const char* platform_name() noexcept;
 
 /// Names how tcp_stream::send_file() sends a file in this build.
-/// @return a static string: `"sendfile"` (Linux: from the page cache to the socket, in
-///         the kernel) or `"read-and-send"` (a piece at a time through a buffer: Windows,
-///         macOS, the BSDs and the generic POSIX build).
+/// @return a static string: `"sendfile"` (Linux, macOS, FreeBSD: from the page cache to
+///         the socket, in the kernel), `"TransmitFile"` (Windows: untimed calls on blocking
+///         sockets; the rest read and send), or `"read-and-send"` (a piece at a time through
+///         a buffer: other systems, the generic POSIX build, and Windows once `TransmitFile`
+///         failed as not implemented, as it may under Wine).
 /// @threadsafety Safe to call from any thread.
 PORTSOCK_EXPORT const char* send_file_method() noexcept;
 

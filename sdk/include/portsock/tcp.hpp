@@ -360,14 +360,20 @@ public:
     /// @param limit how long the whole send may take.
     /// @return how many bytes were sent: fewer than `count` only if the file was shorter
     ///         (0 if `offset` is at or past its end).
-    /// @throws std::system_error on failure; bytes before it have been sent.
+    /// @throws portsock::transfer_error (a std::system_error) on failure; its
+    ///         bytes_transferred() is how many bytes were sent before it (0 if the file could
+    ///         not be opened); what() names the file and says it, e.g. `(1048576 bytes sent)`.
     /// @errors std::errc::no_such_file_or_directory, std::errc::permission_denied,
     /// std::errc::is_a_directory (POSIX) or another error opening or reading the file; then
     /// the errors of send(const void*, std::size_t, timeout).
-    /// @platformnote Linux uses `sendfile(2)`: the bytes go from the page cache to the
-    /// socket without passing through the program. Windows, macOS and the BSDs read a
-    /// piece at a time (64 KiB) into a buffer and send it; portsock::send_file_method() says
-    /// which. `TransmitFile` (Windows) and the BSD `sendfile` are not used yet.
+    /// @platformnote Linux, macOS and FreeBSD use `sendfile`: the bytes go from the page
+    /// cache to the socket without passing through the program. Windows uses `TransmitFile`
+    /// for an untimed call on a blocking socket; a timed call or a non-blocking socket reads
+    /// a piece at a time (64 KiB) into a buffer and sends it, as every other system does.
+    /// In non-blocking mode a call sends what fits and returns that count (or fails with
+    /// std::errc::operation_would_block if nothing fits). portsock::send_file_method() says
+    /// which; docs/platforms.md has the table. With `TransmitFile` the file's size is read
+    /// before the send: a file that shrinks meanwhile is counted as sent in full.
     /// @snippet gather_file_test.cpp send_file
     std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
                             std::uint64_t count = to_end_of_file, timeout limit = {});
