@@ -26,21 +26,31 @@ cmake/wine/wine-session.sh start "$build_dir"
 trap 'cmake/wine/wine-session.sh stop "$build_dir"' EXIT INT TERM
 
 status=0
-ctest --preset mingw "$@" >"$log" 2>&1 || status=$?
+# Verbose, so that each skip's reason is in the log and no test has to run twice to show
+# it; the plain summary is the lines without a "<test number>: " prefix.
+verbose="$build_dir/ctest-wine-verbose.log"
+ctest --preset mingw -V "$@" >"$verbose" 2>&1 || status=$?
+grep -v '^[0-9][0-9]*: ' "$verbose" >"$log" || true
 cat "$log"
+# The output of every test that failed, as CTEST_OUTPUT_ON_FAILURE would show it.
+sed -n 's/^[[:space:]]*\([0-9]*\) - .* (\(Failed\|Timeout\|[A-Za-z ]*Exception\|Not Run\))$/\1/p' "$log" |
+    while read -r number; do
+        echo "---- output of test $number"
+        sed -n "s/^${number}: //p" "$verbose"
+    done
 
-# The skip report: every skipped test with the reason its GTEST_SKIP() gave.
-skipped=$(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (Skipped)$/\1/p' "$log")
+# The skip report: every skipped test with the reason it printed. GoogleTest prints
+# "<file>:<line>: Skipped" and the reason on the next line; the scripts and
+# portsock_add_skipped_test() print "SKIP: <reason>".
+skipped=$(sed -n 's/^[[:space:]]*\([0-9]*\) - \(.*\) (Skipped)$/\1 \2/p' "$log")
 echo
 echo "== Wine test summary =="
-grep -E 'tests passed|tests failed' "$log" || true
+grep -E '% tests passed|tests failed' "$log" || true
 if [ -n "$skipped" ]; then
     echo "Skipped under Wine (by run-time capability):"
-    for name in $skipped; do
-        # GoogleTest prints "<file>:<line>: Skipped" and the reason on the next line;
-        # the sample scripts print "SKIP: <reason>".
-        reason=$(ctest --preset mingw -R "^${name}\$" -V 2>&1 |
-                 sed -n -e 's/^[0-9]*: SKIP: //p' -e '/: Skipped$/{n;s/^[0-9]*: *//;p;}' | head -n 1)
+    echo "$skipped" | while read -r number name; do
+        reason=$(sed -n -e "s/^${number}: SKIP: //p" -e "/^${number}: .*: Skipped\$/{n;s/^${number}: *//;p;}" "$verbose" |
+                 head -n 1)
         echo "  $name: ${reason:-(no reason printed)}"
     done
 fi
