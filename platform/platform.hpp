@@ -93,6 +93,11 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept;
 void connect(handle h, const address& addr, std::error_code& ec) noexcept;
 /// The socket's pending error (SO_ERROR), cleared by reading it.
 std::error_code pending_error(handle h) noexcept;
+/// Waits up to timeout_ms (negative: forever) for a non-blocking connect on h to finish.
+/// Returns true once it has: `ec` is then its error, or clear if it connected. Returns false
+/// with `ec` clear if it is still in progress at the deadline. Hides the ports' differences
+/// in reporting a failed connect (connect_wait.cpp).
+bool wait_connect(handle h, std::int64_t timeout_ms, std::error_code& ec) noexcept;
 void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept;
 /// Wakes every call blocked on h in other threads, for good, and leaves h open: shuts both
 /// directions down (a socket that is not connected is not an error) and, on Windows,

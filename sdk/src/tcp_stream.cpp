@@ -29,12 +29,7 @@ void connect_handle(platform::handle h, const endpoint& remote, const detail::de
     if (ec) return;
     platform::connect(h, addr, ec);
     if (!connect_in_progress(ec)) return;
-    const unsigned ready = platform::wait(h, platform::wait_writable, until.remaining_ms(), ec);
-    if (ec) return;
-    // Read SO_ERROR even when the wait found nothing: WSAPoll before Windows 10 version 2004
-    // never signals a failed connect, so a refusal would otherwise wait out the limit.
-    ec = platform::pending_error(h);
-    if (!ec && ready == platform::wait_none) ec = platform::make_error(std::errc::timed_out);
+    if (!platform::wait_connect(h, until.remaining_ms(), ec)) ec = platform::make_error(std::errc::timed_out);
 }
 
 // what() context of a connect: "portsock::tcp_stream::connect to 127.0.0.1:80".
@@ -101,10 +96,8 @@ void tcp_stream::finish_connect(std::error_code& ec, timeout limit) noexcept {
         return;
     }
     const platform::handle h = native_handle();
-    const auto wait_ms = detail::deadline(limit).remaining_ms();
-    const unsigned ready = platform::wait(h, platform::wait_writable, wait_ms, ec);
-    if (!ec) ec = platform::pending_error(h);  // even if not ready: see connect_handle()
-    if (!ec && ready == platform::wait_none) ec = platform::make_error(std::errc::operation_in_progress);
+    if (!platform::wait_connect(h, detail::deadline(limit).remaining_ms(), ec))
+        ec = platform::make_error(std::errc::operation_in_progress);
     // Writable with no pending error is success, except where the error was already read
     // (a second call after a failure): the peer address then says not_connected.
     if (!ec) platform::peer_address(h, ec);

@@ -101,8 +101,8 @@ public:
     /// result: POSIX signals a pending connect with `EINPROGRESS`, Windows with
     /// Winsock's would-block code (10035), and Winsock's poll call reports a failed connect as an error rather
     /// than writability; portsock handles each and reports the outcome (`SO_ERROR`) the same
-    /// way. `WSAPoll` before Windows 10 version 2004 does not signal a failed connect at all,
-    /// so portsock reads `SO_ERROR` also when the wait ends with nothing ready: a refusal is
+    /// way. Windows' readiness wait before Windows 10 version 2004 does not signal a failed
+    /// connect at all, so portsock reads `SO_ERROR` also when the wait ends with nothing ready: a refusal is
     /// std::errc::connection_refused there too, not std::errc::timed_out. Without a timeout
     /// the OS's own connect timeout applies, which differs (about 21
     /// seconds on Windows, about two minutes on Linux): pass one to be portable.
@@ -168,8 +168,8 @@ public:
     /// delay), std::errc::timed_out once `limit` is spent, else the error of the last
     /// attempt that failed, as for connect(const endpoint&, timeout).
     /// @platformnote The attempts are non-blocking connects (start_connect()) watched by
-    /// one readiness wait: `poll` on POSIX, `WSAPoll` on Windows. On Windows before 10
-    /// version 2004 `WSAPoll` does not report a failed connect, so a refused attempt there
+    /// one readiness wait of the OS. On Windows before 10 version 2004 that wait does not
+    /// report a failed connect, so a refused attempt there
     /// counts as one that is still running: the race still ends, by the next attempt or
     /// by `limit`.
     static tcp_stream connect_any(const std::vector<endpoint>& candidates, timeout limit = {},
@@ -203,7 +203,7 @@ public:
     /// std::errc::wrong_protocol_type (a socket of another type or family: datagram, local,
     /// raw...), errc::invalid_argument (a listening socket), or another OS error.
     /// @platformnote On Windows, portsock takes its own Winsock reference for the handle
-    /// (released by close()), so the program's own `WSAStartup`/`WSACleanup` balance is
+    /// (released by close()), so the program's own Winsock start-up and clean-up balance is
     /// unaffected. On macOS and the BSDs `SO_NOSIGPIPE` is set on the handle, as on every
     /// socket portsock opens.
     /// @threadsafety The handle must not be used by other code afterwards.
