@@ -7,6 +7,8 @@
 #include <portsock/buffer.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <system_error>
 
 namespace portsock::detail {
 
@@ -15,6 +17,16 @@ struct gather_position {
     std::size_t index = 0;
     std::size_t offset = 0;
 };
+
+/// A null array of a non-zero count, or a null piece of a non-zero size, is
+/// std::errc::invalid_argument before any byte goes: no OS is asked to read through null.
+inline bool check_buffers(const const_buffer* buffers, std::size_t count, std::error_code& ec) noexcept {
+    bool valid = buffers != nullptr || count == 0;
+    for (std::size_t i = 0; valid && i < count; ++i) valid = buffers[i].data() != nullptr || buffers[i].size() == 0;
+    if (valid) return true;
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return false;
+}
 
 /// Fills `out` (room for platform::max_gather) with the bytes from `at` on, skipping empty
 /// buffers; returns how many pieces it used (0: nothing left to send).
@@ -26,6 +38,16 @@ inline std::size_t gather_chunk(const const_buffer* buffers, std::size_t count, 
         out[used++] = {static_cast<const unsigned char*>(buffers[i].data()) + at.offset, buffers[i].size() - at.offset};
     }
     return used;
+}
+
+/// How many bytes the buffers hold together (SIZE_MAX if more: only a message's count).
+inline std::size_t total_size(const const_buffer* buffers, std::size_t count) noexcept {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (buffers[i].size() > SIZE_MAX - total) return SIZE_MAX;
+        total += buffers[i].size();
+    }
+    return total;
 }
 
 /// Moves `at` forward by `sent` bytes.

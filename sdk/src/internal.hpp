@@ -10,6 +10,7 @@
 #include <portsock/timeout.hpp>
 
 #include <chrono>
+#include <new>
 #include <string>
 #include <cstdint>
 #include <string_view>
@@ -255,6 +256,27 @@ std::size_t run_stream_receive(basic_socket& s, timeout limit, std::error_code& 
     }
     if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
     return checked<std::size_t>(s, op(ec), 0, ec);
+}
+
+/// Receives into a new string of up to `max_size` bytes, for every receive that returns a
+/// string (streams, datagrams, TLS): `receive(data, size, ec)` fills it and returns how
+/// many bytes came. A size no string can hold is std::errc::invalid_argument, one that
+/// cannot be allocated std::errc::not_enough_memory: an error code, never an exception.
+template <class Receive>
+std::string receive_into_string(std::size_t max_size, std::error_code& ec, Receive&& receive) noexcept {
+    std::string text;
+    if (max_size > text.max_size()) {  // no string can hold it: a bad argument, not a lack of memory
+        ec = platform::make_error(std::errc::invalid_argument);
+        return text;
+    }
+    try {
+        text.resize(max_size);
+    } catch (const std::bad_alloc&) {
+        ec = platform::make_error(std::errc::not_enough_memory);
+        return std::string();
+    }
+    text.resize(receive(text.data(), text.size(), ec));  // shrinks: cannot throw
+    return text;
 }
 
 }  // namespace portsock::detail

@@ -47,20 +47,10 @@ std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::err
 }
 
 std::string stream_receive_string(basic_socket& s, std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
-    std::string text;
-    if (!check_open(s, ec)) return text;
-    if (max_size > text.max_size()) {  // no string can hold it: a bad argument, not a lack of memory
-        ec = platform::make_error(std::errc::invalid_argument);
-        return text;
-    }
-    try {
-        text.resize(max_size);
-    } catch (const std::bad_alloc&) {
-        ec = platform::make_error(std::errc::not_enough_memory);
-        return std::string();
-    }
-    text.resize(receive_some(s, text.data(), text.size(), ec, limit));
-    return text;
+    if (!check_open(s, ec)) return std::string();
+    return receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
+        return receive_some(s, data, size, e, limit);
+    });
 }
 
 std::size_t stream_receive_exact(basic_socket& s, void* data, std::size_t size, std::error_code& ec,

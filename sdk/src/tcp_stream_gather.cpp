@@ -1,6 +1,7 @@
 // tcp_stream: gather writes and sending files.
 #include "gather.hpp"
 #include "internal.hpp"
+#include "stream_ops.hpp"
 #include "text.hpp"
 
 #include <portsock/error.hpp>
@@ -17,7 +18,7 @@ std::size_t tcp_stream::send(const const_buffer* buffers, std::size_t count, tim
 
 std::size_t tcp_stream::send(const const_buffer* buffers, std::size_t count, std::error_code& ec,
                              timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
+    if (!detail::check_open(*this, ec) || !detail::check_buffers(buffers, count, ec)) return 0;
     platform::buffer pieces[platform::max_gather];
     const std::size_t used = detail::gather_chunk(buffers, count, {}, pieces);
     const platform::handle h = native_handle();
@@ -26,13 +27,17 @@ std::size_t tcp_stream::send(const const_buffer* buffers, std::size_t count, std
 }
 
 void tcp_stream::send_all(const const_buffer* buffers, std::size_t count, timeout limit) {
-    detail::or_throw("portsock::tcp_stream::send_all",
-                     [&](std::error_code& ec) { send_all(buffers, count, ec, limit); });
+    std::error_code ec;
+    const std::size_t sent = send_all(buffers, count, ec, limit);
+    if (ec) {
+        detail::throw_transfer_error(ec, "portsock::tcp_stream::send_all", sent, detail::total_size(buffers, count),
+                                     "sent", limit);
+    }
 }
 
 std::size_t tcp_stream::send_all(const const_buffer* buffers, std::size_t count, std::error_code& ec,
                                  timeout limit) noexcept {
-    if (!detail::check_open(*this, ec)) return 0;
+    if (!detail::check_open(*this, ec) || !detail::check_buffers(buffers, count, ec)) return 0;
     const platform::handle h = native_handle();
     const detail::deadline until(limit);
     platform::buffer pieces[platform::max_gather];

@@ -11,7 +11,7 @@ namespace {
 // in one call, or the datagram would be split.
 std::size_t send_datagram(udp_socket& socket, const const_buffer* buffers, std::size_t count,
                           const platform::address* to, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(socket, ec)) return 0;
+    if (!detail::check_open(socket, ec) || !detail::check_buffers(buffers, count, ec)) return 0;
     if (count > platform::max_gather) {
         ec = make_error_code(errc::invalid_argument);
         return 0;
@@ -52,12 +52,13 @@ received_datagram udp_socket::receive_from(std::size_t max_size, timeout limit) 
                             [&](std::error_code& ec) { return receive_from(max_size, ec, limit); });
 }
 
-received_datagram udp_socket::receive_from(std::size_t max_size, std::error_code& ec, timeout limit) {
+received_datagram udp_socket::receive_from(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
     received_datagram out;
-    out.data.resize(max_size);
-    const datagram_info info = receive_from(out.data.data(), out.data.size(), ec, limit);
-    out.data.resize(info.size);
-    out.sender = info.sender;
+    out.data = detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
+        const datagram_info info = receive_from(data, size, e, limit);
+        out.sender = info.sender;
+        return info.size;
+    });
     return out;
 }
 
@@ -66,10 +67,10 @@ std::string udp_socket::receive(std::size_t max_size, timeout limit) {
                             [&](std::error_code& ec) { return receive(max_size, ec, limit); });
 }
 
-std::string udp_socket::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
-    std::string text(max_size, '\0');
-    text.resize(receive(text.data(), text.size(), ec, limit));
-    return text;
+std::string udp_socket::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
+    return detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
+        return receive(data, size, e, limit);
+    });
 }
 
 }  // namespace portsock

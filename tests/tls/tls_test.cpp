@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <future>
 #include <set>
 #include <sstream>
@@ -116,6 +117,9 @@ TEST(TlsStream, ExchangeThenCloseNotifyIsCleanEnd) {
     tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
     EXPECT_TRUE(client.is_handshake_done());
     EXPECT_EQ(client.protocol_version(), "TLSv1.3");
+    std::error_code size_error;
+    EXPECT_TRUE(client.receive(std::numeric_limits<std::size_t>::max(), size_error, patience).empty());
+    EXPECT_EQ(size_error, std::errc::invalid_argument) << "no string holds it; nothing is consumed";
     char buffer[64];
     client.receive_exact(buffer, 22, patience);
     EXPECT_EQ(std::string(buffer, 22), "Welcome to the server!");
@@ -308,6 +312,8 @@ TEST(TlsStream, BadArgumentsAreClearErrors) {
     char byte = 0;
     EXPECT_EQ(empty.receive(&byte, 1, ec), 0u);
     EXPECT_EQ(ec, portsock::errc::not_open);
+    EXPECT_TRUE(empty.receive(std::numeric_limits<std::size_t>::max(), ec).empty());
+    EXPECT_EQ(ec, portsock::errc::not_open) << "as tcp_stream: not open comes before the size";
     empty.send(&byte, 1, ec);
     EXPECT_EQ(ec, portsock::errc::not_open);
     empty.shutdown(ec);

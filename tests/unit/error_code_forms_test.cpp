@@ -2,6 +2,7 @@
 // convention): one table, one row per form, each called with `ec` already holding a stale
 // error and made to succeed. A form missing from the table is a form not checked: add a
 // row with every new one.
+#include "local_support.hpp"
 #include "test_support.hpp"
 
 #include <portsock/portsock.hpp>
@@ -12,6 +13,12 @@
 #include <limits>
 #include <string>
 #include <vector>
+
+#if defined(__has_feature)
+#define PORTSOCK_TEST_HAS_FEATURE(x) __has_feature(x)  // clang's way to ask for a sanitizer
+#else
+#define PORTSOCK_TEST_HAS_FEATURE(x) 0
+#endif
 
 namespace {
 
@@ -250,6 +257,60 @@ TEST(ErrorCodeForms, StringReceiveOfMoreThanAStringHoldsIsInvalidArgument) {
     }
     // Nothing was consumed: the byte is still there.
     EXPECT_EQ(pair.client.receive(16, patience), "x");
+}
+
+// Every receive that returns a string sizes it in one place (detail::receive_into_string):
+// datagrams and local streams refuse an impossible size as TCP does, consuming nothing.
+TEST(ErrorCodeForms, EveryStringReceiveRefusesASizeNoStringHolds) {
+    udp_pair p;
+    p.a.send("x", 1, patience);
+    for (const std::size_t size : {std::numeric_limits<std::size_t>::max(), std::string().max_size() + 1}) {
+        std::error_code ec;
+        EXPECT_TRUE(p.b.receive(size, ec, patience).empty());
+        EXPECT_EQ(ec, std::errc::invalid_argument) << size;
+        const received_datagram from = p.b.receive_from(size, ec, patience);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << size;
+        EXPECT_TRUE(from.data.empty());
+        EXPECT_EQ(catch_system_error([&] { (void)p.b.receive(size, patience); }).code, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { (void)p.b.receive_from(size, patience); }).code,
+                  std::errc::invalid_argument);
+    }
+    EXPECT_EQ(p.b.receive(16, patience), "x") << "the datagram is still queued";
+
+    if (!has_local_stream_sockets()) return;  // the UDP half above still ran (Wine 8 has no AF_UNIX)
+    portsock_test::temp_dir dir;
+    auto local = portsock_test::make_local_pair(local_address{dir.file("s.sock")});
+    local.server.send_all("y", patience);
+    std::error_code ec;
+    EXPECT_TRUE(local.client.receive(std::numeric_limits<std::size_t>::max(), ec, patience).empty());
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(local.client.receive(16, patience), "y");
+}
+
+// A size a string could hold but this process cannot allocate (half the address space): an
+// error code, with nothing consumed, never std::bad_alloc.
+TEST(ErrorCodeForms, StringReceiveThatCannotBeAllocatedIsNotEnoughMemory) {
+#if defined(__SANITIZE_ADDRESS__) || PORTSOCK_TEST_HAS_FEATURE(address_sanitizer)
+    GTEST_SKIP() << "AddressSanitizer's operator new ends the process on a failed allocation "
+                    "instead of throwing std::bad_alloc";
+#endif
+    const std::size_t huge = std::string().max_size() / 2;
+    auto pair = make_tcp_pair();
+    queue_bytes(pair.server, "x");
+    std::error_code ec;
+    EXPECT_TRUE(pair.client.receive(huge, ec, patience).empty());
+    EXPECT_EQ(ec, std::errc::not_enough_memory);
+    EXPECT_EQ(catch_system_error([&] { (void)pair.client.receive(huge, patience); }).code,
+              std::errc::not_enough_memory);
+    EXPECT_EQ(pair.client.receive(16, patience), "x");
+
+    udp_pair p;
+    p.a.send("z", 1, patience);
+    EXPECT_TRUE(p.b.receive(huge, ec, patience).empty());
+    EXPECT_EQ(ec, std::errc::not_enough_memory);
+    EXPECT_TRUE(p.b.receive_from(huge, ec, patience).data.empty());
+    EXPECT_EQ(ec, std::errc::not_enough_memory);
+    EXPECT_EQ(p.b.receive(16, patience), "z");
 }
 
 TEST(ErrorCodeForms, StringReceiveOnAnEmptyStreamIsNotOpen) {

@@ -169,6 +169,59 @@ TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
     EXPECT_NE(thrown.find("send_all"), std::string::npos) << thrown;
 }
 
+TEST(GatherWrite, TheThrowingSendAllReportsTheBytesSentBeforeItFailed) {
+    auto pair = make_tcp_pair();  // the server never reads
+    const std::string big = pattern(32 << 20, 5);
+    const const_buffer parts[] = {"header;", big, big};
+    const std::size_t total = 7 + 2 * big.size();
+    try {
+        pair.client.send_all(parts, 3, 200ms);
+        ADD_FAILURE() << "64 MiB went out to a peer that never reads";
+    } catch (const portsock::transfer_error& error) {
+        EXPECT_EQ(error.code(), std::errc::timed_out);
+        EXPECT_GT(error.bytes_transferred(), 0u) << "the socket buffers took some";
+        EXPECT_LT(error.bytes_transferred(), total);
+        const std::string expected =
+            "(" + std::to_string(error.bytes_transferred()) + " of " + std::to_string(total) + " bytes sent)";
+        EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("(waited 200 ms)"), std::string::npos) << error.what();
+    }
+}
+
+// Null where bytes should be is the caller's error, named before anything is sent, on
+// every OS; no OS is asked to read through a null pointer.
+TEST(GatherWrite, NullBuffersAreInvalidArgumentAndSendNothing) {
+    auto pair = make_tcp_pair();
+    const const_buffer null_piece[] = {"ok", {nullptr, 5}};
+    const const_buffer* no_array = nullptr;
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_all(no_array, 2, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(pair.client.send(no_array, 1, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(pair.client.send_all(null_piece, 2, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(catch_system_error([&] { pair.client.send_all(null_piece, 2, patience); }).code,
+              std::errc::invalid_argument);
+
+    udp_socket receiver(portsock_test::any_port_v4());
+    udp_socket sender(portsock_test::any_port_v4());
+    EXPECT_EQ(sender.send_to(no_array, 1, portsock_test::where(receiver), ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(sender.send_to(null_piece, 2, portsock_test::where(receiver), ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+
+    pair.client.send_all("end", patience);  // the stream is unharmed, and carried only this
+    pair.client.shutdown(portsock::shutdown_type::send);
+    char buffer[8];
+    pair.server.receive_exact(buffer, 3, patience);
+    EXPECT_EQ(std::string(buffer, 3), "end");
+    EXPECT_EQ(pair.server.receive(buffer, sizeof buffer, patience), 0u);
+    char datagram[8];
+    EXPECT_EQ(receiver.receive_from(datagram, sizeof datagram, ec, 0ms).size, 0u);
+    EXPECT_EQ(ec, std::errc::timed_out) << "no datagram went out";
+}
+
 // --- UDP: several buffers, one datagram -------------------------------------------------
 
 TEST(GatherDatagram, SeveralBuffersMakeOneDatagram) {

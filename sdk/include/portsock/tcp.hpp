@@ -335,7 +335,8 @@ public:
     /// a short write that ends inside a buffer resumes there. Never allocates.
     /// @param buffers the buffers. @param count how many (any number).
     /// @param limit how long the whole send may take.
-    /// @throws std::system_error on the first failure; bytes before it have been sent.
+    /// @throws portsock::transfer_error (a std::system_error) on the first failure, with the
+    ///         bytes sent before it (bytes_transferred(); what() says "(N of M bytes sent)").
     /// @errors As send(const void*, std::size_t, timeout).
     /// @snippet gather_file_test.cpp gather_write
     void send_all(const const_buffer* buffers, std::size_t count, timeout limit = {});

@@ -368,12 +368,16 @@ public:
     std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
     /// Receives up to `max_size` bytes into a string; see receive(void*, std::size_t, timeout).
     /// @param max_size the most bytes. @param limit how long to wait.
-    /// @return the bytes; empty at end of stream. @throws std::system_error on failure.
+    /// @return the bytes; empty at end of stream.
+    /// @throws std::system_error on failure, as receive(void*, std::size_t, timeout), with
+    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold,
+    ///         or std::errc::not_enough_memory if the `max_size` bytes it reserves first cannot
+    ///         be allocated. Never std::bad_alloc or std::length_error.
     std::string receive(std::size_t max_size, timeout limit = {});
-    /// Receives into a string. @param max_size the most bytes. @param ec set on failure.
+    /// Receives into a string; every error, also a `max_size` no string can hold, comes
+    /// through `ec`: it never throws. @param max_size the most bytes. @param ec set on failure.
     /// @param limit how long to wait. @return the bytes; empty at end of stream or on error.
-    /// @throws std::bad_alloc if the string cannot be allocated.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {});
+    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Receives exactly `size` bytes.
     /// @param data where to put them. @param size how many. @param limit how long it may take.

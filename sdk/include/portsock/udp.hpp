@@ -191,15 +191,18 @@ public:
     /// @param limit how long to wait.
     /// @return the bytes and the sender.
     /// @throws std::system_error with std::errc::message_size if the datagram was longer
-    ///         than `max_size` (the rest is lost), or as receive_from(void*, std::size_t, timeout).
+    ///         than `max_size` (the rest is lost), as receive_from(void*, std::size_t, timeout),
+    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold, or
+    ///         std::errc::not_enough_memory if the `max_size` bytes it reserves first cannot be
+    ///         allocated. Never std::bad_alloc or std::length_error.
     received_datagram receive_from(std::size_t max_size, timeout limit = {});
 
     /// Receives one datagram into a string; see receive_from(std::size_t, timeout).
     /// @param max_size the largest datagram expected. @param ec set on failure.
     /// @param limit how long to wait.
     /// @return the bytes and sender; on std::errc::message_size the first `max_size` bytes.
-    /// @throws std::bad_alloc if the string cannot be allocated: this form is not `noexcept`.
-    received_datagram receive_from(std::size_t max_size, std::error_code& ec, timeout limit = {});
+    /// Every error, also a `max_size` no string can hold, comes through `ec`: it never throws.
+    received_datagram receive_from(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Receives one datagram.
     /// @param data where to put it. @param size the room there.
@@ -335,15 +338,18 @@ public:
     /// @param limit how long to wait.
     /// @return the bytes (a datagram may be empty: that is not an end of stream).
     /// @throws std::system_error with std::errc::message_size if the datagram was longer
-    ///         than `max_size`, or as receive(void*, std::size_t, timeout).
+    ///         than `max_size`, as receive(void*, std::size_t, timeout),
+    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold, or
+    ///         std::errc::not_enough_memory if the `max_size` bytes it reserves first cannot be
+    ///         allocated. Never std::bad_alloc or std::length_error.
     std::string receive(std::size_t max_size, timeout limit = {});
 
     /// Receives one datagram into a string; see receive(std::size_t, timeout).
     /// @param max_size the largest datagram expected. @param ec set on failure.
     /// @param limit how long to wait.
     /// @return the bytes; on std::errc::message_size the first `max_size` bytes.
-    /// @throws std::bad_alloc if the string cannot be allocated: this form is not `noexcept`.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {});
+    /// Every error, also a `max_size` no string can hold, comes through `ec`: it never throws.
+    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// The peer set by connect().
     /// @return the connected peer. @throws std::system_error on failure, e.g. std::errc::not_connected.

@@ -330,10 +330,11 @@ std::string tls_stream::receive(std::size_t max_size, timeout limit) {
                                     [&](std::error_code& ec) { return receive(max_size, ec, limit); });
 }
 
-std::string tls_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) {
-    std::string text(max_size, '\0');
-    text.resize(receive(text.data(), text.size(), ec, limit));
-    return text;
+std::string tls_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(state_, ec)) return std::string();
+    return detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
+        return receive(data, size, e, limit);
+    });
 }
 
 void tls_stream::receive_exact(void* data, std::size_t size, timeout limit) {
