@@ -1,7 +1,7 @@
 // TLS benchmark: portsock::tls_stream against the same loops written directly on OpenSSL
 // (SSL_set_fd over the same loopback sockets), in the same process and run. Rounds
-// alternate which side goes first; the medians and their ratio (portsock / OpenSSL,
-// higher is better) are printed. Not a test: run it with tests/bench/run_tls_bench.sh.
+// alternate which side goes first; the medians of the rate and of the CPU time per unit of
+// work, and their portsock / OpenSSL ratios, are printed. Not a test: run it with tests/bench/run_tls_bench.sh.
 //
 // usage: portsock_tls_bench <certificate dir from tests/tls/make_certs.sh> [rounds]
 #include <portsock/portsock.hpp>
@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -129,33 +130,50 @@ struct openssl_side {
 
 // --- the two measurements, the same for both ---------------------------------------------
 
+// A round's rate and the CPU time both threads spent on it. The rate of a two-thread
+// pipeline on a small machine depends on how the scheduler places the threads; CPU time per
+// unit of work does not, so it is the steadier measure of what each API costs.
+struct sample {
+    double rate = 0;         // MiB/s or handshakes/s
+    double cpu_seconds = 0;  // process CPU time (std::clock: every thread's, on Linux)
+};
+
+template <class Run>
+sample timed(double units, Run&& run) {
+    const std::clock_t cpu_start = std::clock();
+    const auto start = clock_type::now();
+    run();
+    const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    return {units / seconds, static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC};
+}
+
 // One connection carrying `stream_bytes`: MiB/s.
 template <class Side>
-double throughput(Side& side) {
+sample throughput(Side& side) {
     portsock::tcp_listener listener{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
     const std::uint16_t port = listener.local_endpoint().port();
     std::size_t received = 0;
-    const auto start = clock_type::now();
-    std::thread server([&] { received = side.sink(std::move(listener.accept().stream)); });
-    side.source(port, stream_bytes);
-    server.join();
-    const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    const sample result = timed(static_cast<double>(stream_bytes) / (1024.0 * 1024.0), [&] {
+        std::thread server([&] { received = side.sink(std::move(listener.accept().stream)); });
+        side.source(port, stream_bytes);
+        server.join();
+    });
     if (received != stream_bytes) throw std::runtime_error("short transfer");
-    return static_cast<double>(received) / (1024.0 * 1024.0) / seconds;
+    return result;
 }
 
 // `handshakes` connections, each connect + full handshake + close_notify: handshakes/s.
 template <class Side>
-double handshake_rate(Side& side) {
+sample handshake_rate(Side& side) {
     portsock::tcp_listener listener{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};
     const std::uint16_t port = listener.local_endpoint().port();
-    const auto start = clock_type::now();
-    std::thread server([&] {
-        for (int i = 0; i < handshakes; ++i) side.sink(std::move(listener.accept().stream));
+    return timed(handshakes, [&] {
+        std::thread server([&] {
+            for (int i = 0; i < handshakes; ++i) side.sink(std::move(listener.accept().stream));
+        });
+        for (int i = 0; i < handshakes; ++i) side.source(port, 0);
+        server.join();
     });
-    for (int i = 0; i < handshakes; ++i) side.source(port, 0);
-    server.join();
-    return handshakes / std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
 double median(std::vector<double> values) {
@@ -165,10 +183,10 @@ double median(std::vector<double> values) {
 }
 
 template <class Measure>
-void compare(const char* name, const char* unit, int rounds, Measure&& measure) {
+void compare(const char* name, const char* unit, double units_per_round, int rounds, Measure&& measure) {
     portsock_side ours;
     openssl_side theirs;
-    std::vector<double> a, b;
+    std::vector<sample> a, b;
     for (int round = 0; round < rounds; ++round) {  // interleaved, alternating who goes first
         if (round % 2 == 0) {
             a.push_back(measure(ours));
@@ -178,10 +196,17 @@ void compare(const char* name, const char* unit, int rounds, Measure&& measure) 
             a.push_back(measure(ours));
         }
     }
-    std::vector<double> ratios;
-    for (std::size_t i = 0; i < a.size(); ++i) ratios.push_back(a[i] / b[i]);
-    std::printf("%-12s portsock %10.1f %s   OpenSSL %10.1f %s   ratio of medians %.3f   median of round ratios %.3f\n",
-                name, median(a), unit, median(b), unit, median(a) / median(b), median(ratios));
+    std::vector<double> rate_a, rate_b, cpu_a, cpu_b;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        rate_a.push_back(a[i].rate);
+        rate_b.push_back(b[i].rate);
+        cpu_a.push_back(a[i].cpu_seconds * 1e6 / units_per_round);  // CPU microseconds per unit
+        cpu_b.push_back(b[i].cpu_seconds * 1e6 / units_per_round);
+    }
+    std::printf("%-12s rate: portsock %9.1f %s, OpenSSL %9.1f %s, ratio %.3f (higher is better)\n", name,
+                median(rate_a), unit, median(rate_b), unit, median(rate_a) / median(rate_b));
+    std::printf("%-12s CPU:  portsock %9.1f us, OpenSSL %9.1f us per %s, ratio %.3f (lower is better)\n", "",
+                median(cpu_a), median(cpu_b), unit[0] == 'M' ? "MiB" : "handshake", median(cpu_a) / median(cpu_b));
 }
 
 }  // namespace
@@ -196,8 +221,9 @@ int main(int argc, char* argv[]) try {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::printf("%d interleaved rounds; %zu MiB per throughput round, %d handshakes per handshake round\n", rounds,
                 stream_bytes / (1024 * 1024), handshakes);
-    compare("throughput", "MiB/s", rounds, [](auto& side) { return throughput(side); });
-    compare("handshakes", "/s", rounds, [](auto& side) { return handshake_rate(side); });
+    compare("throughput", "MiB/s", static_cast<double>(stream_bytes) / (1024 * 1024), rounds,
+            [](auto& side) { return throughput(side); });
+    compare("handshakes", "/s", handshakes, rounds, [](auto& side) { return handshake_rate(side); });
 } catch (const std::exception& error) {
     std::fprintf(stderr, "portsock_tls_bench: %s\n", error.what());
     return 1;
