@@ -89,7 +89,9 @@ inline bool get_flag(const basic_socket& s, platform::option opt, std::error_cod
 }
 
 inline bool would_block(const std::error_code& ec) noexcept {
-    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+    // Success first: comparing with a std::errc asks the category to map the value (a
+    // virtual call and a switch in libstdc++), which a blocking call's hot path can skip.
+    return ec && (ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again);
 }
 
 /// A point in time a timeout ends at; infinite if the timeout is.
