@@ -264,17 +264,18 @@ std::size_t run_stream_receive(basic_socket& s, timeout limit, std::error_code& 
 /// string (streams, datagrams, TLS): `receive(data, size, ec)` fills it and returns how
 /// many bytes came. A size no string can hold is std::errc::invalid_argument, one that
 /// cannot be allocated std::errc::not_enough_memory: an error code, never an exception.
+/// Header-only and free of platform calls, as portsock_tls uses it against a shared libportsock.
 template <class Receive>
 std::string receive_into_string(std::size_t max_size, std::error_code& ec, Receive&& receive) noexcept {
     std::string text;
     if (max_size > text.max_size()) {  // no string can hold it: a bad argument, not a lack of memory
-        ec = platform::make_error(std::errc::invalid_argument);
+        ec = std::make_error_code(std::errc::invalid_argument);
         return text;
     }
     try {
         text.resize(max_size);
     } catch (const std::bad_alloc&) {
-        ec = platform::make_error(std::errc::not_enough_memory);
+        ec = std::make_error_code(std::errc::not_enough_memory);
         return std::string();
     }
     text.resize(receive(text.data(), text.size(), ec));  // shrinks: cannot throw
