@@ -1,9 +1,9 @@
 // The one address-family rule of every port: an IPv6 socket that is not dual-stack cannot
 // reach an IPv4 or an IPv4-mapped (::ffff:a.b.c.d) peer, and an IPv4 socket cannot reach
 // an IPv6 peer. Each OS says so differently (Linux ENETUNREACH or EAFNOSUPPORT, Windows
-// WSAENETUNREACH, WSAEFAULT or WSAEAFNOSUPPORT), so after a failed send_to() or connect()
-// the ports call explain_family_mismatch(), which reports every such case as
-// std::errc::address_family_not_supported. No OS header: it uses the contract only.
+// WSAENETUNREACH, WSAEFAULT or WSAEAFNOSUPPORT; a bind to a mapped address is EINVAL), so
+// after a failed bind(), send_to() or connect() the ports call explain_family_mismatch(),
+// which reports every such case as std::errc::address_family_not_supported. No OS header: it uses the contract only.
 #pragma once
 
 #include "platform.hpp"
@@ -30,7 +30,7 @@ inline bool crosses_family(handle h, const address& peer) noexcept {
     return !ec && v6_only != 0;
 }
 
-/// After a send_to() or connect() of `h` to `peer` failed with `ec`: reports a crossing of
+/// After a bind(), send_to() or connect() of `h` to `peer` failed with `ec`: reports a crossing of
 /// families as std::errc::address_family_not_supported, the same on every port.
 /// A connect still in progress is left alone: every OS refuses a crossing at once, and the
 /// timed and non-blocking connects must not pay for the check.

@@ -109,7 +109,9 @@ void bind_native(handle h, const native_address& native, std::error_code& ec) no
 
 void bind(handle h, const address& addr, std::error_code& ec) noexcept {
     native_address native;
-    if (to_native(addr, native, ec)) bind_native(h, native, ec);
+    if (!to_native(addr, native, ec)) return;
+    bind_native(h, native, ec);
+    explain_family_mismatch(h, addr, ec);  // an IPv6-only socket and a mapped address: EINVAL
 }
 
 void listen(handle h, int backlog, std::error_code& ec) noexcept {

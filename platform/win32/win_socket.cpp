@@ -214,6 +214,7 @@ void bind(handle h, const address& addr, std::error_code& ec) noexcept {
     // security"), and for ports Windows reserves (netsh "excluded port range"). Each means
     // the port is taken; POSIX says EADDRINUSE, and so does portsock.
     if (ec.value() == WSAEACCES && ec.category() == socket_category()) ec = socket_error(WSAEADDRINUSE);
+    explain_family_mismatch(h, addr, ec);  // an IPv6-only socket and a mapped address
 }
 
 void listen(handle h, int backlog, std::error_code& ec) noexcept {

@@ -88,6 +88,15 @@ inline bool get_flag(const basic_socket& s, platform::option opt, std::error_cod
     return !ec && value != 0;
 }
 
+/// A public enum holds whatever number a caller cast into it: true for a declared value.
+constexpr bool is_valid(address_family family) noexcept {
+    return family == address_family::unspecified || family == address_family::ipv4 || family == address_family::ipv6;
+}
+/// See is_valid(address_family).
+constexpr bool is_valid(shutdown_type what) noexcept {
+    return what == shutdown_type::receive || what == shutdown_type::send || what == shutdown_type::both;
+}
+
 inline bool would_block(const std::error_code& ec) noexcept {
     // Success first: comparing with a std::errc asks the category to map the value (a
     // virtual call and a switch in libstdc++), which a blocking call's hot path can skip.

@@ -5,7 +5,8 @@
 namespace portsock {
 
 local_datagram::local_datagram(const local_address& local)
-    : local_datagram(detail::or_throw("portsock::local_datagram", [&](std::error_code& ec) { return bind(local, ec); })) {}
+    : local_datagram(detail::or_throw_at("portsock::local_datagram: bind to", local, timeout{},
+                                         [&](std::error_code& ec) { return bind(local, ec); })) {}
 
 local_datagram local_datagram::bind(const local_address& local, std::error_code& ec) noexcept {
     if (!detail::check_named(local, ec)) return {};
@@ -24,7 +25,8 @@ local_datagram local_datagram::open(std::error_code& ec) noexcept {
 }
 
 void local_datagram::connect(const local_address& remote) {
-    detail::or_throw("portsock::local_datagram::connect", [&](std::error_code& ec) { connect(remote, ec); });
+    detail::or_throw_at("portsock::local_datagram::connect to", remote, timeout{},
+                        [&](std::error_code& ec) { connect(remote, ec); });
 }
 
 void local_datagram::connect(const local_address& remote, std::error_code& ec) noexcept {
@@ -34,8 +36,8 @@ void local_datagram::connect(const local_address& remote, std::error_code& ec) n
 
 std::size_t local_datagram::send_to(const void* data, std::size_t size, const local_address& destination,
                                     timeout limit) {
-    return detail::or_throw("portsock::local_datagram::send_to",
-                            [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
+    return detail::or_throw_at("portsock::local_datagram::send_to", destination, limit,
+                               [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
 
 std::size_t local_datagram::send_to(const void* data, std::size_t size, const local_address& destination,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "internal.hpp"
+#include "text.hpp"
 
 #include <portsock/local.hpp>
 
@@ -32,6 +33,16 @@ inline local_address local_name_of(const basic_socket& s, std::error_code& ec) n
     if (!check_open(s, ec)) return {};
     const platform::local_name name = platform::local_name_of(s.native_handle(), ec);
     return ec ? local_address{} : from_platform(name);
+}
+
+/// The throwing form of a call on a local address: what() names the address the way the
+/// TCP types name their endpoint, "<what> '<path>'" (quoted: a path is the user's text),
+/// and a timeout says how long it waited.
+template <class Call>
+auto or_throw_at(const char* what, const local_address& at, timeout limit, Call&& call) {
+    return or_throw_with(
+        [&](const std::error_code& ec) { return timed_context(std::string(what) + " " + quote(at.to_string()), limit, ec); },
+        std::forward<Call>(call));
 }
 
 /// Connects an open local stream handle, bounded by `until`.

@@ -27,8 +27,8 @@ void remove_if_stale(const platform::local_name& name, std::error_code& ec) noex
 }  // namespace
 
 local_listener::local_listener(const local_address& local, const local_listen_options& options)
-    : local_listener(detail::or_throw("portsock::local_listener",
-                                      [&](std::error_code& ec) { return listen(local, ec, options); })) {}
+    : local_listener(detail::or_throw_at("portsock::local_listener: listen on", local, timeout{},
+                                         [&](std::error_code& ec) { return listen(local, ec, options); })) {}
 
 local_listener local_listener::listen(const local_address& local, std::error_code& ec,
                                       const local_listen_options& options) noexcept {

@@ -44,8 +44,8 @@ void connect_local(platform::handle h, const platform::local_name& name, const d
 }  // namespace detail
 
 local_stream local_stream::connect(const local_address& remote, timeout limit) {
-    return detail::or_throw("portsock::local_stream::connect",
-                            [&](std::error_code& ec) { return connect(remote, ec, limit); });
+    return detail::or_throw_at("portsock::local_stream::connect to", remote, limit,
+                               [&](std::error_code& ec) { return connect(remote, ec, limit); });
 }
 
 local_stream local_stream::connect(const local_address& remote, std::error_code& ec, timeout limit) noexcept {

@@ -42,6 +42,7 @@ std::size_t stream_send_all(basic_socket& s, const void* data, std::size_t size,
 std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
                          timeout limit) noexcept {
     if (!check_open(s, ec)) return 0;
+    if (size == 0) return 0;  // nothing asked for: the OS would wait for a byte it cannot store
     const platform::handle h = s.native_handle();
     return run_stream_receive(s, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
 }
@@ -62,6 +63,10 @@ std::size_t stream_receive_exact(basic_socket& s, void* data, std::size_t size, 
 
 void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept {
     if (!check_open(s, ec)) return;
+    if (!is_valid(what)) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return;
+    }
     const platform::shutdown_how how = what == shutdown_type::receive ? platform::shutdown_how::receive
                                        : what == shutdown_type::send  ? platform::shutdown_how::send
                                                                       : platform::shutdown_how::both;

@@ -20,6 +20,13 @@ bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& valu
 /// and could forge lines in a log.
 bool has_control_byte(std::string_view text) noexcept;
 
+/// True if a host text ends in a number, as the WHATWG URL standard puts it: its last label
+/// (a trailing dot aside) is all digits, or `0x` and hex digits. No host name does (RFC 1123
+/// keeps the top-level label alphabetic), so such text is meant as an address and must be
+/// one in ip_address::parse()'s grammar: the resolver would otherwise read "127.1",
+/// "0x7f.1", "0" or "010.0.0.1" (octal: 8.0.0.1) by inet_aton()'s old rules.
+bool ends_in_a_number(std::string_view host) noexcept;
+
 /// True if `text` is an RFC 6335 service name: letters, digits and single hyphens, at
 /// least one letter, no hyphen at either end. (Its 15-character limit is not enforced:
 /// local service databases hold longer names.)

@@ -21,7 +21,7 @@ udp_socket udp_socket::open(address_family family) {
 }
 
 udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept {
-    if (family == address_family::unspecified) {
+    if (family == address_family::unspecified || !detail::is_valid(family)) {
         ec = make_error_code(errc::invalid_argument);
         return {};
     }
@@ -30,8 +30,11 @@ udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept
 }
 
 std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::send_to", limit,
-                            [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
+    return detail::or_throw_with(
+        [&](const std::error_code& ec) {
+            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit, ec);
+        },
+        [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
 
 std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination,

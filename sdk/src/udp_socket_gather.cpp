@@ -27,8 +27,11 @@ std::size_t send_datagram(udp_socket& socket, const const_buffer* buffers, std::
 
 std::size_t udp_socket::send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,
                                 timeout limit) {
-    return detail::or_throw("portsock::udp_socket::send_to",
-                            [&](std::error_code& ec) { return send_to(buffers, count, destination, ec, limit); });
+    return detail::or_throw_with(
+        [&](const std::error_code& ec) {
+            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit, ec);
+        },
+        [&](std::error_code& ec) { return send_to(buffers, count, destination, ec, limit); });
 }
 
 std::size_t udp_socket::send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,

@@ -281,6 +281,14 @@ TEST(TlsContext, BadCredentialsAreClearErrors) {
     EXPECT_EQ(t.code, tls_errc::invalid_private_key);
     EXPECT_NE(t.what.find("use_private_key_file"), std::string::npos) << t.what;
 
+    // A directory that is not there: said now, not at the first verification.
+    client_ctx.add_verify_path(cert_path("no-such-directory"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_certificate) << ec.message();
+    client_ctx.add_verify_path(cert_path("ca.pem"), ec);  // a file, not a directory
+    EXPECT_EQ(ec, tls_errc::invalid_certificate) << ec.message();
+    EXPECT_EQ(catch_system_error([&] { client_ctx.add_verify_path(cert_path("no-such-directory")); }).code,
+              tls_errc::invalid_certificate);
+
     client_ctx.set_alpn_protocols({"http/1.1", ""}, ec);
     EXPECT_EQ(ec, tls_errc::not_supported);
     client_ctx.set_alpn_protocols({std::string(256, 'a')}, ec);
@@ -350,6 +358,35 @@ TEST(TlsStream, NoCommonVersionIsProtocolVersion) {
     EXPECT_EQ(ec, tls_errc::protocol_version) << ec.message();
     server.finish();
     EXPECT_EQ(server_error, tls_errc::protocol_version) << server_error.message();
+}
+
+// Versions that leave no version, and numbers that are no tls_version or tls_role, are
+// refused when set, where the mistake is, not at the first handshake.
+TEST(TlsContext, ContradictoryOrUnknownVersionsAndRolesAreInvalidArgument) {
+    tls_context context(tls_role::client);
+    std::error_code ec;
+    context.set_maximum_version(portsock::tls_version::tls1_2, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    context.set_minimum_version(portsock::tls_version::tls1_3, ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << "above the maximum";
+    context.set_maximum_version(portsock::tls_version::tls1_3, ec);
+    ASSERT_FALSE(ec);
+    context.set_minimum_version(portsock::tls_version::tls1_3, ec);
+    ASSERT_FALSE(ec) << "1.3 only is a valid choice";
+    context.set_maximum_version(portsock::tls_version::tls1_2, ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << "below the minimum";
+    EXPECT_EQ(catch_system_error([&] { context.set_maximum_version(portsock::tls_version::tls1_2); }).code,
+              std::errc::invalid_argument);
+    for (const int value : {2, 42, 255}) {
+        context.set_minimum_version(static_cast<portsock::tls_version>(value), ec);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << value;
+        context.set_maximum_version(static_cast<portsock::tls_version>(value), ec);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << value;
+        (void)tls_context::create(static_cast<tls_role>(value), ec);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << value;
+        EXPECT_EQ(catch_system_error([&] { tls_context bad(static_cast<tls_role>(value)); }).code,
+                  std::errc::invalid_argument);
+    }
 }
 
 TEST(TlsStream, TwelveIsTheMinimumAndWorks) {

@@ -2,6 +2,9 @@
 // endpoint and the wait, send_all() and receive_exact() say how far they got, input quoted
 // in a message is bounded and escaped, and a full descriptor table is reported as such.
 #include "test_support.hpp"
+#include "temp_dir.hpp"
+
+#include <portsock/local.hpp>
 
 #include <portsock/portsock.hpp>
 
@@ -68,6 +71,27 @@ TEST(ErrorMessages, BindNamesTheEndpoint) {
     EXPECT_EQ(by_name.code, std::errc::address_in_use);
     EXPECT_TRUE(contains(by_name.what, "listen on '127.0.0.1' port " + std::to_string(taken.port())))
         << by_name.what;
+}
+
+// Local sockets name their path as TCP names its endpoint, quoted as user text is; a UDP
+// send names its destination.
+TEST(ErrorMessages, LocalSocketsNameThePathAndUdpTheDestination) {
+    portsock_test::temp_dir dir;
+    const portsock::local_address missing{dir.file("nobody-listens.sock")};
+    if (portsock::has_local_stream_sockets()) {
+        const auto connect = catch_system_error([&] { (void)portsock::local_stream::connect(missing, patience); });
+        EXPECT_TRUE(contains(connect.what, "portsock::local_stream::connect to '" + missing.to_string() + "': "))
+            << connect.what;
+        portsock::local_listener first(missing);
+        const auto busy = catch_system_error([&] { portsock::local_listener second(missing); });
+        EXPECT_EQ(busy.code, std::errc::address_in_use);
+        EXPECT_TRUE(contains(busy.what, "listen on '" + missing.to_string() + "'")) << busy.what;
+    }
+    udp_socket sender(portsock_test::any_port_v4());
+    const endpoint nowhere{ip_address::parse("::1"), 9};  // an IPv4 socket cannot reach it
+    const auto udp = catch_system_error([&] { (void)sender.send_to("x", 1, nowhere, patience); });
+    EXPECT_EQ(udp.code, std::errc::address_family_not_supported);
+    EXPECT_TRUE(contains(udp.what, "send_to " + nowhere.to_string() + ": ")) << udp.what;
 }
 
 TEST(ErrorMessages, AcceptNamesTheListenerAndItsWait) {

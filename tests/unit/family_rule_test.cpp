@@ -103,6 +103,21 @@ TEST(FamilyRule, TcpConnectToMappedAddressIsRefusedByFamily) {
     EXPECT_TRUE(tcp_stream::connect(where(listener), patience).is_open());
 }
 
+// Binding an IPv6-only socket to a mapped address crosses the families too: Linux says
+// EINVAL, Windows its own code; portsock says address_family_not_supported on every OS.
+TEST(FamilyRule, BindingToAMappedAddressIsRefusedByFamily) {
+    PORTSOCK_REQUIRE_IPV6();
+    const endpoint mapped_loopback{ip_address::parse("::ffff:127.0.0.1"), 0};
+    const auto tcp = catch_system_error([&] { tcp_listener listener(mapped_loopback); });
+    EXPECT_EQ(tcp.code, family_not_supported) << tcp.what;
+    EXPECT_NE(tcp.what.find("bind to"), std::string::npos) << tcp.what;
+    std::error_code ec;
+    EXPECT_FALSE(tcp_listener::listen(mapped_loopback, ec).is_open());
+    EXPECT_EQ(ec, family_not_supported) << ec.message();
+    EXPECT_EQ(catch_system_error([&] { udp_socket socket(mapped_loopback); }).code, family_not_supported);
+    EXPECT_TRUE(tcp_listener(endpoint{ip_address::loopback_v4(), 0}).is_open()) << "the IPv4 form binds";
+}
+
 TEST(FamilyRule, TcpConnectToMappedAddressOfDualStackListener) {
     PORTSOCK_REQUIRE_IPV6();
     portsock::listen_options options;

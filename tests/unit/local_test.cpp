@@ -50,6 +50,22 @@ TEST(LocalStream, RoundTripThrowingForms) {
     EXPECT_EQ(std::string(buffer, sizeof buffer), "hello, client");
 }
 
+TEST(LocalStream, ReceivingNothingReturnsAtOnce) {  // as Tcp.ReceivingNothingReturnsAtOnce
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    temp_dir dir;
+    auto pair = portsock_test::make_local_pair(local_address{dir.file("z.sock")});
+    char byte = 0;
+    std::error_code ec;
+    const portsock_test::stopwatch clock;
+    EXPECT_EQ(pair.client.receive(&byte, 0, ec), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.receive(std::size_t{0}, patience), "");
+    EXPECT_LT(clock.elapsed(), 1s);
+    pair.server.send_all("y", patience);
+    EXPECT_EQ(pair.client.receive(&byte, 0, ec, patience), 0u);
+    EXPECT_EQ(pair.client.receive(1, patience), "y");
+}
+
 TEST(LocalStream, RoundTripNoexceptForms) {
     PORTSOCK_REQUIRE_LOCAL_STREAM();
     temp_dir dir;

@@ -3,6 +3,8 @@
 #include "test_support.hpp"
 
 #include <portsock/resolve.hpp>
+#include <portsock/tcp.hpp>
+#include <portsock/udp.hpp>
 
 #include <string>
 #include <vector>
@@ -95,6 +97,58 @@ TEST(Resolve, NulOrControlByteInHostIsInvalidHost) {
         EXPECT_EQ(caught.code, std::errc::invalid_argument);
         portsock_test::expect_quoted(caught.what, host);
     }
+}
+
+// Text that ends in a number is meant as an address, so it must be one in
+// ip_address::parse()'s grammar: the resolver's inet_aton() rules would read "010.0.0.1" as
+// 8.0.0.1 (octal) and "127.1" or "0" as addresses that text never spelt. The same check
+// runs for resolve(), connect by name and listen by name.
+TEST(Resolve, TextEndingInANumberMustBeAnAddress) {
+    const char* legacy[] = {"127.1",      "0",         "010.0.0.1", "0x7f.1",  "0x7f000001", "2130706433",
+                            "127.0.0.1.", "1.2.3.4.5", "256.0.0.1", "1.2.3.04", "127.0.1",   "example.0x10",
+                            "1.2.3.4 ",   "host.123",  "1.2.3.4 junk", " localhost"};
+    for (const char* host : legacy) {
+        SCOPED_TRACE(host);
+        std::error_code ec;
+        EXPECT_TRUE(portsock::resolve(host, "80", ec).empty());
+        EXPECT_EQ(ec, portsock::errc::invalid_host) << ec.message();
+        const auto caught = catch_system_error([&] { (void)portsock::resolve(host, "80"); });
+        EXPECT_EQ(caught.code, portsock::errc::invalid_host);
+        portsock_test::expect_quoted(caught.what, host);
+        EXPECT_EQ(catch_system_error([&] { portsock::tcp_listener listener(host, 0); }).code, portsock::errc::invalid_host);
+        EXPECT_EQ(catch_system_error([&] { (void)portsock::tcp_stream::connect(host, 9, portsock_test::patience); }).code,
+                  portsock::errc::invalid_host);
+    }
+    // Addresses in the one grammar, and names whose last label is not a number, still resolve.
+    EXPECT_EQ(portsock::resolve("127.0.0.1", "80").front(), (endpoint{ip_address::loopback_v4(), 80}));
+    EXPECT_EQ(portsock::resolve("::ffff:127.0.0.1", "80").front().address(), ip_address::parse("::ffff:127.0.0.1"));
+    EXPECT_EQ(portsock::resolve("::1", "80").front().address(), ip_address::loopback_v6());
+    EXPECT_FALSE(portsock::resolve("localhost", "80").empty());
+    std::error_code ec;
+    (void)portsock::resolve("1.2.3.4.invalid", "80", ec);  // a name (RFC 6761), not rejected as text
+    EXPECT_NE(ec, portsock::errc::invalid_host) << ec.message();
+    EXPECT_TRUE(ec) << "'.invalid' never resolves";
+}
+
+TEST(Resolve, AFamilyThatIsNoAddressFamilyIsInvalidArgument) {
+    for (const int value : {3, 7, 255}) {
+        const auto family = static_cast<address_family>(value);
+        std::error_code ec;
+        EXPECT_TRUE(portsock::resolve("127.0.0.1", "80", ec, family).empty());
+        EXPECT_EQ(ec, std::errc::invalid_argument) << value;
+        EXPECT_EQ(catch_system_error([&] { (void)portsock::resolve("localhost", "80", family); }).code,
+                  std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { (void)portsock::udp_socket::open(family); }).code, std::errc::invalid_argument);
+        (void)portsock::udp_socket::open(family, ec);
+        EXPECT_EQ(ec, std::errc::invalid_argument);
+    }
+}
+
+TEST(Resolve, ABadServiceIsQuotedNotTheHost) {
+    const auto caught = catch_system_error([] { (void)portsock::resolve("localhost", "70000"); });
+    EXPECT_EQ(caught.code, portsock::errc::invalid_port);
+    EXPECT_NE(caught.what.find("'70000'"), std::string::npos) << caught.what;
+    EXPECT_EQ(caught.what.find("localhost"), std::string::npos) << caught.what;
 }
 
 TEST(Resolve, NumericServiceFollowsParsePortExactly) {

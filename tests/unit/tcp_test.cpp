@@ -82,6 +82,41 @@ TEST(Tcp, RoundTripNoexceptForms) {
     EXPECT_FALSE(ec);
 }
 
+// A receive of 0 bytes asks for nothing: it returns 0 at once, whatever the timeout and
+// whether or not bytes are queued (which stay queued). The OS's recv() would wait for a
+// byte it cannot store, and that 0 would then read as an end of stream.
+TEST(Tcp, ReceivingNothingReturnsAtOnce) {
+    auto pair = make_tcp_pair();
+    char byte = 0;
+    std::error_code ec = make_error_code(std::errc::io_error);
+    for (const portsock::timeout limit : {portsock::timeout{}, portsock::timeout{patience}, portsock::timeout{0ms}}) {
+        const portsock_test::stopwatch clock;
+        EXPECT_EQ(pair.client.receive(&byte, 0, ec, limit), 0u);
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(pair.client.receive(&byte, 0, limit), 0u);
+        EXPECT_EQ(pair.client.receive(std::size_t{0}, limit), "");
+        EXPECT_LT(clock.elapsed(), 1s) << "nothing was asked for, so nothing is waited for";
+    }
+    pair.server.send_all("x", patience);
+    EXPECT_EQ(pair.client.receive(&byte, 0, patience), 0u);
+    EXPECT_EQ(pair.client.receive(1, patience), "x") << "the queued byte is still there";
+}
+
+// An enum holds whatever number a caller cast into it; one that names no shutdown_type is
+// refused, and the stream is left as it was.
+TEST(Tcp, ShutdownOfNoShutdownTypeIsInvalidArgument) {
+    auto pair = make_tcp_pair();
+    const auto bogus = static_cast<portsock::shutdown_type>(9);
+    std::error_code ec;
+    pair.client.shutdown(bogus, ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_EQ(catch_system_error([&] { pair.client.shutdown(bogus); }).code, std::errc::invalid_argument);
+    pair.client.send_all("still open", patience);
+    char buffer[10];
+    pair.server.receive_exact(buffer, sizeof buffer, patience);
+    EXPECT_EQ(std::string(buffer, sizeof buffer), "still open");
+}
+
 TEST(Tcp, EndpointsOfBothEnds) {
     auto pair = make_tcp_pair();
     const endpoint client_local = pair.client.local_endpoint();

@@ -199,7 +199,8 @@ public:
 
     /// Receives some bytes; see tcp_stream::receive(void*, std::size_t, timeout).
     /// @param data where. @param size the room. @param limit how long to wait.
-    /// @return how many arrived; **0 means end of stream**. @throws std::system_error on failure.
+    /// @return how many arrived; **0 means end of stream** (for `size > 0`; a `size` of 0
+    ///         returns 0 at once, without waiting). @throws std::system_error on failure.
     std::size_t receive(void* data, std::size_t size, timeout limit = {});
     /// Receives some bytes; see tcp_stream::receive(void*, std::size_t, timeout).
     /// @param data where. @param size the room. @param ec set on failure. @param limit how long to wait.

@@ -15,9 +15,15 @@ namespace portsock {
 /// returns, in its order of preference.
 ///
 /// The text is checked before the resolver sees it, the same way on every OS:
-/// - `host` must not be empty (errc::empty_host) and must hold no NUL or other control
-///   byte (errc::invalid_host): the resolver reads C strings, so `"127.0.0.1\0.evil"` would
-///   otherwise be resolved as `"127.0.0.1"`.
+/// - `host` must not be empty (errc::empty_host) and must hold no NUL, other control byte
+///   or space (errc::invalid_host): the resolver reads C strings, so `"127.0.0.1\0.evil"`
+///   would otherwise be resolved as `"127.0.0.1"`, and `"1.2.3.4 junk"` as 1.2.3.4.
+/// - A `host` that ends in a number (its last label is all digits, or `0x` and hex digits:
+///   no host name does) must be an address in ip_address::parse()'s grammar, else
+///   errc::invalid_host. The resolver would read `"127.1"` and `"0"` by inet_aton()'s old
+///   rules as 127.0.0.1 and 0.0.0.0, and `"010.0.0.1"` as 8.0.0.1 (octal); portsock takes
+///   one text for one address only.
+/// - `family` must be one of the address_family values (std::errc::invalid_argument).
 /// - `service` is a service name if it has the RFC 6335 shape (letters, digits and single
 ///   hyphens, at least one letter, e.g. `"http"`); anything else must be a port number by
 ///   exactly the grammar of parse_port(), else errc::invalid_port. So `" 80"`, `"+80"`,
@@ -30,11 +36,11 @@ namespace portsock {
 ///        the system (`"http"`).
 /// @param family restrict results to one family, or address_family::unspecified for both.
 /// @return the endpoints, never empty.
-/// @throws std::system_error with one of the codes below; what() quotes the host, cut to a
-///         bounded length with control bytes escaped.
+/// @throws std::system_error with one of the codes below; what() quotes the host (or, for
+///         errc::invalid_port, the service), cut to a bounded length with control bytes escaped.
 /// @errors
 /// Both forms report the same codes: errc::empty_host, errc::invalid_host,
-/// errc::invalid_port; resolve_errc::host_not_found, resolve_errc::try_again,
+/// errc::invalid_port, std::errc::invalid_argument (a `family` out of range); resolve_errc::host_not_found, resolve_errc::try_again,
 /// resolve_errc::service_not_found, resolve_errc::family_not_supported,
 /// resolve_errc::out_of_memory, resolve_errc::failure, resolve_errc::no_address_in_family
 /// (e.g. `resolve("::1", "80", address_family::ipv4)`, on every OS), resolve_errc::bad_flags,

@@ -389,7 +389,8 @@ public:
     /// Receives some bytes: waits until at least one arrives or the stream ends.
     /// @param data where to put them. @param size the room there.
     /// @param limit how long to wait.
-    /// @return how many bytes arrived; **0 means end of stream** (for `size > 0`).
+    /// @return how many bytes arrived; **0 means end of stream** (for `size > 0`). A `size`
+    ///         of 0 returns 0 at once, without waiting or looking at the stream.
     /// @throws std::system_error on failure, e.g. std::errc::connection_reset, std::errc::timed_out.
     /// @errors std::errc::connection_reset (the peer aborted, or closed with data unread),
     /// std::errc::timed_out (the stream stays usable), std::errc::operation_would_block
@@ -448,7 +449,8 @@ public:
     /// Unlike close(), the handle stays open: after shutdown(shutdown_type::send) this side
     /// can still receive the peer's reply.
     /// @param what the direction(s).
-    /// @throws std::system_error on failure, e.g. std::errc::not_connected.
+    /// @throws std::system_error on failure, e.g. std::errc::not_connected, or
+    ///         std::errc::invalid_argument if `what` is not a shutdown_type value.
     /// @threadsafety shutdown(shutdown_type::send) counts as sending: one thread may call it
     /// while another is blocked in receive() on the same stream. The receive is not woken
     /// by it; it goes on waiting for the peer, which reads end of stream, and returns the
@@ -634,7 +636,9 @@ public:
     /// @errors std::errc::address_in_use (another socket holds the port, on Windows too),
     /// std::errc::permission_denied (on POSIX, ports below 1024 need privileges),
     /// std::errc::address_not_available (the address is not one of this host's),
-    /// std::errc::address_family_not_supported, or another OS error.
+    /// std::errc::address_family_not_supported (also for an IPv4-mapped address such as
+    /// <code>\::ffff:127.0.0.1</code>, on every OS: listen on `127.0.0.1`, or on `::` with
+    /// listen_options::dual_stack), or another OS error.
     explicit tcp_listener(const endpoint& local, const listen_options& options = {});
 
     /// Resolves `host` and listens on the first of its addresses that can be bound.

@@ -101,7 +101,8 @@ public:
     /// Creates a context for `role`, TLS 1.2 minimum; a client one also loads the system
     /// trust store and turns verification on.
     /// @param role client or server.
-    /// @throws std::system_error if OpenSSL cannot create it (out of memory).
+    /// @throws std::system_error if OpenSSL cannot create it (out of memory), or with
+    ///         std::errc::invalid_argument if `role` is not a tls_role value.
     explicit tls_context(tls_role role);
 
     /// Creates a context; see tls_context(tls_role).
@@ -132,7 +133,9 @@ public:
 
     /// Trusts the CA certificates in a directory prepared with `openssl rehash`
     /// (files named by subject hash, looked up when needed).
-    /// @param path the directory. @throws std::system_error with tls_errc::invalid_certificate.
+    /// @param path the directory. @throws std::system_error with tls_errc::invalid_certificate
+    ///        if it is not a directory (OpenSSL would only find out at the first verification),
+    ///        std::errc::invalid_argument if it is empty or holds a NUL.
     void add_verify_path(const std::string& path);
     /// See add_verify_path(const std::string&). @param path the directory. @param ec set on failure.
     void add_verify_path(const std::string& path, std::error_code& ec) noexcept;
@@ -170,13 +173,17 @@ public:
     void use_private_key(std::string_view pem, std::error_code& ec) noexcept;
 
     /// Sets the lowest protocol version accepted (default tls_version::tls1_2).
-    /// @param version the minimum. @throws std::system_error with tls_errc::not_supported.
+    /// @param version the minimum. @throws std::system_error with tls_errc::not_supported,
+    ///        or std::errc::invalid_argument if it is above the maximum set (no version would
+    ///        be left: said here, not at the first handshake) or not a tls_version value.
     void set_minimum_version(tls_version version);
     /// See set_minimum_version(tls_version). @param version the minimum. @param ec set on failure.
     void set_minimum_version(tls_version version, std::error_code& ec) noexcept;
 
     /// Sets the highest protocol version accepted (default tls_version::tls1_3).
-    /// @param version the maximum. @throws std::system_error with tls_errc::not_supported.
+    /// @param version the maximum. @throws std::system_error with tls_errc::not_supported,
+    ///        or std::errc::invalid_argument if it is below the minimum set or not a
+    ///        tls_version value.
     void set_maximum_version(tls_version version);
     /// See set_maximum_version(tls_version). @param version the maximum. @param ec set on failure.
     void set_maximum_version(tls_version version, std::error_code& ec) noexcept;

@@ -108,7 +108,8 @@ public:
     /// Opens an unbound socket of one family; the OS binds it on the first send.
     /// @param family address_family::ipv4 or address_family::ipv6.
     /// @return the socket.
-    /// @throws std::system_error with errc::invalid_argument for address_family::unspecified, or the OS error.
+    /// @throws std::system_error with errc::invalid_argument for address_family::unspecified
+    ///         or a number that is no address_family value, or the OS error.
     static udp_socket open(address_family family);
 
     /// See open(address_family).

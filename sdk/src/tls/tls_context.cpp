@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include <climits>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -24,6 +25,17 @@ struct pem_source {
     pem_source(const pem_source&) = delete;
     pem_source& operator=(const pem_source&) = delete;
 };
+
+// OpenSSL's number for a tls_version; 0 with std::errc::invalid_argument for a value that
+// is not one (a cast number).
+int wire_version(tls_version version, std::error_code& ec) noexcept {
+    switch (version) {
+    case tls_version::tls1_2: return TLS1_2_VERSION;
+    case tls_version::tls1_3: return TLS1_3_VERSION;
+    }
+    ec = std::make_error_code(std::errc::invalid_argument);
+    return 0;
+}
 
 bool bad_path(const std::string& path, std::error_code& ec) noexcept {
     if (!path.empty() && path.find('\0') == std::string::npos) return false;
@@ -86,6 +98,10 @@ tls_context::tls_context(tls_role role) {
 tls_context tls_context::create(tls_role role, std::error_code& ec) noexcept {
     ec.clear();
     tls_context result;
+    if (role != tls_role::client && role != tls_role::server) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return result;
+    }
     result.role_ = role;
     std::shared_ptr<tls_detail::context_state> made(new (std::nothrow) tls_detail::context_state,
                                                     std::default_delete<tls_detail::context_state>());
@@ -133,6 +149,13 @@ void tls_context::add_verify_path(const std::string& path) {
 void tls_context::add_verify_path(const std::string& path, std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
     if (ctx == nullptr || bad_path(path, ec)) return;
+    // OpenSSL only looks in the directory when a certificate is verified, so a missing one
+    // would pass silently here and every verification fail later.
+    std::error_code not_found;
+    if (!std::filesystem::is_directory(path, not_found)) {
+        ec = make_error_code(tls_errc::invalid_certificate);
+        return;
+    }
     if (SSL_CTX_load_verify_locations(ctx, nullptr, path.c_str()) != 1)
         ec = take_openssl_error(failure_kind::load_certificate, tls_errc::invalid_certificate);
 }
@@ -223,8 +246,13 @@ void tls_context::set_minimum_version(tls_version version) {
 
 void tls_context::set_minimum_version(tls_version version, std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
-    if (ctx == nullptr) return;
-    const int wire = version == tls_version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    const int wire = ctx == nullptr ? 0 : wire_version(version, ec);
+    if (wire == 0) return;
+    const long maximum = SSL_CTX_get_max_proto_version(ctx);  // 0: none set, the newest
+    if (maximum != 0 && wire > maximum) {
+        ec = std::make_error_code(std::errc::invalid_argument);  // above the maximum: no version left
+        return;
+    }
     if (SSL_CTX_set_min_proto_version(ctx, wire) != 1) ec = make_error_code(tls_errc::not_supported);
 }
 
@@ -235,8 +263,12 @@ void tls_context::set_maximum_version(tls_version version) {
 
 void tls_context::set_maximum_version(tls_version version, std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
-    if (ctx == nullptr) return;
-    const int wire = version == tls_version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    const int wire = ctx == nullptr ? 0 : wire_version(version, ec);
+    if (wire == 0) return;
+    if (wire < SSL_CTX_get_min_proto_version(ctx)) {
+        ec = std::make_error_code(std::errc::invalid_argument);  // below the minimum: no version left
+        return;
+    }
     if (SSL_CTX_set_max_proto_version(ctx, wire) != 1) ec = make_error_code(tls_errc::not_supported);
 }
 
