@@ -282,6 +282,10 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
 void poller_wake(poller_state* p, std::error_code& ec) noexcept;
 /// The backend's name: "epoll", "poll" or "WSAPoll".
 const char* poller_backend() noexcept;
+/// True if poller_wait() reports a stream whose peer shut down its sending side (a FIN) as
+/// poller_hang_up whatever the interest (epoll's EPOLLRDHUP, poll()'s POLLRDHUP, WSAPoll's
+/// POLLHUP); false where poll() cannot tell a FIN apart (macOS, BSDs without POLLRDHUP).
+bool poller_reports_peer_shutdown() noexcept;
 
 // --- addresses ----------------------------------------------------------------------
 /// Parses a numeric IPv4 or IPv6 address: no scope, no port, no brackets (inet_pton).

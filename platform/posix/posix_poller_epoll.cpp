@@ -47,8 +47,10 @@ struct poller_state {
 
 namespace {
 
+// EPOLLRDHUP is asked for whatever the interest: a peer's FIN is then hang-up even for a
+// socket watched for nothing (EPOLLHUP and EPOLLERR need no asking).
 std::uint32_t to_epoll(unsigned interest) noexcept {
-    std::uint32_t bits = 0;
+    std::uint32_t bits = EPOLLRDHUP;
     if (interest & wait_readable) bits |= EPOLLIN;
     if (interest & wait_writable) bits |= EPOLLOUT;
     return bits;
@@ -58,7 +60,7 @@ unsigned from_epoll(std::uint32_t bits, unsigned interest) noexcept {
     unsigned events = 0;
     if (bits & EPOLLIN) events |= wait_readable;
     if (bits & EPOLLOUT) events |= wait_writable;
-    if (bits & EPOLLHUP) events |= poller_hang_up;
+    if (bits & (EPOLLHUP | EPOLLRDHUP)) events |= poller_hang_up;
     if (bits & EPOLLERR) events |= poller_error;
     // As with wait(): hang-up and error make every awaited direction ready, so the next
     // receive or send reports what happened (WSAPoll reports a bare hang-up, epoll not).
@@ -210,5 +212,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
 }
 
 const char* poller_backend() noexcept { return "epoll"; }
+
+bool poller_reports_peer_shutdown() noexcept { return true; }
 
 }  // namespace portsock::platform

@@ -57,8 +57,17 @@ struct poller_state {
 
 namespace {
 
+// POLLRDHUP (Linux, and any system whose <poll.h> has it) is asked for whatever the
+// interest: a peer's FIN is then hang-up even for a socket watched for nothing. Without it
+// poll() reports only what POSIX gives: POLLHUP once the connection is gone.
+#ifdef POLLRDHUP
+constexpr short peer_shutdown = POLLRDHUP;
+#else
+constexpr short peer_shutdown = 0;
+#endif
+
 short to_poll(unsigned interest) noexcept {
-    short bits = 0;
+    short bits = peer_shutdown;
     if (interest & wait_readable) bits = static_cast<short>(bits | POLLIN);
     if (interest & wait_writable) bits = static_cast<short>(bits | POLLOUT);
     return bits;
@@ -68,7 +77,7 @@ unsigned from_poll(short bits, short interest) noexcept {
     unsigned events = 0;
     if (bits & POLLIN) events |= wait_readable;
     if (bits & POLLOUT) events |= wait_writable;
-    if (bits & POLLHUP) events |= poller_hang_up;
+    if (bits & (POLLHUP | peer_shutdown)) events |= poller_hang_up;
     if (bits & (POLLERR | POLLNVAL)) events |= poller_error;
     // As with wait(): hang-up and error make every awaited direction ready, so the next
     // receive or send reports what happened.
@@ -199,5 +208,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
 }
 
 const char* poller_backend() noexcept { return "poll"; }
+
+bool poller_reports_peer_shutdown() noexcept { return peer_shutdown != 0; }
 
 }  // namespace portsock::platform

@@ -235,4 +235,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
 
 const char* poller_backend() noexcept { return "WSAPoll"; }
 
+// WSAPoll reports a graceful close as POLLHUP, also for a socket watched for nothing.
+bool poller_reports_peer_shutdown() noexcept { return true; }
+
 }  // namespace portsock::platform

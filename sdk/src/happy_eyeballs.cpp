@@ -72,7 +72,7 @@ private:
                 continue;
             }
             running_.push_back(std::move(attempt));
-            next_start_ = clock::now() + delay_;
+            next_start_ = detail::add_saturating(clock::now(), delay_);  // a huge delay: never before the limit
         }
     }
 

@@ -110,7 +110,7 @@ public:
     // hot path, the other on every event loop's.
     explicit deadline(timeout limit) noexcept
         : limit_ms_(limit.milliseconds()),
-          end_(limit_ms_ <= 0 ? clock::time_point{} : clock::now() + std::chrono::milliseconds(limit_ms_)) {}
+          end_(limit_ms_ <= 0 ? clock::time_point{} : add_saturating(clock::now(), std::chrono::milliseconds(limit_ms_))) {}
 
     bool is_infinite() const noexcept { return limit_ms_ < 0; }
 

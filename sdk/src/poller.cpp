@@ -102,4 +102,6 @@ void poller::wake(std::error_code& ec) noexcept {
 
 const char* poller::backend() noexcept { return platform::poller_backend(); }
 
+bool poller::reports_peer_shutdown() noexcept { return platform::poller_reports_peer_shutdown(); }
+
 }  // namespace portsock

@@ -105,4 +105,13 @@ TEST(PollDeadline, RemainingIsCappedAndNeverNegative) {
     EXPECT_FALSE(forever.expired());
 }
 
+TEST(PollDeadline, AnyTimeoutSaturatesInsteadOfWrapping) {
+    // A deadline past the clock's last time point is the last time point: still far off.
+    for (const std::int64_t ms : {INT64_MAX, INT64_MAX / 2, std::int64_t{10'000'000'000'000}}) {
+        const pf::basic_poll_deadline<fake_clock> far(ms);
+        EXPECT_EQ(far.remaining_ms(), INT_MAX) << ms;
+        EXPECT_FALSE(far.expired()) << ms;
+    }
+}
+
 }  // namespace

@@ -179,6 +179,53 @@ TEST(Timeout, LargeDurationsStayFinite) {
     EXPECT_EQ(year.milliseconds(), 365LL * 24 * 3600 * 1000);
 }
 
+constexpr std::int64_t longest_ms = 1'000'000'000'000;  // the cap: about 31 years
+
+TEST(Timeout, ExtremeDurationsAreCappedOrZero) {
+    using namespace std::chrono;
+    EXPECT_EQ(timeout(nanoseconds::max()).milliseconds(), longest_ms);
+    EXPECT_EQ(timeout(milliseconds::max()).milliseconds(), longest_ms);
+    EXPECT_EQ(timeout(hours::max()).milliseconds(), longest_ms);
+    EXPECT_EQ(timeout(duration<double>(1e300)).milliseconds(), longest_ms);
+    for (const timeout t : {timeout(nanoseconds::min()), timeout(milliseconds::min()), timeout(hours::min()),
+                            timeout(duration<double>(-1e300))}) {
+        EXPECT_EQ(t.milliseconds(), 0);
+        EXPECT_FALSE(t.is_infinite());
+    }
+}
+
+TEST(Timeout, ExtremeTimePointsAreCappedOrZero) {
+    using namespace std::chrono;
+    using steady = steady_clock;
+    // The past, however far: do not wait.
+    for (const timeout t : {timeout(steady::time_point::min()), timeout(time_point<steady, hours>::min()),
+                            timeout(time_point<steady, seconds>::min()), timeout(steady::time_point{}),
+                            timeout(time_point<steady, duration<double>>(duration<double>(-1e300)))}) {
+        EXPECT_EQ(t.milliseconds(), 0) << "a deadline that has passed does not wait";
+        EXPECT_FALSE(t.is_infinite());
+    }
+    // The future, however far: the same cap as a duration's.
+    for (const timeout t : {timeout(steady::time_point::max()), timeout(time_point<steady, seconds>::max()),
+                            timeout(time_point<steady, hours>::max()),
+                            timeout(time_point<steady, duration<double>>(duration<double>(1e300)))})
+        EXPECT_EQ(t.milliseconds(), longest_ms);
+    // Coarse time points near now still convert exactly enough.
+    const timeout minute = time_point_cast<seconds>(steady::now()) + seconds(60);
+    EXPECT_GT(minute.milliseconds(), 58'000);
+    EXPECT_LE(minute.milliseconds(), 60'000);
+}
+
+TEST(Timeout, SaturatingAddStopsAtTheLastTimePoint) {
+    using namespace std::chrono;
+    using portsock::detail::add_saturating;
+    const auto now = steady_clock::now();
+    EXPECT_EQ(add_saturating(now, milliseconds::max()), steady_clock::time_point::max());
+    EXPECT_EQ(add_saturating(now, duration_cast<milliseconds>(hours(24 * 365 * 1000))), steady_clock::time_point::max());
+    EXPECT_EQ(add_saturating(now, 5ms), now + 5ms);
+    EXPECT_EQ(add_saturating(now, -5ms), now) << "a negative amount counts as zero";
+    EXPECT_EQ(add_saturating(steady_clock::time_point::max(), 1ms), steady_clock::time_point::max());
+}
+
 TEST(Timeout, ConvertsImplicitlyAtCallSites) {
     const auto take = [](timeout t) { return t.milliseconds(); };
     EXPECT_EQ(take(3ms), 3);

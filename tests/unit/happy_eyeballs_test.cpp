@@ -141,6 +141,24 @@ TEST(HappyEyeballs, LimitBoundsTheWholeRace) {
     expect_waited(again.elapsed(), 100ms);
 }
 
+TEST(HappyEyeballs, ADelayBeyondTheLimitNeverStartsTheNextAttempt) {
+    black_hole hole;
+    PORTSOCK_REQUIRE_BLACK_HOLE(hole, any_port_v4());
+    portsock::tcp_listener listener(any_port_v4());
+    // Delays whose end cannot be represented on the clock (a sum that would overflow):
+    // they saturate, so the good address, second, is never tried before the limit.
+    for (const std::chrono::milliseconds delay :
+         {std::chrono::milliseconds::max(), std::chrono::milliseconds(std::chrono::hours(24 * 365 * 1000))}) {
+        const stopwatch clock;
+        std::error_code ec;
+        const auto stream = portsock::tcp_stream::connect_any({hole.address, where(listener)}, ec, 300ms,
+                                                              portsock::connect_options{delay});
+        EXPECT_EQ(ec, std::errc::timed_out) << ec.message();
+        EXPECT_FALSE(stream.is_open());
+        expect_waited(clock.elapsed(), 300ms);
+    }
+}
+
 TEST(HappyEyeballs, EveryAddressRefusedReportsTheLastError) {
     std::error_code ec;
     const auto stream = portsock::tcp_stream::connect_any({closed_port(), closed_port()}, ec, patience);

@@ -1,6 +1,7 @@
 // portsock::poller: the contract every backend (epoll, poll, the Windows poll) must meet, over real
 // loopback sockets. The same file runs against whichever backend the build compiled in:
 // epoll natively on Linux, poll() in the posix-generic build, the Windows poll under Wine.
+#include "local_support.hpp"
 #include "test_support.hpp"
 
 #include <portsock/poller.hpp>
@@ -186,6 +187,136 @@ TEST(Poller, ResetMakesTheAwaitedDirectionReady) {
     std::error_code ec;
     const std::size_t n = pair.server.receive(&byte, 1, ec, 0ms);
     EXPECT_TRUE(ec == std::errc::connection_reset || (!ec && n == 0)) << ec.message();
+}
+
+// --- hang-up: the peer's FIN or reset is reported whatever the interest ----------------
+
+constexpr poll_events every_interest[] = {poll_events::none, readable, writable, readable | writable};
+
+/// Skips where poll() cannot tell a FIN apart (macOS, BSDs without POLLRDHUP).
+#define REQUIRE_PEER_SHUTDOWN_REPORTS()                                                   \
+    do {                                                                                  \
+        if (!poller::reports_peer_shutdown())                                             \
+            GTEST_SKIP() << "this OS's poll() has no POLLRDHUP: a FIN alone is not hang-up"; \
+    } while (false)
+
+/// Watches `socket` with `interest`: expects hang_up, with every awaited direction, on two
+/// waits in a row (level-triggered: it stays reported).
+void expect_hang_up(const portsock::basic_socket& socket, poll_events interest) {
+    SCOPED_TRACE("interest " + std::to_string(static_cast<unsigned>(interest)));
+    poller p;
+    p.add(socket, interest, 3);
+    for (int round = 0; round < 2; ++round) {
+        const poll_events got = wait_for_token(p, 3);
+        EXPECT_TRUE(portsock::has(got, poll_events::hang_up)) << static_cast<unsigned>(got);
+        EXPECT_EQ(portsock::has(got, readable), portsock::has(interest, readable)) << static_cast<unsigned>(got);
+        if (portsock::has(interest, writable)) {
+            EXPECT_TRUE(portsock::has(got, writable)) << static_cast<unsigned>(got);
+        }
+    }
+}
+
+TEST(Poller, PeerCloseIsHangUpWhateverTheInterest) {
+    REQUIRE_PEER_SHUTDOWN_REPORTS();
+    for (const poll_events interest : every_interest) {
+        auto pair = make_tcp_pair();
+        pair.client.close();
+        expect_hang_up(pair.server, interest);
+    }
+}
+
+TEST(Poller, PeerCloseIsHangUpOnAPausedSocket) {  // the reproducer: interest none, then close
+    REQUIRE_PEER_SHUTDOWN_REPORTS();
+    auto pair = make_tcp_pair();
+    poller p;
+    p.add(pair.server, poll_events::none, 3);
+    EXPECT_FALSE(reports_token(p, 3));  // quiet while the peer is there
+    pair.client.close();
+    std::array<poll_event, 2> events{};
+    ASSERT_EQ(p.wait(events, patience), 1u);
+    EXPECT_EQ(events[0].token, 3u);
+    EXPECT_EQ(events[0].events, poll_events::hang_up);
+}
+
+TEST(Poller, ResetIsHangUpWhateverTheInterest) {
+    for (const poll_events interest : every_interest) {
+        auto pair = make_tcp_pair();
+        pair.client.set_linger(0s);  // close() now sends a reset
+        pair.client.close();
+        expect_hang_up(pair.server, interest);
+        std::error_code ec;
+        char byte = 0;
+        pair.server.receive(&byte, 1, ec, 0ms);
+        EXPECT_EQ(ec, std::errc::connection_reset) << ec.message();
+    }
+}
+
+TEST(Poller, HalfClosedPeerIsHangUpAndCanStillBeSentTo) {
+    REQUIRE_PEER_SHUTDOWN_REPORTS();
+    for (const poll_events interest : every_interest) {
+        auto pair = make_tcp_pair();
+        pair.client.shutdown(portsock::shutdown_type::send);  // "no more requests", still reading
+        expect_hang_up(pair.server, interest);
+        char byte = 0;
+        EXPECT_EQ(pair.server.receive(&byte, 1, 0ms), 0u);  // end of stream
+        pair.server.send_all("answer", patience);
+        char answer[6];
+        pair.client.receive_exact(answer, sizeof answer, patience);
+        EXPECT_EQ(std::string(answer, sizeof answer), "answer");
+    }
+}
+
+TEST(Poller, LocalPeerCloseOrHalfCloseIsHangUpWhateverTheInterest) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    REQUIRE_PEER_SHUTDOWN_REPORTS();
+    portsock_test::temp_dir dir;
+    int n = 0;
+    for (const bool half : {false, true}) {
+        for (const poll_events interest : every_interest) {
+            auto pair = portsock_test::make_local_pair(portsock::local_address{dir.file(std::to_string(n++))});
+            if (!half) pair.client.close();
+            else pair.client.shutdown(portsock::shutdown_type::send);  // still reading
+            expect_hang_up(pair.server, interest);
+            if (!half) continue;
+            pair.server.send_all("answer", patience);
+            char answer[6];
+            pair.client.receive_exact(answer, sizeof answer, patience);
+            EXPECT_EQ(std::string(answer, sizeof answer), "answer");
+        }
+    }
+}
+
+TEST(Poller, AConnectedPeerIsNoHangUp) {  // the other side of the contract: no false reports
+    for (const poll_events interest : {poll_events::none, readable}) {
+        auto pair = make_tcp_pair();
+        poller p;
+        p.add(pair.server, interest, 3);
+        EXPECT_FALSE(reports_token(p, 3));
+        pair.client.send_all("x");
+        if (interest == readable) {
+            EXPECT_EQ(wait_for_token(p, 3), readable);
+        } else {
+            EXPECT_FALSE(reports_token(p, 3));
+        }
+    }
+}
+
+TEST(Poller, ExtremeLimitsWaitForTheEvent) {
+    // The wait's deadline saturates instead of wrapping into the past (a return at once).
+    using namespace std::chrono;
+    for (const portsock::timeout limit : {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
+        poller p;
+        auto pair = make_tcp_pair();
+        p.add(pair.server, readable, 6);
+        std::thread late([&pair] {
+            std::this_thread::sleep_for(50ms);
+            pair.client.send_all("x");
+        });
+        std::array<poll_event, 4> events{};
+        EXPECT_EQ(p.wait(events, limit), 1u);
+        EXPECT_EQ(events[0].token, 6u);
+        late.join();
+    }
 }
 
 TEST(Poller, WakeInterruptsAnEndlessWait) {

@@ -115,6 +115,24 @@ TEST(StreamReader, ReadsLinesEndingInLfOrCrlfThenACleanEnd) {
     EXPECT_EQ(line, "last");
 }
 
+TEST(StreamReader, ExtremeLimitsWaitForTheRecord) {
+    // The reader's deadline saturates instead of wrapping into the past (a timeout at once).
+    using namespace std::chrono;
+    for (const portsock::timeout limit : {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
+        auto pair = make_tcp_pair();
+        std::thread late([&pair] {
+            pair.server.send_all("par", patience);
+            std::this_thread::sleep_for(50ms);
+            pair.server.send_all("t\n", patience);
+        });
+        stream_reader reader(pair.client);
+        std::string line;
+        EXPECT_EQ(reader.read_line(line, limit), 5u);
+        EXPECT_EQ(line, "part");
+        late.join();
+    }
+}
+
 TEST(StreamReader, AppendsToTheCallersString) {
     scripted_stream stream({"b\n"});
     stream_reader reader(stream);

@@ -5,6 +5,7 @@
 #include <portsock/tcp.hpp>
 #include <portsock/udp.hpp>
 
+#include <thread>
 #include <vector>
 
 namespace {
@@ -216,6 +217,25 @@ TEST(Timeouts, ATimePointIsWhatIsLeftUntilIt) {
     const portsock::timeout passed = std::chrono::steady_clock::now() - 1s;
     EXPECT_EQ(passed.milliseconds(), 0) << "a time point in the past means: do not wait";
     EXPECT_FALSE(passed.is_infinite());
+}
+
+TEST(Timeouts, ExtremeLimitsWaitForTheData) {
+    // Limits at the ends of their types: the wait's deadline saturates instead of wrapping
+    // into the past (which would time out at once).
+    using namespace std::chrono;
+    const portsock::timeout limits[] = {hours::max(), nanoseconds::max(), steady_clock::time_point::max(),
+                                        time_point<steady_clock, seconds>::max()};
+    for (const portsock::timeout extreme : limits) {
+        auto pair = portsock_test::make_tcp_pair();
+        std::thread late([&pair] {
+            std::this_thread::sleep_for(50ms);
+            pair.client.send_all("x");
+        });
+        char byte = 0;
+        std::error_code ec;
+        EXPECT_EQ(pair.server.receive(&byte, 1, ec, extreme), 1u) << ec.message();
+        late.join();
+    }
 }
 
 TEST(Timeouts, OneDeadlineBoundsSeveralCalls) {

@@ -23,12 +23,30 @@ namespace portsock {
 /// What a poller watches a socket for (its *interest*) and what it reports (its *events*).
 ///
 /// Bit flags: combine with `|`, test with `&` or has(). Only readable and writable are
-/// meaningful as interest; hang_up and error are always reported.
+/// meaningful as interest; hang_up and error are reported whatever the interest, none
+/// included.
+///
+/// **hang_up** means the peer shut down its sending side (an orderly close or
+/// `shutdown(send)`: a TCP FIN, the end of a local stream) or the connection is gone (reset,
+/// aborted, or shut down by this side, e.g. by basic_socket::cancel()). A reset usually
+/// comes with error as well. Readiness is level-triggered, so a stream whose peer has shut
+/// down is reported with hang_up on *every* wait() until you remove() or close it, even
+/// while the peer still reads: a half-closed peer (one that sent its FIN and waits for your
+/// answer) can still be sent to after hang_up. To stop the reports without closing, remove()
+/// the socket.
+///
+/// @platformnote epoll (Linux) and poll() where `<poll.h>` has `POLLRDHUP` (Linux in the
+/// posix-generic build) ask for `EPOLLRDHUP`/`POLLRDHUP` on every socket; Windows' poll
+/// reports a FIN as `POLLHUP`. Where poll() has no `POLLRDHUP` (macOS, the BSDs without it;
+/// poller::reports_peer_shutdown() is then false) a FIN alone is reported only as readable,
+/// and only when readable is in the interest (macOS' poll() may add hang_up to it); hang_up
+/// then means that the connection is gone (both directions closed, or reset), as POSIX's
+/// `POLLHUP` does.
 enum class poll_events : unsigned {
     none = 0,      ///< Nothing: keep the socket registered but quiet (hang-up and error still report).
     readable = 1,  ///< Data or end of stream to receive, or a connection to accept.
     writable = 2,  ///< Room to send; a connect started with tcp_stream::start_connect() has finished.
-    hang_up = 4,   ///< Reported only: the connection is closed. Any awaited direction is reported too.
+    hang_up = 4,   ///< Reported only: the peer shut down its sending side, or the connection is gone. Any awaited direction is reported too.
     error = 8,     ///< Reported only: the socket has a pending error. Any awaited direction is reported too.
 };
 
@@ -55,7 +73,8 @@ struct poll_event {
     constexpr bool readable() const noexcept { return has(events, poll_events::readable); }
     /// @return true if send() will not block, or a started connect has finished.
     constexpr bool writable() const noexcept { return has(events, poll_events::writable); }
-    /// @return true if the connection is closed.
+    /// @return true if the peer shut down its sending side or the connection is gone (see
+    ///         poll_events::hang_up; it stays reported while the socket is registered).
     constexpr bool hang_up() const noexcept { return has(events, poll_events::hang_up); }
     /// @return true if the socket has a pending error (the next operation reports it).
     constexpr bool error() const noexcept { return has(events, poll_events::error); }
@@ -227,6 +246,14 @@ public:
     ///         Winsock's poll function.
     /// @threadsafety Callable from any thread.
     static const char* backend() noexcept;
+
+    /// Tells whether wait() reports a peer's orderly close or `shutdown(send)` (a TCP FIN)
+    /// as poll_events::hang_up whatever the interest, none included.
+    /// @return true with epoll (Linux), Windows' poll, and poll() where `<poll.h>` has
+    ///         `POLLRDHUP`; false where poll() cannot tell a FIN apart (macOS, BSDs without
+    ///         `POLLRDHUP`): see poll_events for what is reported there.
+    /// @threadsafety Callable from any thread.
+    static bool reports_peer_shutdown() noexcept;
 
     /// @}
 

@@ -25,7 +25,7 @@ class reader_deadline {
 public:
     explicit reader_deadline(timeout limit) noexcept
         : limit_(limit),
-          end_(limit.milliseconds() > 0 ? clock::now() + std::chrono::milliseconds(limit.milliseconds())
+          end_(limit.milliseconds() > 0 ? add_saturating(clock::now(), std::chrono::milliseconds(limit.milliseconds()))
                                         : clock::time_point{}) {}
 
     timeout remaining() const noexcept {

@@ -46,16 +46,21 @@ public:
     /// @param limit the longest wait.
     template <class Rep, class Period>
     constexpr timeout(std::chrono::duration<Rep, Period> limit) noexcept  // NOLINT: implicit by design
-        : milliseconds_(round_up(std::chrono::duration<double, std::milli>(limit).count())) {}
+        : milliseconds_(round_up(as_milliseconds(limit))) {}
 
     /// Waits until `end` at most: what is left of it now, rounded up to whole milliseconds,
-    /// or zero ("do not wait") once it has passed. Reads the clock, so convert it where
-    /// the call is made (passing the time point to the call does that).
+    /// or zero ("do not wait") once it has passed; as far off as the duration constructor's
+    /// cap (about 31 years) at most. Any representable time point converts, however far in
+    /// the past or future and whatever its duration type (`time_point::min()` and `max()`
+    /// included): the difference is taken in floating point, so it cannot overflow.
+    /// Reads the clock, so convert it where the call is made (passing the time point to the
+    /// call does that).
     /// @param end when the wait must be over, on the steady clock (one that never jumps:
     ///        a time point of `std::chrono::system_clock` does not convert).
     template <class Duration>
     timeout(std::chrono::time_point<std::chrono::steady_clock, Duration> end) noexcept  // NOLINT: implicit by design
-        : timeout(end - std::chrono::steady_clock::now()) {}
+        : milliseconds_(round_up(as_milliseconds(end.time_since_epoch()) -
+                                 as_milliseconds(std::chrono::steady_clock::now().time_since_epoch()))) {}
 
     /// A timeout that waits forever (the same as `timeout{}`).
     /// @return the infinite timeout.
@@ -79,6 +84,11 @@ public:
 private:
     static constexpr std::int64_t longest = 1'000'000'000'000;  // ms; far from clock overflow
 
+    template <class Rep, class Period>
+    static constexpr double as_milliseconds(std::chrono::duration<Rep, Period> d) noexcept {
+        return std::chrono::duration<double, std::milli>(d).count();  // never overflows
+    }
+
     static constexpr std::int64_t round_up(double ms) noexcept {
         if (!(ms > 0)) return 0;
         if (ms >= static_cast<double>(longest)) return longest;
@@ -88,5 +98,26 @@ private:
 
     std::int64_t milliseconds_ = -1;
 };
+
+/// @cond INTERNAL
+namespace detail {
+
+/// `from + ms`, saturating at the clock's last time point instead of overflowing: a
+/// deadline too far off to represent is as good as never. A negative `ms` counts as zero.
+/// For clocks whose tick is a millisecond or finer (the steady clock's nanoseconds).
+template <class Clock, class Duration>
+constexpr std::chrono::time_point<Clock, Duration> add_saturating(std::chrono::time_point<Clock, Duration> from,
+                                                                  std::chrono::milliseconds ms) noexcept {
+    using point = std::chrono::time_point<Clock, Duration>;
+    if (ms.count() <= 0) return from;
+    const Duration since = from.time_since_epoch();
+    // The room left before the last time point, in whole milliseconds (a division: safe).
+    const Duration room = since.count() < 0 ? Duration::max() : Duration::max() - since;
+    if (ms >= std::chrono::duration_cast<std::chrono::milliseconds>(room)) return point::max();
+    return from + std::chrono::duration_cast<Duration>(ms);
+}
+
+}  // namespace detail
+/// @endcond
 
 }  // namespace portsock
