@@ -6,6 +6,7 @@
 //   clients  exit once this many clients have come and gone (default: serve forever)
 #include <portsock/portsock.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -19,6 +20,7 @@ namespace {
 //! [state]
 constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
 constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
+constexpr std::chrono::milliseconds parked_retry{50};     // see park()
 using clock = std::chrono::steady_clock;
 
 struct client {
@@ -43,6 +45,7 @@ public:
             const std::size_t n = poller_.wait(events, wait_limit());
             for (std::size_t i = 0; i < n; ++i) handle(events[i]);
             if (!accepting_ && clock::now() >= resume_at_) resume_accepting();
+            if (!parked_.empty() && clock::now() >= retry_at_) unpark_all();
         }
     }
 
@@ -52,7 +55,7 @@ private:
         if (event.token == listener_token) return accept_all();
         client& c = clients_[event.token];
         if (!c.stream.is_open()) return;  // closed earlier in this batch of events
-        if (event.writable()) flush(event.token, c);
+        if (event.writable()) flush(event.token, c, event.hang_up());
         else if (event.readable()) echo(event.token, c);
     }
     //! [dispatch]
@@ -87,10 +90,13 @@ private:
         accepting_ = true;
     }
 
-    /// How long the next wait may last: until the back-off ends, or forever.
+    /// How long the next wait may last: until a back-off or a parked retry ends, or forever.
     portsock::timeout wait_limit() const {
-        if (accepting_) return portsock::timeout::infinite();
-        return std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - clock::now());
+        if (accepting_ && parked_.empty()) return portsock::timeout::infinite();
+        clock::time_point until = clock::time_point::max();
+        if (!accepting_) until = resume_at_;
+        if (!parked_.empty()) until = std::min(until, retry_at_);
+        return until;  // a time point: what is left until it
     }
     //! [exhaustion]
 
@@ -111,12 +117,28 @@ private:
         }
     }
 
-    void flush(std::uint64_t slot, client& c) {
+    void flush(std::uint64_t slot, client& c, bool peer_done) {
         std::error_code ec;
         const std::size_t sent = c.stream.send_all(c.unsent.data(), c.unsent.size(), ec);
         c.unsent.erase(0, sent);
         if (ec && ec != std::errc::operation_would_block) return drop(slot, c);
         if (c.unsent.empty()) poller_.modify(c.stream, portsock::poll_events::readable, slot);
+        else if (peer_done) park(slot, c);
+    }
+
+    // A client that has sent its FIN but is not taking its echoes yet: the poller reports
+    // its hang-up on every wait (level-triggered, whatever the interest), so waiting on it
+    // would spin. Take it out for a moment and look again; its bytes are kept, not lost.
+    void park(std::uint64_t slot, client& c) {
+        poller_.remove(c.stream);
+        if (parked_.empty()) retry_at_ = clock::now() + parked_retry;
+        parked_.push_back(slot);
+    }
+
+    void unpark_all() {
+        for (const std::uint64_t slot : parked_)
+            if (clients_[slot].stream.is_open()) poller_.add(clients_[slot].stream, portsock::poll_events::writable, slot);
+        parked_.clear();
     }
     //! [echo]
 
@@ -144,6 +166,8 @@ private:
     clock::time_point resume_at_{};
     std::vector<client> clients_;
     std::vector<std::uint64_t> free_;
+    std::vector<std::uint64_t> parked_;  // see park()
+    clock::time_point retry_at_{};
     std::array<char, 64 * 1024> buffer_{};
     long departed_ = 0;
 };

@@ -244,10 +244,13 @@ TEST(Poller, ResetIsHangUpWhateverTheInterest) {
         pair.client.set_linger(0s);  // close() now sends a reset
         pair.client.close();
         expect_hang_up(pair.server, interest);
+        // What a receive says next is not the poller's to promise: Linux and Windows say
+        // connection_reset (Options.AbortiveCloseResetsThePeer), Wine, after its WSAPoll has
+        // seen the reset, says end of stream. Either way the socket is done.
         std::error_code ec;
         char byte = 0;
-        pair.server.receive(&byte, 1, ec, 0ms);
-        EXPECT_EQ(ec, std::errc::connection_reset) << ec.message();
+        EXPECT_EQ(pair.server.receive(&byte, 1, ec, 0ms), 0u);
+        EXPECT_NE(ec, std::errc::timed_out) << "a reset socket has nothing more to wait for";
     }
 }
 
