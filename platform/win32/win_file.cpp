@@ -9,7 +9,7 @@ namespace {
 // The largest file offset a LARGE_INTEGER (and the OVERLAPPED that holds one) takes.
 constexpr std::uint64_t max_position = 0x7fffffffffffffff;
 
-bool is_directory(const std::filesystem::path& path) noexcept {
+bool names_a_directory(const std::filesystem::path& path) noexcept {
     const DWORD attributes = ::GetFileAttributesW(path.c_str());
     return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
 }
@@ -49,7 +49,7 @@ file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept 
                                    nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (f == INVALID_HANDLE_VALUE) {
         // CreateFileW refuses a directory with ERROR_ACCESS_DENIED: say what POSIX says.
-        ec = ::GetLastError() == ERROR_ACCESS_DENIED && is_directory(path)
+        ec = ::GetLastError() == ERROR_ACCESS_DENIED && names_a_directory(path)
                  ? std::make_error_code(std::errc::is_a_directory)
                  : file_error();
         return invalid_file;
