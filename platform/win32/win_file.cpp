@@ -70,13 +70,15 @@ std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size
     at.Offset = static_cast<DWORD>(offset & 0xffffffffu);
     at.OffsetHigh = static_cast<DWORD>(offset >> 32);
     DWORD got = 0;
-    return read_result(::ReadFile(reinterpret_cast<HANDLE>(f), data, want, &got, &at), got, ec);
+    const BOOL done = ::ReadFile(reinterpret_cast<HANDLE>(f), data, want, &got, &at);
+    return read_result(done, got, ec);
 }
 
 std::size_t read_file_next(file f, void* data, std::size_t size, std::error_code& ec) noexcept {
     const DWORD want = size > 0x7fffffff ? 0x7fffffff : static_cast<DWORD>(size);
     DWORD got = 0;
-    return read_result(::ReadFile(reinterpret_cast<HANDLE>(f), data, want, &got, nullptr), got, ec);
+    const BOOL done = ::ReadFile(reinterpret_cast<HANDLE>(f), data, want, &got, nullptr);
+    return read_result(done, got, ec);
 }
 
 }  // namespace portsock::platform
