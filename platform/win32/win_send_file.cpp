@@ -63,7 +63,7 @@ bool bytes_to_send(HANDLE file_handle, std::uint64_t offset, std::uint64_t count
 }
 
 // One blocking TransmitFile of up to count bytes from offset; false (ec clear) if it is
-// missing, so the caller reads and sends instead.
+// missing or there is nothing before the reported size, so the caller reads and sends.
 bool transmit(SOCKET s, HANDLE file_handle, std::uint64_t offset, std::uint64_t count, std::size_t& sent,
               std::error_code& ec) noexcept {
     const LPFN_TRANSMITFILE transmit_file = find_transmit_file(s);
@@ -71,7 +71,9 @@ bool transmit(SOCKET s, HANDLE file_handle, std::uint64_t offset, std::uint64_t 
     DWORD size = 0;
     sent = 0;
     if (!bytes_to_send(file_handle, offset, count, size, ec)) return true;
-    if (size == 0) return true;  // the end of the file
+    // At or past the size the file reports: a read says whether that is its end (a file
+    // whose size says 0 may hold bytes, as /proc files do under Wine).
+    if (size == 0) return false;
     LARGE_INTEGER position{};
     position.QuadPart = static_cast<LONGLONG>(offset);
     // Without an OVERLAPPED, TransmitFile starts at the file position; the file is this
