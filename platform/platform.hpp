@@ -149,25 +149,47 @@ std::size_t send_gather(handle h, const buffer* buffers, std::size_t count, cons
 using file = std::intptr_t;
 inline constexpr file invalid_file = -1;
 
-/// Opens a file for reading (non-inheritable); `path` is the OS's native path string.
+/// Opens a file for reading (non-inheritable); `path` is the OS's native path string. A
+/// directory is std::errc::is_a_directory on every port. A FIFO opens without waiting for a
+/// writer, and is then read in blocking mode (its reads wait for the writer's bytes).
 file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept;
 void close_file(file f) noexcept;
+/// Whether f reads at any offset (read_file()): a regular file or a block device. A pipe,
+/// FIFO, terminal or socket is read in order from where it is, with read_file_next().
+bool file_is_seekable(file f) noexcept;
+/// How many of `count` bytes from `offset` one call may ask for, where the OS takes file
+/// positions up to `max_position` and at most `most` bytes a call: 0 if `offset` is at or
+/// past `max_position`, which is past the end of any file there. Every port converts a
+/// 64-bit offset or count to its own types through this, never by a bare cast.
+constexpr std::uint64_t file_span(std::uint64_t offset, std::uint64_t count, std::uint64_t max_position,
+                                  std::uint64_t most) noexcept {
+    if (offset >= max_position) return 0;
+    const std::uint64_t room = max_position - offset;
+    const std::uint64_t wanted = count < room ? count : room;
+    return wanted < most ? wanted : most;
+}
 /// Reads up to size bytes at offset without moving a file position (pread, or ReadFile
-/// with an OVERLAPPED offset); 0 with no error at the end of the file. Retries EINTR.
+/// with an OVERLAPPED offset); 0 with no error at the end of the file, or at an offset past
+/// the largest the OS takes. Retries EINTR.
 std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept;
-/// Sends up to `count` (> 0) bytes of the file from `offset`, once, like send(). Returns
-/// bytes sent; 0 with no error at the end of the file. `may_block` is true only for an
-/// untimed call on a blocking socket: the port may then block until all `count` bytes went
-/// (Windows' TransmitFile, which reports no partial progress). Otherwise the handle may be
-/// non-blocking, and a call that would block returns the bytes that went, or would-block.
+/// Reads up to size bytes from the file's position on (read, ReadFile): a file that is not
+/// seekable. 0 with no error at the end of the file (a FIFO or pipe whose writers closed).
+std::size_t read_file_next(file f, void* data, std::size_t size, std::error_code& ec) noexcept;
+/// Sends up to `count` (> 0) bytes of a seekable file from `offset` with the OS's call for
+/// it, once, like send(). Returns bytes sent; 0 with no error at the end of the file.
+/// `may_block` is true only for an untimed call on a blocking socket: the port may then
+/// block until all `count` bytes went (Windows' TransmitFile, which reports no partial
+/// progress). Otherwise the handle may be non-blocking, and a call that would block returns
+/// the bytes that went, or would-block.
+/// Where the OS cannot send this file or this call so (no call for it; a file its call
+/// refuses, such as /proc files or character devices: EINVAL, ENOSYS, EOPNOTSUPP, ESPIPE;
+/// on Windows a call that may not block, or TransmitFile missing), it sends nothing and
+/// returns 0 with std::errc::operation_not_supported: the SDK then reads and sends.
 /// The ports: sendfile(2) (posix_send_file_linux.cpp), the BSD and macOS sendfile
-/// (posix_send_file_bsd.cpp), TransmitFile (win_send_file.cpp), else send_file_by_reading().
+/// (posix_send_file_bsd.cpp), TransmitFile (win_send_file.cpp), else none
+/// (posix_send_file_loop.cpp).
 std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, bool may_block,
                       std::error_code& ec) noexcept;
-/// send_file() without an OS call for it (send_file_loop.cpp): read_file() a piece of at
-/// most 64 KiB at the offset, then send() it once.
-std::size_t send_file_by_reading(handle h, file f, std::uint64_t offset, std::uint64_t count,
-                                 std::error_code& ec) noexcept;
 /// What send_file() uses: "sendfile", "TransmitFile" or "read-and-send".
 const char* send_file_method() noexcept;
 

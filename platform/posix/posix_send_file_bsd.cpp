@@ -10,9 +10,19 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <limits>
 
 namespace portsock::platform {
 namespace {
+
+// The errors with which sendfile() refuses a file it cannot send (not a regular file:
+// ENOTSUP on macOS, EOPNOTSUPP on FreeBSD; EINVAL) before sending any byte.
+bool refuses_file(int code) noexcept {
+#if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
+    if (code == ENOTSUP) return true;
+#endif
+    return code == EOPNOTSUPP || code == EINVAL || code == ENOSYS || code == ESPIPE;
+}
 
 // One sendfile() call of `size` (> 0) bytes: -1 with errno on failure. The bytes that went
 // come out in *sent either way: EAGAIN (non-blocking socket) and EINTR may follow some.
@@ -32,9 +42,10 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
                       std::error_code& ec) noexcept {
     // Both read a count of 0 as "to the end of the file": never pass one.
     constexpr std::uint64_t most = std::uint64_t{1} << 30;
-    const auto size = static_cast<std::size_t>(count < most ? count : most);
+    constexpr auto max_position = static_cast<std::uint64_t>(std::numeric_limits<off_t>::max());
+    const auto size = static_cast<std::size_t>(file_span(offset, count, max_position, most));
     ec.clear();
-    if (size == 0) return 0;
+    if (size == 0) return 0;  // past any file's end
 #if !PORTSOCK_HAVE_SO_NOSIGPIPE
     const sigpipe_blocker guard;  // sendfile() takes no MSG_NOSIGNAL
 #endif
@@ -44,7 +55,7 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
         if (result == 0 || (sent > 0 && (errno == EAGAIN || errno == EINTR)))
             return static_cast<std::size_t>(sent);  // all, a part, or 0 at the end of the file
         if (errno != EINTR) {  // EINTR before any byte went is retried
-            ec = last_error();
+            ec = refuses_file(errno) ? make_error(std::errc::operation_not_supported) : last_error();
             return 0;
         }
     }

@@ -1,12 +1,12 @@
 // POSIX port without a sendfile portsock knows (and the posix-generic build): send_file()
-// reads and sends.
+// refuses every file, and the SDK reads and sends it.
 #include "platform.hpp"
 
 namespace portsock::platform {
 
-std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t count, bool /*may_block*/,
-                      std::error_code& ec) noexcept {
-    return send_file_by_reading(h, f, offset, count, ec);
+std::size_t send_file(handle, file, std::uint64_t, std::uint64_t, bool, std::error_code& ec) noexcept {
+    ec = make_error(std::errc::operation_not_supported);
+    return 0;
 }
 
 const char* send_file_method() noexcept { return "read-and-send"; }

@@ -5,15 +5,16 @@
 // many bytes went before a WSAEWOULDBLOCK, so it is used only when the call may block: an
 // untimed send_file() on a blocking socket, where it blocks like send() does. On
 // portsock's overlapped sockets Winsock runs it as overlapped I/O, so cancel()'s
-// CancelIoEx() ends it from another thread. A timed call or a non-blocking socket reads and
-// sends instead (send_file_by_reading()): every byte is counted, and the SDK's loop waits for
-// writability between pieces, so the call ends by its deadline. That is simpler than an
+// CancelIoEx() ends it from another thread. For a timed call or a non-blocking socket the
+// port refuses (std::errc::operation_not_supported) and the SDK reads and sends: every byte
+// is counted, and the SDK waits for writability between pieces, so the call ends by its
+// deadline. That is simpler than an
 // overlapped TransmitFile cancelled at the deadline, whose count after a cancel is not
 // documented.
 //
 // TransmitFile is found at run time (SIO_GET_EXTENSION_FUNCTION_POINTER, so no mswsock
 // import); where it is missing or fails as not implemented (possible under Wine), the port
-// reads and sends from then on, and send_file_method() says so.
+// refuses from then on, and send_file_method() says "read-and-send".
 #include "win_common.hpp"
 
 #include <mswsock.h>
@@ -55,15 +56,14 @@ bool bytes_to_send(HANDLE file_handle, std::uint64_t offset, std::uint64_t count
         return false;
     }
     const auto total = static_cast<std::uint64_t>(file_size.QuadPart);
-    std::uint64_t left = offset < total ? total - offset : 0;
-    if (left > count) left = count;
+    // total fits a LONGLONG, so a size above 0 means offset does too (transmit() needs it).
     constexpr std::uint64_t most = std::uint64_t{1} << 30;
-    size = static_cast<DWORD>(left < most ? left : most);
+    size = static_cast<DWORD>(file_span(offset, count, total, most));
     return true;
 }
 
 // One blocking TransmitFile of up to count bytes from offset; false (ec clear) if it is
-// missing, so the caller reads and sends instead.
+// missing or there is nothing before the reported size, so the caller reads and sends.
 bool transmit(SOCKET s, HANDLE file_handle, std::uint64_t offset, std::uint64_t count, std::size_t& sent,
               std::error_code& ec) noexcept {
     const LPFN_TRANSMITFILE transmit_file = find_transmit_file(s);
@@ -71,7 +71,9 @@ bool transmit(SOCKET s, HANDLE file_handle, std::uint64_t offset, std::uint64_t 
     DWORD size = 0;
     sent = 0;
     if (!bytes_to_send(file_handle, offset, count, size, ec)) return true;
-    if (size == 0) return true;  // the end of the file
+    // At or past the size the file reports: a read says whether that is its end (a file
+    // whose size says 0 may hold bytes, as /proc files do under Wine).
+    if (size == 0) return false;
     LARGE_INTEGER position{};
     position.QuadPart = static_cast<LONGLONG>(offset);
     // Without an OVERLAPPED, TransmitFile starts at the file position; the file is this
@@ -102,7 +104,8 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
         std::size_t sent = 0;
         if (transmit(to_socket(h), reinterpret_cast<HANDLE>(f), offset, count, sent, ec)) return sent;
     }
-    return send_file_by_reading(h, f, offset, count, ec);
+    ec = make_error(std::errc::operation_not_supported);
+    return 0;
 }
 
 const char* send_file_method() noexcept { return transmit_file_missing ? "read-and-send" : "TransmitFile"; }

@@ -70,24 +70,66 @@ std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint
     return sent;
 }
 
+namespace {
+
+// Sends with the OS's call for files (platform::send_file()) from offset, until count, the
+// end of the file or an error; std::errc::operation_not_supported if the OS refused to send
+// the rest so. Only an untimed call on a blocking socket may block in the port until a
+// whole piece went (Windows' TransmitFile): the rest need every byte counted as it goes.
+std::uint64_t send_file_in_kernel(tcp_stream& s, platform::file f, std::uint64_t offset, std::uint64_t count,
+                                  const detail::deadline& until, std::error_code& ec) noexcept {
+    const platform::handle h = s.native_handle();
+    const bool may_block = !s.is_non_blocking() && until.is_infinite();
+    std::uint64_t sent = 0;
+    while (sent < count) {
+        const std::size_t n = detail::run_blocking<std::size_t>(
+            s, platform::wait_writable, until.remaining(), 0, ec,
+            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, may_block, e); });
+        if (ec || n == 0) break;  // an error, or the end of the file
+        sent += n;
+    }
+    return sent;
+}
+
+// Reads a piece (64 KiB) and sends all of it, as Python's socket.sendfile() does where
+// os.sendfile() is refused, until count or the end of the file (a read of 0: a file whose
+// size says 0, as /proc's do, still sends what it holds). A seekable file is read at its
+// offset, so a piece cut short by an error or a full non-blocking socket is read again by
+// the next call; any other is read in order, and such a piece's unsent rest is lost.
+std::uint64_t send_file_by_reading(tcp_stream& s, platform::file f, bool seekable, std::uint64_t offset,
+                                   std::uint64_t count, const detail::deadline& until, std::error_code& ec) noexcept {
+    char piece[64 * 1024];
+    std::uint64_t sent = 0;
+    while (sent < count) {
+        const auto want = static_cast<std::size_t>(count - sent < sizeof piece ? count - sent : sizeof piece);
+        const std::size_t got = seekable ? platform::read_file(f, offset + sent, piece, want, ec)
+                                         : platform::read_file_next(f, piece, want, ec);
+        if (ec || got == 0) break;
+        sent += s.send_all(piece, got, ec, until.remaining());
+        if (ec) break;
+    }
+    return sent;
+}
+
+}  // namespace
+
 std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
                                     std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
     const platform::file f = platform::open_file(path, ec);
     if (ec) return 0;
-    const platform::handle h = native_handle();
     const detail::deadline until(limit);
-    // Only an untimed call on a blocking socket may block in the port until a whole piece
-    // went (Windows' TransmitFile): the rest need every byte counted as it goes.
-    const bool may_block = !is_non_blocking() && until.is_infinite();
+    const bool seekable = platform::file_is_seekable(f);
     std::uint64_t sent = 0;
     ec.clear();
-    while (sent < count) {
-        const std::size_t n = detail::run_blocking<std::size_t>(
-            *this, platform::wait_writable, until.remaining(), 0, ec,
-            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, may_block, e); });
-        if (ec || n == 0) break;  // an error, or the end of the file
-        sent += n;
+    if (!seekable && offset != 0) {
+        ec = platform::make_error(std::errc::invalid_seek);  // a FIFO's bytes come in order
+    } else {
+        if (seekable) sent = send_file_in_kernel(*this, f, offset, count, until, ec);
+        if (!seekable || ec == std::errc::operation_not_supported) {
+            ec.clear();
+            sent += send_file_by_reading(*this, f, seekable, offset + sent, count - sent, until, ec);
+        }
     }
     platform::close_file(f);
     return sent;

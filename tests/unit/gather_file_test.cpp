@@ -9,6 +9,7 @@
 #include <portsock/udp.hpp>
 
 #include <array>
+#include <cstdlib>
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +22,7 @@ namespace {
 
 using portsock::const_buffer;
 using portsock::tcp_stream;
+using portsock::timeout;
 using portsock::udp_socket;
 using portsock_test::catch_system_error;
 using portsock_test::make_tcp_pair;
@@ -30,6 +32,13 @@ using namespace std::chrono_literals;
 std::string pattern(std::size_t size, unsigned seed) {
     std::string bytes(size, '\0');
     for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 31 + seed) % 251);
+    return bytes;
+}
+
+/// Receives exactly `size` bytes, as a string.
+std::string receive_exactly(tcp_stream& stream, std::size_t size, portsock::timeout limit) {
+    std::string bytes(size, '\0');
+    stream.receive_exact(bytes.data(), size, limit);
     return bytes;
 }
 
@@ -386,27 +395,182 @@ TEST(SendFile, TheThrowingFormReportsTheBytesSentBeforeItFailed) {
 }
 
 TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
+    // As send_all(): a call sends until the socket buffers are full, then returns that
+    // count with operation_would_block (the throwing form: a transfer_error carrying it).
     const std::string content = pattern(32 << 20, 11);
     const temporary_file file(content);
     auto pair = make_tcp_pair();
     pair.client.set_non_blocking(true);
-    std::uint64_t total = 0;
     std::error_code ec;
-    for (int call = 0; call < 100000 && !ec; ++call) {  // until the socket buffers are full
-        const std::uint64_t sent = pair.client.send_file(file.path(), total, tcp_stream::to_end_of_file, ec);
-        if (!ec) {
-            EXPECT_GT(sent, 0u) << "a call with no error sent something";
-        }
-        total += sent;
-    }
+    std::uint64_t total = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
     EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
-    EXPECT_GT(total, 0u);
+    EXPECT_GT(total, 0u) << "the socket buffers took some";
     ASSERT_LT(total, content.size());
+    try {
+        total += pair.client.send_file(file.path(), total, tcp_stream::to_end_of_file);
+        ADD_FAILURE() << "32 MiB went out to a peer that never reads";
+    } catch (const portsock::transfer_error& error) {
+        EXPECT_EQ(error.code(), std::errc::operation_would_block);
+        total += error.bytes_transferred();
+        EXPECT_NE(std::string(error.what()).find("(" + std::to_string(error.bytes_transferred()) + " bytes sent)"),
+                  std::string::npos)
+            << error.what();
+    }
     // The count is exact: the peer gets those bytes, in order, and no more.
     pair.client.set_non_blocking(false);
     pair.client.shutdown(portsock::shutdown_type::send);
     drain reader(pair.server);
     EXPECT_TRUE(reader.join() == content.substr(0, static_cast<std::size_t>(total)));
+}
+
+TEST(SendFile, NonBlockingModeSendsASmallFileWholeWithNoError) {
+    const std::string content = pattern(1000, 14);
+    const temporary_file file(content);
+    auto pair = make_tcp_pair();
+    pair.client.set_non_blocking(true);
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec), content.size());
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(receive_exactly(pair.server, content.size(), patience), content);
+}
+
+TEST(SendFile, ADirectoryIsIsADirectoryInBothForms) {
+    auto pair = make_tcp_pair();
+    const std::filesystem::path directory = std::filesystem::temp_directory_path();
+    for (const timeout limit : {timeout{}, timeout{patience}}) {
+        std::error_code ec;
+        EXPECT_EQ(pair.client.send_file(directory, 0, tcp_stream::to_end_of_file, ec, limit), 0u);
+        EXPECT_EQ(ec, std::errc::is_a_directory) << ec.message();
+        try {
+            pair.client.send_file(directory, 0, tcp_stream::to_end_of_file, limit);
+            ADD_FAILURE() << "a directory was sent";
+        } catch (const portsock::transfer_error& error) {
+            EXPECT_EQ(error.code(), std::errc::is_a_directory);
+            EXPECT_EQ(error.bytes_transferred(), 0u);
+        }
+    }
+    pair.client.send_all("still usable", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "still usable");
+}
+
+TEST(SendFile, OffsetsAtOrPastTheEndAndHugeCountsSendNothingOrTheRest) {
+    const std::string content = pattern(100000, 15);
+    const temporary_file file(content);
+    auto pair = make_tcp_pair();
+    drain reader(pair.server);
+    constexpr std::uint64_t all = tcp_stream::to_end_of_file;
+    const std::uint64_t size = content.size();
+    const std::uint64_t past_the_end[] = {size, size + 1, std::uint64_t{1} << 62, (std::uint64_t{1} << 63) - 1,
+                                          std::uint64_t{1} << 63, (std::uint64_t{1} << 63) + 1, all - 1, all};
+    // Untimed and timed: on Windows, TransmitFile and read-and-send.
+    for (const timeout limit : {timeout{}, timeout{patience}}) {
+        for (const std::uint64_t offset : past_the_end) {
+            for (const std::uint64_t count : {std::uint64_t{1}, std::uint64_t{4096}, all}) {
+                std::error_code ec;
+                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, ec, limit), 0u) << offset << " " << count;
+                EXPECT_FALSE(ec) << "offset " << offset << ", count " << count << ": " << ec.message();
+                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, limit), 0u) << offset << " " << count;
+            }
+        }
+        EXPECT_EQ(pair.client.send_file(file.path(), size - 10, all, limit), 10u) << "a huge count: the rest";
+    }
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_TRUE(reader.join() == content.substr(content.size() - 10) + content.substr(content.size() - 10));
+}
+
+TEST(SendFile, AProcFileWhoseSizeSaysZeroSendsWhatItHolds) {
+    const std::filesystem::path status = "/proc/self/status";
+    std::error_code exists_error;
+    if (!std::filesystem::exists(status, exists_error))
+        GTEST_SKIP() << "no /proc/self/status here (procfs is Linux's)";
+    EXPECT_EQ(std::filesystem::file_size(status), 0u) << "procfs says 0 for a file with content";
+    auto pair = make_tcp_pair();
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(status, 0, 6, ec, patience), 6u) << ec.message();
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(receive_exactly(pair.server, 6, patience), "Name:\t");
+    EXPECT_EQ(pair.client.send_file(status, std::uint64_t{1} << 63, tcp_stream::to_end_of_file, ec), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(status, tcp_stream::to_end_of_file, tcp_stream::to_end_of_file), 0u);
+    const std::uint64_t sent = pair.client.send_file(status);  // to the end: until a read says 0
+    pair.client.shutdown(portsock::shutdown_type::send);
+    drain reader(pair.server);
+    const std::string received = reader.join();
+    EXPECT_EQ(received.size(), sent);
+    EXPECT_EQ(received.rfind("Name:\t", 0), 0u) << received;
+    EXPECT_NE(received.find("\nPid:\t"), std::string::npos) << received;
+}
+
+TEST(SendFile, ACharacterDeviceIsReadAndSent) {
+    const std::filesystem::path zero = "/dev/zero";
+    std::error_code exists_error;
+    if (std::filesystem::status(zero, exists_error).type() != std::filesystem::file_type::character)
+        GTEST_SKIP() << "no /dev/zero character device here";
+    auto pair = make_tcp_pair();
+    drain reader(pair.server);
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(zero, 0, 100000, ec, patience), 100000u) << ec.message();
+    EXPECT_EQ(pair.client.send_file(zero, 0, 70000), 70000u);
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_TRUE(reader.join() == std::string(170000, '\0'));
+}
+
+/// A FIFO made with mkfifo(1) in the temporary directory, or none where there is no such
+/// tool (Windows); removed afterwards.
+class temporary_fifo {
+public:
+    temporary_fifo()
+        : path_(std::filesystem::temp_directory_path() /
+                ("portsock_send_file_fifo_" +
+                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
+        const std::string command = "mkfifo '" + path_.string() + "' 2>/dev/null";
+        std::error_code ec;
+        made_ = std::system(command.c_str()) == 0 &&
+                std::filesystem::status(path_, ec).type() == std::filesystem::file_type::fifo;
+    }
+    ~temporary_fifo() {
+        std::error_code ignored;
+        std::filesystem::remove(path_, ignored);
+    }
+    bool made() const { return made_; }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+    bool made_ = false;
+};
+
+TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
+    const temporary_fifo fifo;
+    if (!fifo.made()) GTEST_SKIP() << "no mkfifo here to make a FIFO with";
+    auto pair = make_tcp_pair();
+    std::error_code ec;
+    // No writer: the end of the file at once, not a wait.
+    EXPECT_EQ(pair.client.send_file(fifo.path(), 0, tcp_stream::to_end_of_file, ec, patience), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+    {
+        // Opened for reading and writing, the FIFO has a writer at once, and holds what it
+        // wrote (less than a pipe's 64 KiB) until send_file() reads it.
+        std::fstream writer(fifo.path(), std::ios::in | std::ios::out | std::ios::binary);
+        ASSERT_TRUE(writer.is_open());
+        const std::string content = pattern(20000, 16);
+        writer.write(content.data(), static_cast<std::streamsize>(content.size()));
+        writer.flush();
+        EXPECT_EQ(pair.client.send_file(fifo.path(), 0, 15000, ec, patience), 15000u) << ec.message();
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(pair.client.send_file(fifo.path(), 0, 5000), 5000u) << "in order: the next bytes";
+        EXPECT_EQ(receive_exactly(pair.server, content.size(), patience), content);
+
+        // An offset cannot be honoured: a clear error, in both forms, and nothing is read.
+        for (const std::uint64_t offset : {std::uint64_t{1}, std::uint64_t{1} << 63, tcp_stream::to_end_of_file}) {
+            EXPECT_EQ(pair.client.send_file(fifo.path(), offset, 10, ec, patience), 0u);
+            EXPECT_EQ(ec, std::errc::invalid_seek) << ec.message();
+            const auto thrown = catch_system_error([&] { pair.client.send_file(fifo.path(), offset, 10); });
+            EXPECT_EQ(thrown.code, std::errc::invalid_seek);
+        }
+    }
+    pair.client.send_all("still usable", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "still usable");
 }
 
 TEST(SendFile, AnUntimedSendToAPeerThatWentIsAnError) {

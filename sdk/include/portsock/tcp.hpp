@@ -355,26 +355,40 @@ public:
     ///
     /// Sends the bytes from `offset` up to `offset + count` or the end of the file,
     /// whichever comes first, then closes the file again. The file is named by a path,
-    /// opened read-only for the call (not inheritable); its size may change meanwhile.
-    /// @param path the file. @param offset the first byte to send.
+    /// opened read-only for the call (not inheritable); its size may change meanwhile. The
+    /// end of the file is where a read returns nothing, not the size the file system
+    /// reports: a /proc file whose size says 0 sends what it holds. A file that is not
+    /// seekable (a FIFO, a pipe, a terminal) is read in order from where it is, so `offset`
+    /// must be 0; a FIFO with no writer sends nothing, one with a writer is read until the
+    /// writer closes it or `count` bytes went (the reads wait for the writer, untimed).
+    /// @param path the file. @param offset the first byte to send (any value: one at or
+    ///        past the end sends nothing).
     /// @param count how many bytes at most; to_end_of_file for all the rest.
-    /// @param limit how long the whole send may take.
+    /// @param limit how long the whole send may take (waits for the socket; a read of the
+    ///        file is not cut short).
     /// @return how many bytes were sent: fewer than `count` only if the file was shorter
     ///         (0 if `offset` is at or past its end).
     /// @throws portsock::transfer_error (a std::system_error) on failure; its
     ///         bytes_transferred() is how many bytes were sent before it (0 if the file could
     ///         not be opened); what() names the file and says it, e.g. `(1048576 bytes sent)`.
     /// @errors std::errc::no_such_file_or_directory, std::errc::permission_denied,
-    /// std::errc::is_a_directory (POSIX) or another error opening or reading the file; then
-    /// the errors of send(const void*, std::size_t, timeout).
+    /// std::errc::is_a_directory (every port), std::errc::invalid_seek (an `offset` other than
+    /// 0 on a file that is not seekable), or another error opening or reading the file; then
+    /// the errors of send(const void*, std::size_t, timeout). In non-blocking mode, as with
+    /// send_all(), a call sends until the socket buffers are full and then fails with
+    /// std::errc::operation_would_block, the bytes sent before it counted (the error_code
+    /// form returns them; the throwing form's transfer_error carries them): call again from
+    /// `offset` plus that count once the stream is writable. Bytes read from a file that is
+    /// not seekable but not sent when a call fails are lost with it.
     /// @platformnote Linux, macOS and FreeBSD use `sendfile`: the bytes go from the page
     /// cache to the socket without passing through the program. Windows uses `TransmitFile`
-    /// for an untimed call on a blocking socket; a timed call or a non-blocking socket reads
-    /// a piece at a time (64 KiB) into a buffer and sends it, as every other system does.
-    /// In non-blocking mode a call sends what fits and returns that count (or fails with
-    /// std::errc::operation_would_block if nothing fits). portsock::send_file_method() says
-    /// which; docs/platforms.md has the table. With `TransmitFile` the file's size is read
-    /// before the send: a file that shrinks meanwhile is counted as sent in full.
+    /// for an untimed call on a blocking socket. Where the OS's call refuses the file
+    /// (Linux's `sendfile` on /proc files, character devices and FIFOs), for a file that is
+    /// not seekable, for a timed call or a non-blocking socket on Windows, and on every
+    /// other system, portsock reads a piece at a time (64 KiB) into a buffer and sends all
+    /// of it, as Python's `socket.sendfile()` does. portsock::send_file_method() says which
+    /// the system uses; docs/platforms.md has the table. With `TransmitFile` the file's size
+    /// is read before the send: a file that shrinks meanwhile is counted as sent in full.
     /// @snippet gather_file_test.cpp send_file
     std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
                             std::uint64_t count = to_end_of_file, timeout limit = {});
