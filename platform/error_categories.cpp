@@ -12,7 +12,7 @@ public:
 
     std::string message(int code) const override {
         switch (static_cast<errc>(code)) {
-        case errc::not_open: return "socket is not open (empty, moved-from or closed)";
+        case errc::not_open: return "not open: an empty, moved-from or closed socket, poller or TLS object";
         case errc::invalid_address: return "invalid IP address or endpoint";
         case errc::invalid_port: return "invalid port (must be a number from 0 to 65535, or a service name)";
         case errc::empty_host: return "host name is empty";
@@ -20,7 +20,7 @@ public:
         case errc::no_address: return "name resolved to no usable address";
         case errc::invalid_argument: return "invalid argument";
         case errc::invalid_host: return "invalid host name (it holds a NUL or control byte)";
-        case errc::message_too_long: return "message too long: no delimiter within the reader's size limit";
+        case errc::message_too_long: return "message too long: the record does not fit the reader's size limit";
         }
         return "unknown portsock error " + std::to_string(code);
     }

@@ -17,7 +17,7 @@ namespace portsock {
 /// also matches. Codes of this enumeration belong to error_category().
 /// @see @ref errors "Error handling"
 enum class errc {
-    not_open = 1,      ///< The socket is empty (default-constructed, moved-from or closed); std::errc::bad_file_descriptor.
+    not_open = 1,      ///< The object is empty (default-constructed, moved-from or closed): a socket, a poller, a stream_reader, a TLS context or stream; std::errc::bad_file_descriptor.
     invalid_address,   ///< Text is not an IP address or endpoint; std::errc::invalid_argument.
     invalid_port,      ///< A port or service is neither a number from 0 to 65535 nor a service name; std::errc::invalid_argument.
     empty_host,        ///< A host name is empty; std::errc::invalid_argument.
@@ -25,7 +25,7 @@ enum class errc {
     no_address,        ///< Name resolution succeeded but gave no usable address; no std::errc equivalent.
     invalid_argument,  ///< Any other argument out of its domain; std::errc::invalid_argument.
     invalid_host,      ///< A host holds a NUL, another control byte or a space, or ends in a number without being an address ("127.1"); std::errc::invalid_argument.
-    message_too_long,  ///< A record is longer than the reader's limit (stream_reader::read_line() and the like); std::errc::message_size.
+    message_too_long,  ///< A record, or a peek(), is longer than the reader's limit (stream_reader::read_line() and the like); std::errc::message_size.
 };
 
 /// Name-resolution (getaddrinfo) failures, the same on every OS.
