@@ -19,7 +19,7 @@ public:
         case errc::end_of_stream: return "end of stream: the peer closed the connection";
         case errc::no_address: return "name resolved to no usable address";
         case errc::invalid_argument: return "invalid argument";
-        case errc::invalid_host: return "invalid host name (it holds a NUL or control byte)";
+        case errc::invalid_host: return "invalid host: a control byte or space, or a number that is no address";
         case errc::message_too_long: return "message too long: the record does not fit the reader's size limit";
         }
         return "unknown portsock error " + std::to_string(code);

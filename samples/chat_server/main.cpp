@@ -20,6 +20,7 @@ namespace {
 constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
 constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
 using clock = std::chrono::steady_clock;
+constexpr std::size_t max_line = 64 * 1024;           // a longer line drops its sender
 constexpr std::size_t max_backlog = 1 << 20;          // unsent bytes before a slow client is dropped
 
 struct client {
@@ -93,7 +94,7 @@ private:
     /// How long the next wait may last: until the back-off ends, or forever.
     portsock::timeout wait_limit() const {
         if (accepting_) return portsock::timeout::infinite();
-        return std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - clock::now());
+        return resume_at_;  // a time point: what is left until it, rounded up
     }
 
     void read_lines(std::size_t slot) {
@@ -102,11 +103,18 @@ private:
         if (ec == std::errc::operation_would_block) return;
         if (ec || n == 0) return drop(slot);
         std::string& partial = clients_[slot].partial;
+        const std::size_t searched = partial.size();  // holds no newline: look only at the new bytes
         partial.append(buffer_.data(), n);
         std::size_t start = 0;
-        for (std::size_t end; (end = partial.find('\n', start)) != std::string::npos; start = end + 1)
+        for (std::size_t end = partial.find('\n', searched); end != std::string::npos;
+             start = end + 1, end = partial.find('\n', start))
             broadcast(slot, clients_[slot].name + ": " + partial.substr(start, end + 1 - start));
         partial.erase(0, start);
+        // One client must not make the server hold, or everyone else receive, a line without end.
+        if (partial.size() > max_line) {
+            std::cout << clients_[slot].name << " sent a line longer than " << max_line << " bytes" << std::endl;
+            drop(slot);
+        }
     }
 
     void broadcast(std::size_t from, const std::string& line) {
@@ -119,8 +127,8 @@ private:
         client& c = clients_[slot];
         const bool was_idle = c.unsent.empty();
         c.unsent += text;
-        if (c.unsent.size() > max_backlog) return drop(slot);  // it stopped reading
-        if (was_idle) flush(slot);
+        if (was_idle) flush(slot);  // what the socket takes now is not backlog
+        if (c.stream.is_open() && c.unsent.size() > max_backlog) drop(slot);  // it stopped reading
     }
 
     void flush(std::size_t slot) {

@@ -19,32 +19,12 @@ std::vector<endpoint> resolve(std::string_view host, std::string_view service, a
 
 namespace {
 
-// Text that ends in a number must be an address in ip_address::parse()'s grammar (IPv4
-// dotted quad, or IPv6 that may end in one); anything else is the old inet_aton() grammar.
-bool is_address_text(std::string_view host) noexcept {
-    std::error_code not_an_address;
-    (void)ip_address::parse(host, not_an_address);
-    return !not_an_address;
-}
-
 // The checks every host and service pass before the resolver sees them; see resolve.hpp.
 bool check_text(std::string_view host, std::string_view service, address_family family,
                 std::error_code& ec) noexcept {
-    if (!detail::is_valid(family)) {
-        ec = std::make_error_code(std::errc::invalid_argument);
-    } else if (host.empty()) {
-        ec = make_error_code(errc::empty_host);
-    } else if (detail::has_control_byte(host) || host.find(' ') != std::string_view::npos) {
-        // A NUL would cut the name the resolver sees; no host name holds a space, and
-        // inet_aton() would read "1.2.3.4 junk" as 1.2.3.4.
-        ec = make_error_code(errc::invalid_host);
-    } else if (detail::ends_in_a_number(host) && !is_address_text(host)) {  // "127.1", "010.0.0.1"
-        ec = make_error_code(errc::invalid_host);
-    } else if (!detail::is_service_name(service)) {
-        parse_port(service, ec);  // no letter, or not a name: a port number, exactly as parse_port
-    } else {
-        ec.clear();
-    }
+    if (!detail::is_valid(family)) ec = std::make_error_code(std::errc::invalid_argument);
+    else ec = detail::check_host_text(host);  // empty, a control byte or space, or a number that is no address
+    if (!ec && !detail::is_service_name(service)) parse_port(service, ec);  // then exactly parse_port's grammar
     return !ec;
 }
 

@@ -116,6 +116,11 @@ std::uint64_t send_file_by_reading(tcp_stream& s, platform::file f, bool seekabl
 std::uint64_t tcp_stream::send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
                                     std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return 0;
+    // The OS reads the path as a C string: a NUL would cut it and open another file.
+    if (path.native().find(std::filesystem::path::value_type{}) != std::filesystem::path::string_type::npos) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return 0;
+    }
     const platform::file f = platform::open_file(path, ec);
     if (ec) return 0;
     const detail::deadline until(limit);

@@ -60,20 +60,4 @@ std::string quote(std::string_view text) {
     return out;
 }
 
-bool ends_in_a_number(std::string_view host) noexcept {
-    if (!host.empty() && host.back() == '.') host.remove_suffix(1);
-    const std::size_t dot = host.rfind('.');
-    std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
-    if (last.empty()) return false;
-    auto all_of = [](std::string_view digits, bool (*is_digit)(char)) {
-        for (const char c : digits)
-            if (!is_digit(c)) return false;
-        return true;
-    };
-    const auto decimal = [](char c) { return c >= '0' && c <= '9'; };
-    const auto hex = [](char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); };
-    if (last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X')) return all_of(last.substr(2), hex);
-    return all_of(last, decimal);
-}
-
 }  // namespace portsock::detail

@@ -3,7 +3,11 @@
 // the same text means the same thing, or fails the same way, wherever it is given.
 #pragma once
 
+#include <portsock/address.hpp>
+#include <portsock/error.hpp>
+
 #include <cstdint>
+#include <system_error>
 #include <string>
 #include <string_view>
 
@@ -25,7 +29,39 @@ bool has_control_byte(std::string_view text) noexcept;
 /// keeps the top-level label alphabetic), so such text is meant as an address and must be
 /// one in ip_address::parse()'s grammar: the resolver would otherwise read "127.1",
 /// "0x7f.1", "0" or "010.0.0.1" (octal: 8.0.0.1) by inet_aton()'s old rules.
-bool ends_in_a_number(std::string_view host) noexcept;
+/// Header-only, as portsock_tls uses it against a shared libportsock.
+inline bool ends_in_a_number(std::string_view host) noexcept {
+    if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+    const std::size_t dot = host.rfind('.');
+    std::string_view last = dot == std::string_view::npos ? host : host.substr(dot + 1);
+    bool hex = last.size() >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X');
+    if (hex) last.remove_prefix(2);
+    if (last.empty() && !hex) return false;
+    for (const char c : last) {
+        const bool digit = c >= '0' && c <= '9';
+        const bool hex_letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'f';
+        if (!digit && !(hex && hex_letter)) return false;
+    }
+    return true;
+}
+
+/// The one rule for host text, for resolve() (so connect and listen by name) and for a TLS
+/// server name: errc::empty_host if empty; errc::invalid_host if it holds a control byte
+/// or a space (no host name does; inet_aton() reads "1.2.3.4 junk" as 1.2.3.4), or ends in
+/// a number without being an address in ip_address::parse()'s grammar. Header-only.
+inline std::error_code check_host_text(std::string_view host) noexcept {
+    if (host.empty()) return make_error_code(errc::empty_host);
+    for (const char c : host) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f || byte == ' ') return make_error_code(errc::invalid_host);
+    }
+    if (ends_in_a_number(host)) {
+        std::error_code not_an_address;
+        (void)ip_address::parse(host, not_an_address);
+        if (not_an_address) return make_error_code(errc::invalid_host);
+    }
+    return {};
+}
 
 /// True if `text` is an RFC 6335 service name: letters, digits and single hyphens, at
 /// least one letter, no hyphen at either end. (Its 15-character limit is not enforced:

@@ -309,6 +309,17 @@ TEST(TlsStream, BadArgumentsAreClearErrors) {
     tls_stream::server(portsock::tcp_stream{}, server_ctx, ec);
     EXPECT_EQ(ec, portsock::errc::not_open);
 
+    // A server name follows resolve()'s rule for host text: OpenSSL's own parser would have
+    // matched the first four against the certificate's 127.0.0.1 and sent the last as SNI.
+    for (const char* name : {"127.0.0.1 junk", " 127.0.0.1", "127.000.000.001", "0127.0.0.1", "localhost junk",
+                             "127.1", "fe80::1%1"}) {
+        one_shot_server refuser([](portsock::tcp_stream&&) {});
+        portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), refuser.port()});
+        tls_stream::client(std::move(tcp), client_ctx, name, ec, patience);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << name;
+        refuser.finish();
+    }
+
     std::error_code server_error;
     one_shot_server server([](portsock::tcp_stream&&) {});
     portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});

@@ -331,6 +331,24 @@ TEST(SendFile, AnEmptyFileSendsNothing) {
     EXPECT_EQ(pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, patience), 0u);
 }
 
+// A NUL inside the path would cut it where the OS reads it, opening another file (the
+// text before the NUL names a real file here): refused before anything is opened.
+TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
+    const temporary_file file(pattern(4096, 3));
+    auto pair = make_tcp_pair();
+    const std::string real = file.path().string();
+    for (const std::string& text : {real + std::string("\0junk", 5), real + std::string(1, '\0'),
+                                    std::filesystem::temp_directory_path().string() + std::string(1, '\0') + real}) {
+        const std::filesystem::path with_nul(text);
+        std::error_code ec;
+        EXPECT_EQ(pair.client.send_file(with_nul, 0, 10, ec), 0u);
+        EXPECT_EQ(ec, std::errc::invalid_argument) << ec.message();
+        EXPECT_EQ(catch_system_error([&] { pair.client.send_file(with_nul); }).code, std::errc::invalid_argument);
+    }
+    pair.client.send_all("nothing else", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "nothing else") << "no byte of the file went";
+}
+
 TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
     auto pair = make_tcp_pair();
     const std::filesystem::path missing = std::filesystem::temp_directory_path() / "portsock_no_such_file.bin";

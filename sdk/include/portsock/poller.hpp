@@ -41,7 +41,9 @@ namespace portsock {
 /// poller::reports_peer_shutdown() is then false) a FIN alone is reported only as readable,
 /// and only when readable is in the interest (macOS' poll() may add hang_up to it); hang_up
 /// then means that the connection is gone (both directions closed, or reset), as POSIX's
-/// `POLLHUP` does.
+/// `POLLHUP` does. A cancelled *listener* is reported as hang_up where cancel() shuts it
+/// down (Linux with epoll, Windows); where cancel() leaves it listening (macOS, the BSDs,
+/// the posix-generic build) nothing is reported for it: call poller::wake() after cancel().
 enum class poll_events : unsigned {
     none = 0,      ///< Nothing: keep the socket registered but quiet (hang-up and error still report).
     readable = 1,  ///< Data or end of stream to receive, or a connection to accept.

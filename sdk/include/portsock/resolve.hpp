@@ -22,7 +22,8 @@ namespace portsock {
 ///   no host name does) must be an address in ip_address::parse()'s grammar, else
 ///   errc::invalid_host. The resolver would read `"127.1"` and `"0"` by inet_aton()'s old
 ///   rules as 127.0.0.1 and 0.0.0.0, and `"010.0.0.1"` as 8.0.0.1 (octal); portsock takes
-///   one text for one address only.
+///   one text for one address only. A trailing dot (an absolute name) counts as nothing
+///   here: `"1.2.3.4."` ends in a number and is refused, `"localhost."` goes to the resolver.
 /// - `family` must be one of the address_family values (std::errc::invalid_argument).
 /// - `service` is a service name if it has the RFC 6335 shape (letters, digits and single
 ///   hyphens, at least one letter, e.g. `"http"`); anything else must be a port number by

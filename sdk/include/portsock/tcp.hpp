@@ -132,7 +132,8 @@ public:
     /// @throws std::system_error with errc::empty_host, a resolve_errc, or the error of the
     ///         last address that failed (e.g. std::errc::connection_refused); what() quotes
     ///         the host and names the port: <code>"... connect to 'localhost' port 8080: ..."</code>.
-    /// @errors errc::empty_host, errc::invalid_host (a NUL or control byte in `host`), the
+    /// @errors errc::empty_host, errc::invalid_host (see resolve(): a control byte or space,
+    /// or text that ends in a number without being an address), the
     /// resolve() errors (resolve_errc::host_not_found, ...), errc::invalid_argument (a
     /// negative attempt delay), then, if no address accepted, the error of the last one that
     /// failed, as for connect(const endpoint&, timeout); std::errc::timed_out once `limit` is
@@ -371,7 +372,8 @@ public:
     /// @throws portsock::transfer_error (a std::system_error) on failure; its
     ///         bytes_transferred() is how many bytes were sent before it (0 if the file could
     ///         not be opened); what() names the file and says it, e.g. `(1048576 bytes sent)`.
-    /// @errors std::errc::no_such_file_or_directory, std::errc::permission_denied,
+    /// @errors std::errc::invalid_argument (a NUL in `path`: the OS would cut the path there
+    /// and open another file), std::errc::no_such_file_or_directory, std::errc::permission_denied,
     /// std::errc::is_a_directory (every port), std::errc::invalid_seek (an `offset` other than
     /// 0 on a file that is not seekable), or another error opening or reading the file; then
     /// the errors of send(const void*, std::size_t, timeout). In non-blocking mode, as with

@@ -296,7 +296,10 @@ public:
     ///        set_insecure_no_verification(true).
     /// @param limit how long the handshake may take.
     /// @return the stream.
-    /// @throws std::system_error as connect(), or tls_errc::wrong_role, std::errc::invalid_argument (empty name).
+    /// @throws std::system_error as connect(), or tls_errc::wrong_role, std::errc::invalid_argument
+    ///         (an empty name, or one that breaks resolve()'s rule for host text: a control byte
+    ///         or space, a name that ends in a number without being an address such as
+    ///         `"0127.0.0.1"`, a scoped IPv6 address, more than 253 bytes).
     static tls_stream client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                              timeout limit = {});
     /// See client(tcp_stream&&, const tls_context&, std::string_view, timeout).

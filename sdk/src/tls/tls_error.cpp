@@ -125,13 +125,6 @@ std::error_code verify_error(long result) noexcept {
 
 void throw_tls_error(const std::error_code& ec, const char* what) { throw std::system_error(ec, what); }
 
-bool has_control_bytes(std::string_view text) noexcept {
-    for (const char c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-    }
-    return false;
-}
-
 }  // namespace tls_detail
 
 const std::error_category& tls_category() noexcept {

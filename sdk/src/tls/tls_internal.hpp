@@ -56,8 +56,6 @@ auto tls_or_throw(const char* what, Call&& call) {
     }
 }
 
-/// True if `text` holds a NUL or another control byte: no valid name or path does.
-bool has_control_bytes(std::string_view text) noexcept;
 
 }  // namespace tls_detail
 }  // namespace portsock

@@ -3,6 +3,7 @@
 #include "tls_internal.hpp"
 #include "internal.hpp"
 #include "stream_loops.hpp"
+#include "text.hpp"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -153,14 +154,23 @@ bool expect_name(SSL* ssl, std::string_view name, bool verify, std::error_code& 
         if (verify) ec = make_error_code(errc::invalid_argument);
         return !verify;
     }
-    if (name.size() > 253 || tls_detail::has_control_bytes(name)) {
+    // resolve()'s rule for host text: OpenSSL's own parser would match "127.0.0.1 junk" or
+    // "0127.0.0.1" against an IP SAN, and send "localhost junk" as the SNI name.
+    if (name.size() > 253 || detail::check_host_text(name)) {
         ec = make_error_code(errc::invalid_argument);
         return false;
     }
-    const std::string host(name);
+    std::error_code not_an_address;
+    const ip_address address = ip_address::parse(name, not_an_address);
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1) return true;  // no SNI for an address
-    ERR_clear_error();
+    if (!not_an_address) {  // an address: checked against the IP SANs, and no SNI (RFC 6066)
+        if (address.scope_id() == 0 && X509_VERIFY_PARAM_set1_ip_asc(param, address.to_string().c_str()) == 1)
+            return true;
+        ERR_clear_error();
+        ec = make_error_code(errc::invalid_argument);  // a scoped address names no certificate
+        return false;
+    }
+    const std::string host(name);
     // SSL_set_tlsext_host_name() is a macro with an old-style cast; this is its call.
     const long sni = SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                               const_cast<char*>(host.c_str()));
