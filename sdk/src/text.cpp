@@ -22,13 +22,6 @@ bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& valu
     return true;
 }
 
-bool has_control_byte(std::string_view text) noexcept {
-    return std::any_of(text.begin(), text.end(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return byte < 0x20 || byte == 0x7f;
-    });
-}
-
 bool is_service_name(std::string_view text) noexcept {
     if (text.empty() || text.front() == '-' || text.back() == '-') return false;
     if (text.find("--") != std::string_view::npos) return false;

@@ -21,8 +21,14 @@ bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& valu
 
 /// True for a byte no host or service text may hold: NUL, the other C0 controls and DEL.
 /// The resolver takes C strings, so a NUL would cut the text; the rest never name a host
-/// and could forge lines in a log.
-bool has_control_byte(std::string_view text) noexcept;
+/// and could forge lines in a log. Header-only, as check_host_text().
+inline bool has_control_byte(std::string_view text) noexcept {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) return true;
+    }
+    return false;
+}
 
 /// True if a host text ends in a number, as the WHATWG URL standard puts it: its last label
 /// (a trailing dot aside) is all digits, or `0x` and hex digits. No host name does (RFC 1123
@@ -51,10 +57,7 @@ inline bool ends_in_a_number(std::string_view host) noexcept {
 /// a number without being an address in ip_address::parse()'s grammar. Header-only.
 inline std::error_code check_host_text(std::string_view host) noexcept {
     if (host.empty()) return make_error_code(errc::empty_host);
-    for (const char c : host) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f || byte == ' ') return make_error_code(errc::invalid_host);
-    }
+    if (has_control_byte(host) || host.find(' ') != std::string_view::npos) return make_error_code(errc::invalid_host);
     if (ends_in_a_number(host)) {
         std::error_code not_an_address;
         (void)ip_address::parse(host, not_an_address);
