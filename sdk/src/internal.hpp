@@ -23,6 +23,8 @@ namespace portsock::detail {
 platform::address to_platform(const endpoint& ep) noexcept;
 endpoint from_platform(const platform::address& addr) noexcept;
 platform::family to_platform(address_family family) noexcept;
+/// The IP address a socket is bound to (getsockname), for any socket: ip_socket::local_endpoint().
+endpoint ip_name_of(const basic_socket& s, std::error_code& ec) noexcept;
 
 [[noreturn]] void throw_error(const std::error_code& ec, const char* what);
 [[noreturn]] void throw_error(const std::error_code& ec, const std::string& context);

@@ -1,6 +1,8 @@
 // basic_socket: handle ownership shared by every socket type.
 #include "internal.hpp"
 
+#include <portsock/ip_socket.hpp>
+
 #include <portsock/socket.hpp>
 
 #include <cstdint>
@@ -97,16 +99,22 @@ void basic_socket::cancel(std::error_code& ec) noexcept {
     if (!ec && !platform::cancel_wakes_accept()) detail::wake_accepts(*this, accepting_.load(), ec);
 }
 
-endpoint basic_socket::local_endpoint() const {
-    return detail::or_throw("portsock::basic_socket::local_endpoint",
+namespace detail {
+
+endpoint ip_name_of(const basic_socket& s, std::error_code& ec) noexcept {
+    if (!check_open(s, ec)) return {};
+    const platform::address addr = platform::local_address(s.native_handle(), ec);
+    return ec ? endpoint{} : from_platform(addr);
+}
+
+}  // namespace detail
+
+endpoint ip_socket::local_endpoint() const {
+    return detail::or_throw("portsock::ip_socket::local_endpoint",
                             [&](std::error_code& ec) { return local_endpoint(ec); });
 }
 
-endpoint basic_socket::local_endpoint(std::error_code& ec) const noexcept {
-    if (!detail::check_open(*this, ec)) return {};
-    const platform::address addr = platform::local_address(handle_, ec);
-    return ec ? endpoint{} : detail::from_platform(addr);
-}
+endpoint ip_socket::local_endpoint(std::error_code& ec) const noexcept { return detail::ip_name_of(*this, ec); }
 
 void basic_socket::set_non_blocking(bool on) {
     detail::or_throw("portsock::basic_socket::set_non_blocking",

@@ -24,9 +24,6 @@ struct socket_stream {
     std::size_t send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
         return send_some(socket, data, size, ec, limit);
     }
-    std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-        return receive_some(socket, data, size, ec, limit);
-    }
 };
 
 }  // namespace
@@ -45,20 +42,6 @@ std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::err
     if (size == 0) return 0;  // nothing asked for: the OS would wait for a byte it cannot store
     const platform::handle h = s.native_handle();
     return run_stream_receive(s, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
-}
-
-std::string stream_receive_string(basic_socket& s, std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
-    if (!check_open(s, ec)) return std::string();
-    return receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
-        return receive_some(s, data, size, e, limit);
-    });
-}
-
-std::size_t stream_receive_exact(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
-                                 timeout limit) noexcept {
-    if (!check_open(s, ec)) return 0;
-    socket_stream stream{s};
-    return receive_exact(stream, data, size, ec, limit);
 }
 
 void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept {

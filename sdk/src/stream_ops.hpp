@@ -21,12 +21,6 @@ std::size_t stream_send_all(basic_socket& s, const void* data, std::size_t size,
 /// is end of stream.
 std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
                          timeout limit) noexcept;
-/// Receives up to max_size bytes into a new string: std::errc::invalid_argument if no string
-/// can hold max_size, std::errc::not_enough_memory if it cannot be allocated.
-std::string stream_receive_string(basic_socket& s, std::size_t max_size, std::error_code& ec, timeout limit) noexcept;
-/// Receives exactly size bytes: errc::end_of_stream if the peer closes first.
-std::size_t stream_receive_exact(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
-                                 timeout limit) noexcept;
 /// Throws transfer_error: "<what> (<done> of <size> bytes <verb>) [(waited N ms)]", for the
 /// throwing send_all() and receive_exact() of every stream.
 [[noreturn]] void throw_transfer_error(const std::error_code& ec, const char* what, std::size_t done,

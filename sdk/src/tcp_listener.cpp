@@ -112,7 +112,7 @@ namespace detail {
 
 void wake_accepts(const basic_socket& listener, std::uint32_t count, std::error_code& ec) noexcept {
     if (count == 0) return;
-    endpoint target = listener.local_endpoint(ec);
+    endpoint target = ip_name_of(listener, ec);
     if (ec) return;
     if (target.address().is_unspecified())  // bound to any address: reachable on loopback
         target = {target.address().is_v6() ? ip_address::loopback_v6() : ip_address::loopback_v4(), target.port()};

@@ -104,60 +104,6 @@ void tcp_stream::finish_connect(std::error_code& ec, timeout limit) noexcept {
     detail::check_cancelled(*this, ec);
 }
 
-std::size_t tcp_stream::send(const void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::send", limit,
-                            [&](std::error_code& ec) { return send(data, size, ec, limit); });
-}
-
-std::size_t tcp_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    return detail::send_some(*this, data, size, ec, limit);
-}
-
-void tcp_stream::send_all(const void* data, std::size_t size, timeout limit) {
-    std::error_code ec;
-    const std::size_t sent = send_all(data, size, ec, limit);
-    if (ec) detail::throw_transfer_error(ec, "portsock::tcp_stream::send_all", sent, size, "sent", limit);
-}
-
-std::size_t tcp_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    return detail::stream_send_all(*this, data, size, ec, limit);
-}
-
-std::size_t tcp_stream::receive(void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::receive", limit,
-                            [&](std::error_code& ec) { return receive(data, size, ec, limit); });
-}
-
-std::size_t tcp_stream::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    return detail::receive_some(*this, data, size, ec, limit);
-}
-
-std::string tcp_stream::receive(std::size_t max_size, timeout limit) {
-    return detail::or_throw("portsock::tcp_stream::receive", limit,
-                            [&](std::error_code& ec) { return receive(max_size, ec, limit); });
-}
-
-std::string tcp_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
-    return detail::stream_receive_string(*this, max_size, ec, limit);
-}
-
-void tcp_stream::receive_exact(void* data, std::size_t size, timeout limit) {
-    std::error_code ec;
-    const std::size_t received = receive_exact(data, size, ec, limit);
-    if (ec)
-        detail::throw_transfer_error(ec, "portsock::tcp_stream::receive_exact", received, size, "received", limit);
-}
-
-std::size_t tcp_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    return detail::stream_receive_exact(*this, data, size, ec, limit);
-}
-
-void tcp_stream::shutdown(shutdown_type what) {
-    detail::or_throw("portsock::tcp_stream::shutdown", [&](std::error_code& ec) { shutdown(what, ec); });
-}
-
-void tcp_stream::shutdown(shutdown_type what, std::error_code& ec) noexcept { detail::stream_shutdown(*this, what, ec); }
-
 endpoint tcp_stream::remote_endpoint() const {
     return detail::or_throw("portsock::tcp_stream::remote_endpoint",
                             [&](std::error_code& ec) { return remote_endpoint(ec); });

@@ -1,10 +1,13 @@
-// Gather writes (tcp_stream::send/send_all of buffers, UDP datagrams from several buffers)
-// and tcp_stream::send_file(), over real loopback sockets: content and order, short writes
-// inside a buffer, many and empty buffers, file ranges, and the error paths.
+// Gather writes (send/send_all of buffers, UDP datagrams from several buffers) and
+// send_file(), over real sockets: every stream test runs over TCP on loopback and over a
+// local (Unix-domain) stream, since both are one portsock::stream_socket. Content and
+// order, short writes inside a buffer, many and empty buffers, file ranges, error paths.
+#include "local_support.hpp"
 #include "test_support.hpp"
 
 #include <portsock/buffer.hpp>
 #include <portsock/error.hpp>
+#include <portsock/local.hpp>
 #include <portsock/tcp.hpp>
 #include <portsock/udp.hpp>
 
@@ -16,6 +19,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -36,7 +40,8 @@ std::string pattern(std::size_t size, unsigned seed) {
 }
 
 /// Receives exactly `size` bytes, as a string.
-std::string receive_exactly(tcp_stream& stream, std::size_t size, portsock::timeout limit) {
+template <class Stream>
+std::string receive_exactly(Stream& stream, std::size_t size, portsock::timeout limit) {
     std::string bytes(size, '\0');
     stream.receive_exact(bytes.data(), size, limit);
     return bytes;
@@ -44,9 +49,10 @@ std::string receive_exactly(tcp_stream& stream, std::size_t size, portsock::time
 
 /// Receives everything until the peer closes, on its own thread (bounded by `patience`
 /// per receive), so the sender can block on a full socket buffer.
+template <class Stream>
 class drain {
 public:
-    explicit drain(tcp_stream& stream)
+    explicit drain(Stream& stream)
         : thread_([this, &stream] {
               char piece[64 * 1024];
               std::error_code ec;
@@ -64,6 +70,53 @@ private:
     std::error_code error_;
     std::thread thread_;
 };
+
+// The two stream kinds every GatherWrite and SendFile test runs over.
+struct tcp_kind {
+    using stream = portsock::tcp_stream;
+    static const char* missing() { return nullptr; }
+    static portsock_test::tcp_pair make(const portsock_test::temp_dir&) { return make_tcp_pair(); }
+};
+
+struct local_kind {
+    using stream = portsock::local_stream;
+    static const char* missing() {
+        return portsock::has_local_stream_sockets() ? nullptr
+                                                    : "this OS has no AF_UNIX stream sockets (Wine 8, Windows before 10 1803)";
+    }
+    static portsock_test::local_pair make(const portsock_test::temp_dir& dir) {
+        static std::atomic<unsigned> count{0};
+        return portsock_test::make_local_pair(dir.file("s" + std::to_string(count++)));
+    }
+};
+
+template <class Kind>
+class StreamTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (const char* why = Kind::missing()) GTEST_SKIP() << why;
+    }
+    auto make_pair() { return Kind::make(dir_); }
+
+private:
+    portsock_test::temp_dir dir_;
+};
+
+struct kind_names {
+    template <class Kind>
+    static std::string GetName(int) {
+        return std::is_same_v<Kind, tcp_kind> ? "tcp" : "local";
+    }
+};
+using stream_kinds = ::testing::Types<tcp_kind, local_kind>;
+
+template <class Kind>
+class GatherWrite : public StreamTest<Kind> {};
+TYPED_TEST_SUITE(GatherWrite, stream_kinds, kind_names);
+
+template <class Kind>
+class SendFile : public StreamTest<Kind> {};
+TYPED_TEST_SUITE(SendFile, stream_kinds, kind_names);
 
 // --- const_buffer ---------------------------------------------------------------------
 
@@ -85,8 +138,8 @@ TEST(ConstBuffer, ViewsStringsContainersAndRawBytes) {
 
 // --- TCP gather writes ----------------------------------------------------------------
 
-TEST(GatherWrite, SendAllSendsHeaderAndBodyInOrder) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(GatherWrite, SendAllSendsHeaderAndBodyInOrder) {
+    auto pair = this->make_pair();
     //! [gather_write]
     const std::string body = "<h1>hello</h1>";
     const std::string header = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
@@ -98,8 +151,8 @@ TEST(GatherWrite, SendAllSendsHeaderAndBodyInOrder) {
     EXPECT_EQ(received, header + body);
 }
 
-TEST(GatherWrite, SendSendsSomeBytesOnceAndBothFormsAgree) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(GatherWrite, SendSendsSomeBytesOnceAndBothFormsAgree) {
+    auto pair = this->make_pair();
     const const_buffer parts[] = {"one", "", "two"};
     EXPECT_EQ(pair.client.send(parts, 3, patience), 6u) << "small buffers go in one write";
     std::error_code ec = portsock::errc::invalid_argument;
@@ -110,9 +163,9 @@ TEST(GatherWrite, SendSendsSomeBytesOnceAndBothFormsAgree) {
     EXPECT_EQ(received, "onetwoonetwo");
 }
 
-TEST(GatherWrite, SendAllResumesInsideABufferAfterAShortWrite) {
+TYPED_TEST(GatherWrite, SendAllResumesInsideABufferAfterAShortWrite) {
     // Far more than the socket buffers hold, so the writes are short and stop mid-buffer.
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     const std::string a = pattern(3 << 20, 1), b = pattern(5, 2), c = pattern(4 << 20, 3);
     drain reader(pair.server);
     const const_buffer parts[] = {a, b, c};
@@ -123,8 +176,8 @@ TEST(GatherWrite, SendAllResumesInsideABufferAfterAShortWrite) {
     EXPECT_TRUE(reader.join() == a + b + c) << "every byte once, in order";
 }
 
-TEST(GatherWrite, SendAllTakesAnyNumberOfBuffersIncludingEmptyOnes) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(GatherWrite, SendAllTakesAnyNumberOfBuffersIncludingEmptyOnes) {
+    auto pair = this->make_pair();
     std::vector<std::string> words;
     std::vector<const_buffer> parts;
     std::string expected;
@@ -139,8 +192,8 @@ TEST(GatherWrite, SendAllTakesAnyNumberOfBuffersIncludingEmptyOnes) {
     EXPECT_EQ(reader.join(), expected) << "more than one write's worth of buffers, in order";
 }
 
-TEST(GatherWrite, NothingToSendIsNoError) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(GatherWrite, NothingToSendIsNoError) {
+    auto pair = this->make_pair();
     const const_buffer empty[] = {"", {}};
     std::error_code ec = portsock::errc::invalid_argument;
     EXPECT_EQ(pair.client.send_all(empty, 2, ec), 0u);
@@ -149,8 +202,8 @@ TEST(GatherWrite, NothingToSendIsNoError) {
     EXPECT_FALSE(ec);
 }
 
-TEST(GatherWrite, AnEmptyStreamReportsNotOpen) {
-    tcp_stream empty;
+TYPED_TEST(GatherWrite, AnEmptyStreamReportsNotOpen) {
+    typename TypeParam::stream empty;
     const const_buffer parts[] = {"x"};
     std::error_code ec;
     EXPECT_EQ(empty.send(parts, 1, ec), 0u);
@@ -161,8 +214,8 @@ TEST(GatherWrite, AnEmptyStreamReportsNotOpen) {
     EXPECT_EQ(catch_system_error([&] { empty.send(parts, 1); }).code, portsock::errc::not_open);
 }
 
-TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
-    auto pair = make_tcp_pair();  // the server never reads
+TYPED_TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
+    auto pair = this->make_pair();  // the server never reads
     const std::string big = pattern(64 << 20, 4);
     const const_buffer parts[] = {big, big};
     std::error_code ec;
@@ -178,8 +231,8 @@ TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
     EXPECT_NE(thrown.find("send_all"), std::string::npos) << thrown;
 }
 
-TEST(GatherWrite, TheThrowingSendAllReportsTheBytesSentBeforeItFailed) {
-    auto pair = make_tcp_pair();  // the server never reads
+TYPED_TEST(GatherWrite, TheThrowingSendAllReportsTheBytesSentBeforeItFailed) {
+    auto pair = this->make_pair();  // the server never reads
     const std::string big = pattern(32 << 20, 5);
     const const_buffer parts[] = {"header;", big, big};
     const std::size_t total = 7 + 2 * big.size();
@@ -199,8 +252,8 @@ TEST(GatherWrite, TheThrowingSendAllReportsTheBytesSentBeforeItFailed) {
 
 // Null where bytes should be is the caller's error, named before anything is sent, on
 // every OS; no OS is asked to read through a null pointer.
-TEST(GatherWrite, NullBuffersAreInvalidArgumentAndSendNothing) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(GatherWrite, NullBuffersAreInvalidArgumentAndSendNothing) {
+    auto pair = this->make_pair();
     const const_buffer null_piece[] = {"ok", {nullptr, 5}};
     const const_buffer* no_array = nullptr;
     std::error_code ec;
@@ -291,10 +344,10 @@ private:
     std::filesystem::path path_;
 };
 
-TEST(SendFile, SendsAWholeFile) {
+TYPED_TEST(SendFile, SendsAWholeFile) {
     const std::string content = pattern(5 << 20, 7);
     const temporary_file file(content);
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     drain reader(pair.server);
     //! [send_file]
     const std::uint64_t sent = pair.client.send_file(file.path());  // all of it
@@ -304,17 +357,17 @@ TEST(SendFile, SendsAWholeFile) {
     EXPECT_TRUE(reader.join() == content);
 }
 
-TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
+TYPED_TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
     const std::string content = pattern(200000, 8);
     const temporary_file file(content);
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     drain reader(pair.server);
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(file.path(), 1000, 70000, ec, patience), 70000u);
     EXPECT_FALSE(ec);
     EXPECT_EQ(pair.client.send_file(file.path(), 199990, 100, ec, patience), 10u) << "cut at the end of the file";
     EXPECT_EQ(pair.client.send_file(file.path(), 200000, 5, ec, patience), 0u) << "at the end: nothing";
-    EXPECT_EQ(pair.client.send_file(file.path(), 1u << 31, tcp_stream::to_end_of_file, ec, patience), 0u)
+    EXPECT_EQ(pair.client.send_file(file.path(), 1u << 31, TypeParam::stream::to_end_of_file, ec, patience), 0u)
         << "past the end: nothing";
     EXPECT_FALSE(ec);
     EXPECT_EQ(pair.client.send_file(file.path(), 5, 0, ec, patience), 0u) << "a count of 0 sends nothing";
@@ -325,17 +378,17 @@ TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
     EXPECT_TRUE(method == "sendfile" || method == "TransmitFile" || method == "read-and-send") << method;
 }
 
-TEST(SendFile, AnEmptyFileSendsNothing) {
+TYPED_TEST(SendFile, AnEmptyFileSendsNothing) {
     const temporary_file file("");
-    auto pair = make_tcp_pair();
-    EXPECT_EQ(pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, patience), 0u);
+    auto pair = this->make_pair();
+    EXPECT_EQ(pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, patience), 0u);
 }
 
 // A NUL inside the path would cut it where the OS reads it, opening another file (the
 // text before the NUL names a real file here): refused before anything is opened.
-TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
+TYPED_TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
     const temporary_file file(pattern(4096, 3));
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     const std::string real = file.path().string();
     for (const std::string& text : {real + std::string("\0junk", 5), real + std::string(1, '\0'),
                                     std::filesystem::temp_directory_path().string() + std::string(1, '\0') + real}) {
@@ -349,8 +402,8 @@ TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
     EXPECT_EQ(pair.server.receive(64, patience), "nothing else") << "no byte of the file went";
 }
 
-TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
+    auto pair = this->make_pair();
     const std::filesystem::path missing = std::filesystem::temp_directory_path() / "portsock_no_such_file.bin";
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(missing, 0, 10, ec), 0u);
@@ -364,31 +417,31 @@ TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
     EXPECT_EQ(pair.server.receive(64, patience), "still usable");
 }
 
-TEST(SendFile, AnEmptyStreamReportsNotOpenBeforeOpeningTheFile) {
-    tcp_stream empty;
+TYPED_TEST(SendFile, AnEmptyStreamReportsNotOpenBeforeOpeningTheFile) {
+    typename TypeParam::stream empty;
     std::error_code ec;
     EXPECT_EQ(empty.send_file("/no/such/file", 0, 1, ec), 0u);
     EXPECT_EQ(ec, portsock::errc::not_open);
 }
 
-TEST(SendFile, ATimeoutReportsHowMuchWent) {
+TYPED_TEST(SendFile, ATimeoutReportsHowMuchWent) {
     const temporary_file file(pattern(64 << 20, 9));
-    auto pair = make_tcp_pair();  // the server never reads
+    auto pair = this->make_pair();  // the server never reads
     std::error_code ec;
     const portsock_test::stopwatch clock;
-    const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec, 300ms);
+    const std::uint64_t sent = pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec, 300ms);
     EXPECT_EQ(ec, std::errc::timed_out);
     portsock_test::expect_waited(clock.elapsed(), 300ms);
     EXPECT_LT(sent, std::uint64_t{64} << 20);
 }
 
-TEST(SendFile, TheThrowingFormReportsTheBytesSentBeforeItFailed) {
+TYPED_TEST(SendFile, TheThrowingFormReportsTheBytesSentBeforeItFailed) {
     const temporary_file file(pattern(32 << 20, 10));
-    auto pair = make_tcp_pair();  // the server never reads
+    auto pair = this->make_pair();  // the server never reads
     std::uint64_t sent = 0;
     std::string what;
     try {
-        pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, 200ms);
+        pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, 200ms);
         ADD_FAILURE() << "32 MiB went out to a peer that never reads";
     } catch (const portsock::transfer_error& error) {
         EXPECT_EQ(error.code(), std::errc::timed_out);
@@ -412,20 +465,20 @@ TEST(SendFile, TheThrowingFormReportsTheBytesSentBeforeItFailed) {
     }
 }
 
-TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
+TYPED_TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
     // As send_all(): a call sends until the socket buffers are full, then returns that
     // count with operation_would_block (the throwing form: a transfer_error carrying it).
     const std::string content = pattern(32 << 20, 11);
     const temporary_file file(content);
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     pair.client.set_non_blocking(true);
     std::error_code ec;
-    std::uint64_t total = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    std::uint64_t total = pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec);
     EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
     EXPECT_GT(total, 0u) << "the socket buffers took some";
     ASSERT_LT(total, content.size());
     try {
-        total += pair.client.send_file(file.path(), total, tcp_stream::to_end_of_file);
+        total += pair.client.send_file(file.path(), total, TypeParam::stream::to_end_of_file);
         ADD_FAILURE() << "32 MiB went out to a peer that never reads";
     } catch (const portsock::transfer_error& error) {
         EXPECT_EQ(error.code(), std::errc::operation_would_block);
@@ -441,26 +494,26 @@ TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
     EXPECT_TRUE(reader.join() == content.substr(0, static_cast<std::size_t>(total)));
 }
 
-TEST(SendFile, NonBlockingModeSendsASmallFileWholeWithNoError) {
+TYPED_TEST(SendFile, NonBlockingModeSendsASmallFileWholeWithNoError) {
     const std::string content = pattern(1000, 14);
     const temporary_file file(content);
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     pair.client.set_non_blocking(true);
     std::error_code ec;
-    EXPECT_EQ(pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec), content.size());
+    EXPECT_EQ(pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec), content.size());
     EXPECT_FALSE(ec) << ec.message();
     EXPECT_EQ(receive_exactly(pair.server, content.size(), patience), content);
 }
 
-TEST(SendFile, ADirectoryIsIsADirectoryInBothForms) {
-    auto pair = make_tcp_pair();
+TYPED_TEST(SendFile, ADirectoryIsIsADirectoryInBothForms) {
+    auto pair = this->make_pair();
     const std::filesystem::path directory = std::filesystem::temp_directory_path();
     for (const timeout limit : {timeout{}, timeout{patience}}) {
         std::error_code ec;
-        EXPECT_EQ(pair.client.send_file(directory, 0, tcp_stream::to_end_of_file, ec, limit), 0u);
+        EXPECT_EQ(pair.client.send_file(directory, 0, TypeParam::stream::to_end_of_file, ec, limit), 0u);
         EXPECT_EQ(ec, std::errc::is_a_directory) << ec.message();
         try {
-            pair.client.send_file(directory, 0, tcp_stream::to_end_of_file, limit);
+            pair.client.send_file(directory, 0, TypeParam::stream::to_end_of_file, limit);
             ADD_FAILURE() << "a directory was sent";
         } catch (const portsock::transfer_error& error) {
             EXPECT_EQ(error.code(), std::errc::is_a_directory);
@@ -471,12 +524,12 @@ TEST(SendFile, ADirectoryIsIsADirectoryInBothForms) {
     EXPECT_EQ(pair.server.receive(64, patience), "still usable");
 }
 
-TEST(SendFile, OffsetsAtOrPastTheEndAndHugeCountsSendNothingOrTheRest) {
+TYPED_TEST(SendFile, OffsetsAtOrPastTheEndAndHugeCountsSendNothingOrTheRest) {
     const std::string content = pattern(100000, 15);
     const temporary_file file(content);
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     drain reader(pair.server);
-    constexpr std::uint64_t all = tcp_stream::to_end_of_file;
+    constexpr std::uint64_t all = TypeParam::stream::to_end_of_file;
     const std::uint64_t size = content.size();
     const std::uint64_t past_the_end[] = {size, size + 1, std::uint64_t{1} << 62, (std::uint64_t{1} << 63) - 1,
                                           std::uint64_t{1} << 63, (std::uint64_t{1} << 63) + 1, all - 1, all};
@@ -496,20 +549,20 @@ TEST(SendFile, OffsetsAtOrPastTheEndAndHugeCountsSendNothingOrTheRest) {
     EXPECT_TRUE(reader.join() == content.substr(content.size() - 10) + content.substr(content.size() - 10));
 }
 
-TEST(SendFile, AProcFileWhoseSizeSaysZeroSendsWhatItHolds) {
+TYPED_TEST(SendFile, AProcFileWhoseSizeSaysZeroSendsWhatItHolds) {
     const std::filesystem::path status = "/proc/self/status";
     std::error_code exists_error;
     if (!std::filesystem::exists(status, exists_error))
         GTEST_SKIP() << "no /proc/self/status here (procfs is Linux's)";
     EXPECT_EQ(std::filesystem::file_size(status), 0u) << "procfs says 0 for a file with content";
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(status, 0, 6, ec, patience), 6u) << ec.message();
     EXPECT_FALSE(ec) << ec.message();
     EXPECT_EQ(receive_exactly(pair.server, 6, patience), "Name:\t");
-    EXPECT_EQ(pair.client.send_file(status, std::uint64_t{1} << 63, tcp_stream::to_end_of_file, ec), 0u);
+    EXPECT_EQ(pair.client.send_file(status, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file, ec), 0u);
     EXPECT_FALSE(ec) << ec.message();
-    EXPECT_EQ(pair.client.send_file(status, tcp_stream::to_end_of_file, tcp_stream::to_end_of_file), 0u);
+    EXPECT_EQ(pair.client.send_file(status, TypeParam::stream::to_end_of_file, TypeParam::stream::to_end_of_file), 0u);
     const std::uint64_t sent = pair.client.send_file(status);  // to the end: until a read says 0
     pair.client.shutdown(portsock::shutdown_type::send);
     drain reader(pair.server);
@@ -519,12 +572,12 @@ TEST(SendFile, AProcFileWhoseSizeSaysZeroSendsWhatItHolds) {
     EXPECT_NE(received.find("\nPid:\t"), std::string::npos) << received;
 }
 
-TEST(SendFile, ACharacterDeviceIsReadAndSent) {
+TYPED_TEST(SendFile, ACharacterDeviceIsReadAndSent) {
     const std::filesystem::path zero = "/dev/zero";
     std::error_code exists_error;
     if (std::filesystem::status(zero, exists_error).type() != std::filesystem::file_type::character)
         GTEST_SKIP() << "no /dev/zero character device here";
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     drain reader(pair.server);
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(zero, 0, 100000, ec, patience), 100000u) << ec.message();
@@ -558,13 +611,13 @@ private:
     bool made_ = false;
 };
 
-TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
+TYPED_TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
     const temporary_fifo fifo;
     if (!fifo.made()) GTEST_SKIP() << "no mkfifo here to make a FIFO with";
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     std::error_code ec;
     // No writer: the end of the file at once, not a wait.
-    EXPECT_EQ(pair.client.send_file(fifo.path(), 0, tcp_stream::to_end_of_file, ec, patience), 0u);
+    EXPECT_EQ(pair.client.send_file(fifo.path(), 0, TypeParam::stream::to_end_of_file, ec, patience), 0u);
     EXPECT_FALSE(ec) << ec.message();
     {
         // Opened for reading and writing, the FIFO has a writer at once, and holds what it
@@ -580,7 +633,7 @@ TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
         EXPECT_EQ(receive_exactly(pair.server, content.size(), patience), content);
 
         // An offset cannot be honoured: a clear error, in both forms, and nothing is read.
-        for (const std::uint64_t offset : {std::uint64_t{1}, std::uint64_t{1} << 63, tcp_stream::to_end_of_file}) {
+        for (const std::uint64_t offset : {std::uint64_t{1}, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file}) {
             EXPECT_EQ(pair.client.send_file(fifo.path(), offset, 10, ec, patience), 0u);
             EXPECT_EQ(ec, std::errc::invalid_seek) << ec.message();
             const auto thrown = catch_system_error([&] { pair.client.send_file(fifo.path(), offset, 10); });
@@ -591,29 +644,29 @@ TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
     EXPECT_EQ(pair.server.receive(64, patience), "still usable");
 }
 
-TEST(SendFile, AnUntimedSendToAPeerThatWentIsAnError) {
+TYPED_TEST(SendFile, AnUntimedSendToAPeerThatWentIsAnError) {
     if (portsock_test::under_wine())
         GTEST_SKIP() << "Wine: an untimed send of 64 MiB to a closed loopback peer never fails, "
                         "with send() as with TransmitFile";
     const temporary_file file(pattern(64 << 20, 12));
-    auto pair = make_tcp_pair();
+    auto pair = this->make_pair();
     pair.server.close();  // the peer is gone before the first byte
     std::error_code ec;
-    const std::uint64_t sent = pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    const std::uint64_t sent = pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec);
     EXPECT_TRUE(ec) << "sent " << sent << " bytes to a closed peer";
     EXPECT_LT(sent, std::uint64_t{64} << 20);
 }
 
-TEST(SendFile, CancelEndsAnUntimedSend) {
+TYPED_TEST(SendFile, CancelEndsAnUntimedSend) {
     const temporary_file file(pattern(64 << 20, 13));
-    auto pair = make_tcp_pair();  // the server never reads: the send blocks until cancel()
+    auto pair = this->make_pair();  // the server never reads: the send blocks until cancel()
     std::thread canceller([&] {
         std::this_thread::sleep_for(200ms);
         pair.client.cancel();
     });
     std::error_code ec;
     const portsock_test::stopwatch clock;
-    pair.client.send_file(file.path(), 0, tcp_stream::to_end_of_file, ec);
+    pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec);
     canceller.join();
     EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
     EXPECT_LT(clock.elapsed(), patience) << "cancel() ended the blocked send_file()";

@@ -100,7 +100,7 @@ inline portsock::endpoint any_port_v4() { return {portsock::ip_address::loopback
 inline portsock::endpoint any_port_v6() { return {portsock::ip_address::loopback_v6(), 0}; }
 
 /// Where a listener is reachable: its bound endpoint (port 0 replaced by the real port).
-inline portsock::endpoint where(const portsock::basic_socket& s) { return s.local_endpoint(); }
+inline portsock::endpoint where(const portsock::ip_socket& s) { return s.local_endpoint(); }
 
 /// A connected TCP pair over loopback, and the listener that made it.
 struct tcp_pair {

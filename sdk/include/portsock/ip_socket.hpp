@@ -23,6 +23,19 @@ namespace portsock {
 /// @see @ref options "Socket options" for a table of options by OS.
 class PORTSOCK_EXPORT ip_socket : public basic_socket {
 public:
+    /// The address and port the socket is bound to (the OS picks them on connect, or
+    /// when binding port 0).
+    /// @return the local endpoint.
+    /// @throws std::system_error with errc::not_open, or the OS error.
+    /// @platformnote For a socket not yet bound (udp_socket::open() before its first send),
+    /// Windows' `getsockname()` fails with Winsock's invalid-argument code (10022); portsock reports the wildcard
+    /// address and port 0 there, as POSIX does.
+    endpoint local_endpoint() const;
+
+    /// The address and port the socket is bound to; see local_endpoint().
+    /// @param ec set to errc::not_open or the OS error. @return the endpoint, or `0.0.0.0:0`.
+    endpoint local_endpoint(std::error_code& ec) const noexcept;
+
     /// Sets the hop limit of unicast packets: `IP_TTL` on an IPv4 socket,
     /// `IPV6_UNICAST_HOPS` on an IPv6 one. Each router on the way subtracts one, and drops
     /// the packet at zero.

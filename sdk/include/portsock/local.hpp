@@ -5,6 +5,7 @@
 
 #include <portsock/export.hpp>
 #include <portsock/socket.hpp>
+#include <portsock/stream.hpp>
 #include <portsock/timeout.hpp>
 
 #include <cstddef>
@@ -127,10 +128,10 @@ struct process_credentials {
 /// A connected local stream socket: a reliable, ordered byte stream between processes of
 /// one host, named by a path rather than a port.
 ///
-/// The same API as portsock::tcp_stream, with local_address in place of endpoint: the same
+/// Sending and receiving are portsock::stream_socket's, shared with tcp_stream: the same
 /// timeouts, the same two error forms, the same end-of-stream rule (receive() returns 0),
-/// never SIGPIPE, and the same errors (see tcp_stream's members, to which each member here
-/// refers). The two share one implementation.
+/// never SIGPIPE, gather writes and send_file(). This class adds connecting by path,
+/// the addresses and the peer's credentials.
 ///
 /// @snippet local_welcome_client/main.cpp connect
 ///
@@ -140,7 +141,7 @@ struct process_credentials {
 /// Connecting to a path with no listener is std::errc::connection_refused if a socket file
 /// is there, std::errc::no_such_file_or_directory if nothing is.
 /// @see @ref local_sockets "Local sockets guide", @ref platforms "Platform notes"
-class PORTSOCK_EXPORT local_stream : public basic_socket {
+class PORTSOCK_EXPORT local_stream : public stream_socket<local_stream, basic_socket> {
 public:
     /// An empty stream; see portsock::basic_socket.
     local_stream() noexcept = default;
@@ -170,69 +171,7 @@ public:
     /// @return the stream, or an empty one on error.
     static local_stream adopt(native_handle_type handle, std::error_code& ec) noexcept;
 
-    /// Sends some bytes; see tcp_stream::send(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param limit how long to wait.
-    /// @return how many were sent. @throws std::system_error on failure.
-    std::size_t send(const void* data, std::size_t size, timeout limit = {});
-    /// Sends some bytes; see tcp_stream::send(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param ec set on failure.
-    /// @param limit how long to wait. @return how many were sent (0 on error).
-    std::size_t send(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Sends every byte; see tcp_stream::send_all(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param limit how long it may take.
-    /// @throws std::system_error on the first failure.
-    void send_all(const void* data, std::size_t size, timeout limit = {});
-    /// Sends every byte; see tcp_stream::send_all(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param ec set on failure.
-    /// @param limit how long it may take. @return how many were sent.
-    std::size_t send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-    /// Sends every byte of a string.
-    /// @param text the bytes. @param limit how long it may take. @throws std::system_error on failure.
-    void send_all(std::string_view text, timeout limit = {}) { send_all(text.data(), text.size(), limit); }
-    /// Sends every byte of a string.
-    /// @param text the bytes. @param ec set on failure. @param limit how long it may take.
-    /// @return how many were sent.
-    std::size_t send_all(std::string_view text, std::error_code& ec, timeout limit = {}) noexcept {
-        return send_all(text.data(), text.size(), ec, limit);
-    }
-
-    /// Receives some bytes; see tcp_stream::receive(void*, std::size_t, timeout).
-    /// @param data where. @param size the room. @param limit how long to wait.
-    /// @return how many arrived; **0 means end of stream** (for `size > 0`; a `size` of 0
-    ///         returns 0 at once, without waiting). @throws std::system_error on failure.
-    std::size_t receive(void* data, std::size_t size, timeout limit = {});
-    /// Receives some bytes; see tcp_stream::receive(void*, std::size_t, timeout).
-    /// @param data where. @param size the room. @param ec set on failure. @param limit how long to wait.
-    /// @return how many arrived; 0 at end of stream or on error.
-    std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-    /// Receives up to `max_size` bytes into a string; see tcp_stream::receive(std::size_t, timeout).
-    /// @param max_size the most bytes. @param limit how long to wait.
-    /// @return the bytes; empty at end of stream. @throws std::system_error on failure.
-    std::string receive(std::size_t max_size, timeout limit = {});
-    /// Receives into a string; see tcp_stream::receive(std::size_t, std::error_code&, timeout):
-    /// every error, including std::errc::not_enough_memory, comes through `ec`.
-    /// @param max_size the most bytes. @param ec set on failure. @param limit how long to wait.
-    /// @return the bytes; empty at end of stream or on error.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Receives exactly `size` bytes; see tcp_stream::receive_exact(void*, std::size_t, timeout).
-    /// @param data where. @param size how many. @param limit how long it may take.
-    /// @throws std::system_error with errc::end_of_stream if the peer closes first, or the OS error.
-    void receive_exact(void* data, std::size_t size, timeout limit = {});
-    /// Receives exactly `size` bytes; see tcp_stream::receive_exact(void*, std::size_t, timeout).
-    /// @param data where. @param size how many. @param ec set on failure. @param limit how long.
-    /// @return how many arrived: `size` on success.
-    std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Shuts down one or both directions; see tcp_stream::shutdown(shutdown_type).
-    /// @param what the direction(s). @throws std::system_error on failure.
-    void shutdown(shutdown_type what);
-    /// See shutdown(shutdown_type). @param what the direction(s). @param ec set on failure.
-    void shutdown(shutdown_type what, std::error_code& ec) noexcept;
-
     /// This socket's own address: unnamed for a client, which connects without a name.
-    /// Hides basic_socket::local_endpoint(), which is for IP sockets.
     /// @return the address. @throws std::system_error with errc::not_open or the OS error.
     local_address local_endpoint() const;
     /// See local_endpoint(). @param ec set on failure. @return the address, or an unnamed one.
@@ -257,8 +196,15 @@ public:
 
 private:
     friend class local_listener;
-    explicit local_stream(native_handle_type handle) noexcept : basic_socket(handle) {}
+    explicit local_stream(native_handle_type handle) noexcept : stream_socket(handle) {}
 };
+
+namespace detail {
+template <>
+struct stream_type_name<local_stream> {
+    static constexpr const char* value = "portsock::local_stream";
+};
+}  // namespace detail
 
 /// Options for local_listener.
 ///

@@ -112,21 +112,8 @@ public:
 
     /// @}
 
-    /// @name Local address and mode
+    /// @name Mode and cancelling
     /// @{
-
-    /// The address and port the socket is bound to (the OS picks them on connect, or
-    /// when binding port 0).
-    /// @return the local endpoint.
-    /// @throws std::system_error with errc::not_open, or the OS error.
-    /// @platformnote For a socket not yet bound (udp_socket::open() before its first send),
-    /// Windows' `getsockname()` fails with Winsock's invalid-argument code (10022); portsock reports the wildcard
-    /// address and port 0 there, as POSIX does.
-    endpoint local_endpoint() const;
-
-    /// The address and port the socket is bound to; see local_endpoint().
-    /// @param ec set to errc::not_open or the OS error. @return the endpoint, or `0.0.0.0:0`.
-    endpoint local_endpoint(std::error_code& ec) const noexcept;
 
     /// Switches non-blocking mode. In non-blocking mode an operation that cannot complete at
     /// once fails with std::errc::operation_would_block (on every OS) and timeouts are

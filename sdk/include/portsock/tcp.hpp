@@ -6,6 +6,7 @@
 #include <portsock/buffer.hpp>
 #include <portsock/export.hpp>
 #include <portsock/ip_socket.hpp>
+#include <portsock/stream.hpp>
 #include <portsock/timeout.hpp>
 
 #include <chrono>
@@ -47,36 +48,18 @@ struct keep_alive_settings {
 
 /// A connected TCP socket: a reliable, ordered byte stream.
 ///
-/// Every blocking operation takes an optional timeout (default: wait forever) and comes in
-/// two forms: one throws std::system_error, the other is `noexcept` and sets a
-/// std::error_code. An expired timeout is std::errc::timed_out.
-///
-/// **End of stream** is not an error: receive() returns 0 (and the `std::string` form an
-/// empty string) once the peer has closed or shut down its sending side. Only
-/// receive_exact() treats it as an error (errc::end_of_stream), because it was promised
-/// more bytes.
-///
-/// Sending to a peer that has gone fails with std::errc::broken_pipe or
-/// std::errc::connection_reset; it never raises SIGPIPE.
-///
-/// Every operation on an empty stream reports errc::not_open (equal to
-/// std::errc::bad_file_descriptor). In non-blocking mode (set_non_blocking()) an operation
-/// that cannot complete at once reports std::errc::operation_would_block instead of waiting.
+/// Sending and receiving (send(), send_all(), send_file(), receive(), receive_exact(),
+/// shutdown()) are portsock::stream_socket's, shared with local_stream; this class adds
+/// connecting and the TCP options. Every blocking operation takes an optional timeout
+/// (default: wait forever; an expired one is std::errc::timed_out) and comes in two
+/// forms: one throws std::system_error, the other is `noexcept` and sets a std::error_code.
 ///
 /// @snippet tcp_welcome_client/main.cpp connect
 ///
 /// @threadsafety See portsock::basic_socket: one thread may send while another receives,
 /// and any thread may cancel() a call blocked in another.
-/// @platformnote
-/// - SIGPIPE: POSIX would kill the process on a send to a closed connection; portsock
-///   passes `MSG_NOSIGNAL` (or sets `SO_NOSIGPIPE` on macOS and the BSDs) on every send,
-///   and never installs a signal handler. Windows has no SIGPIPE.
-/// - Sizes: Winsock takes `int` sizes, so on Windows one send() or receive() moves at most
-///   `INT_MAX` bytes (a short transfer; send_all() and receive_exact() loop).
-/// - `EINTR` is retried inside portsock, against the original timeout.
-///
-/// @see @ref tutorial "Tutorial", @ref errors "Error handling"
-class PORTSOCK_EXPORT tcp_stream : public ip_socket {
+/// @see @ref tutorial "Tutorial", @ref errors "Error handling", @ref platforms_streams "Platform notes"
+class PORTSOCK_EXPORT tcp_stream : public stream_socket<tcp_stream, ip_socket> {
 public:
     /// @name Connecting
     /// @{
@@ -260,228 +243,6 @@ public:
 
     /// @}
 
-    /// @name Sending
-    /// @{
-
-    /// Sends some of the bytes: at least one unless an error occurs.
-    /// @param data the bytes. @param size how many.
-    /// @param limit how long to wait for buffer space.
-    /// @return how many bytes were sent, possibly fewer than `size`.
-    /// @throws std::system_error on failure, e.g. std::errc::broken_pipe, std::errc::timed_out.
-    /// @errors std::errc::broken_pipe (the peer has gone, or this side shut down sending),
-    /// std::errc::connection_reset, std::errc::timed_out, std::errc::operation_would_block
-    /// (non-blocking mode), std::errc::operation_canceled (cancel() was called),
-    /// errc::not_open, or another OS error.
-    /// @platformnote Never raises SIGPIPE (see the class notes). Sending after
-    /// shutdown(shutdown_type::send) is `EPIPE` on POSIX and Winsock's shutdown code (10058) on Windows:
-    /// both compare equal to std::errc::broken_pipe.
-    std::size_t send(const void* data, std::size_t size, timeout limit = {});
-
-    /// Sends some of the bytes; see send(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param ec set on failure.
-    /// @param limit how long to wait. @return how many bytes were sent (0 on error).
-    std::size_t send(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Sends every byte, retrying short sends.
-    /// @param data the bytes. @param size how many.
-    /// @param limit how long the whole send may take.
-    /// @throws portsock::transfer_error (a std::system_error) on the first failure; its
-    ///         bytes_transferred() is how many bytes were sent before it, and what() says
-    ///         it: `"portsock::tcp_stream::send_all (1024 of 4096 bytes sent): Connection reset by peer"`.
-    /// @errors As send(const void*, std::size_t, timeout).
-    void send_all(const void* data, std::size_t size, timeout limit = {});
-
-    /// Sends every byte; see send_all(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param ec set on failure.
-    /// @param limit how long the whole send may take.
-    /// @return how many bytes were sent: `size` on success, fewer on error.
-    std::size_t send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Sends every byte of a string.
-    /// @param text the bytes. @param limit how long the whole send may take.
-    /// @throws portsock::transfer_error on the first failure, with the bytes sent before it.
-    void send_all(std::string_view text, timeout limit = {}) { send_all(text.data(), text.size(), limit); }
-
-    /// Sends every byte of a string; see send_all(const void*, std::size_t, std::error_code&, timeout).
-    /// @param text the bytes. @param ec set on failure. @param limit how long it may take.
-    /// @return how many bytes were sent.
-    std::size_t send_all(std::string_view text, std::error_code& ec, timeout limit = {}) noexcept {
-        return send_all(text.data(), text.size(), ec, limit);
-    }
-
-    /// @}
-
-    /// @name Receiving
-    /// @{
-
-    /// Sends some of the bytes of several buffers, in order, as one write (a *gather
-    /// write*): a header and a body without concatenating them first. Never allocates.
-    /// @param buffers the buffers. @param count how many (more than 64 are sent in
-    ///        several writes by send_all(); this call sends from the first 64).
-    /// @param limit how long to wait for buffer space.
-    /// @return how many bytes were sent, possibly fewer than the buffers hold; the next
-    ///         byte is in whichever buffer that count reaches.
-    /// @throws std::system_error on failure; see send(const void*, std::size_t, timeout).
-    /// @errors As send(const void*, std::size_t, timeout).
-    /// @platformnote `sendmsg` on POSIX, `WSASend` on Windows (at most `INT_MAX` bytes per call).
-    std::size_t send(const const_buffer* buffers, std::size_t count, timeout limit = {});
-
-    /// Sends some bytes of several buffers; see send(const const_buffer*, std::size_t, timeout).
-    /// @param buffers the buffers. @param count how many. @param ec set on failure.
-    /// @param limit how long to wait. @return how many bytes were sent (0 on error).
-    std::size_t send(const const_buffer* buffers, std::size_t count, std::error_code& ec,
-                     timeout limit = {}) noexcept;
-
-    /// Sends every byte of several buffers, in order, with as few writes as the OS allows:
-    /// a short write that ends inside a buffer resumes there. Never allocates.
-    /// @param buffers the buffers. @param count how many (any number).
-    /// @param limit how long the whole send may take.
-    /// @throws portsock::transfer_error (a std::system_error) on the first failure, with the
-    ///         bytes sent before it (bytes_transferred(); what() says "(N of M bytes sent)").
-    /// @errors As send(const void*, std::size_t, timeout).
-    /// @snippet gather_file_test.cpp gather_write
-    void send_all(const const_buffer* buffers, std::size_t count, timeout limit = {});
-
-    /// Sends every byte of several buffers; see send_all(const const_buffer*, std::size_t, timeout).
-    /// @param buffers the buffers. @param count how many. @param ec set on failure.
-    /// @param limit how long the whole send may take.
-    /// @return how many bytes were sent: all of them on success, fewer on error.
-    std::size_t send_all(const const_buffer* buffers, std::size_t count, std::error_code& ec,
-                         timeout limit = {}) noexcept;
-
-    /// send_file()'s `count` for "up to the end of the file".
-    static constexpr std::uint64_t to_end_of_file = ~std::uint64_t{0};
-
-    /// Sends a file, or part of it, as Python's `socket.sendfile(file, offset, count)`.
-    ///
-    /// Sends the bytes from `offset` up to `offset + count` or the end of the file,
-    /// whichever comes first, then closes the file again. The file is named by a path,
-    /// opened read-only for the call (not inheritable); its size may change meanwhile. The
-    /// end of the file is where a read returns nothing, not the size the file system
-    /// reports: a /proc file whose size says 0 sends what it holds. A file that is not
-    /// seekable (a FIFO, a pipe, a terminal) is read in order from where it is, so `offset`
-    /// must be 0; a FIFO with no writer sends nothing, one with a writer is read until the
-    /// writer closes it or `count` bytes went (the reads wait for the writer, untimed).
-    /// @param path the file. @param offset the first byte to send (any value: one at or
-    ///        past the end sends nothing).
-    /// @param count how many bytes at most; to_end_of_file for all the rest.
-    /// @param limit how long the whole send may take (waits for the socket; a read of the
-    ///        file is not cut short).
-    /// @return how many bytes were sent: fewer than `count` only if the file was shorter
-    ///         (0 if `offset` is at or past its end).
-    /// @throws portsock::transfer_error (a std::system_error) on failure; its
-    ///         bytes_transferred() is how many bytes were sent before it (0 if the file could
-    ///         not be opened); what() names the file and says it, e.g. `(1048576 bytes sent)`.
-    /// @errors std::errc::invalid_argument (a NUL in `path`: the OS would cut the path there
-    /// and open another file), std::errc::no_such_file_or_directory, std::errc::permission_denied,
-    /// std::errc::is_a_directory (every port), std::errc::invalid_seek (an `offset` other than
-    /// 0 on a file that is not seekable), or another error opening or reading the file; then
-    /// the errors of send(const void*, std::size_t, timeout). In non-blocking mode, as with
-    /// send_all(), a call sends until the socket buffers are full and then fails with
-    /// std::errc::operation_would_block, the bytes sent before it counted (the error_code
-    /// form returns them; the throwing form's transfer_error carries them): call again from
-    /// `offset` plus that count once the stream is writable. Bytes read from a file that is
-    /// not seekable but not sent when a call fails are lost with it.
-    /// @platformnote Linux, macOS and FreeBSD use `sendfile`: the bytes go from the page
-    /// cache to the socket without passing through the program. Windows uses `TransmitFile`
-    /// for an untimed call on a blocking socket. Where the OS's call refuses the file
-    /// (Linux's `sendfile` on /proc files, character devices and FIFOs), for a file that is
-    /// not seekable, for a timed call or a non-blocking socket on Windows, and on every
-    /// other system, portsock reads a piece at a time (64 KiB) into a buffer and sends all
-    /// of it, as Python's `socket.sendfile()` does. portsock::send_file_method() says which
-    /// the system uses; docs/platforms.md has the table. With `TransmitFile` the file's size
-    /// is read before the send: a file that shrinks meanwhile is counted as sent in full.
-    /// @snippet gather_file_test.cpp send_file
-    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
-                            std::uint64_t count = to_end_of_file, timeout limit = {});
-
-    /// Sends a file, or part of it; see send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t, timeout).
-    /// @param path the file. @param offset the first byte. @param count how many at most.
-    /// @param ec set on failure. @param limit how long the whole send may take.
-    /// @return how many bytes were sent.
-    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
-                            std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Receives some bytes: waits until at least one arrives or the stream ends.
-    /// @param data where to put them. @param size the room there.
-    /// @param limit how long to wait.
-    /// @return how many bytes arrived; **0 means end of stream** (for `size > 0`). A `size`
-    ///         of 0 returns 0 at once, without waiting or looking at the stream.
-    /// @throws std::system_error on failure, e.g. std::errc::connection_reset, std::errc::timed_out.
-    /// @errors std::errc::connection_reset (the peer aborted, or closed with data unread),
-    /// std::errc::timed_out (the stream stays usable), std::errc::operation_would_block
-    /// (non-blocking mode), std::errc::operation_canceled (cancel() was called: the end of
-    /// stream it causes is reported as this), errc::not_open, or another OS error. End of
-    /// stream is not an error.
-    std::size_t receive(void* data, std::size_t size, timeout limit = {});
-
-    /// Receives some bytes; see receive(void*, std::size_t, timeout).
-    /// @param data where to put them. @param size the room there. @param ec set on failure.
-    /// @param limit how long to wait. @return how many bytes arrived; 0 at end of stream or on error.
-    std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Receives up to `max_size` bytes into a string (it allocates; use the buffer forms on
-    /// a hot path).
-    /// @param max_size the most bytes to return. @param limit how long to wait.
-    /// @return the bytes; **empty means end of stream** (for `max_size > 0`).
-    /// @throws std::system_error as receive(void*, std::size_t, timeout), or with
-    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold
-    ///         (`std::string::max_size()`, e.g. `SIZE_MAX`), or std::errc::not_enough_memory if
-    ///         the `max_size` bytes it reserves first cannot be allocated. Never
-    ///         std::bad_alloc or std::length_error.
-    std::string receive(std::size_t max_size, timeout limit = {});
-
-    /// Receives into a string; see receive(std::size_t, timeout) for the errors, which all
-    /// come through `ec` (std::errc::invalid_argument for a `max_size` no string can hold,
-    /// std::errc::not_enough_memory if the buffer cannot be allocated): it never throws.
-    /// @param max_size the most bytes. @param ec set on failure. @param limit how long to wait.
-    /// @return the bytes; empty at end of stream or on error.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Receives exactly `size` bytes, waiting for as many arrivals as it takes.
-    /// @param data where to put them. @param size how many.
-    /// @param limit how long the whole receive may take.
-    /// @throws portsock::transfer_error (a std::system_error) with errc::end_of_stream if the
-    ///         peer closes first, or the OS error; its bytes_transferred() is how many bytes
-    ///         arrived before.
-    /// @errors errc::end_of_stream, std::errc::timed_out, and the errors of
-    /// receive(void*, std::size_t, timeout). After an error the bytes that did arrive are
-    /// consumed (the noexcept form says how many), so a message-based protocol is out of
-    /// step: close the stream.
-    void receive_exact(void* data, std::size_t size, timeout limit = {});
-
-    /// Receives exactly `size` bytes; see receive_exact(void*, std::size_t, timeout).
-    /// @param data where to put them. @param size how many. @param ec set on failure.
-    /// @param limit how long it may take. @return how many bytes arrived: `size` on success.
-    std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// @}
-
-    /// @name Shutting down
-    /// @{
-
-    /// Shuts down one or both directions; `shutdown_type::send` makes the peer read end of stream.
-    ///
-    /// Unlike close(), the handle stays open: after shutdown(shutdown_type::send) this side
-    /// can still receive the peer's reply.
-    /// @param what the direction(s).
-    /// @throws std::system_error on failure, e.g. std::errc::not_connected, or
-    ///         std::errc::invalid_argument if `what` is not a shutdown_type value.
-    /// @threadsafety shutdown(shutdown_type::send) counts as sending: one thread may call it
-    /// while another is blocked in receive() on the same stream. The receive is not woken
-    /// by it; it goes on waiting for the peer, which reads end of stream, and returns the
-    /// peer's reply, or 0 once the peer closes too (this is how a request-then-read-to-end
-    /// protocol works). Shutting down the receiving side is not a portable way to wake a
-    /// blocked receive (Linux wakes it, Windows need not): give receive() a timeout instead.
-    /// @platformnote See shutdown_type: only shutdown_type::send behaves the same on every OS.
-    void shutdown(shutdown_type what);
-
-    /// See shutdown(shutdown_type).
-    /// @param what the direction(s). @param ec set on failure.
-    void shutdown(shutdown_type what, std::error_code& ec) noexcept;
-
-    /// @}
-
     /// @name Addresses and options
     /// @{
 
@@ -521,8 +282,6 @@ public:
     /// Reads `SO_KEEPALIVE`; see keep_alive().
     /// @param ec set on failure. @return true if keep-alive is on.
     bool keep_alive(std::error_code& ec) const noexcept;
-
-    /// @}
 
     /// Sets when keep-alive probes start, how often they repeat and how many may go
     /// unanswered (`TCP_KEEPIDLE`, `TCP_KEEPINTVL`, `TCP_KEEPCNT`). Probes are sent only
@@ -579,10 +338,19 @@ public:
     /// @param ec set on failure. @return the setting, std::nullopt on error.
     std::optional<std::chrono::seconds> linger(std::error_code& ec) const noexcept;
 
+    /// @}
+
 private:
     friend class tcp_listener;
-    explicit tcp_stream(native_handle_type handle) noexcept : ip_socket(handle) {}
+    explicit tcp_stream(native_handle_type handle) noexcept : stream_socket(handle) {}
 };
+
+namespace detail {
+template <>
+struct stream_type_name<tcp_stream> {
+    static constexpr const char* value = "portsock::tcp_stream";
+};
+}  // namespace detail
 
 /// Options for tcp_listener.
 ///
