@@ -15,5 +15,5 @@ foreach(case IN LISTS tls_cases)
         COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/tests/tls/run_tls_samples.py"
             --case ${case} --certs "${tls_cert_dir}" --bin-dir "$<TARGET_FILE_DIR:tls_welcome_server>"
             --emulator "${emulator}" --exe-suffix "${CMAKE_EXECUTABLE_SUFFIX}")
-    set_tests_properties(samples.tls.${case} PROPERTIES TIMEOUT 120 FIXTURES_REQUIRED tls_certs)
+    set_tests_properties(samples.tls.${case} PROPERTIES TIMEOUT 120 LABELS e2e FIXTURES_REQUIRED tls_certs)
 endforeach()
