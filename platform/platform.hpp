@@ -1,9 +1,33 @@
 // The platform contract: every function a port (posix/, win32/) must provide.
 //
 // This header is internal. It includes no OS header either, so sdk/ can use it; each
-// port defines these functions once in its own .cpp files and CMake picks the port.
-// Every call is noexcept and reports failure through a std::error_code whose category
-// is portsock::socket_category() (OS socket errors) or portsock::resolver_category().
+// port defines these functions once in its own .cpp files and CMake picks the port
+// (platform/CMakeLists.txt). Every call is noexcept and reports failure through a
+// std::error_code whose category is portsock::socket_category() (OS socket errors) or
+// portsock::resolver_category().
+//
+// Where each section lives (common/ holds the code and headers every port shares):
+//
+// | section                     | POSIX (posix/)                              | Windows (win32/)                  |
+// |-----------------------------|---------------------------------------------|-----------------------------------|
+// | errors                      | posix_error.cpp                             | win_error.cpp                     |
+// | lifetime                    | posix_socket.cpp                            | win_socket.cpp, win_library.cpp   |
+// | connection set-up           | posix_socket.cpp, common/connect_wait.cpp   | win_socket.cpp, win_cancel.cpp,   |
+// |                             |                                             | common/connect_wait.cpp           |
+// | data                        | posix_socket.cpp                            | win_socket.cpp                    |
+// | gather writes and files     | posix_socket.cpp, posix_file.cpp,           | win_socket.cpp, win_file.cpp,     |
+// |                             | posix_send_file_{linux,bsd,loop}.cpp        | win_send_file.cpp                 |
+// | modes, options, readiness   | posix_options.cpp, posix_wait.cpp,          | win_socket.cpp, win_wait.cpp,     |
+// |                             | posix_wait_any.cpp                          | win_wait_any.cpp                  |
+// | datagram batches            | posix_udp_batch_mmsg.cpp, or                | common/udp_*_batch_one_by_one.cpp |
+// |                             | posix_udp_receive_batch_one_by_one.cpp +    |                                   |
+// |                             | common/udp_send_batch_one_by_one.cpp        |                                   |
+// | poller                      | posix_poller_epoll.cpp or _poll.cpp         | win_poller*.cpp                   |
+// | addresses                   | posix_address.cpp                           | win_address.cpp                   |
+// | linger and multicast        | posix_options.cpp                           | win_options.cpp                   |
+// | capabilities                | posix_capabilities.cpp                      | win_capabilities.cpp              |
+// | local (Unix-domain) sockets | posix_local.cpp                             | win_local.cpp                     |
+// | adopting handles            | posix_adopt.cpp                             | win_adopt.cpp                     |
 #pragma once
 
 #include <portsock/config.hpp>
@@ -44,7 +68,7 @@ enum class option : std::uint8_t {
     v6_only,         ///< IPV6_V6ONLY
     receive_buffer,  ///< SO_RCVBUF
     send_buffer,     ///< SO_SNDBUF
-    // Issue 12 (posix_options.cpp, win_options.cpp). Where an IPv4 and an IPv6 option
+    // The options below live in posix_options.cpp and win_options.cpp. Where an IPv4 and an IPv6 option
     // exist, the port picks one by the socket's family. Options the OS lacks report
     // std::errc::operation_not_supported; an IPv6-only option on an IPv4 socket reports
     // std::errc::invalid_argument.
@@ -222,8 +246,8 @@ std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeou
 // --- datagram batches ---------------------------------------------------------------
 // One call for many datagrams: sendmmsg/recvmmsg where CMake found them
 // (posix_udp_batch_mmsg.cpp, with UDP segmentation offload where the kernel has it), a loop
-// of single calls elsewhere (posix_udp_batch_loop.cpp, udp_send_batch_loop.cpp,
-// udp_receive_batch_loop.cpp). Neither allocates.
+// of single calls elsewhere (posix_udp_receive_batch_one_by_one.cpp, udp_send_batch_one_by_one.cpp,
+// udp_receive_batch_one_by_one.cpp). Neither allocates.
 
 /// One datagram to send.
 struct outgoing_datagram {
@@ -323,7 +347,7 @@ std::size_t format_address(const address& addr, char* buffer, std::size_t size) 
 void resolve(const std::string& host, const std::string& service, family fam,
              socket_type type, std::vector<address>& out, std::error_code& ec);
 
-// --- linger and multicast (issue 12: posix_options.cpp, win_options.cpp) ----------------
+// --- linger and multicast (posix_options.cpp, win_options.cpp) -----------------------
 /// SO_LINGER in portable form.
 struct linger_setting {
     bool on = false;  ///< off: close() returns at once and the OS sends what is left

@@ -79,7 +79,7 @@ address from_native(const native_address& in) noexcept;
 /// on or off: off while unconnected, as POSIX reports it only on connected sockets.
 void report_udp_connection_reset(SOCKET s, bool on) noexcept;
 
-// --- issue 12's options (win_options.cpp) --------------------------------------------
+// --- options that depend on the family or that Windows lacks (win_options.cpp) -------
 /// True for the options win_options.cpp maps (family-dependent, keep-alive timing, and
 /// those Windows lacks); set_option()/get_option() hand them over.
 bool is_extended_option(option opt) noexcept;

@@ -1,4 +1,4 @@
-// Winsock 2 port: issue 12's socket options, linger and multicast membership.
+// Winsock 2 port: the options that depend on the socket's family or that Windows lacks, linger, and multicast membership.
 //
 // Differences from BSD sockets that this file hides or reports:
 // - Keep-alive timing is TCP_KEEPIDLE (3), TCP_KEEPINTVL (17) and TCP_KEEPCNT (16) at

@@ -128,7 +128,7 @@ option_location locate(option opt) noexcept {
     case option::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
     case option::receive_buffer: return {SOL_SOCKET, SO_RCVBUF};
     case option::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
-    default: break;  // issue 12's options: win_options.cpp
+    default: break;  // family-dependent and missing options: win_options.cpp
     }
     return {SOL_SOCKET, 0};
 }

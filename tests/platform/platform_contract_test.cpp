@@ -559,7 +559,7 @@ TEST(PlatformContract, BufferSizesAreAtLeastWhatWasAsked) {
     }
 }
 
-// Issue 12's options: each either works on this port (has_option() says so) or reports
+// The options beyond the basic seven (family-dependent, keep-alive timing, ...): each either works on this port (has_option() says so) or reports
 // operation_not_supported from both set and get, never a silent success.
 TEST(PlatformContract, EachNewOptionWorksOrIsUnsupported) {
     owned tcp = open_checked(pf::family::ipv4, pf::socket_type::stream);

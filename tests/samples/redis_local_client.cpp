@@ -1,4 +1,4 @@
-// A Redis client over a local socket, the motivating case: PING, then SET and GET
+// A Redis client over a local socket, the common case for local sockets: PING, then SET and GET
 // of a 1 MiB value, in RESP (the Redis protocol), against a real redis-server that
 // local_peers_test.py starts on a temporary socket path.
 //

@@ -178,7 +178,7 @@ TEST(IpAddress, NoLengthCapBeyondTheGrammar) {
     EXPECT_EQ(ip_address::parse(longest), ip_address::parse("::ffff:255.255.255.255"));
     EXPECT_EQ(ip_address::parse(longest + "%1").scope_id(), 1u);
 
-    // A zero-padded numeric scope is valid however long (the "::%000...01").
+    // A zero-padded numeric scope is valid however long ("::%000...01").
     for (const std::size_t zeros : {60u, 62u, 200u, 10000u}) {
         SCOPED_TRACE(zeros);
         const std::string text = "::%" + std::string(zeros, '0') + "1";

@@ -1,6 +1,6 @@
 // POSIX port, any system: receive_batch() as a loop of single calls, for systems without
 // recvmmsg (macOS, older BSDs) and the posix-generic build (send_batch() is
-// udp_send_batch_loop.cpp's). After the first datagram, MSG_DONTWAIT takes only what is
+// udp_send_batch_one_by_one.cpp's). After the first datagram, MSG_DONTWAIT takes only what is
 // already queued, even on a blocking socket.
 #include "platform.hpp"
 #include "posix_address.hpp"

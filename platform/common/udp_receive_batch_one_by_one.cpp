@@ -1,7 +1,7 @@
 // receive_batch() as a loop over the contract's single-datagram calls, for a port with no
 // batch receive call and no non-blocking receive flag (Winsock). After the first datagram,
 // a zero-timeout wait() checks that another is queued, so a blocking socket never blocks
-// mid-batch. send_batch() is udp_send_batch_loop.cpp's.
+// mid-batch. send_batch() is udp_send_batch_one_by_one.cpp's.
 #include "platform.hpp"
 
 namespace portsock::platform {
