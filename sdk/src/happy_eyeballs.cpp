@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <new>
+#include <optional>
 #include <vector>
 
 namespace portsock {
@@ -71,7 +73,7 @@ private:
                 last_error_ = ec;
                 continue;
             }
-            running_.push_back(std::move(attempt));
+            running_.push_back(std::move(attempt));  // within the capacity reserved: never allocates
             next_start_ = detail::add_saturating(clock::now(), delay_);  // a huge delay: never before the limit
         }
     }
@@ -135,7 +137,16 @@ tcp_stream tcp_stream::connect_any(const std::vector<endpoint>& candidates, std:
         ec = make_error_code(errc::invalid_argument);
         return {};
     }
-    return attempt_race(candidates, options.attempt_delay).run(until, ec);
+    // The race allocates only here (the family order, room for the attempts); running out
+    // of memory is an error like any other, never std::terminate through noexcept.
+    std::optional<attempt_race> race;
+    try {
+        race.emplace(candidates, options.attempt_delay);
+    } catch (const std::bad_alloc&) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return {};
+    }
+    return race->run(until, ec);
 }
 
 }  // namespace portsock

@@ -259,6 +259,10 @@ check "source tarball for FetchContent" make_source_tarball
 check "add_subdirectory consumer (static)" build_consumer "$W/consumer-subdir" \
     -DPORTSOCK_CONSUMER_MODE=subdirectory -DPORTSOCK_SOURCE_DIR="$SRC"
 check "add_subdirectory consumer runs" run_consumer "$W/consumer-subdir/portsock_consumer"
+# A parent with no build type keeps none (portsock's default applies to its own builds only).
+check "add_subdirectory consumer with no build type keeps none" \
+    cmake -S "$CONSUMER" -B "$W/consumer-subdir-no-type" -DCMAKE_BUILD_TYPE= \
+        -DPORTSOCK_CONSUMER_MODE=subdirectory -DPORTSOCK_SOURCE_DIR="$SRC"
 check "add_subdirectory consumer: static portsock inside a shared module (CMAKE_POSITION_INDEPENDENT_CODE=ON)" \
     build_consumer "$W/consumer-subdir-pic" -DPORTSOCK_CONSUMER_MODE=subdirectory -DPORTSOCK_SOURCE_DIR="$SRC" \
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DPORTSOCK_CONSUMER_PLUGIN=ON
