@@ -1,6 +1,16 @@
 /// @file
 /// Local (Unix-domain, `AF_UNIX`) sockets: portsock::local_address, portsock::local_stream,
 /// portsock::local_listener and portsock::local_datagram.
+///
+/// Synopsis (each fallible call also has a `noexcept` form taking `std::error_code&`):
+/// @code
+/// local_listener server{"/run/app.sock"};          // a path, or local_address::abstract(name)
+/// auto [client, peer] = server.accept(limit);
+/// auto s = local_stream::connect("/run/app.sock", limit);
+/// s.send_all("text"); s.receive(1024); ...         // the stream operations: stream.hpp
+/// s.peer_credentials();                           // who connected (POSIX)
+/// local_datagram d{"/run/app.dgram"}; d.send_to(data, size, path); d.receive_from(...);
+/// @endcode
 #pragma once
 
 #include <portsock/export.hpp>

@@ -1,5 +1,18 @@
 /// @file
 /// TCP: portsock::tcp_stream (a connection) and portsock::tcp_listener (a server socket).
+///
+/// Synopsis (each fallible call also has a `noexcept` form taking `std::error_code&`):
+/// @code
+/// auto s = tcp_stream::connect(endpoint, limit);          // or (host, port, limit, options)
+/// auto s = tcp_stream::connect_any(endpoints, limit);     // RFC 8305 race over a list
+/// auto s = tcp_stream::start_connect(endpoint);           // non-blocking: then finish_connect()
+/// auto s = tcp_stream::adopt(handle);
+/// s.send_all("text"); s.receive(1024); ...               // the stream operations: stream.hpp
+/// s.remote_endpoint(); s.set_no_delay(true); s.set_keep_alive_timing({...}); s.set_linger(0s);
+///
+/// tcp_listener server{endpoint, {/*backlog=*/5}};         // or {host, port, options}
+/// auto [client, peer] = server.accept(limit);
+/// @endcode
 #pragma once
 
 #include <portsock/address.hpp>

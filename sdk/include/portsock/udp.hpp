@@ -1,5 +1,15 @@
 /// @file
 /// UDP: portsock::udp_socket, datagrams to and from endpoints.
+///
+/// Synopsis (each fallible call also has a `noexcept` form taking `std::error_code&`):
+/// @code
+/// udp_socket s{endpoint};                         // bound; or udp_socket::open(family)
+/// s.send_to(data, size, destination, limit);      // one datagram; also text and buffers
+/// auto [bytes, from] = s.receive_from(max_size);  // or into a buffer: datagram_info
+/// s.send_batch(batch, count); s.receive_batch(batch, count);
+/// s.connect(remote); s.send(...); s.receive(...); // a default peer
+/// s.join_group(group, interface); s.set_multicast_hops(4); s.set_broadcast(true);
+/// @endcode
 #pragma once
 
 #include <portsock/address.hpp>
