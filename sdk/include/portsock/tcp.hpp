@@ -93,15 +93,10 @@ public:
     /// IPv4-mapped address such as <code>\::ffff:127.0.0.1</code>: the IPv6 socket portsock opens
     /// for it is IPv6 only, on every OS; connect to the IPv4 address instead),
     /// std::errc::address_not_available, std::errc::too_many_files_open, or another OS error.
-    /// @platformnote With a timeout, portsock connects in non-blocking mode and waits for the
-    /// result: POSIX signals a pending connect with `EINPROGRESS`, Windows with
-    /// Winsock's would-block code (10035), and Winsock's poll call reports a failed connect as an error rather
-    /// than writability; portsock handles each and reports the outcome (`SO_ERROR`) the same
-    /// way. Windows' readiness wait before Windows 10 version 2004 does not signal a failed
-    /// connect at all, so portsock reads `SO_ERROR` also when the wait ends with nothing ready: a refusal is
-    /// std::errc::connection_refused there too, not std::errc::timed_out. Without a timeout
-    /// the OS's own connect timeout applies, which differs (about 21
-    /// seconds on Windows, about two minutes on Linux): pass one to be portable.
+    /// @platformnote A timed connect reports the same outcome on every OS, including a refusal
+    /// on Windows before 10 version 2004 (see @ref platforms_connect "Platform notes: connect").
+    /// Without a timeout the OS's own limit applies (about 21 s on Windows, about two minutes
+    /// on Linux): pass one to be portable.
     static tcp_stream connect(const endpoint& remote, timeout limit = {});
 
     /// Connects to an endpoint; see connect(const endpoint&, timeout) for the errors and
@@ -376,14 +371,10 @@ struct listen_options {
     /// the old one linger (in `TIME_WAIT` or still open), and a second listener on a live
     /// port fails with std::errc::address_in_use. Off: the strict choice, where a restart
     /// may fail with std::errc::address_in_use until the old connections are gone.
-    /// @platformnote
-    /// On POSIX, on sets `SO_REUSEADDR` and off sets nothing. On Windows, on is Windows'
-    /// own default, which already allows the rebinding and keeps sockets of other user
-    /// accounts off a live port; off sets `SO_EXCLUSIVEADDRUSE`, which also keeps the same
-    /// user's `SO_REUSEADDR` sockets off, but (as Microsoft documents) holds the port while
-    /// any connection accepted on it remains, `TIME_WAIT` included. portsock never sets
-    /// Windows' `SO_REUSEADDR`, which would let another socket take over a live port. See
-    /// @ref platforms "Platform notes" for the reasoning.
+    /// @platformnote On: `SO_REUSEADDR` on POSIX, Windows' own default on Windows (never
+    /// Windows' `SO_REUSEADDR`, which would let another socket take over a live port). Off:
+    /// nothing on POSIX, `SO_EXCLUSIVEADDRUSE` on Windows. See @ref platforms_reuse
+    /// "Platform notes: reusing an address" for why.
     bool reuse_address = true;
     /// For a listener bound to an IPv6 address (such as `::`): also accept IPv4 clients,
     /// seen as IPv4-mapped addresses (<code>\::ffff:a.b.c.d</code>). Off by default on every

@@ -80,18 +80,10 @@ struct incoming_datagram {
 /// @snippet udp_echo_server/main.cpp echo
 ///
 /// @threadsafety See portsock::basic_socket: one thread may send while another receives.
-/// @platformnote
-/// - Truncation: POSIX flags a cut datagram with `MSG_TRUNC`, Windows fails with
-///   Winsock's message-size code (10040); portsock reports std::errc::message_size with the bytes that fit on both.
-/// - ICMP errors: after a datagram to a port where nothing listens, Windows would fail the
-///   *next* receive on an unconnected socket with Winsock's reset code (10054); portsock turns that off
-///   (`SIO_UDP_CONNRESET`), so, as on POSIX, only a connected socket (connect()) reports
-///   std::errc::connection_refused.
-/// - Address families: an IPv6 socket is IPv6 only (`IPV6_V6ONLY`, set explicitly: Linux
-///   defaults to off, Windows to on), so sending to an IPv4 or IPv4-mapped destination from
-///   it, or to an IPv6 one from an IPv4 socket, is std::errc::address_family_not_supported
-///   on every OS (see @ref platforms "Platform notes").
-/// - Handles are non-inheritable and `EINTR` is retried, as for TCP.
+/// @platformnote The same on every OS: a cut datagram is std::errc::message_size with the
+/// bytes that fit; only a connected socket reports std::errc::connection_refused (Windows'
+/// ICMP report on the next receive is turned off); an IPv6 socket is IPv6 only. See
+/// @ref platforms_udp "Platform notes: UDP".
 ///
 /// @see @ref tutorial "Tutorial" (UDP echo)
 class PORTSOCK_EXPORT udp_socket : public ip_socket {
