@@ -241,6 +241,17 @@ TEST(TlsServerSetup, ErrorsNameTheHostPortAndFile) {
             << t.what;
         server.finish();
     }
+    {
+        std::error_code server_error;
+        one_shot_server server(tls_serving(server_ctx, server_error));
+        tls_stream client = tls_stream::prepare_client(connect_to(server), client_context(), "localhost");
+        const thrown t = catch_system_error([&] { client.handshake(patience); });
+        EXPECT_EQ(t.code, tls_errc::certificate_verify_failed);
+        EXPECT_TRUE(
+            contains(t.what, "handshake to 'localhost' (127.0.0.1:" + std::to_string(server.port()) + ")"))
+            << t.what;
+        server.finish();
+    }
     tls_context context(tls_role::client);
     for (const char* file : {"no-such-file.pem", "garbage.pem"}) {
         const thrown t = catch_system_error([&] { context.load_verify_file(cert_path(file)); });

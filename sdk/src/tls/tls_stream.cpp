@@ -374,7 +374,10 @@ tls_stream tls_stream::start(tls_stream&& prepared, std::error_code& ec, timeout
 }
 
 void tls_stream::handshake(timeout limit) {
-    tls_detail::tls_or_throw("portsock::tls_stream::handshake", [&](std::error_code& ec) { handshake(ec, limit); });
+    const bool is_client = state_ && state_->ssl != nullptr && SSL_is_server(state_->ssl) == 0;
+    const std::string name = is_client ? server_name() : std::string();
+    tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::handshake", name, next_layer()),
+                                  [&](std::error_code& ec) { handshake(ec, limit); });
 }
 
 void tls_stream::handshake(std::error_code& ec, timeout limit) noexcept {
