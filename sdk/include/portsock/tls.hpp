@@ -321,9 +321,10 @@ public:
     /// `server_name` is sent as SNI (unless it is an IP address) and the certificate is
     /// verified against it (a DNS name or IP address in its subjectAltName). As RFC 9525
     /// says: the subject's CN is never used, and a wildcard matches only as a whole
-    /// left-most label (`*.example` matches `foo.example`; `f*.example` matches nothing). The
-    /// trailing dot of an absolute name (`"localhost."`) is dropped from both, as curl and
-    /// Java do: RFC 6066 forbids it in SNI, and it names the same host. Blocking
+    /// left-most label (`*.example.com` matches `www.example.com`; `f*.example.com`
+    /// matches nothing). The trailing dot of an absolute name (`"localhost."`) is dropped
+    /// from both, as curl and Java do: RFC 6066 forbids it in SNI, and it names the same
+    /// host. Blocking
     /// stream: returns once the handshake is done. Non-blocking stream: may fail with
     /// tls_errc::want_read / want_write, and then returns the stream (not an empty one):
     /// call handshake() when the socket is ready.

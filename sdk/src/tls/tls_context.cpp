@@ -84,6 +84,7 @@ std::error_code private_key_error(const tls_detail::pass_phrase_source& source) 
 // The context behind `c`, or null with errc::not_open for a moved-from one.
 SSL_CTX* context_of(const std::shared_ptr<tls_detail::context_state>& c, std::error_code& ec) noexcept {
     ec.clear();
+    ERR_clear_error();  // what a failure reports is this call's errors, none left by others
     if (c) return c->ctx;
     ec = make_error_code(errc::not_open);
     return nullptr;
