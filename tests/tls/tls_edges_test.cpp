@@ -344,7 +344,7 @@ TEST(TlsCancel, CancelThreadsEndsABlockedServerHandshake) {
     EXPECT_EQ(pair.client.receive(&byte, 1, ec, patience), 0u) << "the client sees the connection end";
 }
 
-TEST(TlsCancel, CancelThreadsEndsABlockedReceiveEvenWithDataPending) {
+TEST(TlsCancel, CancelThreadsEndsABlockedReceive) {
     const tls_context server_ctx = server_context();
     std::error_code server_error;
     std::error_code server_read;
@@ -372,6 +372,29 @@ TEST(TlsCancel, CancelThreadsEndsABlockedReceiveEvenWithDataPending) {
     server.finish();
     EXPECT_TRUE(server_read) << "no close_notify: the server sees no clean end";
     EXPECT_FALSE(server_error) << server_error.message();
+}
+
+// After cancel(), every call fails, even a receive that decrypted bytes could satisfy.
+TEST(TlsCancel, CancelledStreamRefusesEvenDecryptedBytes) {
+    const tls_context server_ctx = server_context();
+    std::error_code server_error;
+    std::promise<void> done;
+    one_shot_server server(tls_serving(server_ctx, server_error, [&](tls_stream& tls) {
+        tls.send_all("ab", patience);  // one record
+        done.get_future().wait_for(patience);
+    }));
+    tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
+    char byte;
+    client.receive_exact(&byte, 1, patience);
+    EXPECT_EQ(client.pending(), 1u) << "'b' is decrypted, waiting in the stream";
+    client.cancel();
+    std::error_code ec;
+    EXPECT_EQ(client.receive(&byte, 1, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
+    client.shutdown(ec, patience);
+    EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
+    done.set_value();
+    server.finish();
 }
 
 TEST(TlsCancel, EmptyStreamCancelDoesNothing) {
