@@ -454,9 +454,12 @@ TEST(TlsExhaustion, FullTableDuringCaDirectoryVerificationIsTooManyFilesOpen) {
 
     descriptor_table_filler filler;
     const bool full = filler.fill();
-    std::error_code verified, loaded;
-    if (full) {  // the load first: the failed handshake closes its socket, freeing one descriptor
+    tls_context server_files(tls_role::server);
+    std::error_code verified, loaded, chain, key;
+    if (full) {  // the loads first: the failed handshake closes its socket, freeing one descriptor
         file_ctx.load_verify_file(cert_path("ca.pem"), loaded);
+        server_files.use_certificate_chain_file(cert_path("chain.pem"), chain);
+        server_files.use_private_key_file(cert_path("leaf.key"), key);
         tls_stream::client(std::move(tcp), client_ctx, "localhost", verified, patience);
     }
     const std::error_code refusal = filler.release();
@@ -468,6 +471,8 @@ TEST(TlsExhaustion, FullTableDuringCaDirectoryVerificationIsTooManyFilesOpen) {
     EXPECT_EQ(verified, std::errc::too_many_files_open) << verified.message();
     EXPECT_TRUE(portsock::is_resource_exhaustion(verified)) << verified.message();
     EXPECT_EQ(loaded, std::errc::too_many_files_open) << loaded.message();
+    EXPECT_EQ(chain, std::errc::too_many_files_open) << chain.message();
+    EXPECT_EQ(key, std::errc::too_many_files_open) << key.message();
     file_ctx.load_verify_file(cert_path("ca.pem"), loaded);
     EXPECT_FALSE(loaded) << "with descriptors back it loads: " << loaded.message();
 }
