@@ -282,7 +282,8 @@ private:
 /// @snippet tls_guide.cpp client
 ///
 /// @threadsafety Unlike tcp_stream, one TLS stream must not be used by two threads at
-/// once, not even one sending while another receives: both change the TLS state.
+/// once, not even one sending while another receives: both change the TLS state. The one
+/// exception is cancel(), which any thread may call while another is blocked in a call.
 /// @see @ref tls "TLS guide"
 class PORTSOCK_TLS_EXPORT tls_stream {
 public:
