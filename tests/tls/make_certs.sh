@@ -10,6 +10,11 @@
 #   selfsigned.pem    valid now, signed by its own key
 #   chain.pem         server.pem followed by ca.pem (a chain file)
 #   garbage.pem       not PEM at all
+#   wildcard.pem      valid now, for DNS:*.test.example only
+#   partial-wildcard.pem  valid now, for DNS:f*.test.example only (a partial wildcard)
+#   cn-only.pem       valid now, CN=localhost and no subjectAltName at all
+#   leaf-encrypted.key  leaf.key encrypted (AES-256) with the pass phrase in passphrase.txt
+#   ca-dir/           ca.pem under its subject-hash name, for add_verify_path()
 #
 #   make_certs.sh DIR
 set -eu
@@ -52,12 +57,19 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth,clientAuth
 subjectAltName = $ENV::SAN
+[ leaf_no_san ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth,clientAuth
 CONF
 
-# sign NAME CA "CN" SAN START END: a leaf certificate for leaf.key with explicit dates.
+# sign NAME CA "CN" SAN START END: a leaf certificate for leaf.key with explicit dates
+# (an empty SAN: no subjectAltName extension at all).
 sign() {
     openssl req -new -key leaf.key -subj "/CN=$3" -out "$1.csr"
-    SAN=$4 openssl ca -batch -config ca.cnf -extensions leaf -notext \
+    extensions=leaf
+    [ -n "$4" ] || extensions=leaf_no_san
+    SAN=${4:-unused} openssl ca -batch -config ca.cnf -extensions "$extensions" -notext \
         -cert "$2.pem" -keyfile "$2.key" -in "$1.csr" -out "$1.pem" \
         -startdate "$5" -enddate "$6" 2>/dev/null
 }
@@ -71,7 +83,14 @@ sign wronghost ca wrong.example "DNS:wrong.example" "$now" "$later"
 sign untrusted other-ca localhost "$local_names" "$now" "$later"
 openssl req -x509 -new -key leaf.key -out selfsigned.pem -days 30 -subj "/CN=localhost" \
     -addext "subjectAltName=$local_names"
+sign wildcard ca "*.test.example" "DNS:*.test.example" "$now" "$later"
+sign partial-wildcard ca "f*.test.example" "DNS:f*.test.example" "$now" "$later"
+sign cn-only ca localhost "" "$now" "$later"
 cat server.pem ca.pem > chain.pem
+printf 'portsock pass phrase' > passphrase.txt
+openssl pkey -in leaf.key -aes256 -passout file:passphrase.txt -out leaf-encrypted.key
+rm -rf ca-dir && mkdir ca-dir
+cp ca.pem "ca-dir/$(openssl x509 -hash -noout -in ca.pem).0"
 printf 'this is not a PEM file\n' > garbage.pem
 rm -f ./*.csr
 echo "certificates in $dir"

@@ -23,6 +23,7 @@ namespace portsock {
 namespace tls_detail {
 struct context_state;  // the SSL_CTX, shared by a context and its streams
 struct stream_state;   // the TCP stream and its SSL object
+struct pass_phrase_source;  // what a key being loaded may be decrypted with
 }  // namespace tls_detail
 /// @endcond
 
@@ -126,7 +127,9 @@ public:
     tls_role role() const noexcept { return role_; }
 
     /// Trusts the CA certificates in a PEM file (in addition to those already trusted).
-    /// @param path the file. @throws std::system_error with tls_errc::invalid_certificate.
+    /// @param path the file. @throws std::system_error with tls_errc::invalid_certificate
+    ///        (what() names the file), or std::errc::too_many_files_open when no descriptor
+    ///        is left to open it.
     void load_verify_file(const std::string& path);
     /// See load_verify_file(const std::string&). @param path the file. @param ec set on failure.
     void load_verify_file(const std::string& path, std::error_code& ec) noexcept;
@@ -134,8 +137,12 @@ public:
     /// Trusts the CA certificates in a directory prepared with `openssl rehash`
     /// (files named by subject hash, looked up when needed).
     /// @param path the directory. @throws std::system_error with tls_errc::invalid_certificate
-    ///        if it is not a directory (OpenSSL would only find out at the first verification),
-    ///        std::errc::invalid_argument if it is empty or holds a NUL.
+    ///        if it does not exist or is not a directory (OpenSSL would only find out at the
+    ///        first verification; the message says which), the OS error if it cannot be looked
+    ///        at (e.g. std::errc::permission_denied), std::errc::invalid_argument if it is empty
+    ///        or holds a NUL. what() names the directory. A verification that cannot open a file
+    ///        of the directory because no descriptor is left fails with
+    ///        std::errc::too_many_files_open (is_resource_exhaustion()).
     void add_verify_path(const std::string& path);
     /// See add_verify_path(const std::string&). @param path the directory. @param ec set on failure.
     void add_verify_path(const std::string& path, std::error_code& ec) noexcept;
@@ -160,17 +167,39 @@ public:
     void use_certificate_chain(std::string_view pem, std::error_code& ec) noexcept;
 
     /// Uses the private key in a PEM file (unencrypted; RSA, EC or Ed25519). Load the
-    /// certificate first: the key is checked against it.
-    /// @param path the file. @throws std::system_error with tls_errc::invalid_private_key.
+    /// certificate first: the key is checked against it. An encrypted key fails here with a
+    /// message that says so: OpenSSL never prompts for a pass phrase on the terminal. Give
+    /// it with use_private_key_file(const std::string&, std::string_view).
+    /// @param path the file. @throws std::system_error with tls_errc::invalid_private_key
+    ///        (what() names the file).
     void use_private_key_file(const std::string& path);
     /// See use_private_key_file(const std::string&). @param path the file. @param ec set on failure.
     void use_private_key_file(const std::string& path, std::error_code& ec) noexcept;
+
+    /// Uses the private key in a PEM file, encrypted with `pass_phrase` (an unencrypted key
+    /// is used as it is). portsock keeps no copy of the pass phrase.
+    /// @param path the file. @param pass_phrase what decrypts it.
+    /// @throws std::system_error with tls_errc::invalid_private_key; the message says
+    ///         whether the pass phrase did not decrypt it. what() names the file.
+    void use_private_key_file(const std::string& path, std::string_view pass_phrase);
+    /// See use_private_key_file(const std::string&, std::string_view).
+    /// @param path the file. @param pass_phrase what decrypts it. @param ec set on failure.
+    void use_private_key_file(const std::string& path, std::string_view pass_phrase, std::error_code& ec) noexcept;
 
     /// Uses a private key given as PEM text; see use_private_key_file().
     /// @param pem the text. @throws std::system_error with tls_errc::invalid_private_key.
     void use_private_key(std::string_view pem);
     /// See use_private_key(std::string_view). @param pem the text. @param ec set on failure.
     void use_private_key(std::string_view pem, std::error_code& ec) noexcept;
+
+    /// Uses an encrypted private key given as PEM text; see
+    /// use_private_key_file(const std::string&, std::string_view).
+    /// @param pem the text. @param pass_phrase what decrypts it.
+    /// @throws std::system_error with tls_errc::invalid_private_key.
+    void use_private_key(std::string_view pem, std::string_view pass_phrase);
+    /// See use_private_key(std::string_view, std::string_view).
+    /// @param pem the text. @param pass_phrase what decrypts it. @param ec set on failure.
+    void use_private_key(std::string_view pem, std::string_view pass_phrase, std::error_code& ec) noexcept;
 
     /// Sets the lowest protocol version accepted (default tls_version::tls1_2).
     /// @param version the minimum. @throws std::system_error with tls_errc::not_supported,
@@ -222,6 +251,9 @@ public:
 private:
     friend class tls_stream;
     tls_context() noexcept = default;
+    void load_private_key_file(const std::string& path, tls_detail::pass_phrase_source& source,
+                               std::error_code& ec) noexcept;
+    void load_private_key(std::string_view pem, tls_detail::pass_phrase_source& source, std::error_code& ec) noexcept;
     std::shared_ptr<tls_detail::context_state> impl_;  // shared with the streams made from this context
     tls_role role_ = tls_role::client;
     bool verify_ = true;
@@ -250,7 +282,8 @@ private:
 /// @snippet tls_guide.cpp client
 ///
 /// @threadsafety Unlike tcp_stream, one TLS stream must not be used by two threads at
-/// once, not even one sending while another receives: both change the TLS state.
+/// once, not even one sending while another receives: both change the TLS state. The one
+/// exception is cancel(), which any thread may call while another is blocked in a call.
 /// @see @ref tls "TLS guide"
 class PORTSOCK_TLS_EXPORT tls_stream {
 public:
@@ -287,7 +320,12 @@ public:
     /// Starts TLS as a client on a connected TCP stream and runs the handshake.
     ///
     /// `server_name` is sent as SNI (unless it is an IP address) and the certificate is
-    /// verified against it (a DNS name or IP address in its subjectAltName). Blocking
+    /// verified against it (a DNS name or IP address in its subjectAltName). As RFC 9525
+    /// says: the subject's CN is never used, and a wildcard matches only as a whole
+    /// left-most label (`*.example.com` matches `www.example.com`; `f*.example.com`
+    /// matches nothing). The trailing dot of an absolute name (`"localhost."`) is dropped
+    /// from both, as curl and Java do: RFC 6066 forbids it in SNI, and it names the same
+    /// host. Blocking
     /// stream: returns once the handshake is done. Non-blocking stream: may fail with
     /// tls_errc::want_read / want_write, and then returns the stream (not an empty one):
     /// call handshake() when the socket is ready.
@@ -299,7 +337,8 @@ public:
     /// @throws std::system_error as connect(), or tls_errc::wrong_role, std::errc::invalid_argument
     ///         (an empty name, or one that breaks resolve()'s rule for host text: a control byte
     ///         or space, a name that ends in a number without being an address such as
-    ///         `"0127.0.0.1"`, a scoped IPv6 address, more than 253 bytes).
+    ///         `"0127.0.0.1"`, a scoped IPv6 address, more than 253 bytes, two trailing dots).
+    ///         what() names the server name and the peer's address.
     static tls_stream client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                              timeout limit = {});
     /// See client(tcp_stream&&, const tls_context&, std::string_view, timeout).
@@ -316,7 +355,9 @@ public:
     /// @return the stream.
     /// @throws std::system_error with tls_errc::handshake_failure, tls_errc::protocol_version,
     ///         tls_errc::unexpected_eof, tls_errc::certificate_verify_failed (client
-    ///         certificates), tls_errc::wrong_role, std::errc::timed_out, or an OS error.
+    ///         certificates), tls_errc::wrong_role, std::errc::timed_out, or an OS error;
+    ///         tls_errc::invalid_certificate or tls_errc::invalid_private_key, before anything
+    ///         is read, if the context has no certificate or no key. what() names the peer.
     static tls_stream server(tcp_stream&& stream, const tls_context& context, timeout limit = {});
     /// See server(tcp_stream&&, const tls_context&, timeout).
     /// @param stream the stream. @param context the server context. @param ec set on failure.
@@ -325,8 +366,38 @@ public:
     static tls_stream server(tcp_stream&& stream, const tls_context& context, std::error_code& ec,
                              timeout limit = {}) noexcept;
 
-    /// Runs (or goes on with) the handshake; does nothing once it is done. Needed only in
-    /// non-blocking mode, after client() or server() reported want_read / want_write.
+    /// Sets up TLS as a client on a connected TCP stream, as client() does, without running
+    /// the handshake: call handshake() next. A handshake run this way can be cancelled from
+    /// another thread with cancel(), which client() cannot offer (it returns only when the
+    /// handshake is done).
+    /// @param stream the connected stream (taken over). @param context a client context.
+    /// @param server_name as for client().
+    /// @return the stream, handshake not started.
+    /// @throws std::system_error with tls_errc::wrong_role, errc::not_open (an empty stream
+    ///         or context), std::errc::invalid_argument (the name, as for client()).
+    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name);
+    /// See prepare_client(tcp_stream&&, const tls_context&, std::string_view).
+    /// @param stream the stream. @param context the client context. @param server_name the name.
+    /// @param ec set on failure. @return the stream; empty on error.
+    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
+                                     std::error_code& ec) noexcept;
+
+    /// Sets up TLS as a server on an accepted TCP stream, as server() does, without running
+    /// the handshake: call handshake() next; cancel() can stop it from another thread.
+    /// @param stream the accepted stream (taken over). @param context a server context.
+    /// @return the stream, handshake not started.
+    /// @throws std::system_error as server() before its handshake: tls_errc::wrong_role,
+    ///         errc::not_open, tls_errc::invalid_certificate or tls_errc::invalid_private_key
+    ///         (the context has no certificate or no key: the message says which).
+    static tls_stream prepare_server(tcp_stream&& stream, const tls_context& context);
+    /// See prepare_server(tcp_stream&&, const tls_context&).
+    /// @param stream the stream. @param context the server context. @param ec set on failure.
+    /// @return the stream; empty on error.
+    static tls_stream prepare_server(tcp_stream&& stream, const tls_context& context, std::error_code& ec) noexcept;
+
+    /// Runs (or goes on with) the handshake; does nothing once it is done. Needed after
+    /// prepare_client() or prepare_server(), and in non-blocking mode after client() or
+    /// server() reported want_read / want_write.
     /// @param limit how long to wait. @throws std::system_error as client() or server().
     void handshake(timeout limit = {});
     /// See handshake(timeout). @param ec set on failure. @param limit how long to wait.
@@ -408,6 +479,18 @@ public:
     /// See shutdown(timeout). @param ec set on failure. @param limit how long it may take.
     void shutdown(std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// Makes every call blocked on this stream in another thread (a handshake, receive,
+    /// send or shutdown) return, and every later call fail, with
+    /// std::errc::operation_canceled, until close(): tcp_stream::cancel() on the stream
+    /// underneath, with its contract. The connection is shut down without close_notify, so
+    /// the peer sees unexpected_eof (or a reset), not a clean end.
+    /// @throws std::system_error if the OS fails to shut the socket down.
+    /// @threadsafety The one call that may run concurrently with another call on the same
+    /// stream (except close(), destruction and moves): cancel(), join the thread, then close.
+    void cancel();
+    /// See cancel(). @param ec set if the OS fails to shut the socket down.
+    void cancel(std::error_code& ec) noexcept;
+
     /// Closes the connection at once, without close_notify. Never fails.
     void close() noexcept;
 
@@ -421,6 +504,12 @@ public:
     /// The protocol ALPN chose, e.g. "h2"; empty if none.
     /// @return the name.
     std::string alpn_protocol() const;
+
+    /// The host name of SNI: on a server, the name the client asked for (empty if it sent
+    /// none, e.g. when it connected to an IP address); on a client, the name it sends, without
+    /// the trailing dot of an absolute name (see client()).
+    /// @return the name.
+    std::string server_name() const;
 
     /// The protocol version in use, e.g. "TLSv1.3"; empty before the handshake.
     /// @return the name.
@@ -441,7 +530,7 @@ public:
 
 private:
     explicit tls_stream(std::unique_ptr<tls_detail::stream_state> s) noexcept;
-    static tls_stream start(std::unique_ptr<tls_detail::stream_state> s, std::error_code& ec, timeout limit) noexcept;
+    static tls_stream start(tls_stream&& prepared, std::error_code& ec, timeout limit) noexcept;
     std::unique_ptr<tls_detail::stream_state> state_;
 };
 

@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 
 #include <climits>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <utility>
@@ -37,6 +38,11 @@ int wire_version(tls_version version, std::error_code& ec) noexcept {
     return 0;
 }
 
+// what() of a call that loads a file: "portsock::tls_context::load_verify_file 'ca.pem'".
+auto file_context(const char* what, const std::string& path) {
+    return [what, &path] { return std::string(what) + ' ' + tls_detail::quoted(path); };
+}
+
 bool bad_path(const std::string& path, std::error_code& ec) noexcept {
     if (!path.empty() && path.find('\0') == std::string::npos) return false;
     ec = make_error_code(errc::invalid_argument);
@@ -48,7 +54,8 @@ bool bad_path(const std::string& path, std::error_code& ec) noexcept {
 template <class Use>
 bool for_each_certificate(BIO* source, Use&& use, std::error_code& ec) {
     int count = 0;
-    while (X509* cert = PEM_read_bio_X509(source, nullptr, nullptr, nullptr)) {
+    // An encrypted PEM block fails through the callback; OpenSSL's default would prompt.
+    while (X509* cert = PEM_read_bio_X509(source, nullptr, tls_detail::password_callback, nullptr)) {
         const bool used = use(cert);
         if (!used) {
             ec = take_openssl_error(failure_kind::load_certificate, tls_errc::invalid_certificate);
@@ -65,9 +72,19 @@ bool for_each_certificate(BIO* source, Use&& use, std::error_code& ec) {
     return false;
 }
 
+// Why a private key was not used: an encrypted key without (or with the wrong) pass phrase,
+// or what OpenSSL says.
+std::error_code private_key_error(const tls_detail::pass_phrase_source& source) noexcept {
+    std::error_code ec = take_openssl_error(failure_kind::load_private_key, tls_errc::invalid_private_key);
+    if (!source.asked || is_resource_exhaustion(ec)) return ec;
+    return make_error_code(source.given ? tls_detail::detail_code::wrong_pass_phrase
+                                        : tls_detail::detail_code::key_is_encrypted);
+}
+
 // The context behind `c`, or null with errc::not_open for a moved-from one.
 SSL_CTX* context_of(const std::shared_ptr<tls_detail::context_state>& c, std::error_code& ec) noexcept {
     ec.clear();
+    ERR_clear_error();  // what a failure reports is this call's errors, none left by others
     if (c) return c->ctx;
     ec = make_error_code(errc::not_open);
     return nullptr;
@@ -88,6 +105,15 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, cons
 }
 
 }  // namespace
+
+int tls_detail::password_callback(char* buffer, int size, int, void* user) {
+    auto* source = static_cast<pass_phrase_source*>(user);
+    if (source == nullptr) return -1;  // no key is being loaded by portsock: never prompt
+    source->asked = true;
+    if (!source->given || size < 0 || source->pass_phrase.size() > static_cast<std::size_t>(size)) return -1;
+    std::memcpy(buffer, source->pass_phrase.data(), source->pass_phrase.size());
+    return static_cast<int>(source->pass_phrase.size());
+}
 
 tls_context::tls_context(tls_role role) {
     std::error_code ec;
@@ -116,6 +142,16 @@ tls_context tls_context::create(tls_role role, std::error_code& ec) noexcept {
     }
     SSL_CTX_set_min_proto_version(made->ctx, TLS1_2_VERSION);
     SSL_CTX_set_mode(made->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // Without automatic retry, a read returns after each record with no application data
+    // (a TLS 1.3 key update or session ticket), so a stream checks its deadline between two
+    // such records: a peer that floods them cannot hold a timed receive.
+    SSL_CTX_clear_mode(made->ctx, SSL_MODE_AUTO_RETRY);
+    // TLS 1.2 renegotiation is refused (a warning alert answers a HelloRequest): it is
+    // another way for a peer to keep a receive busy, and nothing portsock offers needs it.
+    SSL_CTX_set_options(made->ctx, SSL_OP_NO_RENEGOTIATION);
+    // Every key OpenSSL reads for this context asks password_callback(): never a prompt.
+    SSL_CTX_set_default_passwd_cb(made->ctx, tls_detail::password_callback);
+    SSL_CTX_set_default_passwd_cb_userdata(made->ctx, nullptr);
     if (role == tls_role::client) {
         // The system trust store; a missing one only means nothing is trusted yet.
         SSL_CTX_set_default_verify_paths(made->ctx);
@@ -130,8 +166,8 @@ tls_context tls_context::create(tls_role role, std::error_code& ec) noexcept {
 tls_context::~tls_context() = default;
 
 void tls_context::load_verify_file(const std::string& path) {
-    tls_detail::tls_or_throw("portsock::tls_context::load_verify_file",
-                             [&](std::error_code& ec) { load_verify_file(path, ec); });
+    tls_detail::tls_or_throw_with(file_context("portsock::tls_context::load_verify_file", path),
+                                  [&](std::error_code& ec) { load_verify_file(path, ec); });
 }
 
 void tls_context::load_verify_file(const std::string& path, std::error_code& ec) noexcept {
@@ -142,8 +178,8 @@ void tls_context::load_verify_file(const std::string& path, std::error_code& ec)
 }
 
 void tls_context::add_verify_path(const std::string& path) {
-    tls_detail::tls_or_throw("portsock::tls_context::add_verify_path",
-                             [&](std::error_code& ec) { add_verify_path(path, ec); });
+    tls_detail::tls_or_throw_with(file_context("portsock::tls_context::add_verify_path", path),
+                                  [&](std::error_code& ec) { add_verify_path(path, ec); });
 }
 
 void tls_context::add_verify_path(const std::string& path, std::error_code& ec) noexcept {
@@ -151,9 +187,19 @@ void tls_context::add_verify_path(const std::string& path, std::error_code& ec) 
     if (ctx == nullptr || bad_path(path, ec)) return;
     // OpenSSL only looks in the directory when a certificate is verified, so a missing one
     // would pass silently here and every verification fail later.
-    std::error_code not_found;
-    if (!std::filesystem::is_directory(path, not_found)) {
-        ec = make_error_code(tls_errc::invalid_certificate);
+    std::error_code status_error;
+    const std::filesystem::file_status status = std::filesystem::status(path, status_error);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        ec = make_error_code(tls_detail::detail_code::directory_not_found);
+        return;
+    }
+    if (status_error && is_resource_exhaustion(status_error)) {
+        ec = status_error;
+        return;
+    }
+    if (status.type() != std::filesystem::file_type::directory) {
+        // Not a directory, or it cannot be looked at (permission): the OS says which.
+        ec = status_error ? status_error : make_error_code(tls_detail::detail_code::not_a_directory);
         return;
     }
     if (SSL_CTX_load_verify_locations(ctx, nullptr, path.c_str()) != 1)
@@ -178,8 +224,8 @@ void tls_context::add_certificate_authority(std::string_view pem, std::error_cod
 }
 
 void tls_context::use_certificate_chain_file(const std::string& path) {
-    tls_detail::tls_or_throw("portsock::tls_context::use_certificate_chain_file",
-                             [&](std::error_code& ec) { use_certificate_chain_file(path, ec); });
+    tls_detail::tls_or_throw_with(file_context("portsock::tls_context::use_certificate_chain_file", path),
+                                  [&](std::error_code& ec) { use_certificate_chain_file(path, ec); });
 }
 
 void tls_context::use_certificate_chain_file(const std::string& path, std::error_code& ec) noexcept {
@@ -213,15 +259,35 @@ void tls_context::use_certificate_chain(std::string_view pem, std::error_code& e
 }
 
 void tls_context::use_private_key_file(const std::string& path) {
-    tls_detail::tls_or_throw("portsock::tls_context::use_private_key_file",
-                             [&](std::error_code& ec) { use_private_key_file(path, ec); });
+    tls_detail::tls_or_throw_with(file_context("portsock::tls_context::use_private_key_file", path),
+                                  [&](std::error_code& ec) { use_private_key_file(path, ec); });
 }
 
 void tls_context::use_private_key_file(const std::string& path, std::error_code& ec) noexcept {
+    tls_detail::pass_phrase_source none;
+    load_private_key_file(path, none, ec);
+}
+
+void tls_context::use_private_key_file(const std::string& path, std::string_view pass_phrase) {
+    tls_detail::tls_or_throw_with(file_context("portsock::tls_context::use_private_key_file", path),
+                                  [&](std::error_code& ec) { use_private_key_file(path, pass_phrase, ec); });
+}
+
+void tls_context::use_private_key_file(const std::string& path, std::string_view pass_phrase,
+                                       std::error_code& ec) noexcept {
+    tls_detail::pass_phrase_source given{pass_phrase, true};
+    load_private_key_file(path, given, ec);
+}
+
+void tls_context::load_private_key_file(const std::string& path, tls_detail::pass_phrase_source& source,
+                                        std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
     if (ctx == nullptr || bad_path(path, ec)) return;
-    if (SSL_CTX_use_PrivateKey_file(ctx, path.c_str(), SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1)
-        ec = take_openssl_error(failure_kind::load_private_key, tls_errc::invalid_private_key);
+    // The context's callback reads the pass phrase from here during this call only.
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, &source);
+    const bool used = SSL_CTX_use_PrivateKey_file(ctx, path.c_str(), SSL_FILETYPE_PEM) == 1;
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
+    if (!used || SSL_CTX_check_private_key(ctx) != 1) ec = private_key_error(source);
 }
 
 void tls_context::use_private_key(std::string_view pem) {
@@ -230,13 +296,29 @@ void tls_context::use_private_key(std::string_view pem) {
 }
 
 void tls_context::use_private_key(std::string_view pem, std::error_code& ec) noexcept {
+    tls_detail::pass_phrase_source none;
+    load_private_key(pem, none, ec);
+}
+
+void tls_context::use_private_key(std::string_view pem, std::string_view pass_phrase) {
+    tls_detail::tls_or_throw("portsock::tls_context::use_private_key",
+                             [&](std::error_code& ec) { use_private_key(pem, pass_phrase, ec); });
+}
+
+void tls_context::use_private_key(std::string_view pem, std::string_view pass_phrase, std::error_code& ec) noexcept {
+    tls_detail::pass_phrase_source given{pass_phrase, true};
+    load_private_key(pem, given, ec);
+}
+
+void tls_context::load_private_key(std::string_view pem, tls_detail::pass_phrase_source& source,
+                                   std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
     if (ctx == nullptr) return;
-    pem_source source(pem);
-    EVP_PKEY* key = PEM_read_bio_PrivateKey(source.bio, nullptr, nullptr, nullptr);
+    pem_source text(pem);
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(text.bio, nullptr, tls_detail::password_callback, &source);
     const bool used = key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
     EVP_PKEY_free(key);
-    if (!used) ec = take_openssl_error(failure_kind::load_private_key, tls_errc::invalid_private_key);
+    if (!used) ec = private_key_error(source);
 }
 
 void tls_context::set_minimum_version(tls_version version) {

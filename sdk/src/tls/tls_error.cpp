@@ -18,7 +18,11 @@ constexpr int verify_limit = 0x02000000;
 constexpr int openssl_flag = 0x40000000;
 constexpr int reason_mask = 0xFFFFF;
 
+constexpr int detail_first = static_cast<int>(detail_code::key_is_encrypted);
+constexpr int detail_last = static_cast<int>(detail_code::not_a_directory);
+
 bool is_verify(int value) noexcept { return value >= verify_base && value < verify_limit; }
+bool is_detail(int value) noexcept { return value >= detail_first && value <= detail_last; }
 bool is_openssl(int value) noexcept { return (value & openssl_flag) != 0; }
 failure_kind kind_of(int value) noexcept { return static_cast<failure_kind>((value >> 28) & 3); }
 int library_of(int value) noexcept { return (value >> 20) & 0xFF; }
@@ -47,8 +51,42 @@ tls_errc condition_of_openssl(int value) noexcept {
     return kind_of(value) == failure_kind::handshake ? tls_errc::handshake_failure : tls_errc::protocol_error;
 }
 
+tls_errc condition_of_detail(detail_code code) noexcept {
+    switch (code) {
+    case detail_code::key_is_encrypted:
+    case detail_code::wrong_pass_phrase:
+    case detail_code::no_private_key: return tls_errc::invalid_private_key;
+    case detail_code::no_certificate:
+    case detail_code::directory_not_found:
+    case detail_code::not_a_directory: break;
+    }
+    return tls_errc::invalid_certificate;
+}
+
+const char* detail_message(detail_code code) noexcept {
+    switch (code) {
+    case detail_code::key_is_encrypted:
+        return "invalid private key: it is encrypted and no pass phrase was given (pass one to "
+               "use_private_key_file() or use_private_key())";
+    case detail_code::wrong_pass_phrase:
+        return "invalid private key: the pass phrase given does not decrypt it";
+    case detail_code::no_certificate:
+        return "invalid certificate: the server context has no certificate (call "
+               "use_certificate_chain_file() or use_certificate_chain() before serving)";
+    case detail_code::no_private_key:
+        return "invalid private key: the server context has no private key (call "
+               "use_private_key_file() or use_private_key() before serving)";
+    case detail_code::directory_not_found:
+        return "invalid certificate: the CA directory does not exist";
+    case detail_code::not_a_directory:
+        return "invalid certificate: the CA path is not a directory (use load_verify_file() for a file)";
+    }
+    return "invalid certificate";
+}
+
 tls_errc condition_of(int value) noexcept {
     if (is_verify(value)) return tls_errc::certificate_verify_failed;
+    if (is_detail(value)) return condition_of_detail(static_cast<detail_code>(value));
     if (is_openssl(value)) return condition_of_openssl(value);
     return static_cast<tls_errc>(value);
 }
@@ -91,6 +129,7 @@ public:
                    X509_verify_cert_error_string(static_cast<long>(value - verify_base));
         }
         if (is_openssl(value)) return openssl_message(value);
+        if (is_detail(value)) return detail_message(static_cast<detail_code>(value));
         return own_message(static_cast<tls_errc>(value));
     }
 
@@ -107,11 +146,26 @@ public:
     }
 };
 
+// The OS error of an OpenSSL error from its system library (a failed fopen(), opendir(),
+// ...), or success for any other.
+std::error_code system_error_of(unsigned long error) noexcept {
+    if (ERR_GET_LIB(error) != ERR_LIB_SYS) return {};
+    return {ERR_GET_REASON(error), std::generic_category()};
+}
+
 }  // namespace
 
 std::error_code take_openssl_error(failure_kind kind, tls_errc fallback) noexcept {
     const unsigned long first = ERR_peek_error();
-    ERR_clear_error();
+    // Out of descriptors, OpenSSL goes on after the failed fopen() and reports something
+    // else last (a CA directory: "unregistered scheme" from its store loader).
+    for (unsigned long error = ERR_get_error(); error != 0; error = ERR_get_error()) {
+        const std::error_code os = system_error_of(error);
+        if (os && is_resource_exhaustion(os)) {
+            ERR_clear_error();
+            return os;
+        }
+    }
     if (first == 0) return make_error_code(fallback);
     const int library = ERR_GET_LIB(first) & 0xFF;
     const int reason = ERR_GET_REASON(first) & reason_mask;
@@ -123,7 +177,33 @@ std::error_code verify_error(long result) noexcept {
     return {verify_base + static_cast<int>(result), tls_category()};
 }
 
+std::error_code make_error_code(detail_code code) noexcept { return {static_cast<int>(code), tls_category()}; }
+
+std::string quoted(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    constexpr std::size_t limit = 64;
+    std::string out = "'";
+    for (const char c : text.substr(0, limit)) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20 || byte >= 0x7f) {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '\'';
+    if (text.size() > limit) out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
 void throw_tls_error(const std::error_code& ec, const char* what) { throw std::system_error(ec, what); }
+
+void throw_tls_error(const std::error_code& ec, const std::string& what) { throw std::system_error(ec, what); }
 
 }  // namespace tls_detail
 

@@ -120,10 +120,26 @@ std::error_code failure(state& s, int result) noexcept {
     }
 }
 
+bool is_cancelled(const state& s) noexcept { return detail::socket_access::is_cancelled(s.tcp); }
+
+// A finite deadline that has passed. A zero limit ("only look") has passed after one pass.
+bool has_passed(const detail::deadline& until) noexcept {
+    return !until.is_infinite() && until.remaining_ms() == 0;
+}
+
 // Runs one SSL call (`op` returns > 0 on success) against the deadline `limit`.
+//
+// OpenSSL returns (SSL_MODE_AUTO_RETRY is off) after each record that carries no
+// application data: a TLS 1.3 session ticket or key update. A blocking stream goes on, but
+// checks the deadline on every such pass, so a peer that floods those records holds a call
+// for its limit plus one record, never longer.
 template <class Op>
 int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
     s.until = detail::deadline(limit);
+    if (is_cancelled(s)) {
+        ec = std::make_error_code(std::errc::operation_canceled);
+        return -1;
+    }
     for (;;) {
         ERR_clear_error();
         s.io_error.clear();
@@ -134,11 +150,15 @@ int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
             return result;
         }
         ec = failure(s, result);
-        // A blocking stream can still hear "want" when OpenSSL consumed a record with no
-        // application data (a TLS 1.3 session ticket): go on, the BIO bounds the wait.
+        // After cancel() the transport's end, or whatever OpenSSL made of it, is the cancel.
+        if (is_cancelled(s)) ec = std::make_error_code(std::errc::operation_canceled);
         const bool spurious_want = !s.io_error && !s.tcp.is_non_blocking() &&
                                    (ec == tls_errc::want_read || ec == tls_errc::want_write);
         if (!spurious_want) return result;
+        if (has_passed(s.until)) {
+            ec = std::make_error_code(std::errc::timed_out);
+            return result;
+        }
     }
 }
 
@@ -146,6 +166,18 @@ bool check_open(const std::unique_ptr<state>& s, std::error_code& ec) noexcept {
     if (s && s->ssl != nullptr) return true;
     ec = make_error_code(errc::not_open);
     return false;
+}
+
+// The host name as SNI carries it and certificates name it: without the trailing dot of
+// an absolute name. RFC 6066 (section 3) forbids the dot in SNI, and a certificate's
+// DNS:localhost names the same host as "localhost.". The dot is stripped, as curl and Java
+// do, rather than the name refused as CPython does: "https://localhost./" is a valid URL
+// whose host a user may well pass on, and it means exactly the name without the dot.
+// Empty if nothing is left ("." or a second dot).
+std::string_view without_root_dot(std::string_view name) noexcept {
+    if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    if (!name.empty() && name.back() == '.') return {};
+    return name;
 }
 
 // Sets SNI and the name the certificate must carry: a DNS name or an IP address.
@@ -156,7 +188,7 @@ bool expect_name(SSL* ssl, std::string_view name, bool verify, std::error_code& 
     }
     // resolve()'s rule for host text: OpenSSL's own parser would match "127.0.0.1 junk" or
     // "0127.0.0.1" against an IP SAN, and send "localhost junk" as the SNI name.
-    if (name.size() > 253 || detail::check_host_text(name)) {
+    if (name.size() > 253 || detail::check_host_text(name) || without_root_dot(name).empty()) {
         ec = make_error_code(errc::invalid_argument);
         return false;
     }
@@ -170,15 +202,48 @@ bool expect_name(SSL* ssl, std::string_view name, bool verify, std::error_code& 
         ec = make_error_code(errc::invalid_argument);  // a scoped address names no certificate
         return false;
     }
-    const std::string host(name);
+    char host[254];  // at most 253 bytes and a NUL, checked above: no allocation
+    const std::string_view bare = without_root_dot(name);
+    bare.copy(host, bare.size());
+    host[bare.size()] = '\0';
     // SSL_set_tlsext_host_name() is a macro with an old-style cast; this is its call.
-    const long sni = SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                              const_cast<char*>(host.c_str()));
-    if (sni != 1 || SSL_set1_host(ssl, host.c_str()) != 1) {
+    const long sni = SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, host);
+    // RFC 9525 (section 6.3): a wildcard is a whole left-most label ("f*.example" matches
+    // nothing), and only the subjectAltName names a host, never the subject's CN.
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+    if (sni != 1 || SSL_set1_host(ssl, host) != 1) {
         ec = tls_detail::take_openssl_error(failure_kind::handshake, tls_errc::handshake_failure);
         return false;
     }
     return true;
+}
+
+// A server needs a certificate and its key: said when the context is used, naming what is
+// missing, rather than as "no shared cipher" when the first client comes.
+bool has_credentials(SSL_CTX* ctx, std::error_code& ec) noexcept {
+    if (SSL_CTX_get0_certificate(ctx) == nullptr) {
+        ec = make_error_code(tls_detail::detail_code::no_certificate);
+        return false;
+    }
+    if (SSL_CTX_get0_privatekey(ctx) == nullptr) {
+        ec = make_error_code(tls_detail::detail_code::no_private_key);
+        return false;
+    }
+    return true;
+}
+
+// what() of a call on a connection: "<what> to 'localhost' (127.0.0.1:443)", or "<what>
+// with 127.0.0.1:5555" for a server; the peer's address is read before the call, the text
+// made only on failure.
+auto peer_context(const char* what, std::string_view name, const tcp_stream& tcp) {
+    std::error_code ignored;
+    const endpoint peer = tcp.remote_endpoint(ignored);
+    return [what, name, peer, known = !ignored] {
+        std::string text(what);
+        if (!name.empty()) text += " to " + tls_detail::quoted(name);
+        if (known) text += (name.empty() ? " with " : " (") + peer.to_string() + (name.empty() ? "" : ")");
+        return text;
+    };
 }
 
 // A stream over `tcp` with an SSL object of `context`, before any handshake; checks that
@@ -195,6 +260,7 @@ std::unique_ptr<state> make_state(tcp_stream&& tcp, const tls_context& context,
         ec = make_error_code(tls_errc::wrong_role);
         return nullptr;
     }
+    if (role == tls_role::server && !has_credentials(impl->ctx, ec)) return nullptr;
     std::unique_ptr<state> s(new (std::nothrow) state);
     const BIO_METHOD* method = tcp_stream_bio_method();
     BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
@@ -226,8 +292,9 @@ tls_stream& tls_stream::operator=(tls_stream&&) noexcept = default;
 tls_stream::tls_stream(std::unique_ptr<tls_detail::stream_state> s) noexcept : state_(std::move(s)) {}
 
 tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port, timeout limit) {
-    return tls_detail::tls_or_throw("portsock::tls_stream::connect",
-                                    [&](std::error_code& ec) { return connect(context, host, port, ec, limit); });
+    return tls_detail::tls_or_throw_with(
+        [&] { return "portsock::tls_stream::connect to " + tls_detail::quoted(host) + " port " + std::to_string(port); },
+        [&](std::error_code& ec) { return connect(context, host, port, ec, limit); });
 }
 
 tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port,
@@ -244,35 +311,62 @@ tls_stream tls_stream::connect(const tls_context& context, std::string_view host
 
 tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                               timeout limit) {
-    return tls_detail::tls_or_throw("portsock::tls_stream::client", [&](std::error_code& ec) {
-        return client(std::move(stream), context, server_name, ec, limit);
-    });
+    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::client", server_name, stream),
+                                         [&](std::error_code& ec) {
+                                             return client(std::move(stream), context, server_name, ec, limit);
+                                         });
 }
 
 tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                               std::error_code& ec, timeout limit) noexcept {
-    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::client, ec);
-    if (!s || !expect_name(s->ssl, server_name, context.verifies_peer(), ec)) return {};
-    SSL_set_connect_state(s->ssl);
-    return start(std::move(s), ec, limit);
+    tls_stream result = prepare_client(std::move(stream), context, server_name, ec);
+    return ec ? tls_stream{} : start(std::move(result), ec, limit);
 }
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, timeout limit) {
-    return tls_detail::tls_or_throw("portsock::tls_stream::server", [&](std::error_code& ec) {
-        return server(std::move(stream), context, ec, limit);
-    });
+    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::server", {}, stream),
+                                         [&](std::error_code& ec) {
+                                             return server(std::move(stream), context, ec, limit);
+                                         });
 }
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, std::error_code& ec,
                               timeout limit) noexcept {
+    tls_stream result = prepare_server(std::move(stream), context, ec);
+    return ec ? tls_stream{} : start(std::move(result), ec, limit);
+}
+
+tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name) {
+    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::prepare_client", server_name, stream),
+                                         [&](std::error_code& ec) {
+                                             return prepare_client(std::move(stream), context, server_name, ec);
+                                         });
+}
+
+tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
+                                      std::error_code& ec) noexcept {
+    std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::client, ec);
+    if (!s || !expect_name(s->ssl, server_name, context.verifies_peer(), ec)) return {};
+    SSL_set_connect_state(s->ssl);
+    return tls_stream(std::move(s));
+}
+
+tls_stream tls_stream::prepare_server(tcp_stream&& stream, const tls_context& context) {
+    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::prepare_server", {}, stream),
+                                         [&](std::error_code& ec) {
+                                             return prepare_server(std::move(stream), context, ec);
+                                         });
+}
+
+tls_stream tls_stream::prepare_server(tcp_stream&& stream, const tls_context& context, std::error_code& ec) noexcept {
     std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::server, ec);
     if (!s) return {};
     SSL_set_accept_state(s->ssl);
-    return start(std::move(s), ec, limit);
+    return tls_stream(std::move(s));
 }
 
-tls_stream tls_stream::start(std::unique_ptr<tls_detail::stream_state> s, std::error_code& ec, timeout limit) noexcept {
-    tls_stream result(std::move(s));
+tls_stream tls_stream::start(tls_stream&& prepared, std::error_code& ec, timeout limit) noexcept {
+    tls_stream result(std::move(prepared));
     result.handshake(ec, limit);
     // In non-blocking mode the handshake goes on: the caller needs the stream to go on with.
     if (ec && ec != std::errc::operation_would_block) return {};
@@ -280,7 +374,10 @@ tls_stream tls_stream::start(std::unique_ptr<tls_detail::stream_state> s, std::e
 }
 
 void tls_stream::handshake(timeout limit) {
-    tls_detail::tls_or_throw("portsock::tls_stream::handshake", [&](std::error_code& ec) { handshake(ec, limit); });
+    const bool is_client = state_ && state_->ssl != nullptr && SSL_is_server(state_->ssl) == 0;
+    const std::string name = is_client ? server_name() : std::string();
+    tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::handshake", name, next_layer()),
+                                  [&](std::error_code& ec) { handshake(ec, limit); });
 }
 
 void tls_stream::handshake(std::error_code& ec, timeout limit) noexcept {
@@ -372,6 +469,17 @@ void tls_stream::shutdown(std::error_code& ec, timeout limit) noexcept {
     if (!ec) state_->tcp.shutdown(shutdown_type::send, ec);
 }
 
+void tls_stream::cancel() {
+    tls_detail::tls_or_throw("portsock::tls_stream::cancel", [&](std::error_code& ec) { cancel(ec); });
+}
+
+void tls_stream::cancel(std::error_code& ec) noexcept {
+    ec.clear();
+    // Only the TCP stream changes (its flag, its shutdown), never the TLS state another
+    // thread's call is using: its reads and writes then fail, and run() reports the cancel.
+    if (state_) state_->tcp.cancel(ec);
+}
+
 void tls_stream::close() noexcept { state_.reset(); }
 
 std::size_t tls_stream::pending() const noexcept {
@@ -388,6 +496,12 @@ std::string tls_stream::alpn_protocol() const {
     unsigned int length = 0;
     SSL_get0_alpn_selected(state_->ssl, &name, &length);
     return name != nullptr ? std::string(reinterpret_cast<const char*>(name), length) : std::string();
+}
+
+std::string tls_stream::server_name() const {
+    if (!state_ || state_->ssl == nullptr) return {};
+    const char* name = SSL_get_servername(state_->ssl, TLSEXT_NAMETYPE_host_name);
+    return name != nullptr ? std::string(name) : std::string();
 }
 
 std::string tls_stream::protocol_version() const {
