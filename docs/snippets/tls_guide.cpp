@@ -36,7 +36,7 @@ void serve(portsock::tcp_listener& listener, int count, bool truncate) {
     std::error_code ec;
     auto tls = portsock::tls_stream::server(std::move(tcp), context, ec, 10s);
     if (!ec) tls.send_all("Welcome to the server!", ec, 10s);
-    if (!ec && !truncate) tls.shutdown(ec, 10s);  // close_notify: a clean end for the client
+    if (!ec && !truncate) tls.send_close_notify(ec, 10s);  // close_notify: a clean end for the client
     //! [server]
     if (count > 1) serve(listener, count - 1, truncate);
 }

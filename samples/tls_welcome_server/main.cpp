@@ -34,7 +34,7 @@ int main(int argc, char* argv[]) try {
             auto secure = portsock::tls_stream::server(std::move(client), context, 10s);
             std::cout << "Connection from " << peer << " has been established!" << std::endl;
             secure.send_all("Welcome to the server!", 10s);
-            secure.shutdown(10s);  // close_notify: the client reads a clean end of stream
+            secure.send_close_notify(10s);  // close_notify: the client reads a clean end of stream
         } catch (const std::system_error& error) {  // one client's failure never stops the server
             std::cerr << "tls_welcome_server: " << peer << ": " << error.what() << std::endl;
         }

@@ -47,14 +47,14 @@ struct portsock_side {
         std::vector<char> buffer(chunk);
         std::size_t total = 0;
         while (std::size_t n = tls.receive(buffer.data(), buffer.size())) total += n;
-        tls.shutdown();
+        tls.send_close_notify();
         return total;
     }
     void source(std::uint16_t port, std::size_t bytes) {
         auto tls = portsock::tls_stream::connect(client, "localhost", port);
         std::vector<char> buffer(chunk, 'x');
         for (std::size_t sent = 0; sent < bytes; sent += chunk) tls.send_all(buffer.data(), buffer.size());
-        tls.shutdown();
+        tls.send_close_notify();
         // Read the server's close_notify (and any session tickets): closing with unread
         // bytes would make TCP reset the connection under the server's last reads.
         while (tls.receive(buffer.data(), buffer.size()) > 0) {

@@ -394,7 +394,7 @@ TEST(TlsCancel, CancelledStreamRefusesEvenDecryptedBytes) {
     std::error_code ec;
     EXPECT_EQ(client.receive(&byte, 1, ec, patience), 0u);
     EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
-    client.shutdown(ec, patience);
+    client.send_close_notify(ec, patience);
     EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
     done.set_value();
     server.finish();

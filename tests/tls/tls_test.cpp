@@ -49,7 +49,7 @@ TEST(TlsStream, ExchangeThenCloseNotifyIsCleanEnd) {
         tls.send_all("Welcome to the server!", patience);
         char buffer[64];
         heard.assign(buffer, tls.receive(buffer, sizeof buffer, patience));
-        tls.shutdown(patience);
+        tls.send_close_notify(patience);
     }));
     tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
     EXPECT_TRUE(client.is_handshake_done());
@@ -272,7 +272,7 @@ TEST(TlsStream, BadArgumentsAreClearErrors) {
     EXPECT_EQ(ec, portsock::errc::not_open) << "as tcp_stream: not open comes before the size";
     empty.send(&byte, 1, ec);
     EXPECT_EQ(ec, portsock::errc::not_open);
-    empty.shutdown(ec);
+    empty.send_close_notify(ec);
     EXPECT_EQ(ec, portsock::errc::not_open);
     EXPECT_EQ(catch_system_error([&] { empty.handshake(); }).code, portsock::errc::not_open);
     EXPECT_FALSE(empty.is_open());
@@ -341,7 +341,7 @@ TEST(TlsStream, TwelveIsTheMinimumAndWorks) {
     tls_context server_ctx = server_context();
     server_ctx.set_maximum_version(portsock::tls_version::tls1_2);
     std::error_code server_error;
-    one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.shutdown(patience); }));
+    one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.send_close_notify(patience); }));
     tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
     EXPECT_EQ(client.protocol_version(), "TLSv1.2");
     char byte;
@@ -460,7 +460,7 @@ TEST(TlsStream, ReceiveTimeoutLeavesTheStreamUsable) {
     one_shot_server server(tls_serving(server_ctx, server_error, [&](tls_stream& tls) {
         go.get_future().wait_for(patience);
         tls.send_all("late", patience);
-        tls.shutdown(patience);
+        tls.send_close_notify(patience);
     }));
     tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
     char buffer[4];
@@ -483,7 +483,7 @@ TEST(TlsStream, NonBlockingHandshakeAndReceiveWithAPoller) {
     const auto serve = tls_serving(server_ctx, server_error, [&](tls_stream& tls) {
         go.get_future().wait_for(patience);
         tls.send_all("ready", patience);
-        tls.shutdown(patience);
+        tls.send_close_notify(patience);
     });
     one_shot_server server([&](portsock::tcp_stream&& tcp) {
         start.get_future().wait_for(patience);  // the client's first handshake step must wait

@@ -72,6 +72,9 @@ PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, const std::files
                                                timeout limit) noexcept;
 PORTSOCK_EXPORT void socket_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept;
 
+/// The Base of a stream that is not itself a socket (tls_stream).
+struct no_socket {};
+
 /// The name a stream type's error messages start with ("portsock::tcp_stream").
 /// Each stream's header specialises it.
 template <class Stream>
@@ -116,7 +119,7 @@ public:
     /// @param limit how long the whole send may take.
     /// @return how many bytes were sent: `size` on success, fewer on error.
     std::size_t send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept {
-        if (!check_open(ec)) return 0;
+        if (!open_or_not_open(ec)) return 0;
         return detail::send_all_with(this, &send_thunk, data, size, ec, limit);
     }
 
@@ -158,7 +161,7 @@ public:
     /// @param max_size the most bytes. @param ec set on failure. @param limit how long to wait.
     /// @return the bytes; empty at end of stream or on error.
     std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept {
-        if (!check_open(ec)) return std::string();
+        if (!open_or_not_open(ec)) return std::string();
         return detail::receive_string_with(this, &receive_thunk, max_size, ec, limit);
     }
 
@@ -181,7 +184,7 @@ public:
     /// @param data where to put them. @param size how many. @param ec set on failure.
     /// @param limit how long it may take. @return how many bytes arrived: `size` on success.
     std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept {
-        if (!check_open(ec)) return 0;
+        if (!open_or_not_open(ec)) return 0;
         return detail::receive_exact_with(this, &receive_thunk, data, size, ec, limit);
     }
 
@@ -200,7 +203,7 @@ protected:
 private:
     // An empty stream is errc::not_open before any argument is looked at, as for the
     // stream's own calls (a send_all of 0 bytes too).
-    bool check_open(std::error_code& ec) const noexcept {
+    bool open_or_not_open(std::error_code& ec) const noexcept {
         if (static_cast<const Stream*>(this)->is_open()) return true;
         ec = make_error_code(errc::not_open);
         return false;

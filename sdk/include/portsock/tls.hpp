@@ -5,6 +5,7 @@
 #pragma once
 
 #include <portsock/error.hpp>
+#include <portsock/stream.hpp>
 #include <portsock/tcp.hpp>
 #include <portsock/timeout.hpp>
 #include <portsock/tls_export.hpp>
@@ -271,7 +272,7 @@ private:
 /// **End of stream** is the peer's close_notify: receive() then returns 0 with no error.
 /// A transport that ends *without* close_notify is tls_errc::unexpected_eof: an attacker
 /// (or a crash) may have cut the data short, so it is never reported as a clean end.
-/// Call shutdown() before closing so your peer sees a clean end.
+/// Call send_close_notify() before closing so your peer sees a clean end.
 ///
 /// **Non-blocking mode**: if the tcp_stream is non-blocking (set_non_blocking()), an
 /// operation that cannot proceed fails with tls_errc::want_read or tls_errc::want_write
@@ -285,11 +286,13 @@ private:
 /// once, not even one sending while another receives: both change the TLS state. The one
 /// exception is cancel(), which any thread may call while another is blocked in a call.
 /// @see @ref tls "TLS guide"
-class PORTSOCK_TLS_EXPORT tls_stream {
+class PORTSOCK_TLS_EXPORT tls_stream : public basic_stream<tls_stream, detail::no_socket> {
 public:
+    using basic_stream::receive;
+
     /// An empty stream: every operation reports errc::not_open.
     tls_stream() noexcept;
-    /// Closes the connection without close_notify (call shutdown() first).
+    /// Closes the connection without close_notify (call send_close_notify() first).
     ~tls_stream();
     /// Moves the stream; `other` becomes empty.
     /// @param other the stream to take over.
@@ -418,23 +421,6 @@ public:
     /// @param limit how long to wait. @return how many bytes were sent (0 on error).
     std::size_t send(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
-    /// Sends every byte; see send(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param limit how long it may take.
-    /// @throws std::system_error on the first failure.
-    void send_all(const void* data, std::size_t size, timeout limit = {});
-    /// See send_all(const void*, std::size_t, timeout).
-    /// @param data the bytes. @param size how many. @param ec set on failure.
-    /// @param limit how long it may take. @return how many bytes were sent.
-    std::size_t send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-    /// Sends every byte of a string. @param text the bytes. @param limit how long it may take.
-    /// @throws std::system_error on the first failure.
-    void send_all(std::string_view text, timeout limit = {}) { send_all(text.data(), text.size(), limit); }
-    /// Sends every byte of a string. @param text the bytes. @param ec set on failure.
-    /// @param limit how long it may take. @return how many bytes were sent.
-    std::size_t send_all(std::string_view text, std::error_code& ec, timeout limit = {}) noexcept {
-        return send_all(text.data(), text.size(), ec, limit);
-    }
-
     /// Receives and decrypts some bytes: waits until at least one arrives or the stream ends.
     /// @param data where to put them. @param size the room there. @param limit how long to wait.
     /// @return how many bytes arrived; **0 means the peer sent close_notify** (for `size > 0`).
@@ -447,37 +433,24 @@ public:
     /// @param data where to put them. @param size the room there. @param ec set on failure.
     /// @param limit how long to wait. @return how many bytes arrived; 0 at end of stream or on error.
     std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-    /// Receives up to `max_size` bytes into a string; see receive(void*, std::size_t, timeout).
-    /// @param max_size the most bytes. @param limit how long to wait.
-    /// @return the bytes; empty at end of stream.
-    /// @throws std::system_error on failure, as receive(void*, std::size_t, timeout), with
-    ///         std::errc::invalid_argument if `max_size` is more than a std::string can hold,
-    ///         or std::errc::not_enough_memory if the `max_size` bytes it reserves first cannot
-    ///         be allocated. Never std::bad_alloc or std::length_error.
-    std::string receive(std::size_t max_size, timeout limit = {});
-    /// Receives into a string; every error, also a `max_size` no string can hold, comes
-    /// through `ec`: it never throws. @param max_size the most bytes. @param ec set on failure.
-    /// @param limit how long to wait. @return the bytes; empty at end of stream or on error.
-    std::string receive(std::size_t max_size, std::error_code& ec, timeout limit = {}) noexcept;
-
-    /// Receives exactly `size` bytes.
-    /// @param data where to put them. @param size how many. @param limit how long it may take.
-    /// @throws std::system_error with errc::end_of_stream if close_notify comes first, or
-    ///         as receive(void*, std::size_t, timeout).
-    void receive_exact(void* data, std::size_t size, timeout limit = {});
-    /// See receive_exact(void*, std::size_t, timeout).
-    /// @param data where to put them. @param size how many. @param ec set on failure.
-    /// @param limit how long it may take. @return how many bytes arrived.
-    std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
-
     /// Ends the TLS session cleanly: sends close_notify, then shuts down the TCP sending
-    /// side. The peer reads end of stream; this side may still receive until the peer's
-    /// own close_notify.
+    /// side (tcp_stream::shutdown(shutdown_type::send)). The peer reads end of stream; this
+    /// side may still receive until the peer's own close_notify. Named for what it sends, so
+    /// it is not mistaken for the TCP stream's shutdown of one direction.
     /// @param limit how long sending may take.
     /// @throws std::system_error, e.g. std::errc::broken_pipe, std::errc::timed_out.
-    void shutdown(timeout limit = {});
-    /// See shutdown(timeout). @param ec set on failure. @param limit how long it may take.
-    void shutdown(std::error_code& ec, timeout limit = {}) noexcept;
+    void send_close_notify(timeout limit = {});
+    /// See send_close_notify(timeout). @param ec set on failure. @param limit how long it may take.
+    void send_close_notify(std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// The former name of send_close_notify(timeout).
+    /// @param limit how long sending may take. @throws std::system_error as send_close_notify().
+    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]]
+    void shutdown(timeout limit = {}) { send_close_notify(limit); }
+    /// The former name of send_close_notify(std::error_code&, timeout).
+    /// @param ec set on failure. @param limit how long it may take.
+    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]]
+    void shutdown(std::error_code& ec, timeout limit = {}) noexcept { send_close_notify(ec, limit); }
 
     /// Makes every call blocked on this stream in another thread (a handshake, receive,
     /// send or shutdown) return, and every later call fail, with
@@ -533,6 +506,13 @@ private:
     static tls_stream start(tls_stream&& prepared, std::error_code& ec, timeout limit) noexcept;
     std::unique_ptr<tls_detail::stream_state> state_;
 };
+
+namespace detail {
+template <>
+struct stream_type_name<tls_stream> {
+    static constexpr const char* value = "portsock::tls_stream";
+};
+}  // namespace detail
 
 }  // namespace portsock
 

@@ -405,16 +405,6 @@ std::size_t tls_stream::send(const void* data, std::size_t size, std::error_code
     return ec ? 0 : written;
 }
 
-void tls_stream::send_all(const void* data, std::size_t size, timeout limit) {
-    tls_detail::tls_or_throw("portsock::tls_stream::send_all",
-                             [&](std::error_code& ec) { send_all(data, size, ec, limit); });
-}
-
-std::size_t tls_stream::send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!check_open(state_, ec)) return 0;
-    return detail::send_all(*this, data, size, ec, limit);
-}
-
 std::size_t tls_stream::receive(void* data, std::size_t size, timeout limit) {
     return tls_detail::tls_or_throw("portsock::tls_stream::receive",
                                     [&](std::error_code& ec) { return receive(data, size, ec, limit); });
@@ -432,33 +422,12 @@ std::size_t tls_stream::receive(void* data, std::size_t size, std::error_code& e
     return ec ? 0 : got;
 }
 
-std::string tls_stream::receive(std::size_t max_size, timeout limit) {
-    return tls_detail::tls_or_throw("portsock::tls_stream::receive",
-                                    [&](std::error_code& ec) { return receive(max_size, ec, limit); });
+void tls_stream::send_close_notify(timeout limit) {
+    tls_detail::tls_or_throw("portsock::tls_stream::send_close_notify",
+                             [&](std::error_code& ec) { send_close_notify(ec, limit); });
 }
 
-std::string tls_stream::receive(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
-    if (!check_open(state_, ec)) return std::string();
-    return detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
-        return receive(data, size, e, limit);
-    });
-}
-
-void tls_stream::receive_exact(void* data, std::size_t size, timeout limit) {
-    tls_detail::tls_or_throw("portsock::tls_stream::receive_exact",
-                             [&](std::error_code& ec) { receive_exact(data, size, ec, limit); });
-}
-
-std::size_t tls_stream::receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
-    if (!check_open(state_, ec)) return 0;
-    return detail::receive_exact(*this, data, size, ec, limit);
-}
-
-void tls_stream::shutdown(timeout limit) {
-    tls_detail::tls_or_throw("portsock::tls_stream::shutdown", [&](std::error_code& ec) { shutdown(ec, limit); });
-}
-
-void tls_stream::shutdown(std::error_code& ec, timeout limit) noexcept {
+void tls_stream::send_close_notify(std::error_code& ec, timeout limit) noexcept {
     if (!check_open(state_, ec)) return;
     // SSL_shutdown returns 0 once our close_notify is sent and the peer's is still to come:
     // that is success here, as for a TCP half-close.
