@@ -54,7 +54,7 @@ http_response http_get(const portsock::endpoint& server, std::string_view path) 
     request += " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     stream.send_all(request, 5s);
 
-    // Headers are lines; none may be longer than 8 KiB (the peer gets message_too_long).
+    // Headers are lines; a header line over 8 KiB fails here with message_too_long.
     portsock::stream_reader reader{stream, 8 * 1024};
     http_response response;
     reader.read_line(response.status_line, 5s);  // "HTTP/1.0 200 OK"
