@@ -34,6 +34,8 @@ std::size_t parse_size(std::string_view text, std::size_t most) {
 }
 //! [parse_size]
 
+//! [http_helpers]
+// Header names compare without regard to case ("content-length:" is the same header).
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() &&
            std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
@@ -45,9 +47,11 @@ struct http_response {
     std::string status_line;
     std::string body;
 };
+//! [http_helpers]
 
+//! [http_get]
+// GET `path` from the HTTP server at `server`; parse_size() is shown below.
 http_response http_get(const portsock::endpoint& server, std::string_view path) {
-    //! [http_get]
     portsock::tcp_stream stream = portsock::tcp_stream::connect(server, 5s);
     std::string request = "GET ";
     request += path;
@@ -70,9 +74,9 @@ http_response http_get(const portsock::endpoint& server, std::string_view path) 
     }
     // The body may be far larger than the reader's buffer: read_exact() goes past it.
     reader.read_exact(response.body, content_length, 5s);
-    //! [http_get]
     return response;
 }
+//! [http_get]
 
 //! [resp_command]
 // A command is an array of bulk strings: *<count>\r\n then $<length>\r\n<bytes>\r\n each.

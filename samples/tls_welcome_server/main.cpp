@@ -90,10 +90,10 @@ int main(int argc, char* argv[]) try {
     context.use_private_key_file(key);
     //! [server context]
 
+    //! [serve]
     portsock::tcp_listener server{"localhost", port, {/*backlog=*/64}};
     std::cout << "Server is listening on port " << server.local_endpoint().port() << "..." << std::endl;
 
-    //! [serve]
     client_slots slots{64};  // at most 64 clients served (and handshaking) at once
     for (long served = 0; clients < 0 || served < clients; ++served) {
         slots.acquire();

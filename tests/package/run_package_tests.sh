@@ -450,6 +450,36 @@ check "DEB: welcome server and client run" run_welcome_pair "$W/samples-deb"
 check "DEB: pkg-config consumer builds against the unpacked .deb" \
     pkgconfig_consumer "$DEBROOT/usr" "$W/pc-deb"
 
+# --- the guides' programs, complete, from the installed docs (share/doc/portsock/snippets) -------
+# What a page shows is part of one of these files: each builds against the package as it
+# stands, and runs (the TLS one with the test certificates).
+build_snippets() {  # <prefix> <build dir>
+    local prefix="$1" build="$2"
+    rm -rf "$build"
+    timeout 300 cmake -S "$prefix/share/doc/portsock/snippets" -B "$build" \
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release
+    timeout 900 cmake --build "$build"
+    for program in mainpage_example errors_guide tutorial_first_steps scaling_guide local_sockets_guide \
+                   options_guide protocol_client tls_guide; do
+        test -x "$build/$program" || fail "$program was not built"
+    done
+}
+run_snippets() {  # <build dir> [LD_LIBRARY_PATH]
+    local build="$1"
+    [[ -f "$TLS_CERTS/ca.pem" ]] || sh "$SRC/tests/tls/make_certs.sh" "$TLS_CERTS"
+    for program in mainpage_example errors_guide tutorial_first_steps options_guide; do
+        echo "== $program"
+        LD_LIBRARY_PATH="${2:-}" timeout 60 "$build/$program" || fail "$program failed"
+    done
+    echo "== tls_guide"
+    LD_LIBRARY_PATH="${2:-}" PORTSOCK_TLS_CERTS="$TLS_CERTS" timeout 60 "$build/tls_guide" || fail "tls_guide failed"
+}
+check "shared: the guides' programs build from share/doc/portsock/snippets" \
+    build_snippets "$SHARED_PREFIX" "$W/snippets-shared"
+check "shared: and run" run_snippets "$W/snippets-shared"
+check "DEB: the guides' programs build from the unpacked .debs" build_snippets "$DEBROOT/usr" "$W/snippets-deb"
+check "DEB: and run" run_snippets "$W/snippets-deb" "$(libdir_in "$DEBROOT/usr")"
+
 TGZROOT="$W/tgz-root"
 unpack_tgz() {
     rm -rf "$TGZROOT"; mkdir -p "$TGZROOT"
