@@ -72,7 +72,8 @@ def main(argv):
                 check(False, "a connected client was reset on stop, not closed")
         out, err = server.communicate(timeout=LIMIT)
         stop_took = time.monotonic() - stop_started
-        out, err = out.decode(errors="replace"), err.decode(errors="replace")
+        out = out.decode(errors="replace").replace("\r\n", "\n")  # Windows ends lines with CRLF
+        err = err.decode(errors="replace").replace("\r\n", "\n")
         check(server.returncode == 0, f"server status {server.returncode}: {err!r}")
         check(out == "Server stopped: 3 client(s) served\n", f"server printed {out!r}")
         check(err == "", f"server errors: {err!r}")
