@@ -12,8 +12,12 @@
 #
 # Archives and the installer hold every component listed in CPACK_COMPONENTS_ALL (and
 # nothing else, so a test or third-party install rule never leaks into a package); DEB and
-# RPM make one package per component: libportsock0 / libportsock-dev / portsock-doc /
-# portsock-samples (RPM: portsock / portsock-devel / portsock-doc / portsock-samples).
+# RPM make one package per component: libportsock0 / libportsock-tls0 / libportsock-dev /
+# libportsock-tls-dev / portsock-doc / portsock-samples (RPM: portsock / portsock-tls /
+# portsock-devel / portsock-tls-devel / portsock-doc / portsock-samples). The TLS
+# development files have their own package, as Debian splits them, because they need
+# OpenSSL's (libssl-dev), which the core ones do not. With PORTSOCK_DEBIAN_LAYOUT (the
+# `package` preset) each DEB also carries what Debian asks of it (cmake/PortsockDebian.cmake).
 
 get_target_property(_portsock_type portsock TYPE)
 if(_portsock_type STREQUAL "SHARED_LIBRARY")
@@ -87,10 +91,13 @@ endif()
 if(_portsock_shared)
     set(CPACK_COMPONENTS_ALL runtime development docs samples)
     if(TARGET portsock_tls)
-        list(APPEND CPACK_COMPONENTS_ALL tls)  # the TLS library, its own package
+        list(APPEND CPACK_COMPONENTS_ALL tls tls_development)  # the TLS library, its own packages
     endif()
 else()
     set(CPACK_COMPONENTS_ALL development docs samples)  # a static build has no runtime files
+    if(TARGET portsock_tls)
+        list(APPEND CPACK_COMPONENTS_ALL tls_development)
+    endif()
 endif()
 # One archive / installer with every component; DEB and RPM switch to one package per
 # component in cmake/PortsockCPackOptions.cmake.in (read by CPack for each generator).
@@ -102,11 +109,10 @@ set(CPACK_RPM_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_GROUPING ALL_COMPONENTS_IN_ONE)
 
 set(_portsock_dev_depends "")
+set(_portsock_tls_dev_depends development)
 if(_portsock_shared)
     set(_portsock_dev_depends runtime)
-    if(TARGET portsock_tls)
-        list(APPEND _portsock_dev_depends tls)
-    endif()
+    list(APPEND _portsock_tls_dev_depends tls)
 endif()
 
 # --- DEB -------------------------------------------------------------------------------------
@@ -137,6 +143,13 @@ if(TARGET portsock_tls)
     set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${_portsock_lib_dir}")
     unset(_portsock_lib_dir)
 endif()
+# libportsock-tls-dev: tls.hpp, the TLS CMake targets, portsock-tls.pc and the link-time
+# library; find_package(portsock COMPONENTS tls) and pkg-config portsock-tls need OpenSSL's
+# development files, so it depends on libssl-dev (plus libportsock-dev and
+# libportsock-tls0, from the component DEPENDS).
+set(CPACK_DEBIAN_TLS_DEVELOPMENT_PACKAGE_NAME "libportsock-tls-dev")
+set(CPACK_DEBIAN_TLS_DEVELOPMENT_PACKAGE_SECTION "libdevel")
+set(CPACK_DEBIAN_TLS_DEVELOPMENT_PACKAGE_DEPENDS "libssl-dev (>= 3.0)")
 set(CPACK_DEBIAN_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_SECTION "doc")
 set(CPACK_DEBIAN_DOCS_PACKAGE_ARCHITECTURE "all")
@@ -161,20 +174,26 @@ set(CPACK_RPM_DEVELOPMENT_PACKAGE_NAME "portsock-devel")
 # portsock-tls: rpmbuild's automatic Requires: add libssl.so.3 and libcrypto.so.3.
 set(CPACK_RPM_TLS_PACKAGE_NAME "portsock-tls")
 set(CPACK_RPM_TLS_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
+set(CPACK_RPM_TLS_DEVELOPMENT_PACKAGE_NAME "portsock-tls-devel")
+set(CPACK_RPM_TLS_DEVELOPMENT_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}, openssl-devel >= 3.0")
+if(_portsock_shared)
+    string(APPEND CPACK_RPM_TLS_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-tls = ${PROJECT_VERSION}")
+endif()
 set(CPACK_RPM_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_RPM_DOCS_PACKAGE_ARCHITECTURE "noarch")
 set(CPACK_RPM_SAMPLES_PACKAGE_NAME "portsock-samples")
 set(CPACK_RPM_SAMPLES_PACKAGE_ARCHITECTURE "noarch")
 if(_portsock_shared)
     set(CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
-    if(TARGET portsock_tls)
-        string(APPEND CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-tls = ${PROJECT_VERSION}")
-    endif()
 endif()
 set(CPACK_RPM_SAMPLES_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}")
 # Directories every system already owns must not be claimed by these packages.
 set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /usr/share/doc /usr/lib/cmake /usr/lib/pkgconfig /usr/lib64/cmake /usr/lib64/pkgconfig)
+if(CMAKE_LIBRARY_ARCHITECTURE)  # the multiarch directory of PORTSOCK_DEBIAN_LAYOUT
+    list(APPEND CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}"
+        "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/cmake" "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig")
+endif()
 
 # --- NSIS (64-bit) ---------------------------------------------------------------------------
 # A 64-bit, Unicode installer. CMake 3.25's NSIS generator overwrites CPACK_NSIS_DEFINES
@@ -190,6 +209,12 @@ set(CPACK_NSIS_URL_INFO_ABOUT "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_NSIS_CONTACT "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
 set(CPACK_NSIS_MODIFY_PATH OFF)
+
+# Copyright, changelog and ldconfig trigger for every DEB (lintian: 0 errors).
+if(PORTSOCK_DEBIAN_LAYOUT AND CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    include(PortsockDebian)
+    portsock_debian_package_files()
+endif()
 
 # Per-generator switches: DEB and RPM make one package per component.
 configure_file("${PROJECT_SOURCE_DIR}/cmake/PortsockCPackOptions.cmake.in"
@@ -211,6 +236,12 @@ if(TARGET portsock_tls)
         DESCRIPTION "portsock::tls, TLS streams on OpenSSL 3."
         DEPENDS runtime)
 endif()
+if(TARGET portsock_tls)
+    cpack_add_component(tls_development
+        DISPLAY_NAME "TLS development files"
+        DESCRIPTION "tls.hpp, the portsock::tls CMake target (find_package(portsock COMPONENTS tls)) and portsock-tls.pc."
+        DEPENDS ${_portsock_tls_dev_depends})
+endif()
 cpack_add_component(docs
     DISPLAY_NAME "Documentation"
     DESCRIPTION "The HTML reference, guides and the license.")
@@ -223,3 +254,4 @@ unset(_portsock_type)
 unset(_portsock_shared)
 unset(_portsock_platform)
 unset(_portsock_dev_depends)
+unset(_portsock_tls_dev_depends)

@@ -3,24 +3,25 @@
 #
 #   tls          the shared TLS library (lib/libportsock_tls.so.N, bin/*.dll): its own
 #                DEB/RPM package, which depends on OpenSSL's runtime library
-#   development  its link-time files, tls_export.hpp, portsockTlsTargets.cmake (loaded by
-#                find_package(portsock COMPONENTS tls)) and portsock-tls.pc
+#   tls_development  its link-time files, tls.hpp, tls_export.hpp, portsockTlsTargets.cmake
+#                (loaded by find_package(portsock COMPONENTS tls)) and portsock-tls.pc: a
+#                package of its own (libportsock-tls-dev), which needs OpenSSL's headers
 install(TARGETS portsock_tls
     EXPORT portsockTlsTargets
     RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT tls
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT tls
-        NAMELINK_COMPONENT development
-    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT development)
+        NAMELINK_COMPONENT tls_development
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT tls_development)
 install(FILES
         "${PROJECT_SOURCE_DIR}/sdk/include/portsock/tls.hpp"
         "${PROJECT_BINARY_DIR}/generated/include/portsock/tls_export.hpp"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/portsock"
-    COMPONENT development)
+    COMPONENT tls_development)
 install(EXPORT portsockTlsTargets
     NAMESPACE portsock::
     FILE portsockTlsTargets.cmake
     DESTINATION "${PORTSOCK_INSTALL_CMAKEDIR}"
-    COMPONENT development)
+    COMPONENT tls_development)
 
 # pkg-config: portsock-tls requires portsock; OpenSSL is private for a shared library and
 # needed by every link of a static one.
@@ -39,4 +40,4 @@ endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/portsock-tls.pc.in" "${PROJECT_BINARY_DIR}/portsock-tls.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/portsock-tls.pc"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
-    COMPONENT development)
+    COMPONENT tls_development)

@@ -4,13 +4,16 @@
 #
 # usage: run_sample_pair.sh --kind welcome|udp --server EXE --client EXE
 #                           [--server-emulator CMD] [--client-emulator CMD]
-#                           [--port N] [--check]
+#                           [--port N] [--port-env NAME] [--check]
 #   --port N   the server's port (default 0: the OS picks a free one; the server prints it)
+#   --port-env NAME  if the environment variable NAME is set when this runs, its value is
+#              the port instead (the demo's PORTSOCK_DEMO_PORT: read at run time, not when
+#              CMake configured)
 #   emulators  e.g. wine, to run a Windows build of either side
 # Every wait is bounded; the server is stopped by its PID if it outlives the client.
 set -euo pipefail
 
-kind="" server="" client="" server_emulator="" client_emulator="" port=0 check=0
+kind="" server="" client="" server_emulator="" client_emulator="" port=0 port_env="" check=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kind) kind=$2; shift 2 ;;
@@ -19,10 +22,18 @@ while [ $# -gt 0 ]; do
         --server-emulator) server_emulator=$2; shift 2 ;;
         --client-emulator) client_emulator=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
+        --port-env) port_env=$2; shift 2 ;;
         --check) check=1; shift ;;
         *) echo "run_sample_pair.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
+if [ -n "$port_env" ] && [ -n "${!port_env:-}" ]; then
+    port=${!port_env}
+    if ! [[ "$port" =~ ^[0-9]+$ ]] || [ "$port" -gt 65535 ]; then
+        echo "run_sample_pair.sh: $port_env must be a port number from 0 to 65535, not '$port'" >&2
+        exit 2
+    fi
+fi
 case "$kind" in
     welcome) server_args=("$port" 1) ;;
     udp) server_args=("$port" 1) ;;

@@ -9,7 +9,8 @@ Markdown marks code with backticks. When a span is unbalanced, or Doxygen reads
 stray backtick shows in the text. Neither the docs build nor the link check notices. This
 check reads the text of every page outside code (code, pre, tt, script, style and code
 fragments) and reports each backtick and each opening typographic single quote left
-there. Exits 1 and lists them, 2 on bad usage or an empty directory. Python 3 standard
+there, and each typographic dash inside code (Doxygen turns "--" in an HTML <code>
+element into an en dash, and the command no longer works when copied). Exits 1 and lists them, 2 on bad usage or an empty directory. Python 3 standard
 library only.
 """
 import html.parser
@@ -18,6 +19,10 @@ import sys
 
 CODE_TAGS = {"code", "pre", "tt", "kbd", "samp", "script", "style"}
 STRAY = {"`": "a stray backtick", "\u2018": "a backtick quotation (`text' renders as \u2018text\u2019)"}
+# In code, a typographic dash is Doxygen's rendering of "--" (outside a Markdown code span):
+# a command copied from the page then fails (`\u2013benchmark_filter`).
+CODE_STRAY = {"\u2013": "an en dash in code (-- rendered as \u2013: the command cannot be copied)",
+              "\u2014": "an em dash in code (--- rendered as \u2014)"}
 
 
 class TextScanner(html.parser.HTMLParser):
@@ -44,9 +49,8 @@ class TextScanner(html.parser.HTMLParser):
             self.code_depth = max(0, self.code_depth - self.fragment_divs.pop())
 
     def handle_data(self, data):
-        if self.code_depth:
-            return
-        for mark in STRAY:
+        marks = CODE_STRAY if self.code_depth else STRAY
+        for mark in marks:
             at = data.find(mark)
             if at >= 0:
                 context = " ".join(data[max(0, at - 50):at + 50].split())
@@ -71,7 +75,7 @@ def check(root):
     for page in sorted(pages):
         with open(page, encoding="utf-8", errors="replace") as f:
             for line, mark, context in scan_text(f.read()):
-                print(f"{os.path.relpath(page, root)}:{line}: {STRAY[mark]}: ...{context}...")
+                print(f"{os.path.relpath(page, root)}:{line}: {STRAY.get(mark) or CODE_STRAY[mark]}: ...{context}...")
                 problems += 1
     print(f"check_code_spans: {len(pages)} pages, {problems} broken code span(s)")
     return 1 if problems else 0
@@ -80,11 +84,13 @@ def check(root):
 def self_test():
     """The check must be able to fail: a page with the tutorial's old fault, and clean ones."""
     broken = ("<p>for example &lsquo;<a href='x'>portsock::tcp_listener</a> 'localhost&rsquo;: in use"
-              "<code>. Each call has a </code>noexcept<code>form that fills a</code>std::error_code` instead</p>")
+              "<code>. Each call has a </code>noexcept<code>form that fills a</code>std::error_code` instead</p>"
+              "<p>run <code>&ndash;benchmark_filter=Local</code></p>")
     clean = ("<p>Use <code>a`b</code> and <tt>`</tt>.</p><div class='fragment'><div class='line'>"
-             "x = `y`;</div></div><pre>`</pre><p>it's fine</p>")
+             "x = `y`;</div></div><pre>`</pre><p>it's fine, 1\u20132 s &ndash; in prose</p>"
+             "<p><code>--benchmark_filter=Local</code></p>")
     faults = [mark for _, mark, _ in scan_text(broken)]
-    ok = faults == ["\u2018", "`"] and scan_text(clean) == []
+    ok = faults == ["\u2018", "`", "\u2013"] and scan_text(clean) == []
     print("check_code_spans self-test:", "passed" if ok else f"FAILED (found {faults} and {scan_text(clean)})")
     return 0 if ok else 1
 

@@ -6,13 +6,18 @@ usage: check_links.py <html-dir>
 Every href and src in every .html file under <html-dir> that points inside the site must
 name an existing file and, if it has a #fragment, an element with that id (or an <a name>)
 in the target page. External links (http:, https:, mailto:, javascript:, data:) are not
-followed. Exits 1 and lists each broken link, 2 on bad usage or an empty directory.
-Python 3 standard library only.
+followed. A link inside a code fragment must also name its target in full
+(`portsock::...`, the rule of docs/code_links.py): Doxygen links a local variable `server`
+to portsock::tls_role::server, and such a link is reported as wrong. Exits 1 and lists each
+broken or wrong link, 2 on bad usage or an empty directory. `--self-test` shows that the
+check fails on a wrong link. Python 3 standard library only.
 """
 import html.parser
 import os
 import sys
 import urllib.parse
+
+import code_links
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "ftp", "javascript", "data", "tel")
 
@@ -85,13 +90,38 @@ def check(root):
                 if fragment not in scan(target, cache).anchors:
                     broken.append((page, line, link, f"no anchor #{fragment} in {os.path.relpath(target, root)}"))
 
+        with open(page, encoding="utf-8", errors="replace") as f:
+            for line, problem in code_links.problems_in(f.read()):
+                broken.append((page, line, "code", f"wrong link in code: {problem}"))
+
     for page, line, link, why in broken:
         print(f"{os.path.relpath(page, root)}:{line}: broken link '{link}': {why}")
     print(f"check_links: {len(pages)} pages, {checked} internal links checked, {len(broken)} broken")
     return (1 if broken else 0), checked, len(broken)
 
 
+def self_test():
+    """The check must fail on a page whose code links a local variable to the API."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as root:
+        for name, body in (("index.html", code_links.SAMPLE), ("namespaceportsock.html", '<a id="aX"></a><a id="aE"></a>'),
+                           ("classportsock_1_1tcp__listener.html", ""), ("portsock_8hpp.html", ""),
+                           ("classportsock_1_1udp__socket.html", '<a id="aR"></a>'),
+                           ("classportsock_1_1tcp__stream.html", '<a id="aC"></a>')):
+            with open(os.path.join(root, name), "w", encoding="utf-8") as f:
+                f.write(body)
+        status, _, wrong = check(root)
+        with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as f:
+            f.write(code_links.fix_text(code_links.SAMPLE))
+        fixed_status, _, _ = check(root)
+    ok = status == 1 and wrong == 3 and fixed_status == 0
+    print("check_links self-test:", "passed" if ok else f"FAILED ({status}, {wrong}, {fixed_status})")
+    return 0 if ok else 1
+
+
 def main(argv):
+    if argv[1:] == ["--self-test"]:
+        return self_test()
     if len(argv) != 2 or not os.path.isdir(argv[1]):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         if len(argv) == 2:

@@ -34,6 +34,8 @@ std::size_t parse_size(std::string_view text, std::size_t most) {
 }
 //! [parse_size]
 
+//! [http_helpers]
+// Header names compare without regard to case ("content-length:" is the same header).
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() &&
            std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
@@ -45,16 +47,18 @@ struct http_response {
     std::string status_line;
     std::string body;
 };
+//! [http_helpers]
 
+//! [http_get]
+// GET `path` from the HTTP server at `server`; parse_size() is shown below.
 http_response http_get(const portsock::endpoint& server, std::string_view path) {
-    //! [http_get]
     portsock::tcp_stream stream = portsock::tcp_stream::connect(server, 5s);
     std::string request = "GET ";
     request += path;
     request += " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     stream.send_all(request, 5s);
 
-    // Headers are lines; none may be longer than 8 KiB (the peer gets message_too_long).
+    // Headers are lines; a header line over 8 KiB fails here with message_too_long.
     portsock::stream_reader reader{stream, 8 * 1024};
     http_response response;
     reader.read_line(response.status_line, 5s);  // "HTTP/1.0 200 OK"
@@ -70,9 +74,9 @@ http_response http_get(const portsock::endpoint& server, std::string_view path) 
     }
     // The body may be far larger than the reader's buffer: read_exact() goes past it.
     reader.read_exact(response.body, content_length, 5s);
-    //! [http_get]
     return response;
 }
+//! [http_get]
 
 //! [resp_command]
 // A command is an array of bulk strings: *<count>\r\n then $<length>\r\n<bytes>\r\n each.

@@ -1,8 +1,10 @@
 // The TLS guide's examples, compiled and run by the tests (docs_snippet_tls_guide) with the
 // certificates tests/tls/make_certs.sh made (directory in PORTSOCK_TLS_CERTS). A portsock
 // TLS server runs on a thread; every check prints what failed and exits 1.
+//! [includes]
 #include <portsock/portsock.hpp>
-#include <portsock/tls.hpp>
+#include <portsock/tls.hpp>  // the optional tls component: link portsock::tls
+//! [includes]
 
 #include "snippet_check.hpp"
 
@@ -19,10 +21,13 @@ namespace {
 using namespace std::chrono_literals;
 using snippet::check;
 
+//! [certs]
+// Where this program finds its certificate files: $PORTSOCK_TLS_CERTS, else ./tls-certs.
 std::string certs(const char* name) {
     const char* dir = std::getenv("PORTSOCK_TLS_CERTS");
     return std::string(dir != nullptr ? dir : "tls-certs") + "/" + name;
 }
+//! [certs]
 
 // Serves `count` connections on `listener`: greets each, ends with close_notify, or, when
 // `truncate` is set, cuts the TCP stream without it.

@@ -34,6 +34,11 @@ if ! command -v rpmbuild >/dev/null && [[ "$(id -u)" == 0 ]] && command -v apt-g
     timeout 600 apt-get install -y -qq rpm >"$LOGS/apt-rpm.log" 2>&1 || echo "could not install rpm"
 fi
 
+if ! command -v lintian >/dev/null && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing lintian (the DEBs must pass it with 0 errors)"
+    timeout 600 apt-get install -y -qq lintian >"$LOGS/apt-lintian.log" 2>&1 || echo "could not install lintian"
+fi
+
 unset LD_LIBRARY_PATH  # every program below must find libportsock on its own
 export CMAKE_BUILD_PARALLEL_LEVEL="$JOBS"
 SHARED_BUILD="$W/build-shared"
@@ -69,14 +74,53 @@ check "shared build (package preset): configure, build, install" build_shared
 check "static build: configure, build, install" build_static
 check "cpack makes the Linux packages" make_packages
 
+# The package preset installs in Debian's layout (PORTSOCK_DEBIAN_LAYOUT): the libraries,
+# CMake and pkg-config files in the multiarch directory, lib/<triplet>. The static build
+# above keeps plain lib. libdir_in <root> names the one a root holds.
+SHARED_LIBDIR="$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$SHARED_BUILD/CMakeCache.txt")"
+echo "shared build: libraries in <prefix>/$SHARED_LIBDIR"
+libdir_in() {
+    if [[ -n "$SHARED_LIBDIR" && -d "$1/$SHARED_LIBDIR" ]]; then echo "$1/$SHARED_LIBDIR"; else echo "$1/lib"; fi
+}
+
 expect_package() { [[ -f "$PACKAGES/$1" ]] || { ls "$PACKAGES"; fail "no $1"; }; }
 check "TGZ named $TGZ_NAME.tar.gz" expect_package "$TGZ_NAME.tar.gz"
-for deb in "libportsock${MAJOR}_$VERSION-1_$DEB_ARCH.deb" "libportsock-dev_$VERSION-1_$DEB_ARCH.deb" \
-           "portsock-doc_$VERSION-1_all.deb" "portsock-samples_$VERSION-1_all.deb"; do
+DEBS=("libportsock${MAJOR}_$VERSION-1_$DEB_ARCH.deb" "libportsock-tls${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
+      "libportsock-dev_$VERSION-1_$DEB_ARCH.deb" "libportsock-tls-dev_$VERSION-1_$DEB_ARCH.deb"
+      "portsock-doc_$VERSION-1_all.deb" "portsock-samples_$VERSION-1_all.deb")
+for deb in "${DEBS[@]}"; do
     check "DEB $deb" expect_package "$deb"
 done
+only_these_debs() {  # no package made that the list above (and the README) does not name
+    local made expected
+    made="$(cd "$PACKAGES" && ls -- *.deb | sort)"
+    expected="$(printf '%s\n' "${DEBS[@]}" | sort)"
+    [[ "$made" == "$expected" ]] || fail "made: $made; expected: $expected"
+}
+check "DEB: exactly these ${#DEBS[@]} packages" only_these_debs
+# The README's package list names exactly the packages made.
+readme_lists_the_debs() {
+    local listed made
+    listed="$(grep -o '`[a-z0-9-]*`' <(sed -n '/<!-- deb-packages -->/,/<!-- \/deb-packages -->/p' "$SRC/README.md") \
+        | tr -d '`' | sed "s/^libportsock0\$/libportsock${MAJOR}/; s/^libportsock-tls0\$/libportsock-tls${MAJOR}/" | sort -u)"
+    made="$(printf '%s\n' "${DEBS[@]}" | sed 's/_.*//' | sort -u)"
+    echo "README lists: $(echo $listed)"
+    [[ -n "$listed" && "$listed" == "$made" ]] || fail "README lists '$(echo $listed)', the packages are '$(echo $made)'"
+}
+check "README: its package list matches the DEBs" readme_lists_the_debs
+# lintian, as Debian's archive would run it: 0 errors on every package (warnings printed).
+lintian_debs() {
+    command -v lintian >/dev/null || fail "lintian is not installed (apt-get install lintian)"
+    local out status=0
+    out="$(cd "$PACKAGES" && timeout 900 lintian --fail-on error -- *.deb 2>&1)" || status=$?
+    echo "$out"
+    ! echo "$out" | grep -E '^E: ' || fail "lintian reports errors"
+    [[ "$status" == 0 ]] || fail "lintian exited with status $status"
+}
+check "DEB: lintian reports 0 errors" lintian_debs
 if command -v rpmbuild >/dev/null; then
-    for rpm in "portsock-$VERSION-1.$ARCH.rpm" "portsock-devel-$VERSION-1.$ARCH.rpm" \
+    for rpm in "portsock-$VERSION-1.$ARCH.rpm" "portsock-tls-$VERSION-1.$ARCH.rpm" \
+               "portsock-devel-$VERSION-1.$ARCH.rpm" "portsock-tls-devel-$VERSION-1.$ARCH.rpm" \
                "portsock-doc-$VERSION-1.noarch.rpm" "portsock-samples-$VERSION-1.noarch.rpm"; do
         check "RPM $rpm" expect_package "$rpm"
     done
@@ -99,23 +143,24 @@ content_checks() {  # <root> <label> <shared|static>
         cmake_files_installed "$root"
     if [[ "$kind" == shared ]]; then
         check "$label: libportsock.so.$VERSION, SONAME libportsock.so.$MAJOR, no RUNPATH" \
-            shared_library_ok "$root/lib"
+            shared_library_ok "$(libdir_in "$root")"
         check "$label: only portsock's API is exported (hidden visibility)" \
-            exports_only_api "$root/lib/libportsock.so.$VERSION"
+            exports_only_api "$(libdir_in "$root")/libportsock.so.$VERSION"
     else
-        check "$label: libportsock.a and no shared library" static_library_ok "$root/lib"
+        check "$label: libportsock.a and no shared library" static_library_ok "$(libdir_in "$root")"
         check "$label: exported target carries Threads and PORTSOCK_STATIC_DEFINE" \
-            static_target_ok "$root/lib/cmake/portsock/portsockTargets.cmake"
+            static_target_ok "$(libdir_in "$root")/cmake/portsock/portsockTargets.cmake"
     fi
 }
 files_are_relocatable() {
-    local root="$1" files
-    files=("$root"/lib/cmake/portsock/*.cmake "$root/lib/pkgconfig/portsock.pc")
+    local root="$1" files lib
+    lib="$(libdir_in "$root")"
+    files=("$lib"/cmake/portsock/*.cmake "$lib/pkgconfig/portsock.pc")
     for path in "$W" "$SRC" "$SHARED_BUILD" "$STATIC_BUILD"; do
         assert_no_match "$path" "${files[@]}"
     done
     # The installed library carries no RPATH into the build tree either.
-    for lib in "$root"/lib/libportsock.so*; do
+    for lib in "$(libdir_in "$root")"/libportsock.so*; do
         [[ -f "$lib" && ! -L "$lib" ]] || continue
         ! strings "$lib" | grep -F -e "$SHARED_BUILD" -e "$SRC" || fail "$lib names the build tree"
     done
@@ -127,12 +172,14 @@ samples_installed() {
     done
 }
 cmake_files_installed() {
+    local lib
+    lib="$(libdir_in "$1")"
     for f in portsockConfig.cmake portsockConfigVersion.cmake portsockTargets.cmake; do
-        test -f "$1/lib/cmake/portsock/$f" || fail "no $f"
+        test -f "$lib/cmake/portsock/$f" || fail "no $f"
     done
-    test -f "$1/lib/pkgconfig/portsock.pc"
-    grep -q 'find_dependency(Threads)' "$1/lib/cmake/portsock/portsockConfig.cmake"
-    grep -q 'cxx_std_17' "$1/lib/cmake/portsock/portsockTargets.cmake"
+    test -f "$lib/pkgconfig/portsock.pc"
+    grep -q 'find_dependency(Threads)' "$lib/cmake/portsock/portsockConfig.cmake"
+    grep -q 'cxx_std_17' "$lib/cmake/portsock/portsockTargets.cmake"
 }
 shared_library_ok() {
     test -f "$1/libportsock.so.$VERSION"
@@ -170,7 +217,7 @@ build_samples() {  # <prefix> <build dir> [cmake args...]
     rm -rf "$build"
     timeout 300 cmake -S "$prefix/share/portsock/samples" -B "$build" \
         -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release "$@"
-    grep -F "portsock_DIR:PATH=$prefix/lib/cmake/portsock" "$build/CMakeCache.txt" \
+    grep -F "portsock_DIR:PATH=$(libdir_in "$prefix")/cmake/portsock" "$build/CMakeCache.txt" \
         || fail "did not find the package under $prefix"
     timeout 600 cmake --build "$build"
 }
@@ -185,7 +232,7 @@ uses_prefix_library() {  # <program> <lib dir>: the dynamic loader takes libport
     ldd "$1" | tee /dev/stderr | grep -F "libportsock.so.$MAJOR => $2/libportsock.so.$MAJOR"
 }
 check "shared: samples load libportsock from the prefix (CMake's RPATH to the imported location)" \
-    uses_prefix_library "$W/samples-shared/tcp_welcome_server" "$SHARED_PREFIX/lib"
+    uses_prefix_library "$W/samples-shared/tcp_welcome_server" "$(libdir_in "$SHARED_PREFIX")"
 no_portsock_needed() { ! readelf -d "$1" | grep -F 'libportsock'; }
 check "static: samples do not need libportsock.so" no_portsock_needed "$W/samples-static/tcp_welcome_server"
 
@@ -238,10 +285,10 @@ install_consumer() {  # <build dir> <install prefix> [cmake args...]
     timeout 300 cmake --install "$build"
 }
 SHARED_PREFIX_COPY="$W/prefix-shared-app"
-check "shared: consumer installed into a copy of the prefix, INSTALL_RPATH \$ORIGIN/../lib" \
+check "shared: consumer installed into a copy of the prefix, INSTALL_RPATH \$ORIGIN/../$SHARED_LIBDIR" \
     bash -c "rm -rf '$SHARED_PREFIX_COPY' && cp -a '$SHARED_PREFIX' '$SHARED_PREFIX_COPY'"
 check "shared: build and install that consumer" install_consumer "$W/consumer-origin" "$SHARED_PREFIX_COPY" \
-    -DCMAKE_PREFIX_PATH="$SHARED_PREFIX_COPY" '-DCMAKE_INSTALL_RPATH=$ORIGIN/../lib'
+    -DCMAKE_PREFIX_PATH="$SHARED_PREFIX_COPY" "-DCMAKE_INSTALL_RPATH=\$ORIGIN/../$SHARED_LIBDIR"
 check "shared: installed consumer (\$ORIGIN) runs without LD_LIBRARY_PATH" \
     run_consumer "$SHARED_PREFIX_COPY/bin/portsock_consumer"
 check "shared: consumer installed to its own prefix with CMAKE_INSTALL_RPATH_USE_LINK_PATH" \
@@ -296,7 +343,7 @@ check "find_package(portsock 0.1.0) succeeds" version_accepted 0.1.0
 # --- pkg-config ------------------------------------------------------------------------------------
 pkgconfig_consumer() {  # <prefix> <output> [pkg-config options]
     local prefix="$1" out="$2"; shift 2
-    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+    export PKG_CONFIG_PATH="$(libdir_in "$prefix")/pkgconfig"
     [[ "$(pkg-config --modversion portsock)" == "$VERSION" ]] || fail "pkg-config --modversion"
     echo "cflags: $(pkg-config --cflags portsock "$@")  libs: $(pkg-config --libs portsock "$@")"
     # shellcheck disable=SC2046
@@ -305,7 +352,7 @@ pkgconfig_consumer() {  # <prefix> <output> [pkg-config options]
 check "shared: g++ \$(pkg-config --cflags --libs portsock)" \
     pkgconfig_consumer "$SHARED_PREFIX" "$W/pc-shared"
 check "shared: pkg-config consumer runs (LD_LIBRARY_PATH=prefix/lib: plain -L has no RPATH)" \
-    env LD_LIBRARY_PATH="$SHARED_PREFIX/lib" bash -c "timeout 30 '$W/pc-shared' | grep -qx 'portsock consumer $VERSION: ok'"
+    env LD_LIBRARY_PATH="$(libdir_in "$SHARED_PREFIX")" bash -c "timeout 30 '$W/pc-shared' | grep -qx 'portsock consumer $VERSION: ok'"
 check "static: g++ \$(pkg-config --cflags --libs portsock)" \
     pkgconfig_consumer "$STATIC_PREFIX" "$W/pc-static"
 check "static: pkg-config consumer runs" run_consumer "$W/pc-static"
@@ -338,11 +385,13 @@ plain_consumer_without_openssl() {  # find_package(portsock) alone must not look
         -DCMAKE_DISABLE_FIND_PACKAGE_OpenSSL=ON
 }
 tls_files_installed() {  # <prefix>
-    test -f "$1/lib/cmake/portsock/portsockTlsTargets.cmake"
-    test -f "$1/lib/pkgconfig/portsock-tls.pc"
+    local lib
+    lib="$(libdir_in "$1")"
+    test -f "$lib/cmake/portsock/portsockTlsTargets.cmake"
+    test -f "$lib/pkgconfig/portsock-tls.pc"
     test -f "$1/include/portsock/tls.hpp"
     test -f "$1/include/portsock/tls_export.hpp"
-    grep -q 'find_dependency(OpenSSL 3.0)' "$1/lib/cmake/portsock/portsockConfig.cmake"
+    grep -q 'find_dependency(OpenSSL 3.0)' "$lib/cmake/portsock/portsockConfig.cmake"
 }
 for kind in shared static; do
     check "$kind: TLS component files installed (targets, portsock-tls.pc, headers)" tls_files_installed "$W/prefix-$kind"
@@ -352,9 +401,9 @@ for kind in shared static; do
 done
 check "shared: find_package(portsock) without tls never needs OpenSSL" plain_consumer_without_openssl
 tls_pkgconfig() {
-    export PKG_CONFIG_PATH="$SHARED_PREFIX/lib/pkgconfig"
+    export PKG_CONFIG_PATH="$(libdir_in "$SHARED_PREFIX")/pkgconfig"
     timeout 300 g++ -o "$W/pc-tls" "$HERE/tls_consumer/main.cpp" $(pkg-config --cflags --libs portsock-tls)
-    LD_LIBRARY_PATH="$SHARED_PREFIX/lib" run_tls_consumer "$W/pc-tls"
+    LD_LIBRARY_PATH="$(libdir_in "$SHARED_PREFIX")" run_tls_consumer "$W/pc-tls"
 }
 check "shared: g++ \$(pkg-config --cflags --libs portsock-tls), HTTPS request" tls_pkgconfig
 
@@ -377,16 +426,25 @@ deb_metadata() {
     dpkg-deb -f "$lib" Depends | grep -F "libstdc++6"
     [[ -n "$(dpkg-deb -f "$dev" Maintainer)" ]] || fail "no maintainer"
     [[ -n "$(dpkg-deb -f "$dev" Description)" ]] || fail "no description"
-    dpkg-deb -c "$lib" | grep -F "./usr/lib/libportsock.so.$VERSION"
+    dpkg-deb -c "$lib" | grep -F "./usr/$SHARED_LIBDIR/libportsock.so.$VERSION"
     ! dpkg-deb -c "$lib" | grep -F -e '.hpp' -e 'cmake' || fail "headers or CMake files in the runtime package"
-    dpkg-deb -c "$dev" | grep -F "./usr/lib/cmake/portsock/portsockConfig.cmake"
+    dpkg-deb -c "$dev" | grep -F "./usr/$SHARED_LIBDIR/cmake/portsock/portsockConfig.cmake"
     dpkg-deb --ctrl-tarfile "$lib" | tar -xO ./shlibs | grep -F "libportsock $MAJOR libportsock$MAJOR"
     local tls="$PACKAGES/libportsock-tls${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
-    dpkg-deb -c "$tls" | grep -F "./usr/lib/libportsock_tls.so.$VERSION"
+    dpkg-deb -c "$tls" | grep -F "./usr/$SHARED_LIBDIR/libportsock_tls.so.$VERSION"
     dpkg-deb -f "$tls" Depends | grep -E "libssl3"    # OpenSSL's runtime, from dpkg-shlibdeps
     dpkg-deb -f "$tls" Depends | grep -F "libportsock${MAJOR}"
     ! dpkg-deb -c "$lib" | grep -F 'libportsock_tls' || fail "the TLS library in the core package"
-    dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
+    # The TLS development files are a package of their own, which brings OpenSSL's.
+    local tls_dev="$PACKAGES/libportsock-tls-dev_$VERSION-1_$DEB_ARCH.deb"
+    ! dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls" || fail "libportsock-dev depends on the TLS library"
+    ! dpkg-deb -c "$dev" | grep -F -e 'tls.hpp' -e 'portsock-tls.pc' -e 'TlsTargets' || fail "TLS files in libportsock-dev"
+    dpkg-deb -f "$tls_dev" Depends | grep -F "libssl-dev"
+    dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
+    dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-dev (= $VERSION-1)"
+    dpkg-deb -c "$tls_dev" | grep -F "./usr/include/portsock/tls.hpp"
+    dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/pkgconfig/portsock-tls.pc"
+    dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/cmake/portsock/portsockTlsTargets.cmake"
 }
 check "unpack the .debs (dpkg-deb -x)" unpack_debs
 check "DEB metadata: names, section libdevel, version, Depends, shlibs" deb_metadata
@@ -395,6 +453,36 @@ check "DEB: build the samples against the unpacked .debs" build_samples "$DEBROO
 check "DEB: welcome server and client run" run_welcome_pair "$W/samples-deb"
 check "DEB: pkg-config consumer builds against the unpacked .deb" \
     pkgconfig_consumer "$DEBROOT/usr" "$W/pc-deb"
+
+# --- the guides' programs, complete, from the installed docs (share/doc/portsock/snippets) -------
+# What a page shows is part of one of these files: each builds against the package as it
+# stands, and runs (the TLS one with the test certificates).
+build_snippets() {  # <prefix> <build dir>
+    local prefix="$1" build="$2"
+    rm -rf "$build"
+    timeout 300 cmake -S "$prefix/share/doc/portsock/snippets" -B "$build" \
+        -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release
+    timeout 900 cmake --build "$build"
+    for program in mainpage_example errors_guide tutorial_first_steps scaling_guide local_sockets_guide \
+                   options_guide protocol_client tls_guide; do
+        test -x "$build/$program" || fail "$program was not built"
+    done
+}
+run_snippets() {  # <build dir> [LD_LIBRARY_PATH]
+    local build="$1"
+    [[ -f "$TLS_CERTS/ca.pem" ]] || sh "$SRC/tests/tls/make_certs.sh" "$TLS_CERTS"
+    for program in mainpage_example errors_guide tutorial_first_steps options_guide; do
+        echo "== $program"
+        LD_LIBRARY_PATH="${2:-}" timeout 60 "$build/$program" || fail "$program failed"
+    done
+    echo "== tls_guide"
+    LD_LIBRARY_PATH="${2:-}" PORTSOCK_TLS_CERTS="$TLS_CERTS" timeout 60 "$build/tls_guide" || fail "tls_guide failed"
+}
+check "shared: the guides' programs build from share/doc/portsock/snippets" \
+    build_snippets "$SHARED_PREFIX" "$W/snippets-shared"
+check "shared: and run" run_snippets "$W/snippets-shared"
+check "DEB: the guides' programs build from the unpacked .debs" build_snippets "$DEBROOT/usr" "$W/snippets-deb"
+check "DEB: and run" run_snippets "$W/snippets-deb" "$(libdir_in "$DEBROOT/usr")"
 
 TGZROOT="$W/tgz-root"
 unpack_tgz() {
@@ -411,11 +499,12 @@ if command -v rpm >/dev/null && compgen -G "$PACKAGES/*.rpm" >/dev/null; then
     rpm_contents() {
         local lib="$PACKAGES/portsock-$VERSION-1.$ARCH.rpm" dev="$PACKAGES/portsock-devel-$VERSION-1.$ARCH.rpm"
         rpm -qpi "$lib"
-        rpm -qpl "$lib" | grep -Fx "/usr/lib/libportsock.so.$VERSION"
-        rpm -qpl "$dev" | grep -Fx "/usr/lib/cmake/portsock/portsockConfig.cmake"
+        rpm -qpl "$lib" | grep -Fx "/usr/$SHARED_LIBDIR/libportsock.so.$VERSION"
+        rpm -qpl "$dev" | grep -Fx "/usr/$SHARED_LIBDIR/cmake/portsock/portsockConfig.cmake"
         rpm -qpl "$dev" | grep -Fx "/usr/include/portsock/portsock.hpp"
         rpm -qpR "$dev" | grep -F "portsock = $VERSION"
-        rpm -qpl "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/lib/libportsock_tls.so.$VERSION"
+        rpm -qpl "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/$SHARED_LIBDIR/libportsock_tls.so.$VERSION"
+        rpm -qpR "$PACKAGES/portsock-tls-devel-$VERSION-1.$ARCH.rpm" | grep -F "openssl-devel"
         rpm -qpR "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -F "libssl.so.3"
         [[ "$(rpm -qp --qf '%{LICENSE}' "$lib")" == MIT ]] || fail "RPM license"
         ! rpm -qpl "$PACKAGES"/*.rpm | grep -i -E 'test|platform\.hpp|internal\.hpp' || fail "private files in the RPMs"

@@ -208,6 +208,26 @@ def case_server_survives_bad_clients():
     print(err, end="")
 
 
+def case_silent_client_does_not_hold_the_next():
+    """A client that connects and says nothing holds only its own thread: the next client
+    is served at once, long before the silent one's 10 s handshake limit."""
+    server, port, first = start_sample_server(3)
+    silent = [socket.create_connection(("localhost", port), timeout=LIMIT) for _ in range(2)]
+    started = time.monotonic()
+    received = python_receive_all(python_client_context(), port)
+    elapsed = time.monotonic() - started
+    check(received.decode() == WELCOME, f"the client after two silent ones got {received!r}")
+    check(elapsed < 5, f"the client after two silent ones waited {elapsed:.1f} s (the handshake limit is 10 s)")
+    for connection in silent:  # they fail their handshake now, each in its own thread
+        connection.close()
+    status, out, err = finish(server)
+    check(status == 0, f"server status {status}: {err}")
+    expect_sample_server_output(first + out, port, 1)
+    errors = [line for line in err.splitlines() if line.startswith("tls_welcome_server: ")]
+    check(len(errors) == 2, f"one error line per silent client expected: {err!r}")
+    print(f"served the next client in {elapsed:.2f} s beside two silent ones; {err}", end="")
+
+
 def case_client_vs_s_server():
     server, port = start_s_server("chain.pem", stdin_text=WELCOME + "\n")
     client = run_client("tls_welcome_client", port, "localhost", cert("ca.pem"))
@@ -236,9 +256,15 @@ def case_client_rejects_bad_certificates():
     reasons = {"expired.pem": "certificate has expired", "future.pem": "certificate is not yet valid",
                "wronghost.pem": "hostname mismatch", "untrusted.pem": "unable to get local issuer certificate",
                "selfsigned.pem": "self"}
-    for certificate, reason in reasons.items():
-        server, port = start_s_server(certificate)
-        client = run_client("tls_welcome_client", port, "localhost", cert("ca.pem"))
+    cases = [(certificate, (), "localhost", "ca.pem", reason) for certificate, reason in reasons.items()]
+    # The two met first in practice (the TLS guide's table lists them too): an IP address
+    # the certificate does not carry, and a chain whose self-signed root is not trusted.
+    cases += [("wronghost.pem", (), "127.0.0.1", "ca.pem", "IP address mismatch"),
+              ("server.pem", ("-cert_chain", cert("ca.pem")), "localhost", "other-ca.pem",
+               "self-signed certificate in certificate chain")]
+    for certificate, extra, host, authority, reason in cases:
+        server, port = start_s_server(certificate, *extra)
+        client = run_client("tls_welcome_client", port, host, cert(authority))
         server.kill()
         server.wait()
         err = text(client.stderr)

@@ -7,6 +7,7 @@ if(NOT Python3_Interpreter_FOUND OR NOT PORTSOCK_OPENSSL_CLI)
     return()
 endif()
 set(tls_cases welcome_pair server_vs_s_client server_vs_python_client server_survives_bad_clients
+    silent_client_does_not_hold_the_next
     client_vs_s_server client_vs_python_server client_rejects_bad_certificates
     client_vs_plain_tcp_and_cut_streams https_get_vs_python https_get_vs_s_server)
 set(tls_cert_dir "${PROJECT_BINARY_DIR}/tests/tls/tls-certs")

@@ -45,7 +45,8 @@ private:
 
 /// Reads lines, delimited records and exact sizes from a stream, through a buffer it owns.
 ///
-/// Works over any portsock stream: tcp_stream today, and any type with the member
+/// Works over any portsock stream (tcp_stream, local_stream, tls_stream) and any type with
+/// the member
 /// @code
 /// std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept;
 /// @endcode
