@@ -56,6 +56,8 @@ enum class option : std::uint8_t {
     keep_alive_count,     ///< probes: TCP_KEEPCNT
     multicast_hops,       ///< IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS
     multicast_loop,       ///< IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP
+    share_address,        ///< SO_REUSEADDR itself, on every port (Windows too): datagram
+                          ///< sockets that each set it may bind one address and port
 };
 
 /// Readiness interest and result bits for wait().
@@ -77,7 +79,9 @@ std::error_code make_error(std::errc condition) noexcept;
 // and resolve(), reference-counted per open handle, and reports a failed start-up as
 // their error. Users and sdk/ never call an init function.
 
-/// Opens a non-inheritable socket that never raises SIGPIPE.
+/// Opens a non-inheritable socket that never raises SIGPIPE. A POSIX local datagram
+/// socket's blocking send to a full receiver returns would-block every 50 ms (a send
+/// timeout), so that cancel() can end it: nothing else reaches it on Linux.
 handle open(family fam, socket_type type, std::error_code& ec) noexcept;
 /// Closes the handle; the handle is invalid afterwards whatever the result.
 void close(handle h, std::error_code& ec) noexcept;

@@ -82,7 +82,8 @@ bool depends_on_family(option opt) noexcept {
 
 option_location locate(option opt) noexcept {
     switch (opt) {
-    case option::reuse_address: return integer(SOL_SOCKET, SO_REUSEADDR);
+    case option::reuse_address:
+    case option::share_address: return integer(SOL_SOCKET, SO_REUSEADDR);
     case option::no_delay: return integer(IPPROTO_TCP, TCP_NODELAY);
     case option::keep_alive: return integer(SOL_SOCKET, SO_KEEPALIVE);
     case option::broadcast: return integer(SOL_SOCKET, SO_BROADCAST);

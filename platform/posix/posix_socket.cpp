@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -34,6 +35,25 @@ constexpr int no_flags = 0;
 
 // Applied to every new handle: SIGPIPE suppression where it is per socket.
 bool finish_new_handle(int fd, std::error_code& ec) noexcept { return suppress_sigpipe(fd, ec); }
+
+// A blocking send on a Unix datagram socket to a receiver whose queue is full sleeps on the
+// *receiver's* queue (Linux), where neither shutdown() of the sender nor anything else that
+// cancel() can do reaches it. A send timeout makes such a send give up now and then with
+// EAGAIN; sdk/'s blocking loop then checks for cancel() and sends again, so an untimed send
+// stays an untimed send that cancel() ends within this tick. Sends that do not block, and
+// timed or non-blocking sends (the handle is non-blocking then), are not affected.
+constexpr int blocked_send_tick_ms = 50;
+
+bool keep_blocked_sends_cancellable(int fd, std::error_code& ec) noexcept {
+    timeval tick{};
+    tick.tv_usec = blocked_send_tick_ms * 1000;
+    if (::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof tick) != 0) {
+        ec = last_error();
+        return false;
+    }
+    ec.clear();
+    return true;
+}
 
 }  // namespace
 
@@ -89,6 +109,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     // IPv6 only, whatever the OS default (Linux: off, Windows: on); a dual-stack listener
     // turns it off before binding (family_rule.hpp).
     if (finish_new_handle(fd, ec) && fam == family::ipv6) set_option(fd, option::v6_only, 1, ec);
+    if (!ec && fam == family::local && type == socket_type::datagram) keep_blocked_sends_cancellable(fd, ec);
     if (ec) {
         ::close(fd);
         return invalid_handle;

@@ -56,6 +56,9 @@ option_location locate_fixed(option opt) noexcept {
     case option::keep_alive_idle: return at(IPPROTO_TCP, tcp_keep_idle);
     case option::keep_alive_interval: return at(IPPROTO_TCP, tcp_keep_interval);
     case option::keep_alive_count: return at(IPPROTO_TCP, tcp_keep_count);
+    // Only datagram sockets ask for it (sdk/ udp_socket): for a TCP port, Windows'
+    // SO_REUSEADDR would let another socket take a live port (win_socket.cpp).
+    case option::share_address: return at(SOL_SOCKET, SO_REUSEADDR);
     default: return {};  // reuse_port, traffic_class
     }
 }
@@ -104,6 +107,7 @@ Value get_raw(handle h, int level, int name, int& length, std::error_code& ec) n
 
 bool is_extended_option(option opt) noexcept {
     return depends_on_family(opt) || opt == option::reuse_port || opt == option::traffic_class ||
+           opt == option::share_address ||
            opt == option::keep_alive_idle || opt == option::keep_alive_interval ||
            opt == option::keep_alive_count;
 }

@@ -30,13 +30,14 @@ local_listener::local_listener(const local_address& local, const local_listen_op
     : local_listener(detail::or_throw_at("portsock::local_listener: listen on", local, timeout{},
                                          [&](std::error_code& ec) { return listen(local, ec, options); })) {}
 
-local_listener local_listener::listen(const local_address& local, std::error_code& ec,
+local_listener local_listener::listen(local_address_view given, std::error_code& ec,
                                       const local_listen_options& options) noexcept {
     if (options.backlog < 0) {
         ec = make_error_code(errc::invalid_argument);
         return {};
     }
-    if (!detail::check_named(local, ec)) return {};
+    const local_address local = detail::named_address(given, ec);
+    if (ec) return {};
     const platform::local_name name = detail::to_platform(local);
     local_listener listener(platform::open(platform::family::local, platform::socket_type::stream, ec));
     if (ec) return {};

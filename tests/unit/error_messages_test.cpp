@@ -251,11 +251,14 @@ TEST(DescriptorTable, FullTableIsTooManyFilesOpen) {
     descriptor_table_filler filler;
     const bool full = filler.fill();
     // With the table full: the calls only, their codes checked once it is empty again.
-    std::error_code resolved, parsed, connected;
+    std::error_code resolved, resolved_again, parsed, connected, connected_by_name;
     if (full) {
         (void)portsock::resolve("localhost", "80", resolved);
+        // glibc reports a stale errno (EBUSY, EINVAL) from the second look-up on.
+        (void)portsock::resolve("localhost", "80", resolved_again);
         (void)ip_address::parse(scoped, parsed);
         (void)tcp_stream::connect(numeric_host, 80, connected, patience);
+        (void)tcp_stream::connect("localhost", 80, connected_by_name, patience);
     }
     const std::error_code refusal = filler.release();
     if (!full) GTEST_SKIP() << "no descriptor limit reached within 200,000 sockets or 20 s";
@@ -264,6 +267,10 @@ TEST(DescriptorTable, FullTableIsTooManyFilesOpen) {
 
     EXPECT_TRUE(!resolved || resolved == std::errc::too_many_files_open) << resolved.message();
     EXPECT_NE(resolved, portsock::resolve_errc::host_not_found) << "the real cause, not \"not found\"";
+    EXPECT_TRUE(!resolved_again || resolved_again == std::errc::too_many_files_open) << resolved_again.message();
+    EXPECT_TRUE(!connected_by_name || connected_by_name == std::errc::too_many_files_open)
+        << connected_by_name.message();
+    EXPECT_TRUE(!connected_by_name || portsock::is_resource_exhaustion(connected_by_name));
     if (scoped != "fe80::1%") {
         EXPECT_EQ(parsed, std::errc::too_many_files_open) << "not invalid_address: " << parsed.message();
     }

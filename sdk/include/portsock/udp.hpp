@@ -59,6 +59,32 @@ struct incoming_datagram {
     bool truncated = false;    ///< Out: it was longer than `capacity`; the rest is lost.
 };
 
+/// How udp_socket binds: the options that must be set on the socket before `bind()`, set
+/// there by udp_socket(const endpoint&, const udp_bind_options&) as listen_options does for
+/// a TCP listener. All off by default: the port is this socket's alone.
+///
+/// To run several receivers of one multicast group on one port (mDNS on 5353, RFC 6762
+/// §15.1), each sets reuse_address; every one of them then receives every datagram sent to
+/// the groups it joined. What each OS allows, and refuses, is in @ref platforms
+/// "Platform notes" ("Sharing a UDP port").
+/// @threadsafety A plain value.
+struct udp_bind_options {
+    /// Let other sockets that set it too bind the same address and port (`SO_REUSEADDR`,
+    /// on Windows as well). For multicast each of them receives every datagram; for a
+    /// unicast datagram the OS picks one (Linux and Windows: the one bound last).
+    /// @platformnote macOS and the BSDs share a wildcard-bound port only with reuse_port
+    /// as well. Linux lets any socket that sets it share the port; Windows refuses a
+    /// socket of another user account (std::errc::address_in_use).
+    bool reuse_address = false;
+    /// Let several sockets of the same user share the address and port (`SO_REUSEPORT`);
+    /// Linux spreads unicast datagrams among them. Where the OS lacks it (Windows; see
+    /// has_reuse_port()) true fails with std::errc::operation_not_supported.
+    bool reuse_port = false;
+    /// For a socket bound to an IPv6 address (such as `::`): also receive IPv4 datagrams,
+    /// from IPv4-mapped senders. Off by default on every OS. Ignored for IPv4.
+    bool dual_stack = false;
+};
+
 /// A UDP socket: unreliable, unordered datagrams, each sent and received whole.
 ///
 /// A datagram longer than the receive buffer is **never cut silently**: the call fails with
@@ -92,18 +118,24 @@ public:
     /// An empty socket; see portsock::basic_socket.
     udp_socket() noexcept = default;
 
-    /// Opens a socket bound to `local`.
+    /// Opens a socket, sets `options` and binds it to `local`.
     /// @param local the address and port; port 0 lets the OS choose (see local_endpoint()).
+    /// @param options what to set before binding, such as sharing the port.
     /// @throws std::system_error on failure, e.g. std::errc::address_in_use.
     /// @errors std::errc::address_in_use, std::errc::permission_denied (ports below 1024 on
     /// POSIX), std::errc::address_not_available, std::errc::address_family_not_supported,
-    /// or another OS error.
-    explicit udp_socket(const endpoint& local);
+    /// std::errc::operation_not_supported (reuse_port where the OS has none), or another OS error.
+    explicit udp_socket(const endpoint& local, const udp_bind_options& options = {});
 
-    /// Opens a socket bound to `local`; see udp_socket(const endpoint&).
-    /// @param local the endpoint. @param ec set on failure.
+    /// Opens, sets options and binds; see udp_socket(const endpoint&, const udp_bind_options&).
+    /// @param local the endpoint. @param options what to set before binding.
+    /// @return the socket. @throws std::system_error on failure.
+    static udp_socket bind(const endpoint& local, const udp_bind_options& options = {});
+
+    /// Opens, sets options and binds; see udp_socket(const endpoint&, const udp_bind_options&).
+    /// @param local the endpoint. @param ec set on failure. @param options what to set before binding.
     /// @return the socket, or an empty one on error.
-    static udp_socket bind(const endpoint& local, std::error_code& ec) noexcept;
+    static udp_socket bind(const endpoint& local, std::error_code& ec, const udp_bind_options& options = {}) noexcept;
 
     /// Opens an unbound socket of one family; the OS binds it on the first send.
     /// @param family address_family::ipv4 or address_family::ipv6.
