@@ -19,8 +19,11 @@ namespace {
 // The options that must be in place before bind(), as tcp_listener's configure() does.
 void configure(platform::handle h, const endpoint& local, const udp_bind_options& options,
                std::error_code& ec) noexcept {
-    ec.clear();
+    // Not sharing is said out loud: on Windows a later socket with SO_REUSEADDR could
+    // otherwise bind this port over it, and the strict reuse_address (SO_EXCLUSIVEADDRUSE)
+    // forbids that; on POSIX it is SO_REUSEADDR off, the default.
     if (options.reuse_address) platform::set_option(h, platform::option::share_address, 1, ec);
+    else platform::set_option(h, platform::option::reuse_address, 0, ec);
     if (!ec && options.reuse_port) platform::set_option(h, platform::option::reuse_port, 1, ec);
     if (!ec && options.dual_stack && local.address().is_v6()) platform::set_option(h, platform::option::v6_only, 0, ec);
 }
