@@ -206,22 +206,85 @@ void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept {
     check(::shutdown(h, native_how), ec);
 }
 
+namespace {
+
+bool is_datagram_socket(handle h) noexcept {
+    int type = 0;
+    socklen_t length = sizeof type;
+    return ::getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == SOCK_DGRAM;
+}
+
+bool is_connected(handle h) noexcept {
+    native_address peer;
+    peer.length = sizeof peer.storage;
+    return ::getpeername(h, peer.get(), &peer.length) == 0;
+}
+
+// Where a datagram to this socket goes: its own address, with a wildcard address replaced
+// by the loopback one. False if the socket has no address a datagram could reach (an
+// unbound local socket): nothing can be waiting for one on it then but a receive that
+// no datagram can reach either.
+bool own_reachable_address(handle h, native_address& self, std::error_code& ec) noexcept {
+    self = local_native(h, ec);
+    if (ec) return false;
+    if (self.storage.ss_family == AF_INET) {
+        auto& v4 = reinterpret_cast<sockaddr_in&>(self.storage);
+        if (v4.sin_port == 0) return false;  // unbound: no datagram can reach it
+        if (v4.sin_addr.s_addr == htonl(INADDR_ANY)) v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return true;
+    }
+    if (self.storage.ss_family == AF_INET6) {
+        auto& v6 = reinterpret_cast<sockaddr_in6&>(self.storage);
+        if (v6.sin6_port == 0) return false;
+        if (IN6_IS_ADDR_UNSPECIFIED(&v6.sin6_addr)) v6.sin6_addr = in6addr_loopback;
+        return true;
+    }
+    return self.storage.ss_family == AF_UNIX && self.length > sizeof(sa_family_t);  // named
+}
+
+// macOS and the BSDs: shutdown() of an unconnected datagram socket fails with ENOTCONN and
+// wakes nothing. An empty datagram to the socket's own address wakes a receive blocked on
+// it, and a wait for it to be readable; sdk/ has marked the socket cancelled first, so the
+// call reports operation_canceled (detail::checked_datagrams()), never the datagram.
+void wake_with_datagram(handle h, std::error_code& ec) noexcept {
+    native_address self;
+    if (!own_reachable_address(h, self, ec)) return;
+    const family fam = self.storage.ss_family == AF_INET   ? family::ipv4
+                       : self.storage.ss_family == AF_INET6 ? family::ipv6
+                                                            : family::local;
+    const handle fd = open(fam, socket_type::datagram, ec);
+    if (ec) return;
+    char nothing = 0;
+    // One try, never blocking: a full queue already has datagrams that wake the receive.
+    if (::sendto(fd, &nothing, 0, MSG_DONTWAIT | send_flags, self.get(), self.length) == -1 && errno != EAGAIN &&
+        errno != EWOULDBLOCK && errno != ENOBUFS)
+        ec = last_error();
+    ::close(fd);
+}
+
+// True where shutdown() wakes every call blocked on any socket, connected or not (Linux).
+bool shutdown_wakes_every_call() noexcept { return cancel_wakes_accept(); }
+
+}  // namespace
+
 void cancel(handle h, std::error_code& ec) noexcept {
-    if (!cancel_wakes_accept()) {
+    ec.clear();
+    if (!shutdown_wakes_every_call()) {
         // macOS and the BSDs cannot shut a listener down (ENOTCONN): sdk/ wakes its accept()
-        // calls with connections instead, so leave it listening. Doing the same wherever
-        // this path is built lets the Linux posix-generic build test that way.
+        // calls with connections instead, so leave it listening. Nor an unconnected datagram
+        // socket: wake its receive with a datagram. The posix-generic build takes this path
+        // on Linux too, without the shutdown, so that the wake-up it relies on is tested.
         int listening = 0;
         socklen_t length = sizeof listening;
-        if (::getsockopt(h, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening != 0) {
-            ec.clear();
+        if (::getsockopt(h, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening != 0) return;
+        if (is_datagram_socket(h) && !is_connected(h)) {
+            wake_with_datagram(h, ec);
             return;
         }
     }
     // Linux wakes every blocked call with this, even on an unconnected or listening socket
     // (which report ENOTCONN, or nothing, but are shut down all the same).
-    if (::shutdown(h, SHUT_RDWR) == 0 || errno == ENOTCONN) ec.clear();
-    else ec = last_error();
+    if (::shutdown(h, SHUT_RDWR) != 0 && errno != ENOTCONN) ec = last_error();
 }
 
 void forget_cancel(handle) noexcept {}  // the kernel keeps the shutdown with the socket

@@ -205,32 +205,7 @@ TEST(ErrorMessages, QuotedInputIsBoundedAndEscaped) {
 
 // --- a full descriptor table is reported as such --------------------------------------------
 
-// Opens sockets until the OS refuses one (bounded in count and time); release() and the
-// destructor close them all again. While the table is full, code must not compare error
-// codes with std::errc: that is a virtual call, and UBSan's check of it needs a descriptor.
-class descriptor_table_filler {
-public:
-    /// Fills the table; false if the bound came first.
-    bool fill() {
-        const portsock_test::stopwatch clock;
-        constexpr std::size_t most = 200000;
-        while (sockets_.size() < most && clock.elapsed() < 20s) {
-            udp_socket socket = udp_socket::open(portsock::address_family::ipv4, refusal_);
-            if (refusal_) return true;
-            sockets_.push_back(std::move(socket));
-        }
-        return false;
-    }
-    /// Empties the table again; returns why the last socket could not be opened.
-    std::error_code release() {
-        sockets_.clear();
-        return refusal_;
-    }
-
-private:
-    std::vector<udp_socket> sockets_;
-    std::error_code refusal_;
-};
+using portsock_test::descriptor_table_filler;
 
 // The name of the loopback interface, for a scope ("lo" on Linux, "lo0" on the BSDs).
 std::string loopback_interface() {
