@@ -71,6 +71,12 @@ inline std::error_code check_host_text(std::string_view host) noexcept {
 /// local service databases hold longer names.)
 bool is_service_name(std::string_view text) noexcept;
 
+/// What to add to a thrown message about `host` that failed with `ec`: which rule of
+/// check_host_text() it broke, and, for text with brackets or a port ("127.0.0.1:80",
+/// "[::1]"), that a host has neither and endpoint::parse() reads such text. Empty if
+/// there is nothing to add; else it starts with " (".
+std::string host_hint(std::string_view host, const std::error_code& ec);
+
 /// The most bytes of a user's input an error message quotes.
 inline constexpr std::size_t quote_limit = 64;
 

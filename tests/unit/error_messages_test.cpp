@@ -33,6 +33,33 @@ bool contains(const std::string& text, std::string_view part) { return text.find
 
 // --- what() names the endpoint -----------------------------------------------------------
 
+TEST(ErrorMessages, HostTextSaysWhichRuleAndSuggestsEndpointParse) {
+    // Issue 20, item 11: an address with a port or brackets, passed as a host.
+    for (const char* text : {"127.0.0.1:80", "[::1]", "[::1]:443", "localhost:8080"}) {
+        SCOPED_TRACE(text);
+        const auto resolved = catch_system_error([&] { (void)portsock::resolve(text, "80"); });
+        EXPECT_TRUE(resolved.code) << "no host is called that";
+        EXPECT_NE(resolved.what.find("endpoint::parse()"), std::string::npos) << resolved.what;
+        const auto connected = catch_system_error([&] { (void)tcp_stream::connect(text, 80, patience); });
+        EXPECT_NE(connected.what.find("endpoint::parse()"), std::string::npos) << connected.what;
+        const auto listened = catch_system_error([&] { tcp_listener listener(text, 0); });
+        EXPECT_NE(listened.what.find("endpoint::parse()"), std::string::npos) << listened.what;
+    }
+    // invalid_host says which rule the text broke.
+    const struct {
+        const char* text;
+        const char* rule;
+    } broken[] = {{"bad host", "no space"}, {"bad\thost", "no control byte"}, {"1.2.3.999", "numeric address"},
+                  {"010.0.0.1", "numeric address"}};
+    for (const auto& entry : broken) {
+        SCOPED_TRACE(entry.text);
+        const auto thrown = catch_system_error([&] { (void)portsock::resolve(entry.text, "80"); });
+        EXPECT_EQ(thrown.code, portsock::errc::invalid_host);
+        EXPECT_NE(thrown.what.find(entry.rule), std::string::npos) << thrown.what;
+        EXPECT_EQ(thrown.what.find("endpoint::parse()"), std::string::npos) << "no port, no brackets: " << thrown.what;
+    }
+}
+
 TEST(ErrorMessages, ConnectNamesTheEndpoint) {
     const endpoint nobody = portsock_test::closed_port();
     for (const portsock::timeout limit : {portsock::timeout{}, portsock::timeout{patience}}) {
