@@ -72,13 +72,15 @@ std::string host_hint(std::string_view host, const std::error_code& ec) {
     if (ec == errc::invalid_host) {
         if (has_control_byte(host)) hint = "a host holds no control byte";
         else if (host.find(' ') != std::string_view::npos) hint = "a host holds no space";
+        else if (looks_like_an_endpoint(host)) hint = "a host holds no brackets and no port";
+        else if (host.find(':') != std::string_view::npos)
+            hint = "text with a colon must be an IPv6 address in ip_address::parse()'s grammar";
         else if (ends_in_a_number(host))
             hint = "text that ends in a number must be a numeric address in ip_address::parse()'s grammar";
     }
     if (looks_like_an_endpoint(host)) {
         if (!hint.empty()) hint += "; ";
-        hint += "a host is a name or a bare address, without brackets or a port: give the port separately, "
-                "or read \"address:port\" text with endpoint::parse()";
+        hint += "give the port separately, or read \"address:port\" text with endpoint::parse()";
     }
     return hint.empty() ? hint : " (" + hint + ")";
 }

@@ -146,6 +146,12 @@ std::vector<form> tcp_listener_forms() {
 std::vector<form> udp_forms() {
     return {
         {"udp_socket::bind", [](std::error_code& ec) { (void)udp_socket::bind(any_port_v4(), ec); }},
+        {"udp_socket::bind (options)",
+         [](std::error_code& ec) {
+             udp_bind_options shared;
+             shared.reuse_address = true;
+             (void)udp_socket::bind(any_port_v4(), ec, shared);
+         }},
         {"udp_socket::open", [](std::error_code& ec) { (void)udp_socket::open(address_family::ipv4, ec); }},
         {"udp_socket::send_to", [](std::error_code& ec) {
              udp_pair p;
