@@ -58,6 +58,7 @@ enum class option : std::uint8_t {
     multicast_loop,       ///< IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP
     share_address,        ///< SO_REUSEADDR itself, on every port (Windows too): datagram
                           ///< sockets that each set it may bind one address and port
+    receive_destination,  ///< IP_PKTINFO (IP_RECVDSTADDR on the BSDs) or IPV6_RECVPKTINFO
 };
 
 /// Readiness interest and result bits for wait().
@@ -129,6 +130,11 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
 /// cut to size and reported as std::errc::message_size on every port.
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
                          std::error_code& ec) noexcept;
+/// As receive_from(), and `to` gets the address the datagram was sent to (port 0) where
+/// option::receive_destination is on and the OS reports it; family unspecified otherwise.
+/// (Windows: WSARecvMsg, found at run time.)
+std::size_t receive_from_to(handle h, void* data, std::size_t size, address* from, address& to,
+                            std::error_code& ec) noexcept;
 
 // --- gather writes and files --------------------------------------------------------
 

@@ -65,12 +65,22 @@ option_location ip_location(option opt, bool v6) noexcept {
         return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : option_location{IPPROTO_IP, IP_MULTICAST_TTL, value_shape::byte};
     case option::multicast_loop:
         return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : option_location{IPPROTO_IP, IP_MULTICAST_LOOP, value_shape::byte};
+    case option::receive_destination:  // read back by receive_from_to() (posix_socket.cpp)
+        if (v6) return integer(IPPROTO_IPV6, IPV6_RECVPKTINFO);
+#if defined(IP_PKTINFO)
+        return integer(IPPROTO_IP, IP_PKTINFO);
+#elif defined(IP_RECVDSTADDR)
+        return integer(IPPROTO_IP, IP_RECVDSTADDR);
+#else
+        return unsupported;
+#endif
     default: return unsupported;
     }
 }
 
 bool depends_on_family(option opt) noexcept {
     switch (opt) {
+    case option::receive_destination:
     case option::v6_only:
     case option::unicast_hops:
     case option::traffic_class:

@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 
 namespace portsock::platform {
@@ -368,6 +369,66 @@ std::size_t receive_from_native(handle h, void* data, std::size_t size, native_a
         ec);
     if (ec) return 0;
     native.length = message.msg_namelen;
+    if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
+    return n;
+}
+
+namespace {
+
+// The destination address in a received datagram's control messages, if the OS put it
+// there (option::receive_destination); family unspecified if not.
+address destination_of(msghdr& message) noexcept {
+    address to;
+    for (cmsghdr* entry = CMSG_FIRSTHDR(&message); entry; entry = CMSG_NXTHDR(&message, entry)) {
+#if defined(IP_PKTINFO)
+        if (entry->cmsg_level == IPPROTO_IP && entry->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(entry), sizeof info);
+            to.fam = family::ipv4;
+            std::memcpy(to.bytes, &info.ipi_addr, 4);
+        }
+#elif defined(IP_RECVDSTADDR)
+        if (entry->cmsg_level == IPPROTO_IP && entry->cmsg_type == IP_RECVDSTADDR) {
+            to.fam = family::ipv4;
+            std::memcpy(to.bytes, CMSG_DATA(entry), 4);
+        }
+#endif
+        if (entry->cmsg_level == IPPROTO_IPV6 && entry->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(entry), sizeof info);
+            to.fam = family::ipv6;
+            std::memcpy(to.bytes, &info.ipi6_addr, 16);
+            if (IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&info.ipi6_addr))
+                to.scope_id = info.ipi6_ifindex;
+        }
+    }
+    return to;
+}
+
+}  // namespace
+
+std::size_t receive_from_to(handle h, void* data, std::size_t size, address* from, address& to,
+                            std::error_code& ec) noexcept {
+    native_address native;
+    iovec chunk{data, size};
+    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in6_pktinfo))];
+    msghdr message{};
+    message.msg_name = &native.storage;
+    message.msg_iov = &chunk;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    const std::size_t n = io_result(
+        [&] {
+            message.msg_namelen = sizeof native.storage;
+            message.msg_controllen = sizeof control;
+            return ::recvmsg(h, &message, no_flags);
+        },
+        ec);
+    to = address{};
+    if (ec) return 0;
+    native.length = message.msg_namelen;
+    if (from) *from = from_native(native);
+    to = destination_of(message);
     if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
     return n;
 }

@@ -42,13 +42,15 @@ option_location locate_ip(option opt, bool v6) noexcept {
     case option::unicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : at(IPPROTO_IP, IP_TTL);
     case option::multicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : at(IPPROTO_IP, IP_MULTICAST_TTL);
     case option::multicast_loop: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : at(IPPROTO_IP, IP_MULTICAST_LOOP);
+    // Read back by WSARecvMsg() in receive_from_to() (win_receive_destination.cpp).
+    case option::receive_destination: return v6 ? at(IPPROTO_IPV6, IPV6_PKTINFO) : at(IPPROTO_IP, IP_PKTINFO);
     default: return {};
     }
 }
 
 bool depends_on_family(option opt) noexcept {
     return opt == option::v6_only || opt == option::unicast_hops || opt == option::multicast_hops ||
-           opt == option::multicast_loop;
+           opt == option::multicast_loop || opt == option::receive_destination;
 }
 
 option_location locate_fixed(option opt) noexcept {

@@ -84,6 +84,25 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_
     return got_datagram ? datagram_info{n, detail::from_platform(from)} : datagram_info{};
 }
 
+datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::receive_with_destination", limit,
+                            [&](std::error_code& ec) { return receive_with_destination(data, size, ec, limit); });
+}
+
+datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, std::error_code& ec,
+                                                               timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return {};
+    const platform::handle h = native_handle();
+    platform::address from, to;
+    const std::size_t n = detail::run_blocking<std::size_t>(
+        *this, platform::wait_readable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::receive_from_to(h, data, size, &from, to, e); });
+    if (detail::checked_datagrams(*this, 1, ec) == 0) return {};
+    if (ec && ec != std::errc::message_size) return {};
+    const ip_address destination = to.fam == platform::family::unspecified ? ip_address{} : detail::from_platform(to).address();
+    return {n, detail::from_platform(from), destination};
+}
+
 namespace {
 
 /// Datagrams converted to the platform's form at a time, on the stack (no allocation).
@@ -206,6 +225,24 @@ bool udp_socket::broadcast() const {
 
 bool udp_socket::broadcast(std::error_code& ec) const noexcept {
     return detail::get_flag(*this, platform::option::broadcast, ec);
+}
+
+void udp_socket::set_receive_destination(bool on) {
+    detail::or_throw("portsock::udp_socket::set_receive_destination",
+                     [&](std::error_code& ec) { set_receive_destination(on, ec); });
+}
+
+void udp_socket::set_receive_destination(bool on, std::error_code& ec) noexcept {
+    detail::set_flag(*this, platform::option::receive_destination, on, ec);
+}
+
+bool udp_socket::receive_destination() const {
+    return detail::or_throw("portsock::udp_socket::receive_destination",
+                            [&](std::error_code& ec) { return receive_destination(ec); });
+}
+
+bool udp_socket::receive_destination(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::receive_destination, ec);
 }
 
 }  // namespace portsock

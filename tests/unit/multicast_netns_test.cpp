@@ -129,6 +129,23 @@ TEST(MulticastInNamespace, OnlyTheJoinedGroupsAreDelivered) {
     EXPECT_FALSE(ec) << ec.message();
 }
 
+// Issue 20, item 1: a receiver of several groups learns which one a datagram was sent to.
+TEST(MulticastInNamespace, TheDestinationSaysWhichGroup) {
+    udp_socket receiver = make_receiver();
+    receiver.set_receive_destination(true);
+    receiver.join_group(group);
+    receiver.join_group(other_group);
+    const std::uint16_t port = receiver.local_endpoint().port();
+    auto sender = udp_socket::open(portsock::address_family::ipv4);
+    for (const ip_address& to : {group, other_group}) {
+        sender.send_to("which", {to, port});
+        char buffer[16];
+        const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+        EXPECT_EQ(got.size, 5u);
+        EXPECT_EQ(got.destination, to);
+    }
+}
+
 // Issue 20, item 2: several receivers of one group on one port (mDNS's 5353, RFC 6762
 // §15.1), each with reuse_address; every one gets every datagram.
 TEST(MulticastInNamespace, ReceiversSharingAPortEachGetEveryDatagram) {

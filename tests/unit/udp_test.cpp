@@ -625,3 +625,72 @@ TEST(UdpBindOptions, DualStackReceivesIpv4) {
 }
 
 }  // namespace
+
+// --- the destination of a received datagram (issue 20, item 1) -----------------------------
+
+namespace {
+
+TEST(UdpDestination, AWildcardSocketLearnsWhichAddressADatagramWasSentTo) {
+    udp_socket receiver({ip_address::any_v4(), 0});
+    receiver.set_receive_destination(true);
+    EXPECT_TRUE(receiver.receive_destination());
+    udp_socket sender(portsock_test::any_port_v4());
+    const endpoint to{ip_address::loopback_v4(), where(receiver).port()};
+    sender.send_to("hello", 5, to, patience);
+    char buffer[16];
+    const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+    EXPECT_EQ(got.size, 5u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_EQ(got.destination, ip_address::loopback_v4());
+    // 127.0.0.2 is loopback too on Linux; elsewhere (Windows, macOS) only 127.0.0.1 may be.
+    std::error_code ec;
+    sender.send_to("other", 5, {ip_address::parse("127.0.0.2"), to.port()}, ec, patience);
+    if (!ec) {
+        const auto second = receiver.receive_with_destination(buffer, sizeof buffer, ec, 300ms);
+        if (!ec) {
+            EXPECT_EQ(second.destination, ip_address::parse("127.0.0.2"));
+        }
+    }
+}
+
+TEST(UdpDestination, Ipv6AndTruncation) {
+    std::error_code ec;
+    udp_socket receiver = udp_socket::bind({ip_address::any_v6(), 0}, ec);
+    if (ec) GTEST_SKIP() << "no IPv6 here: " << ec.message();
+    receiver.set_receive_destination(true);
+    udp_socket sender(portsock_test::any_port_v6());
+    sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
+    char small[4];
+    const auto got = receiver.receive_with_destination(small, sizeof small, ec, patience);
+    EXPECT_EQ(ec, std::errc::message_size) << "never cut silently";
+    EXPECT_EQ(got.size, 4u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_EQ(got.destination, ip_address::loopback_v6());
+    EXPECT_EQ(catch_system_error([&] {
+                  sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
+                  (void)receiver.receive_with_destination(small, sizeof small, patience);
+              }).code,
+              std::errc::message_size);
+}
+
+TEST(UdpDestination, OffByDefaultAndOnEmptySockets) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    EXPECT_FALSE(receiver.receive_destination());
+    udp_socket sender(portsock_test::any_port_v4());
+    sender.send_to("x", 1, where(receiver), patience);
+    char buffer[4];
+    const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+    EXPECT_EQ(got.size, 1u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_TRUE(got.destination.is_unspecified()) << "not asked for: " << got.destination;
+    std::error_code ec;
+    EXPECT_EQ(receiver.receive_with_destination(buffer, sizeof buffer, ec, 0ms).size, 0u);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    udp_socket empty;
+    empty.set_receive_destination(true, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    (void)empty.receive_with_destination(buffer, sizeof buffer, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+}  // namespace

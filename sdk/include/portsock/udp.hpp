@@ -25,6 +25,18 @@ struct datagram_info {
     endpoint sender;       ///< Who sent the datagram.
 };
 
+/// What udp_socket::receive_with_destination() received: as datagram_info, and the address
+/// the datagram was sent to.
+struct datagram_with_destination {
+    std::size_t size = 0;  ///< Bytes copied into the caller's buffer.
+    endpoint sender;       ///< Who sent the datagram.
+    /// The address it was sent to: a multicast group, a broadcast address, or one of this
+    /// host's addresses (the one to answer from on a multi-homed host). The unspecified
+    /// address `0.0.0.0` unless udp_socket::set_receive_destination(true) was called before
+    /// the datagram arrived.
+    ip_address destination;
+};
+
 /// A datagram that udp_socket::receive_from(std::size_t, timeout) received: its bytes and
 /// its sender.
 ///
@@ -254,6 +266,21 @@ public:
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
     datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// Receives one datagram as receive_from(void*, std::size_t, timeout) does, with the
+    /// address it was sent to, if set_receive_destination(true) was called first.
+    /// @param data where to put it. @param size the room there. @param limit how long to wait.
+    /// @return size, sender and destination.
+    /// @throws std::system_error as receive_from(void*, std::size_t, timeout).
+    /// @platformnote `IP_PKTINFO` / `IPV6_PKTINFO` control messages (`IP_RECVDSTADDR` on the
+    /// BSDs) through `recvmsg()`; on Windows through `WSARecvMsg()`.
+    datagram_with_destination receive_with_destination(void* data, std::size_t size, timeout limit = {});
+    /// See receive_with_destination(void*, std::size_t, timeout).
+    /// @param data where to put it. @param size the room there. @param ec set on failure.
+    /// @param limit how long to wait.
+    /// @return size, sender and destination; on std::errc::message_size, the bytes copied.
+    datagram_with_destination receive_with_destination(void* data, std::size_t size, std::error_code& ec,
+                                                       timeout limit = {}) noexcept;
+
     /// @}
 
     /// @name Many datagrams per call
@@ -403,6 +430,21 @@ public:
     /// Reads `SO_BROADCAST`; see broadcast().
     /// @param ec set on failure. @return true if broadcast is allowed.
     bool broadcast(std::error_code& ec) const noexcept;
+
+    /// Asks the OS to report each datagram's destination address, for
+    /// receive_with_destination() (`IP_PKTINFO`, `IPV6_RECVPKTINFO`). Datagrams already
+    /// queued are not affected. The socket must be bound (its family decides the option).
+    /// @param on true to report it. @throws std::system_error with
+    /// std::errc::operation_not_supported where the OS cannot, errc::not_open, or the OS error.
+    void set_receive_destination(bool on);
+    /// See set_receive_destination(bool).
+    /// @param on true to report it. @param ec set on failure.
+    void set_receive_destination(bool on, std::error_code& ec) noexcept;
+    /// Reads the setting of set_receive_destination(bool).
+    /// @return true if on. @throws std::system_error on failure.
+    bool receive_destination() const;
+    /// See receive_destination(). @param ec set on failure. @return true if on.
+    bool receive_destination(std::error_code& ec) const noexcept;
 
     /// @}
 
