@@ -23,8 +23,8 @@ LPFN_WSARECVMSG recvmsg_function(SOCKET s) noexcept {
     if (known) return known;
     GUID id = WSAID_WSARECVMSG;
     DWORD size = 0;
-    if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &known, sizeof known, &size, nullptr,
-                   nullptr) != 0)
+    if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &known, sizeof known, &size,
+                   nullptr, nullptr) != 0)
         return nullptr;
     found_recvmsg.store(known, std::memory_order_release);
     return known;

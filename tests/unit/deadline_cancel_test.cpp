@@ -82,7 +82,8 @@ TEST(Deadline, SendToAFullLocalReceiverEndsAtTheDeadline) {
         portsock_test::expect_waited(watch.elapsed(), limit);
     }
     char buffer[512];
-    EXPECT_EQ(receiver.receive(buffer, sizeof buffer, patience), sizeof buffer) << "the queued datagrams are intact";
+    EXPECT_EQ(receiver.receive(buffer, sizeof buffer, patience), sizeof buffer)
+        << "the queued datagrams are intact";
     EXPECT_EQ(sender.send_to("y", 1, at, 0ms), 1u) << "one datagram read: room for one more";
 }
 
@@ -99,7 +100,8 @@ TEST(Deadline, ConnectedSendToAFullLocalReceiverEndsAtTheDeadline) {
     EXPECT_EQ(sender.send("y", 1, ec, 150ms), 0u);
     EXPECT_EQ(ec, std::errc::timed_out) << ec.message();
     portsock_test::expect_waited(watch.elapsed(), 150ms);
-    EXPECT_EQ(portsock_test::catch_system_error([&] { (void)sender.send("y", 1, 0ms); }).code, std::errc::timed_out);
+    EXPECT_EQ(portsock_test::catch_system_error([&] { (void)sender.send("y", 1, 0ms); }).code,
+              std::errc::timed_out);
 }
 
 // --- item 4: cancel() ends every blocked call, and reports only that -------------------
@@ -170,10 +172,11 @@ TEST(CancelDatagrams, ReceiveBatchReportsCancelAndNoDatagram) {
             return e;
         });
         EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
-        EXPECT_EQ(got, 0u) << "cancel() is no datagram (it was one of 0 bytes from "
-                           << batch[0].sender << ")";
-        EXPECT_EQ(portsock_test::catch_system_error([&] { (void)socket.receive_batch(batch, 2, limit); }).code,
-                  std::errc::operation_canceled);
+        EXPECT_EQ(got, 0u) << "cancel() is no datagram (it was one of 0 bytes from " << batch[0].sender
+                           << ")";
+        EXPECT_EQ(
+            portsock_test::catch_system_error([&] { (void)socket.receive_batch(batch, 2, limit); }).code,
+            std::errc::operation_canceled);
     }
 }
 
