@@ -49,7 +49,9 @@ public:
                 winner.set_non_blocking(false, ec);  // connect() returns blocking streams
                 return ec ? tcp_stream{} : std::move(winner);
             }
-            if (ready == 0 && limit_ms == 0) {
+            // The deadline is checked on every pass, not only when the wait found nothing:
+            // an attempt that polls ready while still in progress must not hold the race.
+            if ((ready == 0 && limit_ms == 0) || until.has_passed()) {
                 // An address that could not start for want of a descriptor is the cause
                 // worth reporting: with one, the race would have tried it.
                 ec = starved_ ? last_error_ : platform::make_error(std::errc::timed_out);
