@@ -4,9 +4,12 @@
 
 namespace portsock {
 
-local_datagram::local_datagram(const local_address& local)
-    : local_datagram(detail::or_throw_at("portsock::local_datagram: bind to", local, timeout{},
-                                         [&](std::error_code& ec) { return bind(local, ec); })) {}
+local_datagram::local_datagram(const local_address& local) : local_datagram(bind(local)) {}
+
+local_datagram local_datagram::bind(const local_address& local) {
+    return detail::or_throw_at("portsock::local_datagram: bind to", local, timeout{},
+                               [&](std::error_code& ec) { return bind(local, ec); });
+}
 
 local_datagram local_datagram::bind(local_address_view given, std::error_code& ec) noexcept {
     const local_address local = detail::named_address(given, ec);

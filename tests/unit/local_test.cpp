@@ -385,6 +385,18 @@ TEST(LocalDatagram, ConnectedUnboundSenderAndTruncation) {
               std::errc::message_size);
 }
 
+TEST(LocalDatagram, ThrowingBindPairsTheErrorCodeForm) {
+    PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
+    temp_dir dir;
+    const local_address at{dir.file("bound.sock")};
+    local_datagram bound = local_datagram::bind(at);
+    EXPECT_EQ(bound.local_endpoint(), at);
+    const auto thrown = catch_system_error([&] { (void)local_datagram::bind(at); });
+    EXPECT_EQ(thrown.code, std::errc::address_in_use);
+    EXPECT_NE(thrown.what.find("bind to"), std::string::npos) << thrown.what;
+    EXPECT_NE(thrown.what.find("bound.sock"), std::string::npos) << thrown.what;
+}
+
 TEST(LocalDatagram, TimeoutsAndMissingPeers) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     temp_dir dir;

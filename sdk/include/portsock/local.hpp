@@ -400,6 +400,9 @@ public:
     /// @param local the path or abstract name.
     /// @throws std::system_error as local_listener(const local_address&, const local_listen_options&).
     explicit local_datagram(const local_address& local);
+    /// Opens and binds, as udp_socket::bind() does; see local_datagram(const local_address&).
+    /// @param local the address. @return the socket. @throws std::system_error on failure.
+    static local_datagram bind(const local_address& local);
     /// Opens and binds; see local_datagram(const local_address&).
     /// @param local the address. @param ec set on failure. @return the socket, or an empty one.
     static local_datagram bind(local_address_view local, std::error_code& ec) noexcept;
