@@ -80,6 +80,9 @@ enum class option : std::uint8_t {
     keep_alive_count,     ///< probes: TCP_KEEPCNT
     multicast_hops,       ///< IP_MULTICAST_TTL or IPV6_MULTICAST_HOPS
     multicast_loop,       ///< IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP
+    share_address,        ///< SO_REUSEADDR itself, on every port (Windows too): datagram
+                          ///< sockets that each set it may bind one address and port
+    receive_destination,  ///< IP_PKTINFO (IP_RECVDSTADDR on the BSDs) or IPV6_RECVPKTINFO
 };
 
 /// Readiness interest and result bits for wait().
@@ -101,7 +104,9 @@ std::error_code make_error(std::errc condition) noexcept;
 // and resolve(), reference-counted per open handle, and reports a failed start-up as
 // their error. Users and sdk/ never call an init function.
 
-/// Opens a non-inheritable socket that never raises SIGPIPE.
+/// Opens a non-inheritable socket that never raises SIGPIPE. A POSIX local datagram
+/// socket's blocking send to a full receiver returns would-block every 50 ms (a send
+/// timeout), so that cancel() can end it: nothing else reaches it on Linux.
 handle open(family fam, socket_type type, std::error_code& ec) noexcept;
 /// Closes the handle; the handle is invalid afterwards whatever the result.
 void close(handle h, std::error_code& ec) noexcept;
@@ -149,6 +154,11 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
 /// cut to size and reported as std::errc::message_size on every port.
 std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
                          std::error_code& ec) noexcept;
+/// As receive_from(), and `to` gets the address the datagram was sent to (port 0) where
+/// option::receive_destination is on and the OS reports it; family unspecified otherwise.
+/// (Windows: WSARecvMsg, found at run time.)
+std::size_t receive_from_to(handle h, void* data, std::size_t size, address* from, address& to,
+                            std::error_code& ec) noexcept;
 
 // --- gather writes and files --------------------------------------------------------
 

@@ -73,7 +73,6 @@ namespace {
 // Compares categories by address: with the table full, no member call on a category may
 // run, for UBSan checks each one by reading memory through a pipe it can no longer open.
 bool is_socket_error(const std::error_code& ec) noexcept { return &ec.category() == &socket_category(); }
-bool is_resolver_error(const std::error_code& ec) noexcept { return &ec.category() == &resolver_category(); }
 
 // True if the process (EMFILE) or the system (ENFILE) has no descriptor to give. glibc
 // needs one to read the hosts file, to ask DNS and to look up an interface name, yet
@@ -116,9 +115,11 @@ void resolve(const std::string& host, const std::string& service, family fam,
     addrinfo* list = nullptr;
     const int status = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (status != 0) {
+        // With the descriptor table full, glibc reports what it met on the way: "not
+        // found" (it could not open /etc/hosts), or EAI_SYSTEM with a stale errno (EBUSY,
+        // EINVAL) from the second look-up on. Whatever it says, a full table is the cause.
         ec = resolver_error(status);
-        if (is_resolver_error(ec) && descriptor_table_full())
-            ec = make_error(std::errc::too_many_files_open);
+        if (descriptor_table_full()) ec = make_error(std::errc::too_many_files_open);
         return;
     }
     std::unique_ptr<addrinfo, void (*)(addrinfo*)> owner(list, ::freeaddrinfo);

@@ -65,12 +65,22 @@ option_location ip_location(option opt, bool v6) noexcept {
         return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : option_location{IPPROTO_IP, IP_MULTICAST_TTL, value_shape::byte};
     case option::multicast_loop:
         return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : option_location{IPPROTO_IP, IP_MULTICAST_LOOP, value_shape::byte};
+    case option::receive_destination:  // read back by receive_from_to() (posix_socket.cpp)
+        if (v6) return integer(IPPROTO_IPV6, IPV6_RECVPKTINFO);
+#if defined(IP_PKTINFO)
+        return integer(IPPROTO_IP, IP_PKTINFO);
+#elif defined(IP_RECVDSTADDR)
+        return integer(IPPROTO_IP, IP_RECVDSTADDR);
+#else
+        return unsupported;
+#endif
     default: return unsupported;
     }
 }
 
 bool depends_on_family(option opt) noexcept {
     switch (opt) {
+    case option::receive_destination:
     case option::v6_only:
     case option::unicast_hops:
     case option::traffic_class:
@@ -82,7 +92,8 @@ bool depends_on_family(option opt) noexcept {
 
 option_location locate(option opt) noexcept {
     switch (opt) {
-    case option::reuse_address: return integer(SOL_SOCKET, SO_REUSEADDR);
+    case option::reuse_address:
+    case option::share_address: return integer(SOL_SOCKET, SO_REUSEADDR);
     case option::no_delay: return integer(IPPROTO_TCP, TCP_NODELAY);
     case option::keep_alive: return integer(SOL_SOCKET, SO_KEEPALIVE);
     case option::broadcast: return integer(SOL_SOCKET, SO_BROADCAST);
@@ -173,12 +184,38 @@ linger_setting get_linger(handle h, std::error_code& ec) noexcept {
     return {native.l_onoff != 0, native.l_linger};
 }
 
+namespace {
+
+// Linux delivers to a socket bound to the wildcard address every group's datagrams for its
+// port that *any* socket of the host joined, unless IP_MULTICAST_ALL (2.6.31) or
+// IPV6_MULTICAST_ALL (4.20) is 0. Windows, macOS and the BSDs deliver only the groups the
+// socket joined itself; so, once it joins, does Linux. A kernel without the IPv6 option
+// keeps its old behaviour (ENOPROTOOPT is not an error: the join itself worked).
+void deliver_only_joined_groups(handle h, const address& group, std::error_code& ec) noexcept {
+#if defined(IP_MULTICAST_ALL)
+    const int off = 0;
+    if (group.fam == family::ipv4) {
+        set_raw(h, IPPROTO_IP, IP_MULTICAST_ALL, off, ec);
+        return;
+    }
+#if defined(IPV6_MULTICAST_ALL)
+    set_raw(h, IPPROTO_IPV6, IPV6_MULTICAST_ALL, off, ec);
+    if (ec == std::errc::operation_not_supported) ec.clear();
+#endif
+#else
+    (void)h, (void)group, (void)ec;  // the OS delivers only joined groups already
+#endif
+}
+
+}  // namespace
+
 void change_membership(handle h, bool join, const address& group, const address& source,
                        const interface_choice& where, std::error_code& ec) noexcept {
     requests::membership(
         join, group, source, where,
         [&](int level, int name, const auto& request) { set_raw(h, level, name, request, ec); },
         [&] { ec = make_error(std::errc::operation_not_supported); });
+    if (!ec && join) deliver_only_joined_groups(h, group, ec);
 }
 
 void set_multicast_interface(handle h, const interface_choice& where, std::error_code& ec) noexcept {

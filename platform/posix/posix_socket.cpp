@@ -13,10 +13,12 @@
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 
 namespace portsock::platform {
@@ -34,6 +36,25 @@ constexpr int no_flags = 0;
 
 // Applied to every new handle: SIGPIPE suppression where it is per socket.
 bool finish_new_handle(int fd, std::error_code& ec) noexcept { return suppress_sigpipe(fd, ec); }
+
+// A blocking send on a Unix datagram socket to a receiver whose queue is full sleeps on the
+// *receiver's* queue (Linux), where neither shutdown() of the sender nor anything else that
+// cancel() can do reaches it. A send timeout makes such a send give up now and then with
+// EAGAIN; sdk/'s blocking loop then checks for cancel() and sends again, so an untimed send
+// stays an untimed send that cancel() ends within this tick. Sends that do not block, and
+// timed or non-blocking sends (the handle is non-blocking then), are not affected.
+constexpr int blocked_send_tick_ms = 50;
+
+bool keep_blocked_sends_cancellable(int fd, std::error_code& ec) noexcept {
+    timeval tick{};
+    tick.tv_usec = blocked_send_tick_ms * 1000;
+    if (::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof tick) != 0) {
+        ec = last_error();
+        return false;
+    }
+    ec.clear();
+    return true;
+}
 
 }  // namespace
 
@@ -89,6 +110,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     // IPv6 only, whatever the OS default (Linux: off, Windows: on); a dual-stack listener
     // turns it off before binding (family_rule.hpp).
     if (finish_new_handle(fd, ec) && fam == family::ipv6) set_option(fd, option::v6_only, 1, ec);
+    if (!ec && fam == family::local && type == socket_type::datagram) keep_blocked_sends_cancellable(fd, ec);
     if (ec) {
         ::close(fd);
         return invalid_handle;
@@ -185,22 +207,85 @@ void shutdown(handle h, shutdown_how how, std::error_code& ec) noexcept {
     check(::shutdown(h, native_how), ec);
 }
 
+namespace {
+
+bool is_datagram_socket(handle h) noexcept {
+    int type = 0;
+    socklen_t length = sizeof type;
+    return ::getsockopt(h, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == SOCK_DGRAM;
+}
+
+bool is_connected(handle h) noexcept {
+    native_address peer;
+    peer.length = sizeof peer.storage;
+    return ::getpeername(h, peer.get(), &peer.length) == 0;
+}
+
+// Where a datagram to this socket goes: its own address, with a wildcard address replaced
+// by the loopback one. False if the socket has no address a datagram could reach (an
+// unbound local socket): nothing can be waiting for one on it then but a receive that
+// no datagram can reach either.
+bool own_reachable_address(handle h, native_address& self, std::error_code& ec) noexcept {
+    self = local_native(h, ec);
+    if (ec) return false;
+    if (self.storage.ss_family == AF_INET) {
+        auto& v4 = reinterpret_cast<sockaddr_in&>(self.storage);
+        if (v4.sin_port == 0) return false;  // unbound: no datagram can reach it
+        if (v4.sin_addr.s_addr == htonl(INADDR_ANY)) v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return true;
+    }
+    if (self.storage.ss_family == AF_INET6) {
+        auto& v6 = reinterpret_cast<sockaddr_in6&>(self.storage);
+        if (v6.sin6_port == 0) return false;
+        if (IN6_IS_ADDR_UNSPECIFIED(&v6.sin6_addr)) v6.sin6_addr = in6addr_loopback;
+        return true;
+    }
+    return self.storage.ss_family == AF_UNIX && self.length > sizeof(sa_family_t);  // named
+}
+
+// macOS and the BSDs: shutdown() of an unconnected datagram socket fails with ENOTCONN and
+// wakes nothing. An empty datagram to the socket's own address wakes a receive blocked on
+// it, and a wait for it to be readable; sdk/ has marked the socket cancelled first, so the
+// call reports operation_canceled (detail::checked_datagrams()), never the datagram.
+void wake_with_datagram(handle h, std::error_code& ec) noexcept {
+    native_address self;
+    if (!own_reachable_address(h, self, ec)) return;
+    const family fam = self.storage.ss_family == AF_INET   ? family::ipv4
+                       : self.storage.ss_family == AF_INET6 ? family::ipv6
+                                                            : family::local;
+    const handle fd = open(fam, socket_type::datagram, ec);
+    if (ec) return;
+    char nothing = 0;
+    // One try, never blocking: a full queue already has datagrams that wake the receive.
+    if (::sendto(fd, &nothing, 0, MSG_DONTWAIT | send_flags, self.get(), self.length) == -1 && errno != EAGAIN &&
+        errno != EWOULDBLOCK && errno != ENOBUFS)
+        ec = last_error();
+    ::close(fd);
+}
+
+// True where shutdown() wakes every call blocked on any socket, connected or not (Linux).
+bool shutdown_wakes_every_call() noexcept { return cancel_wakes_accept(); }
+
+}  // namespace
+
 void cancel(handle h, std::error_code& ec) noexcept {
-    if (!cancel_wakes_accept()) {
+    ec.clear();
+    if (!shutdown_wakes_every_call()) {
         // macOS and the BSDs cannot shut a listener down (ENOTCONN): sdk/ wakes its accept()
-        // calls with connections instead, so leave it listening. Doing the same wherever
-        // this path is built lets the Linux posix-generic build test that way.
+        // calls with connections instead, so leave it listening. Nor an unconnected datagram
+        // socket: wake its receive with a datagram. The posix-generic build takes this path
+        // on Linux too, without the shutdown, so that the wake-up it relies on is tested.
         int listening = 0;
         socklen_t length = sizeof listening;
-        if (::getsockopt(h, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening != 0) {
-            ec.clear();
+        if (::getsockopt(h, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening != 0) return;
+        if (is_datagram_socket(h) && !is_connected(h)) {
+            wake_with_datagram(h, ec);
             return;
         }
     }
     // Linux wakes every blocked call with this, even on an unconnected or listening socket
     // (which report ENOTCONN, or nothing, but are shut down all the same).
-    if (::shutdown(h, SHUT_RDWR) == 0 || errno == ENOTCONN) ec.clear();
-    else ec = last_error();
+    if (::shutdown(h, SHUT_RDWR) != 0 && errno != ENOTCONN) ec = last_error();
 }
 
 void forget_cancel(handle) noexcept {}  // the kernel keeps the shutdown with the socket
@@ -284,6 +369,66 @@ std::size_t receive_from_native(handle h, void* data, std::size_t size, native_a
         ec);
     if (ec) return 0;
     native.length = message.msg_namelen;
+    if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
+    return n;
+}
+
+namespace {
+
+// The destination address in a received datagram's control messages, if the OS put it
+// there (option::receive_destination); family unspecified if not.
+address destination_of(msghdr& message) noexcept {
+    address to;
+    for (cmsghdr* entry = CMSG_FIRSTHDR(&message); entry; entry = CMSG_NXTHDR(&message, entry)) {
+#if defined(IP_PKTINFO)
+        if (entry->cmsg_level == IPPROTO_IP && entry->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(entry), sizeof info);
+            to.fam = family::ipv4;
+            std::memcpy(to.bytes, &info.ipi_addr, 4);
+        }
+#elif defined(IP_RECVDSTADDR)
+        if (entry->cmsg_level == IPPROTO_IP && entry->cmsg_type == IP_RECVDSTADDR) {
+            to.fam = family::ipv4;
+            std::memcpy(to.bytes, CMSG_DATA(entry), 4);
+        }
+#endif
+        if (entry->cmsg_level == IPPROTO_IPV6 && entry->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(entry), sizeof info);
+            to.fam = family::ipv6;
+            std::memcpy(to.bytes, &info.ipi6_addr, 16);
+            if (IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&info.ipi6_addr))
+                to.scope_id = info.ipi6_ifindex;
+        }
+    }
+    return to;
+}
+
+}  // namespace
+
+std::size_t receive_from_to(handle h, void* data, std::size_t size, address* from, address& to,
+                            std::error_code& ec) noexcept {
+    native_address native;
+    iovec chunk{data, size};
+    alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in6_pktinfo))];
+    msghdr message{};
+    message.msg_name = &native.storage;
+    message.msg_iov = &chunk;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    const std::size_t n = io_result(
+        [&] {
+            message.msg_namelen = sizeof native.storage;
+            message.msg_controllen = sizeof control;
+            return ::recvmsg(h, &message, no_flags);
+        },
+        ec);
+    to = address{};
+    if (ec) return 0;
+    native.length = message.msg_namelen;
+    if (from) *from = from_native(native);
+    to = destination_of(message);
     if (message.msg_flags & MSG_TRUNC) ec = make_error(std::errc::message_size);
     return n;
 }

@@ -42,13 +42,15 @@ option_location locate_ip(option opt, bool v6) noexcept {
     case option::unicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : at(IPPROTO_IP, IP_TTL);
     case option::multicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : at(IPPROTO_IP, IP_MULTICAST_TTL);
     case option::multicast_loop: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : at(IPPROTO_IP, IP_MULTICAST_LOOP);
+    // Read back by WSARecvMsg() in receive_from_to() (win_receive_destination.cpp).
+    case option::receive_destination: return v6 ? at(IPPROTO_IPV6, IPV6_PKTINFO) : at(IPPROTO_IP, IP_PKTINFO);
     default: return {};
     }
 }
 
 bool depends_on_family(option opt) noexcept {
     return opt == option::v6_only || opt == option::unicast_hops || opt == option::multicast_hops ||
-           opt == option::multicast_loop;
+           opt == option::multicast_loop || opt == option::receive_destination;
 }
 
 option_location locate_fixed(option opt) noexcept {
@@ -56,6 +58,9 @@ option_location locate_fixed(option opt) noexcept {
     case option::keep_alive_idle: return at(IPPROTO_TCP, tcp_keep_idle);
     case option::keep_alive_interval: return at(IPPROTO_TCP, tcp_keep_interval);
     case option::keep_alive_count: return at(IPPROTO_TCP, tcp_keep_count);
+    // Only datagram sockets ask for it (sdk/ udp_socket): for a TCP port, Windows'
+    // SO_REUSEADDR would let another socket take a live port (win_socket.cpp).
+    case option::share_address: return at(SOL_SOCKET, SO_REUSEADDR);
     default: return {};  // reuse_port, traffic_class
     }
 }
@@ -104,6 +109,7 @@ Value get_raw(handle h, int level, int name, int& length, std::error_code& ec) n
 
 bool is_extended_option(option opt) noexcept {
     return depends_on_family(opt) || opt == option::reuse_port || opt == option::traffic_class ||
+           opt == option::share_address ||
            opt == option::keep_alive_idle || opt == option::keep_alive_interval ||
            opt == option::keep_alive_count;
 }

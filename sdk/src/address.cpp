@@ -65,6 +65,12 @@ ip_address ip_address::any_v6() noexcept { return v6({}); }
 ip_address ip_address::loopback_v4() noexcept { return v4({127, 0, 0, 1}); }
 ip_address ip_address::loopback_v6() noexcept { return v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}); }
 
+ip_address::ip_address(std::string_view text) {
+    std::error_code ec;
+    *this = parse(text, ec);
+    if (ec) detail::throw_error(ec, "portsock::ip_address", text);
+}
+
 ip_address ip_address::parse(std::string_view text) {
     std::error_code ec;
     const ip_address out = parse(text, ec);

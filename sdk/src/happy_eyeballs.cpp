@@ -51,8 +51,12 @@ public:
                 winner.set_non_blocking(false, ec);  // connect() returns blocking streams
                 return ec ? tcp_stream{} : std::move(winner);
             }
-            if (ready == 0 && limit_ms == 0) {
-                ec = platform::make_error(std::errc::timed_out);
+            // The deadline is checked on every pass, not only when the wait found nothing:
+            // an attempt that polls ready while still in progress must not hold the race.
+            if ((ready == 0 && limit_ms == 0) || until.has_passed()) {
+                // An address that could not start for want of a descriptor is the cause
+                // worth reporting: with one, the race would have tried it.
+                ec = starved_ ? last_error_ : platform::make_error(std::errc::timed_out);
                 return {};
             }
         }
@@ -60,19 +64,27 @@ public:
 
 private:
     bool more_to_start() const noexcept {
-        return next_ < order_.size() && running_.size() < platform::wait_any_capacity;
+        return !starved_ && next_ < order_.size() && running_.size() < platform::wait_any_capacity;
     }
 
     /// Starts the next address when its time has come, or at once when nothing runs.
-    /// An address that cannot even start counts as a failure: the next starts at once.
+    /// An address that cannot even start counts as a failure: the next starts at once. One
+    /// that found no free descriptor while others run waits for one of them to end (which
+    /// frees one), and the race remembers why.
     void start_due_attempts() noexcept {
         while (more_to_start() && (running_.empty() || clock::now() >= next_start_)) {
             std::error_code ec;
-            tcp_stream attempt = tcp_stream::start_connect(order_[next_++], ec);
+            tcp_stream attempt = tcp_stream::start_connect(order_[next_], ec);
             if (ec) {
                 last_error_ = ec;
+                if (is_resource_exhaustion(ec) && !running_.empty()) {
+                    starved_ = true;  // try this address again once an attempt ends
+                    return;
+                }
+                ++next_;
                 continue;
             }
+            ++next_;
             running_.push_back(std::move(attempt));  // within the capacity reserved: never allocates
             next_start_ = detail::add_saturating(clock::now(), delay_);  // a huge delay: never before the limit
         }
@@ -104,6 +116,7 @@ private:
             if (outcome == std::errc::operation_in_progress) continue;
             last_error_ = outcome;
             running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+            starved_ = false;  // its descriptor is free again
             next_start_ = clock::now();  // RFC 8305 section 5: a failure starts the next at once
         }
         return {};
@@ -116,6 +129,7 @@ private:
     std::size_t next_ = 0;
     clock::time_point next_start_{};
     std::error_code last_error_;
+    bool starved_ = false;  // an address waits for a free descriptor
 };
 
 }  // namespace

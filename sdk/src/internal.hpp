@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 #include <cstdint>
+#include <thread>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -116,6 +117,12 @@ public:
 
     bool is_infinite() const noexcept { return limit_ms_ < 0; }
 
+    /// True once the deadline is reached: at once for a zero timeout, never for an infinite one.
+    bool has_passed() const noexcept {
+        if (limit_ms_ <= 0) return limit_ms_ == 0;
+        return clock::now() >= end_;
+    }
+
     /// What is left, as a timeout for the next call (zero once passed).
     timeout remaining() const noexcept {
         if (is_infinite()) return timeout::infinite();
@@ -207,9 +214,32 @@ R checked(const basic_socket& s, R result, R failed, std::error_code& ec) noexce
     return result;
 }
 
+/// The outcome of a datagram receive, once it has returned: on a cancelled socket it is
+/// std::errc::operation_canceled and no data, whatever came. Linux wakes a blocked receive
+/// on a shut-down datagram socket with an empty datagram from nowhere, which a caller
+/// could not tell from a real empty datagram; one that raced with cancel() is dropped too.
+/// Returns `count`, or 0 if cancelled.
+inline std::size_t checked_datagrams(const basic_socket& s, std::size_t count, std::error_code& ec) noexcept {
+    return socket_access::is_cancelled(s) ? cancelled<std::size_t>(0, ec) : count;
+}
+
 /// Makes `count` connections to a cancelled listener, one for each accept() blocked on it,
 /// where platform::cancel() does not wake them (tcp_listener.cpp).
 void wake_accepts(const basic_socket& listener, std::uint32_t count, std::error_code& ec) noexcept;
+
+/// Sets ec to std::errc::timed_out (or operation_canceled on a cancelled socket) and returns `failed`.
+template <class R>
+R timed_out(const basic_socket& s, R failed, std::error_code& ec) noexcept {
+    ec = platform::make_error(std::errc::timed_out);
+    return checked(s, failed, failed, ec);
+}
+
+/// A wait said ready and the call said would-block again: the readiness was false (or
+/// another thread took it). Sleeps 1 ms unless the deadline has come, so a socket that
+/// polls ready while it cannot send does not spin a core until the deadline.
+inline void pause_after_false_readiness(const deadline& until) noexcept {
+    if (until.remaining_ms() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
 
 /// Runs one socket operation with blocking semantics, a timeout and cancellation.
 ///
@@ -228,9 +258,12 @@ R run_blocking(basic_socket& s, unsigned direction, timeout limit, R failed, std
     const platform::handle h = s.native_handle();
     const deadline until(limit);
     if (until.is_infinite()) {
-        for (;;) {  // would-block only while another thread's timed call runs on the socket
+        // Would-block only while another thread's timed call runs on the socket, or when the
+        // OS ends a blocked send to stay cancellable (platform::open()).
+        for (bool woken = false;; woken = true) {
             R result = op(ec);
             if (!would_block(ec)) return checked(s, result, failed, ec);
+            if (woken) pause_after_false_readiness(until);
             platform::wait(h, direction, -1, ec);
             // Woken by cancel(): the next call may still say would-block (a shut-down,
             // unconnected UDP socket on Linux), so do not make it.
@@ -239,11 +272,16 @@ R run_blocking(basic_socket& s, unsigned direction, timeout limit, R failed, std
     }
     const timed_call_scope non_blocking(s, ec);
     if (ec) return failed;
-    for (;;) {
+    for (bool woken = false;; woken = true) {
         R result = op(ec);
         if (!would_block(ec)) return checked(s, result, failed, ec);
+        // The deadline is checked on every pass, whatever the wait says: a socket can poll
+        // ready while its call keeps saying would-block (on Linux, an unconnected Unix
+        // datagram socket sending to a full receiver), and that loop must end too.
+        if (until.has_passed()) return timed_out(s, failed, ec);
+        if (woken) pause_after_false_readiness(until);
         if (platform::wait(h, direction, until.remaining_ms(), ec) == platform::wait_none) {
-            if (!ec) ec = platform::make_error(std::errc::timed_out);
+            if (!ec) return timed_out(s, failed, ec);
             return checked(s, failed, failed, ec);
         }
         if (socket_access::is_cancelled(s)) return cancelled(failed, ec);  // as above

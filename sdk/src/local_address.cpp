@@ -70,6 +70,12 @@ local_address local_address_access::from_platform(const platform::local_name& na
 local_address::local_address(std::string_view path)
     : local_address(make_address_or_throw(platform::local_name::path, path, "portsock::local_address")) {}
 
+local_address local_address_view::get(std::error_code& ec) const noexcept {
+    if (address_ == nullptr) return local_address::from_path(path_, ec);
+    ec.clear();
+    return *address_;
+}
+
 local_address local_address::from_path(std::string_view path, std::error_code& ec) noexcept {
     return make_address(platform::local_name::path, path, ec);
 }
@@ -105,6 +111,12 @@ bool check_named(const local_address& address, std::error_code& ec) noexcept {
     if (!address.is_unnamed()) return true;
     ec = make_error_code(errc::invalid_argument);
     return false;
+}
+
+local_address named_address(local_address_view given, std::error_code& ec) noexcept {
+    local_address address = given.get(ec);
+    if (ec || !check_named(address, ec)) return {};
+    return address;
 }
 
 }  // namespace detail

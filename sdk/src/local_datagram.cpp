@@ -4,12 +4,16 @@
 
 namespace portsock {
 
-local_datagram::local_datagram(const local_address& local)
-    : local_datagram(detail::or_throw_at("portsock::local_datagram: bind to", local, timeout{},
-                                         [&](std::error_code& ec) { return bind(local, ec); })) {}
+local_datagram::local_datagram(const local_address& local) : local_datagram(bind(local)) {}
 
-local_datagram local_datagram::bind(const local_address& local, std::error_code& ec) noexcept {
-    if (!detail::check_named(local, ec)) return {};
+local_datagram local_datagram::bind(const local_address& local) {
+    return detail::or_throw_at("portsock::local_datagram: bind to", local, timeout{},
+                               [&](std::error_code& ec) { return bind(local, ec); });
+}
+
+local_datagram local_datagram::bind(local_address_view given, std::error_code& ec) noexcept {
+    const local_address local = detail::named_address(given, ec);
+    if (ec) return {};
     local_datagram socket = open(ec);
     if (!ec) platform::bind(socket.native_handle(), detail::to_platform(local), ec);
     return ec ? local_datagram{} : std::move(socket);
@@ -29,9 +33,10 @@ void local_datagram::connect(const local_address& remote) {
                         [&](std::error_code& ec) { connect(remote, ec); });
 }
 
-void local_datagram::connect(const local_address& remote, std::error_code& ec) noexcept {
-    if (detail::check_open(*this, ec) && detail::check_named(remote, ec))
-        platform::connect(native_handle(), detail::to_platform(remote), ec);
+void local_datagram::connect(local_address_view given, std::error_code& ec) noexcept {
+    if (!detail::check_open(*this, ec)) return;
+    const local_address remote = detail::named_address(given, ec);
+    if (!ec) platform::connect(native_handle(), detail::to_platform(remote), ec);
 }
 
 std::size_t local_datagram::send_to(const void* data, std::size_t size, const local_address& destination,
@@ -40,9 +45,11 @@ std::size_t local_datagram::send_to(const void* data, std::size_t size, const lo
                                [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
 
-std::size_t local_datagram::send_to(const void* data, std::size_t size, const local_address& destination,
+std::size_t local_datagram::send_to(const void* data, std::size_t size, local_address_view given,
                                     std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_open(*this, ec) || !detail::check_named(destination, ec)) return 0;
+    if (!detail::check_open(*this, ec)) return 0;
+    const local_address destination = detail::named_address(given, ec);
+    if (ec) return 0;
     const platform::handle h = native_handle();
     const platform::local_name to = detail::to_platform(destination);
     return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
@@ -71,6 +78,7 @@ local_datagram_info local_datagram::receive_from(void* data, std::size_t size, s
     const std::size_t n = detail::run_blocking<std::size_t>(
         *this, platform::wait_readable, limit, 0, ec,
         [&](std::error_code& e) { return platform::receive_from(h, data, size, from, e); });
+    if (detail::checked_datagrams(*this, 1, ec) == 0) return {};
     const bool got_datagram = !ec || ec == std::errc::message_size;
     return got_datagram ? local_datagram_info{n, detail::from_platform(from)} : local_datagram_info{};
 }

@@ -28,6 +28,10 @@ inline local_address from_platform(const platform::local_name& name) noexcept {
 /// Sets errc::invalid_argument for an unnamed address, which nothing can bind or reach.
 bool check_named(const local_address& address, std::error_code& ec) noexcept;
 
+/// The address an error-code form was given, checked as check_named() does: a bad path is
+/// reported in ec, never thrown. @return the address, or an unnamed one on error.
+local_address named_address(local_address_view given, std::error_code& ec) noexcept;
+
 /// The bound name of any local socket (getsockname), for the local_endpoint() members.
 inline local_address local_name_of(const basic_socket& s, std::error_code& ec) noexcept {
     if (!check_open(s, ec)) return {};

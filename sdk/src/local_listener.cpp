@@ -3,6 +3,7 @@
 #include "stream_ops.hpp"
 
 #include <chrono>
+#include <string>
 
 namespace portsock {
 namespace {
@@ -10,33 +11,69 @@ namespace {
 // How long the stale-file check waits for a listener that is there but busy.
 constexpr std::chrono::milliseconds liveness_probe{1000};
 
+// What a connect to the socket file at `name` finds: connection_refused if nobody listens
+// (the file is stale), clear if a listener answered (or timed_out if it is too busy to).
+std::error_code probe_listener(const platform::local_name& name) noexcept {
+    std::error_code probe_ec;
+    const platform::handle probe = platform::open(platform::family::local, platform::socket_type::stream, probe_ec);
+    if (probe_ec) return probe_ec;
+    detail::connect_local(probe, name, detail::deadline(liveness_probe), probe_ec);
+    std::error_code ignored;
+    platform::close(probe, ignored);
+    return probe_ec;
+}
+
 // Removes the file at `name` if, and only if, it is a socket file nobody listens on: a
 // connect to it is refused. Anything else is left alone, and bind() then reports it.
 void remove_if_stale(const platform::local_name& name, std::error_code& ec) noexcept {
     if (name.kind != platform::local_name::path) return;
     if (platform::local_file_kind(name, ec) != platform::file_kind::socket) return;
-    std::error_code probe_ec;
-    const platform::handle probe = platform::open(platform::family::local, platform::socket_type::stream, probe_ec);
-    if (probe_ec) return;
-    detail::connect_local(probe, name, detail::deadline(liveness_probe), probe_ec);
-    std::error_code ignored;
-    platform::close(probe, ignored);
-    if (probe_ec == std::errc::connection_refused) platform::remove_local_file(name, ec);
+    const std::error_code probe_ec = probe_listener(name);
+    // No descriptor for the probe: say so, rather than bind()'s "address in use".
+    if (is_resource_exhaustion(probe_ec)) ec = probe_ec;
+    else if (probe_ec == std::errc::connection_refused) platform::remove_local_file(name, ec);
+}
+
+// Why a path is in use, for the thrown message: the same error (address_in_use) covers
+// three cases that call for different answers.
+std::string what_holds(const local_address& at, const local_listen_options& options) {
+    const platform::local_name name = detail::to_platform(at);
+    std::error_code ec;
+    if (name.kind != platform::local_name::path) return "";
+    const platform::file_kind kind = platform::local_file_kind(name, ec);
+    if (ec || kind == platform::file_kind::none) return "";
+    if (kind != platform::file_kind::socket)
+        return " (a file that is not a socket is at that path: portsock never removes one)";
+    const std::error_code probe_ec = probe_listener(name);
+    if (probe_ec == std::errc::connection_refused) {
+        return options.replace_stale_socket
+                   ? " (a stale socket file, which could not be replaced)"
+                   : " (a stale socket file: no listener is behind it; remove it, or set "
+                     "local_listen_options::replace_stale_socket)";
+    }
+    if (!probe_ec || probe_ec == std::errc::timed_out) return " (a live listener is there)";
+    return "";
 }
 
 }  // namespace
 
 local_listener::local_listener(const local_address& local, const local_listen_options& options)
-    : local_listener(detail::or_throw_at("portsock::local_listener: listen on", local, timeout{},
-                                         [&](std::error_code& ec) { return listen(local, ec, options); })) {}
+    : local_listener(detail::or_throw_with(
+          [&](const std::error_code& ec) {
+              std::string context = "portsock::local_listener: listen on " + detail::quote(local.to_string());
+              if (ec == std::errc::address_in_use) context += what_holds(local, options);
+              return context;
+          },
+          [&](std::error_code& ec) { return listen(local, ec, options); })) {}
 
-local_listener local_listener::listen(const local_address& local, std::error_code& ec,
+local_listener local_listener::listen(local_address_view given, std::error_code& ec,
                                       const local_listen_options& options) noexcept {
     if (options.backlog < 0) {
         ec = make_error_code(errc::invalid_argument);
         return {};
     }
-    if (!detail::check_named(local, ec)) return {};
+    const local_address local = detail::named_address(given, ec);
+    if (ec) return {};
     const platform::local_name name = detail::to_platform(local);
     local_listener listener(platform::open(platform::family::local, platform::socket_type::stream, ec));
     if (ec) return {};

@@ -48,8 +48,9 @@ local_stream local_stream::connect(const local_address& remote, timeout limit) {
                                [&](std::error_code& ec) { return connect(remote, ec, limit); });
 }
 
-local_stream local_stream::connect(const local_address& remote, std::error_code& ec, timeout limit) noexcept {
-    if (!detail::check_named(remote, ec)) return {};
+local_stream local_stream::connect(local_address_view given, std::error_code& ec, timeout limit) noexcept {
+    const local_address remote = detail::named_address(given, ec);
+    if (ec) return {};
     const detail::deadline until(limit);
     local_stream stream(platform::open(platform::family::local, platform::socket_type::stream, ec));
     if (ec) return {};

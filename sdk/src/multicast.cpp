@@ -5,6 +5,7 @@
 #include <portsock/udp.hpp>
 
 #include <string>
+#include <utility>
 
 namespace portsock {
 namespace {
@@ -52,6 +53,25 @@ void change_membership(const udp_socket& s, bool join, const ip_address& group, 
                                 to_platform(where), ec);
 }
 
+// "<what> <group> [from <source>] on <interface>": the throwing membership calls name
+// what they were asked, as connect() names its endpoint.
+std::string membership_context(const char* what, const ip_address& group, const ip_address* source,
+                               const network_interface& where) {
+    std::string text = std::string(what) + " " + group.to_string();
+    if (source) text += " from " + source->to_string();
+    if (where.index() != 0) text += " on interface " + std::to_string(where.index());
+    else if (!where.address().is_unspecified()) text += " on the interface of " + where.address().to_string();
+    else text += " on the interface the OS chose";
+    return text;
+}
+
+template <class Call>
+void or_throw_membership(const char* what, const ip_address& group, const ip_address* source,
+                         const network_interface& where, Call&& call) {
+    detail::or_throw_with([&](const std::error_code&) { return membership_context(what, group, source, where); },
+                          std::forward<Call>(call));
+}
+
 }  // namespace
 
 network_interface network_interface::from_name(std::string_view name) {
@@ -77,7 +97,8 @@ network_interface network_interface::from_name(std::string_view name, std::error
 }
 
 void udp_socket::join_group(const ip_address& group, const network_interface& where) {
-    detail::or_throw("portsock::udp_socket::join_group", [&](std::error_code& ec) { join_group(group, where, ec); });
+    or_throw_membership("portsock::udp_socket::join_group", group, nullptr, where,
+                        [&](std::error_code& ec) { join_group(group, where, ec); });
 }
 
 void udp_socket::join_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept {
@@ -85,7 +106,8 @@ void udp_socket::join_group(const ip_address& group, const network_interface& wh
 }
 
 void udp_socket::leave_group(const ip_address& group, const network_interface& where) {
-    detail::or_throw("portsock::udp_socket::leave_group", [&](std::error_code& ec) { leave_group(group, where, ec); });
+    or_throw_membership("portsock::udp_socket::leave_group", group, nullptr, where,
+                        [&](std::error_code& ec) { leave_group(group, where, ec); });
 }
 
 void udp_socket::leave_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept {
@@ -93,8 +115,8 @@ void udp_socket::leave_group(const ip_address& group, const network_interface& w
 }
 
 void udp_socket::join_source_group(const ip_address& group, const ip_address& source, const network_interface& where) {
-    detail::or_throw("portsock::udp_socket::join_source_group",
-                     [&](std::error_code& ec) { join_source_group(group, source, where, ec); });
+    or_throw_membership("portsock::udp_socket::join_source_group", group, &source, where,
+                        [&](std::error_code& ec) { join_source_group(group, source, where, ec); });
 }
 
 void udp_socket::join_source_group(const ip_address& group, const ip_address& source, const network_interface& where,
@@ -103,8 +125,8 @@ void udp_socket::join_source_group(const ip_address& group, const ip_address& so
 }
 
 void udp_socket::leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where) {
-    detail::or_throw("portsock::udp_socket::leave_source_group",
-                     [&](std::error_code& ec) { leave_source_group(group, source, where, ec); });
+    or_throw_membership("portsock::udp_socket::leave_source_group", group, &source, where,
+                        [&](std::error_code& ec) { leave_source_group(group, source, where, ec); });
 }
 
 void udp_socket::leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where,

@@ -13,7 +13,7 @@ std::vector<endpoint> resolve(std::string_view host, std::string_view service, a
     std::error_code ec;
     std::vector<endpoint> out = resolve(host, service, ec, family);
     if (ec == errc::invalid_port) detail::throw_error(ec, "portsock::resolve: service", service);
-    if (ec) detail::throw_error(ec, "portsock::resolve", host);
+    if (ec) throw std::system_error(ec, "portsock::resolve " + detail::quote(host) + detail::host_hint(host, ec));
     return out;
 }
 

@@ -69,7 +69,8 @@ tcp_listener::tcp_listener(std::string_view host, std::uint16_t port, const list
     *this = listen(host, port, ec, options);
     if (ec)
         detail::throw_error(
-            ec, "portsock::tcp_listener: listen on " + detail::quote(host) + " port " + std::to_string(port));
+            ec, "portsock::tcp_listener: listen on " + detail::quote(host) + " port " + std::to_string(port) +
+                    detail::host_hint(host, ec));
 }
 
 tcp_listener tcp_listener::listen(const endpoint& local, std::error_code& ec, const listen_options& options) noexcept {

@@ -57,7 +57,8 @@ tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeou
                                const connect_options& options) {
     return detail::or_throw_with(
         [&](const std::error_code& ec) {
-            return connect_context(detail::quote(host) + " port " + std::to_string(port), limit, ec);
+            return connect_context(detail::quote(host) + " port " + std::to_string(port), limit, ec) +
+                   detail::host_hint(host, ec);
         },
         [&](std::error_code& ec) { return connect(host, port, ec, limit, options); });
 }

@@ -53,4 +53,36 @@ std::string quote(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// "127.0.0.1:80", "[::1]", "[::1]:80", "example.com:443": an address or name with brackets
+// or a port, which the caller meant as an endpoint.
+bool looks_like_an_endpoint(std::string_view host) noexcept {
+    if (!host.empty() && host.front() == '[') return true;
+    const std::size_t colon = host.find(':');
+    if (colon == std::string_view::npos || host.find(':', colon + 1) != std::string_view::npos) return false;
+    const std::string_view port = host.substr(colon + 1);
+    return !port.empty() && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string host_hint(std::string_view host, const std::error_code& ec) {
+    std::string hint;
+    if (ec == errc::invalid_host) {
+        if (has_control_byte(host)) hint = "a host holds no control byte";
+        else if (host.find(' ') != std::string_view::npos) hint = "a host holds no space";
+        else if (looks_like_an_endpoint(host)) hint = "a host holds no brackets and no port";
+        else if (host.find(':') != std::string_view::npos)
+            hint = "text with a colon must be an IPv6 address in ip_address::parse()'s grammar";
+        else if (ends_in_a_number(host))
+            hint = "text that ends in a number must be a numeric address in ip_address::parse()'s grammar";
+    }
+    if (looks_like_an_endpoint(host)) {
+        if (!hint.empty()) hint += "; ";
+        hint += "give the port separately, or read \"address:port\" text with endpoint::parse()";
+    }
+    return hint.empty() ? hint : " (" + hint + ")";
+}
+
 }  // namespace portsock::detail

@@ -53,12 +53,16 @@ inline bool ends_in_a_number(std::string_view host) noexcept {
 
 /// The one rule for host text, for resolve() (so connect and listen by name) and for a TLS
 /// server name: errc::empty_host if empty; errc::invalid_host if it holds a control byte
-/// or a space (no host name does; inet_aton() reads "1.2.3.4 junk" as 1.2.3.4), or ends in
-/// a number without being an address in ip_address::parse()'s grammar. Header-only.
+/// or a space (no host name does; inet_aton() reads "1.2.3.4 junk" as 1.2.3.4) or a
+/// bracket, or if it ends in a number or holds a colon without being an address in
+/// ip_address::parse()'s grammar. Header-only.
 inline std::error_code check_host_text(std::string_view host) noexcept {
     if (host.empty()) return make_error_code(errc::empty_host);
-    if (has_control_byte(host) || host.find(' ') != std::string_view::npos) return make_error_code(errc::invalid_host);
-    if (ends_in_a_number(host)) {
+    if (has_control_byte(host) || host.find_first_of(" []") != std::string_view::npos)
+        return make_error_code(errc::invalid_host);
+    // A colon belongs to an IPv6 address only: "127.0.0.1:80" is an endpoint, which
+    // Windows' resolver would take, dropping the port, and others refuse.
+    if (ends_in_a_number(host) || host.find(':') != std::string_view::npos) {
         std::error_code not_an_address;
         (void)ip_address::parse(host, not_an_address);
         if (not_an_address) return make_error_code(errc::invalid_host);
@@ -70,6 +74,12 @@ inline std::error_code check_host_text(std::string_view host) noexcept {
 /// least one letter, no hyphen at either end. (Its 15-character limit is not enforced:
 /// local service databases hold longer names.)
 bool is_service_name(std::string_view text) noexcept;
+
+/// What to add to a thrown message about `host` that failed with `ec`: which rule of
+/// check_host_text() it broke, and, for text with brackets or a port ("127.0.0.1:80",
+/// "[::1]"), that a host has neither and endpoint::parse() reads such text. Empty if
+/// there is nothing to add; else it starts with " (".
+std::string host_hint(std::string_view host, const std::error_code& ec);
 
 /// The most bytes of a user's input an error message quotes.
 inline constexpr std::size_t quote_limit = 64;

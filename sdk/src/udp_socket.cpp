@@ -5,13 +5,34 @@
 
 namespace portsock {
 
-udp_socket::udp_socket(const endpoint& local)
-    : udp_socket(detail::or_throw_with(
-          [&](const std::error_code&) { return "portsock::udp_socket: bind to " + local.to_string(); },
-          [&](std::error_code& ec) { return bind(local, ec); })) {}
+udp_socket::udp_socket(const endpoint& local, const udp_bind_options& options)
+    : udp_socket(bind(local, options)) {}
 
-udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec) noexcept {
+udp_socket udp_socket::bind(const endpoint& local, const udp_bind_options& options) {
+    return detail::or_throw_with(
+        [&](const std::error_code&) { return "portsock::udp_socket: bind to " + local.to_string(); },
+        [&](std::error_code& ec) { return bind(local, ec, options); });
+}
+
+namespace {
+
+// The options that must be in place before bind(), as tcp_listener's configure() does.
+void configure(platform::handle h, const endpoint& local, const udp_bind_options& options,
+               std::error_code& ec) noexcept {
+    // Not sharing is said out loud: on Windows a later socket with SO_REUSEADDR could
+    // otherwise bind this port over it, and the strict reuse_address (SO_EXCLUSIVEADDRUSE)
+    // forbids that; on POSIX it is SO_REUSEADDR off, the default.
+    if (options.reuse_address) platform::set_option(h, platform::option::share_address, 1, ec);
+    else platform::set_option(h, platform::option::reuse_address, 0, ec);
+    if (!ec && options.reuse_port) platform::set_option(h, platform::option::reuse_port, 1, ec);
+    if (!ec && options.dual_stack && local.address().is_v6()) platform::set_option(h, platform::option::v6_only, 0, ec);
+}
+
+}  // namespace
+
+udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec, const udp_bind_options& options) noexcept {
     udp_socket socket = open(local.family(), ec);  // IPv6 only (platform::open)
+    if (!ec) configure(socket.native_handle(), local, options, ec);
     if (!ec) platform::bind(socket.native_handle(), detail::to_platform(local), ec);
     return ec ? udp_socket{} : std::move(socket);
 }
@@ -58,8 +79,28 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_
     const std::size_t n = detail::run_blocking<std::size_t>(
         *this, platform::wait_readable, limit, 0, ec,
         [&](std::error_code& e) { return platform::receive_from(h, data, size, &from, e); });
+    if (detail::checked_datagrams(*this, 1, ec) == 0) return {};
     const bool got_datagram = !ec || ec == std::errc::message_size;
     return got_datagram ? datagram_info{n, detail::from_platform(from)} : datagram_info{};
+}
+
+datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, timeout limit) {
+    return detail::or_throw("portsock::udp_socket::receive_with_destination", limit,
+                            [&](std::error_code& ec) { return receive_with_destination(data, size, ec, limit); });
+}
+
+datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, std::error_code& ec,
+                                                               timeout limit) noexcept {
+    if (!detail::check_open(*this, ec)) return {};
+    const platform::handle h = native_handle();
+    platform::address from, to;
+    const std::size_t n = detail::run_blocking<std::size_t>(
+        *this, platform::wait_readable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::receive_from_to(h, data, size, &from, to, e); });
+    if (detail::checked_datagrams(*this, 1, ec) == 0) return {};
+    if (ec && ec != std::errc::message_size) return {};
+    const ip_address destination = to.fam == platform::family::unspecified ? ip_address{} : detail::from_platform(to).address();
+    return {n, detail::from_platform(from), destination};
 }
 
 namespace {
@@ -116,7 +157,7 @@ std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t coun
         const std::size_t n = detail::run_blocking<std::size_t>(
             *this, platform::wait_readable, limit, 0, ec,
             [&](std::error_code& e) { return platform::receive_batch(h, chunk, want, e); });
-        if (ec) break;
+        if (ec || detail::checked_datagrams(*this, n, ec) != n) break;
         for (std::size_t i = 0; i < n; ++i) {
             incoming_datagram& slot = batch[received + i];
             slot.size = chunk[i].size;
@@ -126,8 +167,8 @@ std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t coun
         received += n;
         if (n < want) break;  // the queue is empty
     }
-    if (received > 0) ec.clear();
-    return received;
+    if (received > 0 && ec != std::errc::operation_canceled) ec.clear();
+    return ec == std::errc::operation_canceled ? 0 : received;
 }
 
 void udp_socket::connect(const endpoint& remote) {
@@ -184,6 +225,24 @@ bool udp_socket::broadcast() const {
 
 bool udp_socket::broadcast(std::error_code& ec) const noexcept {
     return detail::get_flag(*this, platform::option::broadcast, ec);
+}
+
+void udp_socket::set_receive_destination(bool on) {
+    detail::or_throw("portsock::udp_socket::set_receive_destination",
+                     [&](std::error_code& ec) { set_receive_destination(on, ec); });
+}
+
+void udp_socket::set_receive_destination(bool on, std::error_code& ec) noexcept {
+    detail::set_flag(*this, platform::option::receive_destination, on, ec);
+}
+
+bool udp_socket::receive_destination() const {
+    return detail::or_throw("portsock::udp_socket::receive_destination",
+                            [&](std::error_code& ec) { return receive_destination(ec); });
+}
+
+bool udp_socket::receive_destination(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::receive_destination, ec);
 }
 
 }  // namespace portsock

@@ -567,7 +567,8 @@ TEST(PlatformContract, EachNewOptionWorksOrIsUnsupported) {
     const pf::option options[] = {pf::option::reuse_port,       pf::option::unicast_hops,
                                   pf::option::traffic_class,    pf::option::keep_alive_idle,
                                   pf::option::keep_alive_interval, pf::option::keep_alive_count,
-                                  pf::option::multicast_hops,   pf::option::multicast_loop};
+                                  pf::option::multicast_hops,   pf::option::multicast_loop,
+                                  pf::option::share_address,    pf::option::receive_destination};
     for (const pf::option opt : options) {
         const bool on_tcp = opt == pf::option::keep_alive_idle || opt == pf::option::keep_alive_interval ||
                             opt == pf::option::keep_alive_count;

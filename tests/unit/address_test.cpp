@@ -32,6 +32,23 @@ TEST(IpAddress, DefaultIsIpv4Unspecified) {
     EXPECT_EQ(a, ip_address::any_v4());
 }
 
+TEST(IpAddress, TextConstructorAgreesWithParseAndEndpoint) {
+    for (const char* text : {"239.1.2.3", "127.0.0.1", "::1", "ff02::fb", "::ffff:192.0.2.1", "fe80::1%3"}) {
+        const ip_address made{text};
+        EXPECT_EQ(made, ip_address::parse(text)) << text;
+        EXPECT_EQ((endpoint{text, 5353}.address()), made) << text;
+        EXPECT_EQ(ip_address{std::string(text)}, made) << text;
+    }
+    for (const char* bad : {"", "localhost", "127.0.0.1:80", "[::1]", "010.0.0.1", "1.2.3.4 "}) {
+        const auto from_address = catch_system_error([&] { (void)ip_address{bad}; });
+        const auto from_endpoint = catch_system_error([&] { (void)endpoint(bad, 80); });
+        EXPECT_EQ(from_address.code, portsock::errc::invalid_address) << bad;
+        EXPECT_EQ(from_address.code, from_endpoint.code) << bad << ": the two constructors agree";
+        EXPECT_NE(from_address.what.find("portsock::ip_address"), std::string::npos) << from_address.what;
+        if (*bad != '\0') portsock_test::expect_quoted(from_address.what, bad);
+    }
+}
+
 TEST(IpAddress, NamedAddresses) {
     EXPECT_EQ(ip_address::loopback_v4().to_string(), "127.0.0.1");
     EXPECT_TRUE(ip_address::loopback_v4().is_loopback());

@@ -12,6 +12,9 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__has_feature)
@@ -143,6 +146,12 @@ std::vector<form> tcp_listener_forms() {
 std::vector<form> udp_forms() {
     return {
         {"udp_socket::bind", [](std::error_code& ec) { (void)udp_socket::bind(any_port_v4(), ec); }},
+        {"udp_socket::bind (options)",
+         [](std::error_code& ec) {
+             udp_bind_options shared;
+             shared.reuse_address = true;
+             (void)udp_socket::bind(any_port_v4(), ec, shared);
+         }},
         {"udp_socket::open", [](std::error_code& ec) { (void)udp_socket::open(address_family::ipv4, ec); }},
         {"udp_socket::send_to", [](std::error_code& ec) {
              udp_pair p;
@@ -318,6 +327,96 @@ TEST(ErrorCodeForms, StringReceiveOnAnEmptyStreamIsNotOpen) {
     std::error_code ec;
     EXPECT_TRUE(empty.receive(std::numeric_limits<std::size_t>::max(), ec).empty());
     EXPECT_EQ(ec, errc::not_open);
+}
+
+// --- an error-code form never throws for a bad argument (issue 20, item 5) ----------------
+// The argument is converted before the noexcept call runs: a conversion that throws (a
+// path too long for sun_path, address text) would escape the error-code form. Paths reach
+// the local forms through local_address_view, which never throws; text never becomes an
+// ip_address or an endpoint implicitly.
+
+/// Calls each local error-code form with `path` as the address, as a user writes it.
+template <class Path>
+void expect_each_local_form_reports(const Path& path, std::errc expected, const char* what) {
+    const std::string message = std::string(what) + " as a local address";
+    std::error_code ec;
+    EXPECT_NO_THROW((void)local_stream::connect(path, ec, patience)) << message;
+    EXPECT_EQ(ec, expected) << message << ", local_stream::connect: " << ec.message();
+    ec.clear();
+    EXPECT_NO_THROW((void)local_listener::listen(path, ec)) << message;
+    EXPECT_EQ(ec, expected) << message << ", local_listener::listen: " << ec.message();
+    ec.clear();
+    EXPECT_NO_THROW((void)local_datagram::bind(path, ec)) << message;
+    EXPECT_EQ(ec, expected) << message << ", local_datagram::bind: " << ec.message();
+    if (!has_local_datagram_sockets()) return;  // the next need an open socket
+    local_datagram open = local_datagram::open();
+    ec.clear();
+    EXPECT_NO_THROW(open.connect(path, ec)) << message;
+    EXPECT_EQ(ec, expected) << message << ", local_datagram::connect: " << ec.message();
+    ec.clear();
+    EXPECT_NO_THROW((void)open.send_to("x", 1, path, ec, patience)) << message;
+    EXPECT_EQ(ec, expected) << message << ", local_datagram::send_to: " << ec.message();
+}
+
+TEST(ErrorCodeForms, ALocalPathTooLongIsReportedNeverThrown) {
+    const std::string too_long(local_address::max_path_length() + 1, 'p');
+    expect_each_local_form_reports(too_long, std::errc::filename_too_long, "std::string");
+    expect_each_local_form_reports(too_long.c_str(), std::errc::filename_too_long, "const char*");
+    expect_each_local_form_reports(std::string_view(too_long), std::errc::filename_too_long, "std::string_view");
+    const std::string far_too_long(100000, 'p');
+    expect_each_local_form_reports(far_too_long, std::errc::filename_too_long, "a 100000-byte path");
+    // The throwing forms still throw, naming the limit.
+    const auto thrown = catch_system_error([&] { (void)local_stream::connect(too_long, patience); });
+    EXPECT_EQ(thrown.code, std::errc::filename_too_long);
+    EXPECT_NE(thrown.what.find(std::to_string(local_address::max_path_length())), std::string::npos) << thrown.what;
+}
+
+TEST(ErrorCodeForms, AnEmptyOrNulLocalPathIsReportedNeverThrown) {
+    expect_each_local_form_reports("", std::errc::invalid_argument, "\"\"");
+    expect_each_local_form_reports(static_cast<const char*>(nullptr), std::errc::invalid_argument, "a null pointer");
+    expect_each_local_form_reports(std::string("a\0b", 3), std::errc::invalid_argument, "a path with a NUL");
+    expect_each_local_form_reports(local_address(), std::errc::invalid_argument, "an unnamed address");
+}
+
+TEST(ErrorCodeForms, AGoodLocalPathStillWorksThroughEveryForm) {
+    PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
+    portsock_test::temp_dir dir;
+    const std::string path = dir.file("ok.sock");
+    std::error_code ec = make_error_code(std::errc::io_error);
+    local_datagram receiver = local_datagram::bind(path, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    local_datagram sender = local_datagram::open();
+    EXPECT_EQ(sender.send_to("hi", 2, path.c_str(), ec, patience), 2u);
+    EXPECT_FALSE(ec) << ec.message();
+    sender.connect(std::string_view(path), ec);
+    EXPECT_FALSE(ec) << ec.message();
+    char buffer[4];
+    EXPECT_EQ(receiver.receive(buffer, sizeof buffer, patience), 2u);
+}
+
+/// True if `{text, port}` can be passed where a `const endpoint&` goes (an implicit conversion).
+template <class Text>
+auto endpoint_from_braced_text(int) -> decltype(std::declval<void (&)(const endpoint&)>()({std::declval<Text>(), std::uint16_t{}}), true) {
+    return true;
+}
+template <class Text>
+bool endpoint_from_braced_text(long) {
+    return false;
+}
+
+TEST(ErrorCodeForms, TextNeverBecomesAnAddressUnseen) {
+    static_assert(!std::is_convertible_v<const char*, ip_address>, "text to ip_address must be explicit");
+    static_assert(!std::is_convertible_v<std::string_view, ip_address>, "text to ip_address must be explicit");
+    static_assert(std::is_constructible_v<ip_address, const char*>, "ip_address{\"239.1.2.3\"} compiles");
+    static_assert(std::is_constructible_v<endpoint, const char*, std::uint16_t>, "endpoint{\"::1\", 80} compiles");
+    EXPECT_FALSE(endpoint_from_braced_text<const char*>(0)) << "a braced {text, port} would be converted, and could throw";
+    EXPECT_TRUE((std::is_convertible_v<const char*, local_address_view>)) << "a path goes where an address goes";
+    // What the explicit forms give, and that the ec forms of the same text do not throw.
+    std::error_code ec;
+    EXPECT_NO_THROW((void)ip_address::parse("127.0.0.1:80", ec));
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    EXPECT_NO_THROW((void)endpoint::parse("localhost", 80, ec));
+    EXPECT_EQ(ec, std::errc::invalid_argument);
 }
 
 }  // namespace

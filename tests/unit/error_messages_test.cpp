@@ -33,6 +33,35 @@ bool contains(const std::string& text, std::string_view part) { return text.find
 
 // --- what() names the endpoint -----------------------------------------------------------
 
+TEST(ErrorMessages, HostTextSaysWhichRuleAndSuggestsEndpointParse) {
+    // Issue 20, item 11: an address with a port or brackets, passed as a host.
+    for (const char* text : {"127.0.0.1:80", "[::1]", "[::1]:443", "localhost:8080"}) {
+        SCOPED_TRACE(text);
+        const auto resolved = catch_system_error([&] { (void)portsock::resolve(text, "80"); });
+        EXPECT_EQ(resolved.code, portsock::errc::invalid_host) << "refused on every OS, before the resolver";
+        EXPECT_NE(resolved.what.find("no brackets and no port"), std::string::npos) << resolved.what;
+        EXPECT_NE(resolved.what.find("endpoint::parse()"), std::string::npos) << resolved.what;
+        const auto connected = catch_system_error([&] { (void)tcp_stream::connect(text, 80, patience); });
+        EXPECT_NE(connected.what.find("endpoint::parse()"), std::string::npos) << connected.what;
+        const auto listened = catch_system_error([&] { tcp_listener listener(text, 0); });
+        EXPECT_NE(listened.what.find("endpoint::parse()"), std::string::npos) << listened.what;
+    }
+    // invalid_host says which rule the text broke.
+    const struct {
+        const char* text;
+        const char* rule;
+    } broken[] = {{"bad host", "no space"},         {"bad\thost", "no control byte"},
+                  {"1.2.3.999", "numeric address"},  {"010.0.0.1", "numeric address"},
+                  {"fe80::zz", "IPv6 address"},      {"a:b", "IPv6 address"}};
+    for (const auto& entry : broken) {
+        SCOPED_TRACE(entry.text);
+        const auto thrown = catch_system_error([&] { (void)portsock::resolve(entry.text, "80"); });
+        EXPECT_EQ(thrown.code, portsock::errc::invalid_host);
+        EXPECT_NE(thrown.what.find(entry.rule), std::string::npos) << thrown.what;
+        EXPECT_EQ(thrown.what.find("endpoint::parse()"), std::string::npos) << "no port, no brackets: " << thrown.what;
+    }
+}
+
 TEST(ErrorMessages, ConnectNamesTheEndpoint) {
     const endpoint nobody = portsock_test::closed_port();
     for (const portsock::timeout limit : {portsock::timeout{}, portsock::timeout{patience}}) {
@@ -205,32 +234,7 @@ TEST(ErrorMessages, QuotedInputIsBoundedAndEscaped) {
 
 // --- a full descriptor table is reported as such --------------------------------------------
 
-// Opens sockets until the OS refuses one (bounded in count and time); release() and the
-// destructor close them all again. While the table is full, code must not compare error
-// codes with std::errc: that is a virtual call, and UBSan's check of it needs a descriptor.
-class descriptor_table_filler {
-public:
-    /// Fills the table; false if the bound came first.
-    bool fill() {
-        const portsock_test::stopwatch clock;
-        constexpr std::size_t most = 200000;
-        while (sockets_.size() < most && clock.elapsed() < 20s) {
-            udp_socket socket = udp_socket::open(portsock::address_family::ipv4, refusal_);
-            if (refusal_) return true;
-            sockets_.push_back(std::move(socket));
-        }
-        return false;
-    }
-    /// Empties the table again; returns why the last socket could not be opened.
-    std::error_code release() {
-        sockets_.clear();
-        return refusal_;
-    }
-
-private:
-    std::vector<udp_socket> sockets_;
-    std::error_code refusal_;
-};
+using portsock_test::descriptor_table_filler;
 
 // The name of the loopback interface, for a scope ("lo" on Linux, "lo0" on the BSDs).
 std::string loopback_interface() {
@@ -251,11 +255,14 @@ TEST(DescriptorTable, FullTableIsTooManyFilesOpen) {
     descriptor_table_filler filler;
     const bool full = filler.fill();
     // With the table full: the calls only, their codes checked once it is empty again.
-    std::error_code resolved, parsed, connected;
+    std::error_code resolved, resolved_again, parsed, connected, connected_by_name;
     if (full) {
         (void)portsock::resolve("localhost", "80", resolved);
+        // glibc reports a stale errno (EBUSY, EINVAL) from the second look-up on.
+        (void)portsock::resolve("localhost", "80", resolved_again);
         (void)ip_address::parse(scoped, parsed);
         (void)tcp_stream::connect(numeric_host, 80, connected, patience);
+        (void)tcp_stream::connect("localhost", 80, connected_by_name, patience);
     }
     const std::error_code refusal = filler.release();
     if (!full) GTEST_SKIP() << "no descriptor limit reached within 200,000 sockets or 20 s";
@@ -264,6 +271,10 @@ TEST(DescriptorTable, FullTableIsTooManyFilesOpen) {
 
     EXPECT_TRUE(!resolved || resolved == std::errc::too_many_files_open) << resolved.message();
     EXPECT_NE(resolved, portsock::resolve_errc::host_not_found) << "the real cause, not \"not found\"";
+    EXPECT_TRUE(!resolved_again || resolved_again == std::errc::too_many_files_open) << resolved_again.message();
+    EXPECT_TRUE(!connected_by_name || connected_by_name == std::errc::too_many_files_open)
+        << connected_by_name.message();
+    EXPECT_TRUE(!connected_by_name || portsock::is_resource_exhaustion(connected_by_name));
     if (scoped != "fe80::1%") {
         EXPECT_EQ(parsed, std::errc::too_many_files_open) << "not invalid_address: " << parsed.message();
     }

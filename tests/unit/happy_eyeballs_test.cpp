@@ -214,3 +214,38 @@ TEST(HappyEyeballs, NameWhoseFirstAddressDropsAttempts) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 20, item 10: with one free descriptor the first attempt takes it, and the next
+// address cannot start. The race still waits for the attempt it has (it may connect), but
+// what it reports at the limit is the exhaustion, not a bare timeout.
+TEST(DescriptorTable, HappyEyeballsWithOneFreeDescriptorReportsExhaustion) {
+    if (under_wine())
+        GTEST_SKIP() << "Wine keeps every socket in wineserver, shared by all Wine processes: "
+                        "filling its table would fail the tests that run beside this one";
+    black_hole hole;
+    PORTSOCK_REQUIRE_BLACK_HOLE(hole, any_port_v4());
+    portsock::tcp_listener listener(any_port_v4());
+    const std::vector<portsock::endpoint> candidates{hole.address, where(listener)};
+    portsock::connect_options options;
+    options.attempt_delay = 50ms;
+    descriptor_table_filler filler;
+    const bool full = filler.fill();
+    filler.free_some(1);
+    std::error_code ec;
+    const stopwatch clock;
+    if (full) (void)portsock::tcp_stream::connect_any(candidates, ec, 400ms, options);
+    const auto elapsed = clock.elapsed();
+    const std::error_code refusal = filler.release();
+    if (!full) GTEST_SKIP() << "no descriptor limit reached within 200,000 sockets or 20 s";
+    ASSERT_TRUE(portsock::is_resource_exhaustion(refusal)) << refusal.message();
+    EXPECT_EQ(ec, std::errc::too_many_files_open) << "not a bare timeout: " << ec.message();
+    EXPECT_TRUE(portsock::is_resource_exhaustion(ec));
+    EXPECT_LT(elapsed, 400ms + overrun);
+    // With descriptors back, the same race connects to the listener.
+    options.attempt_delay = 50ms;
+    expect_connected_to(listener, portsock::tcp_stream::connect_any(candidates, patience, options));
+}
+
+}  // namespace

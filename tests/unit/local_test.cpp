@@ -301,6 +301,32 @@ TEST(LocalListener, ReplaceStaleSocketNeverRemovesAnOrdinaryFile) {
     EXPECT_EQ(text, "precious");
 }
 
+// Issue 20, item 11: the same error (address_in_use) for three cases that call for
+// different answers; the thrown message says which.
+TEST(LocalListener, AddressInUseSaysWhatIsAtThePath) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    temp_dir dir;
+    const local_address live{dir.file("live.sock")};
+    local_listener first(live);
+    const auto live_error = catch_system_error([&] { local_listener second(live); });
+    EXPECT_EQ(live_error.code, std::errc::address_in_use);
+    EXPECT_NE(live_error.what.find("a live listener is there"), std::string::npos) << live_error.what;
+
+    const local_address stale{dir.file("stale.sock")};
+    local_listener(stale).close();
+    const auto stale_error = catch_system_error([&] { local_listener second(stale); });
+    EXPECT_EQ(stale_error.code, std::errc::address_in_use);
+    EXPECT_NE(stale_error.what.find("stale socket file"), std::string::npos) << stale_error.what;
+    EXPECT_NE(stale_error.what.find("replace_stale_socket"), std::string::npos) << stale_error.what;
+
+    const std::string plain = dir.file("plain.txt");
+    std::ofstream(plain) << "data";
+    const auto file_error = catch_system_error([&] { local_listener second(plain); });
+    EXPECT_EQ(file_error.code, std::errc::address_in_use);
+    EXPECT_NE(file_error.what.find("not a socket"), std::string::npos) << file_error.what;
+    EXPECT_EQ(file_error.what.find("replace_stale_socket"), std::string::npos) << "no advice that cannot help";
+}
+
 TEST(LocalListener, AbstractNamesLeaveNoFile) {
     PORTSOCK_REQUIRE_LOCAL_STREAM();
     if (!portsock::has_abstract_local_names()) GTEST_SKIP() << "abstract names are Linux's";
@@ -359,6 +385,18 @@ TEST(LocalDatagram, ConnectedUnboundSenderAndTruncation) {
               std::errc::message_size);
 }
 
+TEST(LocalDatagram, ThrowingBindPairsTheErrorCodeForm) {
+    PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
+    temp_dir dir;
+    const local_address at{dir.file("bound.sock")};
+    local_datagram bound = local_datagram::bind(at);
+    EXPECT_EQ(bound.local_endpoint(), at);
+    const auto thrown = catch_system_error([&] { (void)local_datagram::bind(at); });
+    EXPECT_EQ(thrown.code, std::errc::address_in_use);
+    EXPECT_NE(thrown.what.find("bind to"), std::string::npos) << thrown.what;
+    EXPECT_NE(thrown.what.find("bound.sock"), std::string::npos) << thrown.what;
+}
+
 TEST(LocalDatagram, TimeoutsAndMissingPeers) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     temp_dir dir;
@@ -378,6 +416,34 @@ TEST(LocalDatagram, TimeoutsAndMissingPeers) {
     local_datagram empty;
     (void)empty.send_to("x", 1, local_address{dir.file("alone.sock")}, ec);
     EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 20, item 10: replacing a stale socket file needs a descriptor for the liveness
+// probe; without one the listener reports the exhaustion, not "address in use".
+TEST(DescriptorTable, StaleSocketProbeWithoutADescriptorReportsExhaustion) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    if (portsock_test::under_wine()) GTEST_SKIP() << "Wine has no AF_UNIX stream sockets";
+    temp_dir dir;
+    const local_address at{dir.file("stale.sock")};
+    local_listener(at).close();
+    portsock::local_listen_options replace;
+    replace.replace_stale_socket = true;
+    portsock_test::descriptor_table_filler filler;
+    const bool full = filler.fill();
+    filler.free_some(1);  // the listener's own socket takes it; the probe finds none
+    std::error_code ec;
+    if (full) (void)local_listener::listen(at, ec, replace);
+    const std::error_code refusal = filler.release();
+    if (!full) GTEST_SKIP() << "no descriptor limit reached within 200,000 sockets or 20 s";
+    ASSERT_TRUE(portsock::is_resource_exhaustion(refusal)) << refusal.message();
+    EXPECT_EQ(ec, std::errc::too_many_files_open) << "not address_in_use: " << ec.message();
+    // With descriptors back, the stale file is replaced.
+    local_listener restarted = local_listener::listen(at, ec, replace);
+    EXPECT_FALSE(ec) << ec.message();
 }
 
 }  // namespace

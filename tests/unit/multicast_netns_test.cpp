@@ -3,6 +3,8 @@
 // these tests would depend on the host's interfaces and routes.
 #include "test_support.hpp"
 
+#include <portsock/udp.hpp>
+
 #include <string>
 #include <system_error>
 
@@ -106,6 +108,68 @@ TEST(MulticastInNamespace, SourceSpecificJoinFiltersBySource) {
     sender.send_to("after leaving", {ssm_group, port});
     receive_text(receiver, 300ms, ec);
     EXPECT_EQ(ec, std::errc::timed_out) << "the source the socket left";
+}
+
+// Issue 20, item 1: a socket bound to the wildcard address that joined one group gets that
+// group only, even when another socket of this host joined another group (Linux delivered
+// both, as Windows, macOS and the BSDs never do).
+TEST(MulticastInNamespace, OnlyTheJoinedGroupsAreDelivered) {
+    udp_socket receiver = make_receiver();
+    receiver.join_group(group);
+    const std::uint16_t port = receiver.local_endpoint().port();
+    udp_socket elsewhere = make_receiver();  // the host now belongs to other_group too
+    elsewhere.join_group(other_group);
+    auto sender = udp_socket::open(portsock::address_family::ipv4);
+    sender.send_to("for the other group", {other_group, port});
+    std::error_code ec;
+    const std::string got = receive_text(receiver, 300ms, ec);
+    EXPECT_EQ(ec, std::errc::timed_out) << "a group this socket never joined delivered: '" << got << "'";
+    sender.send_to("for my group", {group, port});
+    EXPECT_EQ(receive_text(receiver, patience, ec), "for my group");
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+// Issue 20, item 1: a receiver of several groups learns which one a datagram was sent to.
+TEST(MulticastInNamespace, TheDestinationSaysWhichGroup) {
+    udp_socket receiver = make_receiver();
+    receiver.set_receive_destination(true);
+    receiver.join_group(group);
+    receiver.join_group(other_group);
+    const std::uint16_t port = receiver.local_endpoint().port();
+    auto sender = udp_socket::open(portsock::address_family::ipv4);
+    for (const ip_address& to : {group, other_group}) {
+        sender.send_to("which", {to, port});
+        char buffer[16];
+        const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+        EXPECT_EQ(got.size, 5u);
+        EXPECT_EQ(got.destination, to);
+    }
+}
+
+// Issue 20, item 2: several receivers of one group on one port (mDNS's 5353, RFC 6762
+// §15.1), each with reuse_address; every one gets every datagram.
+TEST(MulticastInNamespace, ReceiversSharingAPortEachGetEveryDatagram) {
+    portsock::udp_bind_options shared;
+    shared.reuse_address = true;
+    udp_socket first = udp_socket::bind({ip_address::any_v4(), 0}, shared);
+    const std::uint16_t port = first.local_endpoint().port();
+    udp_socket second = udp_socket::bind({ip_address::any_v4(), port}, shared);
+    first.join_group(group);
+    second.join_group(group);
+    auto sender = udp_socket::open(portsock::address_family::ipv4);
+    constexpr int count = 5;
+    for (int i = 0; i < count; ++i) sender.send_to("datagram " + std::to_string(i), {group, port});
+    for (udp_socket* receiver : {&first, &second}) {
+        for (int i = 0; i < count; ++i) {
+            std::error_code ec;
+            EXPECT_EQ(receive_text(*receiver, patience, ec), "datagram " + std::to_string(i));
+            EXPECT_FALSE(ec) << ec.message();
+        }
+    }
+    std::error_code ec;
+    EXPECT_FALSE(udp_socket::bind({ip_address::any_v4(), port}, ec).is_open())
+        << "a socket that does not ask to share the port is refused";
+    EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
 }
 
 }  // namespace

@@ -120,6 +120,17 @@ TEST(Multicast, BadMembershipsAreInvalidArgument) {
     const auto thrown = catch_system_error([&] { s.join_group(unicast); });
     EXPECT_EQ(thrown.code, std::errc::invalid_argument);
     EXPECT_NE(thrown.what.find("join_group"), std::string::npos) << thrown.what;
+    // Issue 20, item 11: the message names the group and the interface.
+    EXPECT_NE(thrown.what.find("10.1.2.3 on the interface the OS chose"), std::string::npos) << thrown.what;
+    const auto by_address = catch_system_error([&] { s.join_group(unicast, loopback); });
+    EXPECT_NE(by_address.what.find("10.1.2.3 on the interface of 127.0.0.1"), std::string::npos) << by_address.what;
+    const auto by_index = catch_system_error([&] { s.leave_group(unicast, network_interface(7)); });
+    EXPECT_NE(by_index.what.find("leave_group 10.1.2.3 on interface 7"), std::string::npos) << by_index.what;
+    const auto with_source =
+        catch_system_error([&] { s.join_source_group(ssm_group_v4, ip_address::loopback_v6(), loopback); });
+    EXPECT_NE(with_source.what.find(ssm_group_v4.to_string() + " from ::1 on the interface of 127.0.0.1"),
+              std::string::npos)
+        << with_source.what;
 }
 
 TEST(Multicast, Ipv6GroupByAddressIsInvalidArgument) {

@@ -186,6 +186,46 @@ TEST(StreamReader, ALineLongerThanTheLimitIsAnErrorNotAGrowingBuffer) {
     const auto thrown = catch_system_error([&] { reader.read_line(line); });
     EXPECT_EQ(thrown.code, errc::message_too_long);
     EXPECT_NE(thrown.what.find("read_line"), std::string::npos) << thrown.what;
+    // Issue 20, item 11: the message states the limit and the way past the line.
+    EXPECT_NE(thrown.what.find("max_size() of 20 bytes"), std::string::npos) << thrown.what;
+    EXPECT_NE(thrown.what.find("skip_until(\"\\n\")"), std::string::npos) << thrown.what;
+    const auto until = catch_system_error([&] { reader.read_until(line, "END"); });
+    EXPECT_NE(until.what.find("no delimiter within the reader's max_size() of 20 bytes"), std::string::npos)
+        << until.what;
+}
+
+TEST(StreamReader, SkipUntilDropsAnOverLongLineAndTheNextOneReads) {
+    scripted_stream stream({std::string(16, 'x'), std::string(16, 'y'), "\nnext\n", "ab", "CD", "E", "rest\n"});
+    stream_reader reader(stream, 20);
+    std::string line;
+    std::error_code ec;
+    EXPECT_EQ(reader.read_line(line, ec), 0u);
+    ASSERT_EQ(ec, errc::message_too_long);
+    EXPECT_EQ(reader.skip_until("\n", ec), 33u) << "32 bytes and the newline, beyond the 20-byte limit";
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(reader.read_line(line), 5u);
+    EXPECT_EQ(line, "next");
+    // A delimiter split across receives is still found.
+    EXPECT_EQ(reader.skip_until("CDE"), 5u);
+    line.clear();
+    EXPECT_EQ(reader.read_line(line), 5u);
+    EXPECT_EQ(line, "rest");
+    // The stream ends before the delimiter: what was dropped is counted, and said.
+    EXPECT_EQ(reader.skip_until("\n", ec), 0u);
+    EXPECT_FALSE(ec) << "a clean end with nothing buffered";
+    EXPECT_EQ(reader.skip_until("", ec), 0u);
+    EXPECT_EQ(ec, errc::invalid_argument);
+    EXPECT_EQ(reader.skip_until(std::string(21, '\n'), ec), 0u);
+    EXPECT_EQ(ec, errc::invalid_argument);
+}
+
+TEST(StreamReader, SkipUntilReportsAStreamThatEndsInsideTheRecord) {
+    scripted_stream stream({"no newline here"});
+    stream_reader reader(stream, 8);
+    std::error_code ec;
+    EXPECT_EQ(reader.skip_until("\n", ec), 15u);
+    EXPECT_EQ(ec, errc::end_of_stream);
+    EXPECT_EQ(reader.skip_until("\n"), 0u) << "then a clean end: nothing is left";
 }
 
 TEST(StreamReader, ALineOfExactlyTheLimitFits) {

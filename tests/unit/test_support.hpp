@@ -13,6 +13,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace portsock_test {
 
@@ -135,5 +136,36 @@ inline portsock::endpoint closed_port(const portsock::endpoint& local = any_port
         if (!portsock::has_ipv6_loopback())                                      \
             GTEST_SKIP() << "this host has no IPv6 loopback (::1 cannot be bound)"; \
     } while (false)
+
+/// Opens sockets until the OS refuses one (bounded in count and time); release() and the
+/// destructor close them all again. While the table is full, code must not compare error
+/// codes with std::errc: that is a virtual call, and UBSan's check of it needs a descriptor.
+class descriptor_table_filler {
+public:
+    /// Fills the table; false if the bound came first.
+    bool fill() {
+        const stopwatch clock;
+        constexpr std::size_t most = 200000;
+        while (sockets_.size() < most && clock.elapsed() < 20s) {
+            portsock::udp_socket socket = portsock::udp_socket::open(portsock::address_family::ipv4, refusal_);
+            if (refusal_) return true;
+            sockets_.push_back(std::move(socket));
+        }
+        return false;
+    }
+    /// Closes `count` of the sockets, leaving that many descriptors free.
+    void free_some(std::size_t count) {
+        for (std::size_t i = 0; i < count && !sockets_.empty(); ++i) sockets_.pop_back();
+    }
+    /// Empties the table again; returns why the last socket could not be opened.
+    std::error_code release() {
+        sockets_.clear();
+        return refusal_;
+    }
+
+private:
+    std::vector<portsock::udp_socket> sockets_;
+    std::error_code refusal_;
+};
 
 }  // namespace portsock_test

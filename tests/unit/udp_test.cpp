@@ -535,3 +535,162 @@ TEST(UdpBatchRuns, AnEarlyStopCountsDatagramsNotMessages) {
 }
 
 }  // namespace
+
+// --- options set between open and bind (issue 20, item 2) ----------------------------------
+
+namespace {
+
+portsock::udp_bind_options sharing_address() {
+    portsock::udp_bind_options options;
+    options.reuse_address = true;
+    return options;
+}
+
+TEST(UdpBindOptions, ReuseAddressLetsTwoSocketsBindOnePort) {
+    udp_socket first = udp_socket::bind(portsock_test::any_port_v4(), sharing_address());
+    const endpoint port = where(first);
+    std::error_code ec;
+    udp_socket second = udp_socket::bind(port, ec, sharing_address());
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(where(second), port);
+    // Each is a working socket: a unicast datagram reaches one of them (the OS chooses).
+    udp_socket sender(portsock_test::any_port_v4());
+    sender.send_to("shared", 6, port, patience);
+    char buffer[16];
+    std::size_t got = 0;
+    for (udp_socket* s : {&first, &second}) {
+        const auto info = s->receive_from(buffer, sizeof buffer, ec, 300ms);
+        if (!ec) got += info.size;
+    }
+    EXPECT_EQ(got, 6u) << "the datagram reached exactly one of the two";
+}
+
+TEST(UdpBindOptions, APortIsNotSharedUnlessEverySocketAsks) {
+    for (const bool first_shares : {false, true}) {
+        for (const bool second_shares : {false, true}) {
+            if (first_shares && second_shares) continue;
+            SCOPED_TRACE(std::string("first ") + (first_shares ? "shares" : "does not") + ", second " +
+                         (second_shares ? "shares" : "does not"));
+            udp_socket first = udp_socket::bind(portsock_test::any_port_v4(),
+                                                first_shares ? sharing_address() : portsock::udp_bind_options{});
+            std::error_code ec;
+            EXPECT_FALSE(udp_socket::bind(where(first), ec, second_shares ? sharing_address() : portsock::udp_bind_options{})
+                             .is_open());
+            EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
+            const auto thrown = catch_system_error([&] {
+                (void)udp_socket(where(first), second_shares ? sharing_address() : portsock::udp_bind_options{});
+            });
+            EXPECT_EQ(thrown.code, std::errc::address_in_use);
+            EXPECT_NE(thrown.what.find("bind to " + where(first).to_string()), std::string::npos) << thrown.what;
+        }
+    }
+}
+
+TEST(UdpBindOptions, ReusePortWhereTheOsHasIt) {
+    portsock::udp_bind_options options;
+    options.reuse_port = true;
+    std::error_code ec;
+    udp_socket first = udp_socket::bind(portsock_test::any_port_v4(), ec, options);
+    if (!portsock::has_reuse_port()) {
+        EXPECT_FALSE(first.is_open());
+        EXPECT_EQ(ec, std::errc::operation_not_supported) << ec.message();
+        EXPECT_EQ(catch_system_error([&] { (void)udp_socket::bind(portsock_test::any_port_v4(), options); }).code,
+                  std::errc::operation_not_supported);
+        GTEST_SKIP() << "this OS has no SO_REUSEPORT (has_reuse_port() is false): refused, as checked";
+    }
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(first.reuse_port());
+    udp_socket second = udp_socket::bind(where(first), ec, options);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(second.is_open());
+}
+
+TEST(UdpBindOptions, DualStackReceivesIpv4) {
+    portsock::udp_bind_options options;
+    options.dual_stack = true;
+    std::error_code ec;
+    udp_socket receiver = udp_socket::bind({ip_address::any_v6(), 0}, ec, options);
+    if (ec == std::errc::address_family_not_supported || ec == std::errc::address_not_available)
+        GTEST_SKIP() << "no IPv6 here: " << ec.message();
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_FALSE(receiver.v6_only());
+    udp_socket sender(portsock_test::any_port_v4());
+    sender.send_to("v4", 2, {ip_address::loopback_v4(), where(receiver).port()}, patience);
+    char buffer[4];
+    const auto info = receiver.receive_from(buffer, sizeof buffer, patience);
+    EXPECT_EQ(info.size, 2u);
+    EXPECT_TRUE(info.sender.address().is_v4_mapped()) << info.sender;
+    // Without the option, an IPv6 socket stays IPv6 only.
+    EXPECT_TRUE(udp_socket({ip_address::any_v6(), 0}).v6_only());
+}
+
+}  // namespace
+
+// --- the destination of a received datagram (issue 20, item 1) -----------------------------
+
+namespace {
+
+TEST(UdpDestination, AWildcardSocketLearnsWhichAddressADatagramWasSentTo) {
+    udp_socket receiver({ip_address::any_v4(), 0});
+    receiver.set_receive_destination(true);
+    EXPECT_TRUE(receiver.receive_destination());
+    udp_socket sender(portsock_test::any_port_v4());
+    const endpoint to{ip_address::loopback_v4(), where(receiver).port()};
+    sender.send_to("hello", 5, to, patience);
+    char buffer[16];
+    const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+    EXPECT_EQ(got.size, 5u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_EQ(got.destination, ip_address::loopback_v4());
+    // 127.0.0.2 is loopback too on Linux; elsewhere (Windows, macOS) only 127.0.0.1 may be.
+    std::error_code ec;
+    sender.send_to("other", 5, {ip_address::parse("127.0.0.2"), to.port()}, ec, patience);
+    if (!ec) {
+        const auto second = receiver.receive_with_destination(buffer, sizeof buffer, ec, 300ms);
+        if (!ec) {
+            EXPECT_EQ(second.destination, ip_address::parse("127.0.0.2"));
+        }
+    }
+}
+
+TEST(UdpDestination, Ipv6AndTruncation) {
+    std::error_code ec;
+    udp_socket receiver = udp_socket::bind({ip_address::any_v6(), 0}, ec);
+    if (ec) GTEST_SKIP() << "no IPv6 here: " << ec.message();
+    receiver.set_receive_destination(true);
+    udp_socket sender(portsock_test::any_port_v6());
+    sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
+    char small[4];
+    const auto got = receiver.receive_with_destination(small, sizeof small, ec, patience);
+    EXPECT_EQ(ec, std::errc::message_size) << "never cut silently";
+    EXPECT_EQ(got.size, 4u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_EQ(got.destination, ip_address::loopback_v6());
+    EXPECT_EQ(catch_system_error([&] {
+                  sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
+                  (void)receiver.receive_with_destination(small, sizeof small, patience);
+              }).code,
+              std::errc::message_size);
+}
+
+TEST(UdpDestination, OffByDefaultAndOnEmptySockets) {
+    udp_socket receiver(portsock_test::any_port_v4());
+    EXPECT_FALSE(receiver.receive_destination());
+    udp_socket sender(portsock_test::any_port_v4());
+    sender.send_to("x", 1, where(receiver), patience);
+    char buffer[4];
+    const auto got = receiver.receive_with_destination(buffer, sizeof buffer, patience);
+    EXPECT_EQ(got.size, 1u);
+    EXPECT_EQ(got.sender, where(sender));
+    EXPECT_TRUE(got.destination.is_unspecified()) << "not asked for: " << got.destination;
+    std::error_code ec;
+    EXPECT_EQ(receiver.receive_with_destination(buffer, sizeof buffer, ec, 0ms).size, 0u);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    udp_socket empty;
+    empty.set_receive_destination(true, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    (void)empty.receive_with_destination(buffer, sizeof buffer, ec);
+    EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+}  // namespace

@@ -47,6 +47,15 @@ public:
     /// `0.0.0.0`.
     constexpr ip_address() noexcept = default;
 
+    /// Makes an address from numeric text, as endpoint's text constructor does:
+    /// `ip_address{"239.1.2.3"}`. The text follows parse(std::string_view) (numeric only,
+    /// no brackets, no port). Explicit, as endpoint's is: a string never turns into an
+    /// address unseen, so an error-code form taking an ip_address cannot throw from a
+    /// conversion of its argument; parse(std::string_view, std::error_code&) does not throw.
+    /// @param text the address, e.g. `"192.0.2.1"`, `"::1"` or `"fe80::1%3"`.
+    /// @throws std::system_error as parse(std::string_view).
+    explicit ip_address(std::string_view text);
+
     /// Makes an IPv4 address.
     /// @param bytes the address in network order, e.g. `{127, 0, 0, 1}`.
     /// @return the address.
@@ -221,10 +230,13 @@ public:
     /// host names (use resolve() or tcp_stream::connect(std::string_view, std::uint16_t, timeout)).
     /// @param address_text the address, e.g. `"192.0.2.1"`, `"::1"` or `"fe80::1%3"`.
     /// @param port the port (0: any free port, when binding).
+    /// Explicit: a braced `{"text", port}` argument never becomes an endpoint unseen, so
+    /// an error-code form cannot throw while its argument is converted (write
+    /// `endpoint{"192.0.2.1", 80}`, or parse() it with an error code).
     /// @throws std::system_error with portsock::errc::invalid_address (equal to
     ///         std::errc::invalid_argument); what() quotes the text. parse(std::string_view,
     ///         std::uint16_t, std::error_code&) is the form that does not throw.
-    endpoint(std::string_view address_text, std::uint16_t port);
+    explicit endpoint(std::string_view address_text, std::uint16_t port);
 
     /// Makes an endpoint from a numeric address and a port; see endpoint(std::string_view, std::uint16_t).
     /// @param address_text the address. @param port the port.

@@ -126,6 +126,34 @@ private:
 /// @param out the stream. @param address the address. @return out.
 PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const local_address& address);
 
+/// What the error-code forms take where they need a local_address: an address, or a path
+/// to make one from, converted **without throwing**. So `local_stream::connect(path, ec)`
+/// reports a bad path through `ec` (std::errc::filename_too_long, errc::invalid_argument,
+/// as local_address::from_path() does) rather than throwing from the conversion to
+/// local_address, which runs before the call. It refers to its argument: use it as a
+/// parameter only.
+/// @threadsafety A plain value.
+class PORTSOCK_EXPORT local_address_view {
+public:
+    /// @param address the address (referred to, not copied).
+    local_address_view(const local_address& address) noexcept : address_(&address) {}  // NOLINT(google-explicit-constructor)
+    /// @param path a filesystem path, checked when the call uses it.
+    local_address_view(std::string_view path) noexcept : path_(path) {}  // NOLINT(google-explicit-constructor)
+    /// @param path a filesystem path, NUL-terminated; a null pointer is an empty path.
+    local_address_view(const char* path) noexcept : path_(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
+    /// @param path a filesystem path.
+    local_address_view(const std::string& path) noexcept : path_(path) {}  // NOLINT(google-explicit-constructor)
+
+    /// The address, or the one the path makes (see local_address::from_path()).
+    /// @param ec set as local_address::from_path() sets it; cleared for an address.
+    /// @return the address, or an unnamed one on error.
+    local_address get(std::error_code& ec) const noexcept;
+
+private:
+    const local_address* address_ = nullptr;
+    std::string_view path_;
+};
+
 /// Who is at the other end of a local stream, as the OS recorded it when the connection was
 /// made (not when asked): see local_stream::peer_credentials().
 /// @threadsafety A plain value.
@@ -168,7 +196,7 @@ public:
     /// Connects; see connect(const local_address&, timeout).
     /// @param remote where. @param ec set on failure. @param limit how long to wait.
     /// @return the stream, or an empty one on error.
-    static local_stream connect(const local_address& remote, std::error_code& ec, timeout limit = {}) noexcept;
+    static local_stream connect(local_address_view remote, std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Takes ownership of an OS handle that is a connected (or connecting) local stream
     /// socket: the inverse of release(). See tcp_stream::adopt() for the checks and errors.
@@ -272,7 +300,7 @@ public:
     /// Binds and listens; see local_listener(const local_address&, const local_listen_options&).
     /// @param local the address. @param ec set on failure. @param options the settings.
     /// @return the listener, or an empty one on error.
-    static local_listener listen(const local_address& local, std::error_code& ec,
+    static local_listener listen(local_address_view local, std::error_code& ec,
                                  const local_listen_options& options = {}) noexcept;
 
     /// Takes ownership of an OS handle that is a listening local stream socket (as systemd
@@ -328,9 +356,12 @@ public:
     /// @param local the path or abstract name.
     /// @throws std::system_error as local_listener(const local_address&, const local_listen_options&).
     explicit local_datagram(const local_address& local);
+    /// Opens and binds, as udp_socket::bind() does; see local_datagram(const local_address&).
+    /// @param local the address. @return the socket. @throws std::system_error on failure.
+    static local_datagram bind(const local_address& local);
     /// Opens and binds; see local_datagram(const local_address&).
     /// @param local the address. @param ec set on failure. @return the socket, or an empty one.
-    static local_datagram bind(const local_address& local, std::error_code& ec) noexcept;
+    static local_datagram bind(local_address_view local, std::error_code& ec) noexcept;
     /// Opens an unbound socket, which can send but not be replied to.
     /// @return the socket. @throws std::system_error on failure.
     static local_datagram open();
@@ -352,7 +383,7 @@ public:
     /// (nobody bound there) or std::errc::no_such_file_or_directory.
     void connect(const local_address& remote);
     /// See connect(const local_address&). @param remote the peer. @param ec set on failure.
-    void connect(const local_address& remote, std::error_code& ec) noexcept;
+    void connect(local_address_view remote, std::error_code& ec) noexcept;
 
     /// Sends one datagram to `destination`.
     /// @param data the bytes. @param size how many. @param destination where.
@@ -364,7 +395,7 @@ public:
     /// See send_to(const void*, std::size_t, const local_address&, timeout).
     /// @param data the bytes. @param size how many. @param destination where.
     /// @param ec set on failure. @param limit how long to wait. @return the size sent, or 0.
-    std::size_t send_to(const void* data, std::size_t size, const local_address& destination,
+    std::size_t send_to(const void* data, std::size_t size, local_address_view destination,
                         std::error_code& ec, timeout limit = {}) noexcept;
 
     /// Sends one datagram to the connected peer.

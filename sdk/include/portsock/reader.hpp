@@ -144,8 +144,8 @@ public:
     ///         line boundary (an empty line returns 1 or 2).
     /// @throws std::system_error on failure; see the error-code form.
     std::size_t read_line(std::string& line, timeout limit = {}) {
-        return or_throw("portsock::stream_reader::read_line",
-                        [&](std::error_code& ec) { return read_line(line, ec, limit); });
+        return or_throw_record("portsock::stream_reader::read_line", "\n",
+                               [&](std::error_code& ec) { return read_line(line, ec, limit); });
     }
 
     /// Reads one line; see read_line(std::string&, timeout).
@@ -173,8 +173,8 @@ public:
     /// @return the bytes appended, delimiter included; 0 means the stream ended at a boundary.
     /// @throws std::system_error on failure; see the error-code form.
     std::size_t read_until(std::string& out, std::string_view delimiter, timeout limit = {}) {
-        return or_throw("portsock::stream_reader::read_until",
-                        [&](std::error_code& ec) { return read_until(out, delimiter, ec, limit); });
+        return or_throw_record("portsock::stream_reader::read_until", delimiter,
+                               [&](std::error_code& ec) { return read_until(out, delimiter, ec, limit); });
     }
 
     /// Reads up to and including a delimiter; see read_until(std::string&, std::string_view, timeout).
@@ -192,6 +192,54 @@ public:
         out.append(data_.get() + begin_, length);
         consume(length);
         return length;
+    }
+
+    /// Drops everything up to and including `delimiter`, however long: the way past a
+    /// record that read_line() or read_until() refused as errc::message_too_long.
+    ///
+    /// @code
+    /// if (reader.read_line(line, ec); ec == portsock::errc::message_too_long)
+    ///     reader.skip_until("\n");  // drop the over-long line, read the next one
+    /// @endcode
+    /// @param delimiter what ends the record; not empty, at most max_size() bytes.
+    /// @param limit how long the call may take.
+    /// @return the bytes dropped, delimiter included; 0 if the stream ended first with nothing buffered.
+    /// @throws std::system_error on failure; see the error-code form.
+    std::size_t skip_until(std::string_view delimiter, timeout limit = {}) {
+        return or_throw("portsock::stream_reader::skip_until",
+                        [&](std::error_code& ec) { return skip_until(delimiter, ec, limit); });
+    }
+
+    /// Drops everything up to and including `delimiter`; see skip_until(std::string_view, timeout).
+    /// @param delimiter what ends the record. @param ec set on failure.
+    /// @param limit how long the call may take.
+    /// @return the bytes dropped, also on error (they are gone).
+    /// @errors errc::invalid_argument (an empty delimiter, or one longer than max_size()),
+    /// errc::end_of_stream (the stream ended before the delimiter), std::errc::timed_out,
+    /// std::errc::operation_would_block, and the stream's receive() errors.
+    std::size_t skip_until(std::string_view delimiter, std::error_code& ec, timeout limit = {}) noexcept {
+        if (!check_open(ec)) return 0;
+        if (delimiter.empty() || delimiter.size() > capacity_) {
+            ec = make_error_code(errc::invalid_argument);
+            return 0;
+        }
+        const detail::reader_deadline until(limit);
+        std::size_t dropped = 0;
+        for (;;) {
+            const std::string_view have = buffered();
+            const std::size_t at = have.find(delimiter);
+            if (at != std::string_view::npos) {
+                consume(at + delimiter.size());
+                return dropped + at + delimiter.size();
+            }
+            // Keep only a tail that may be the start of a split delimiter.
+            const std::size_t keep = have.size() < delimiter.size() ? have.size() : delimiter.size() - 1;
+            dropped += have.size() - keep;
+            consume(have.size() - keep);
+            if (fill(ec, until.remaining()) > 0) continue;
+            if (!ec && (dropped > 0 || !buffered().empty())) ec = make_error_code(errc::end_of_stream);
+            return dropped;
+        }
     }
 
     /// Reads exactly `size` bytes into `data`, waiting for as many arrivals as it takes.
@@ -311,6 +359,22 @@ private:
     static auto or_throw(const char* what, Call&& call) {
         std::error_code ec;
         auto result = call(ec);
+        if (ec) throw std::system_error(ec, what);
+        return result;
+    }
+
+    // or_throw() for a record read: a record too long says the limit and the way past it.
+    template <class Call>
+    auto or_throw_record(const char* what, std::string_view delimiter, Call&& call) {
+        std::error_code ec;
+        auto result = call(ec);
+        if (ec == errc::message_too_long) {
+            const bool newline = delimiter == "\n";
+            throw std::system_error(ec, std::string(what) + ": no " + (newline ? "newline" : "delimiter") +
+                                            " within the reader's max_size() of " + std::to_string(capacity_) +
+                                            " bytes; skip_until(" + (newline ? "\"\\n\"" : "delimiter") +
+                                            ") drops the record");
+        }
         if (ec) throw std::system_error(ec, what);
         return result;
     }

@@ -24,6 +24,10 @@ namespace portsock {
 ///   rules as 127.0.0.1 and 0.0.0.0, and `"010.0.0.1"` as 8.0.0.1 (octal); portsock takes
 ///   one text for one address only. A trailing dot (an absolute name) counts as nothing
 ///   here: `"1.2.3.4."` ends in a number and is refused, `"localhost."` goes to the resolver.
+/// - A `host` holds no brackets, and a colon only as part of an IPv6 address in
+///   ip_address::parse()'s grammar, else errc::invalid_host: `"127.0.0.1:80"`, `"[::1]"`
+///   and `"localhost:8080"` are endpoints, not hosts (endpoint::parse() reads the numeric
+///   ones). Windows' resolver would accept some of them and drop the port silently.
 /// - `family` must be one of the address_family values (std::errc::invalid_argument).
 /// - `service` is a service name if it has the RFC 6335 shape (letters, digits and single
 ///   hyphens, at least one letter, e.g. `"http"`); anything else must be a port number by

@@ -35,6 +35,18 @@ struct datagram_info {
     endpoint sender;       ///< Who sent the datagram.
 };
 
+/// What udp_socket::receive_with_destination() received: as datagram_info, and the address
+/// the datagram was sent to.
+struct datagram_with_destination {
+    std::size_t size = 0;  ///< Bytes copied into the caller's buffer.
+    endpoint sender;       ///< Who sent the datagram.
+    /// The address it was sent to: a multicast group, a broadcast address, or one of this
+    /// host's addresses (the one to answer from on a multi-homed host). The unspecified
+    /// address `0.0.0.0` unless udp_socket::set_receive_destination(true) was called before
+    /// the datagram arrived.
+    ip_address destination;
+};
+
 /// A datagram that udp_socket::receive_from(std::size_t, timeout) received: its bytes and
 /// its sender.
 ///
@@ -69,6 +81,32 @@ struct incoming_datagram {
     bool truncated = false;    ///< Out: it was longer than `capacity`; the rest is lost.
 };
 
+/// How udp_socket binds: the options that must be set on the socket before `bind()`, set
+/// there by udp_socket(const endpoint&, const udp_bind_options&) as listen_options does for
+/// a TCP listener. All off by default: the port is this socket's alone.
+///
+/// To run several receivers of one multicast group on one port (mDNS on 5353, RFC 6762
+/// §15.1), each sets reuse_address; every one of them then receives every datagram sent to
+/// the groups it joined. What each OS allows, and refuses, is in @ref platforms
+/// "Platform notes" ("Sharing a UDP port").
+/// @threadsafety A plain value.
+struct udp_bind_options {
+    /// Let other sockets that set it too bind the same address and port (`SO_REUSEADDR`,
+    /// on Windows as well). For multicast each of them receives every datagram; for a
+    /// unicast datagram the OS picks one (Linux and Windows: the one bound last).
+    /// @platformnote macOS and the BSDs share a wildcard-bound port only with reuse_port
+    /// as well. Linux lets any socket that sets it share the port; Windows refuses a
+    /// socket of another user account (std::errc::address_in_use).
+    bool reuse_address = false;
+    /// Let several sockets of the same user share the address and port (`SO_REUSEPORT`);
+    /// Linux spreads unicast datagrams among them. Where the OS lacks it (Windows; see
+    /// has_reuse_port()) true fails with std::errc::operation_not_supported.
+    bool reuse_port = false;
+    /// For a socket bound to an IPv6 address (such as `::`): also receive IPv4 datagrams,
+    /// from IPv4-mapped senders. Off by default on every OS. Ignored for IPv4.
+    bool dual_stack = false;
+};
+
 /// A UDP socket: unreliable, unordered datagrams, each sent and received whole.
 ///
 /// A datagram longer than the receive buffer is **never cut silently**: the call fails with
@@ -94,18 +132,24 @@ public:
     /// An empty socket; see portsock::basic_socket.
     udp_socket() noexcept = default;
 
-    /// Opens a socket bound to `local`.
+    /// Opens a socket, sets `options` and binds it to `local`.
     /// @param local the address and port; port 0 lets the OS choose (see local_endpoint()).
+    /// @param options what to set before binding, such as sharing the port.
     /// @throws std::system_error on failure, e.g. std::errc::address_in_use.
     /// @errors std::errc::address_in_use, std::errc::permission_denied (ports below 1024 on
     /// POSIX), std::errc::address_not_available, std::errc::address_family_not_supported,
-    /// or another OS error.
-    explicit udp_socket(const endpoint& local);
+    /// std::errc::operation_not_supported (reuse_port where the OS has none), or another OS error.
+    explicit udp_socket(const endpoint& local, const udp_bind_options& options = {});
 
-    /// Opens a socket bound to `local`; see udp_socket(const endpoint&).
-    /// @param local the endpoint. @param ec set on failure.
+    /// Opens, sets options and binds; see udp_socket(const endpoint&, const udp_bind_options&).
+    /// @param local the endpoint. @param options what to set before binding.
+    /// @return the socket. @throws std::system_error on failure.
+    static udp_socket bind(const endpoint& local, const udp_bind_options& options = {});
+
+    /// Opens, sets options and binds; see udp_socket(const endpoint&, const udp_bind_options&).
+    /// @param local the endpoint. @param ec set on failure. @param options what to set before binding.
     /// @return the socket, or an empty one on error.
-    static udp_socket bind(const endpoint& local, std::error_code& ec) noexcept;
+    static udp_socket bind(const endpoint& local, std::error_code& ec, const udp_bind_options& options = {}) noexcept;
 
     /// Opens an unbound socket of one family; the OS binds it on the first send.
     /// @param family address_family::ipv4 or address_family::ipv6.
@@ -223,6 +267,21 @@ public:
     /// @param limit how long to wait.
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
     datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
+
+    /// Receives one datagram as receive_from(void*, std::size_t, timeout) does, with the
+    /// address it was sent to, if set_receive_destination(true) was called first.
+    /// @param data where to put it. @param size the room there. @param limit how long to wait.
+    /// @return size, sender and destination.
+    /// @throws std::system_error as receive_from(void*, std::size_t, timeout).
+    /// @platformnote `IP_PKTINFO` / `IPV6_PKTINFO` control messages (`IP_RECVDSTADDR` on the
+    /// BSDs) through `recvmsg()`; on Windows through `WSARecvMsg()`.
+    datagram_with_destination receive_with_destination(void* data, std::size_t size, timeout limit = {});
+    /// See receive_with_destination(void*, std::size_t, timeout).
+    /// @param data where to put it. @param size the room there. @param ec set on failure.
+    /// @param limit how long to wait.
+    /// @return size, sender and destination; on std::errc::message_size, the bytes copied.
+    datagram_with_destination receive_with_destination(void* data, std::size_t size, std::error_code& ec,
+                                                       timeout limit = {}) noexcept;
 
     /// @}
 
@@ -373,6 +432,21 @@ public:
     /// Reads `SO_BROADCAST`; see broadcast().
     /// @param ec set on failure. @return true if broadcast is allowed.
     bool broadcast(std::error_code& ec) const noexcept;
+
+    /// Asks the OS to report each datagram's destination address, for
+    /// receive_with_destination() (`IP_PKTINFO`, `IPV6_RECVPKTINFO`). Datagrams already
+    /// queued are not affected. The socket must be bound (its family decides the option).
+    /// @param on true to report it. @throws std::system_error with
+    /// std::errc::operation_not_supported where the OS cannot, errc::not_open, or the OS error.
+    void set_receive_destination(bool on);
+    /// See set_receive_destination(bool).
+    /// @param on true to report it. @param ec set on failure.
+    void set_receive_destination(bool on, std::error_code& ec) noexcept;
+    /// Reads the setting of set_receive_destination(bool).
+    /// @return true if on. @throws std::system_error on failure.
+    bool receive_destination() const;
+    /// See receive_destination(). @param ec set on failure. @return true if on.
+    bool receive_destination(std::error_code& ec) const noexcept;
 
     /// @}
 
