@@ -419,4 +419,37 @@ TEST(ErrorCodeForms, TextNeverBecomesAnAddressUnseen) {
     EXPECT_EQ(ec, std::errc::invalid_argument);
 }
 
+// Every static factory with an error_code form has a throwing twin that reports the same
+// error: listen() and bind() as their constructors do.
+TEST(ErrorCodeForms, StaticListenAndBindHaveThrowingTwinsThatAgree) {
+    tcp_listener taken = tcp_listener::listen(any_port_v4());
+    const endpoint busy = where(taken);
+    std::error_code ec;
+    (void)tcp_listener::listen(busy, ec);
+    EXPECT_EQ(ec, std::errc::address_in_use);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::listen(busy); }).code, std::errc::address_in_use);
+
+    (void)tcp_listener::listen("", busy.port(), ec);
+    EXPECT_EQ(ec, errc::empty_host);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::listen("", busy.port()); }).code, errc::empty_host);
+    EXPECT_TRUE(tcp_listener::listen("127.0.0.1", 0).is_open());
+
+    udp_socket bound = udp_socket::bind(any_port_v4());
+    (void)udp_socket::bind(where(bound), ec, {});
+    EXPECT_EQ(ec, std::errc::address_in_use);
+    EXPECT_EQ(catch_system_error([&] { (void)udp_socket::bind(where(bound)); }).code, std::errc::address_in_use);
+}
+
+TEST(ErrorCodeForms, LocalStaticListenHasAThrowingTwinThatAgrees) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    const portsock_test::temp_dir dir;
+    const std::string missing_dir = dir.file("no/such/dir/s");
+    std::error_code ec;
+    (void)local_listener::listen(missing_dir, ec);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory);
+    EXPECT_EQ(catch_system_error([&] { (void)local_listener::listen(missing_dir); }).code,
+              std::errc::no_such_file_or_directory);
+    EXPECT_TRUE(local_listener::listen(dir.file("s")).is_open());
+}
+
 }  // namespace

@@ -297,6 +297,13 @@ public:
     /// std::errc::address_family_not_supported (no local sockets here), or another OS error.
     explicit local_listener(const local_address& local, const local_listen_options& options = {});
 
+    /// Binds and listens: the static twin of local_listener(const local_address&, const local_listen_options&).
+    /// @param local the address. @param options the settings. @return the listener.
+    /// @throws std::system_error as that constructor.
+    static local_listener listen(const local_address& local, const local_listen_options& options = {}) {
+        return local_listener(local, options);
+    }
+
     /// Binds and listens; see local_listener(const local_address&, const local_listen_options&).
     /// @param local the address. @param ec set on failure. @param options the settings.
     /// @return the listener, or an empty one on error.

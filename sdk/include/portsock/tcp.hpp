@@ -439,6 +439,21 @@ public:
     /// tried, as for tcp_listener(const endpoint&, const listen_options&).
     tcp_listener(std::string_view host, std::uint16_t port, const listen_options& options = {});
 
+    /// Binds and listens: the static twin of tcp_listener(const endpoint&, const listen_options&),
+    /// as udp_socket::bind() is of its constructor.
+    /// @param local the endpoint. @param options the settings. @return the listener.
+    /// @throws std::system_error as tcp_listener(const endpoint&, const listen_options&).
+    static tcp_listener listen(const endpoint& local, const listen_options& options = {}) {
+        return tcp_listener(local, options);
+    }
+
+    /// Resolves and listens: the static twin of tcp_listener(std::string_view, std::uint16_t, const listen_options&).
+    /// @param host the name or address. @param port the port. @param options the settings.
+    /// @return the listener. @throws std::system_error as that constructor.
+    static tcp_listener listen(std::string_view host, std::uint16_t port, const listen_options& options = {}) {
+        return tcp_listener(host, port, options);
+    }
+
     /// Binds and listens; see tcp_listener(const endpoint&, const listen_options&).
     /// @param local the endpoint. @param ec set on failure. @param options the settings.
     /// @return the listener, or an empty one on error.
