@@ -106,7 +106,7 @@ TEST(Deadline, ConnectedSendToAFullLocalReceiverEndsAtTheDeadline) {
 
 // --- item 4: cancel() ends every blocked call, and reports only that -------------------
 
-TEST(CancelDatagrams, UntimedSendToAFullLocalReceiverIsWoken) {
+TEST(Cancel, UntimedSendToAFullLocalReceiverIsWoken) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     temp_dir dir;
     const local_address at{dir.file("full.sock")};
@@ -121,7 +121,7 @@ TEST(CancelDatagrams, UntimedSendToAFullLocalReceiverIsWoken) {
     EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
 }
 
-TEST(CancelDatagrams, UntimedConnectedSendToAFullLocalReceiverIsWoken) {
+TEST(Cancel, UntimedConnectedSendToAFullLocalReceiverIsWoken) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     temp_dir dir;
     const local_address at{dir.file("full.sock")};
@@ -145,7 +145,7 @@ TEST(CancelDatagrams, UntimedConnectedSendToAFullLocalReceiverIsWoken) {
     }
 }
 
-TEST(CancelDatagrams, TimedSendToAFullLocalReceiverIsWoken) {
+TEST(Cancel, TimedSendToAFullLocalReceiverIsWoken) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     temp_dir dir;
     const local_address at{dir.file("full.sock")};
@@ -160,7 +160,7 @@ TEST(CancelDatagrams, TimedSendToAFullLocalReceiverIsWoken) {
     EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message();
 }
 
-TEST(CancelDatagrams, ReceiveBatchReportsCancelAndNoDatagram) {
+TEST(Cancel, ReceiveBatchReportsCancelAndNoDatagram) {
     for (const portsock::timeout limit : {untimed, portsock::timeout(10min)}) {
         udp_socket socket(portsock_test::any_port_v4());
         char buffers[2][16];
@@ -180,7 +180,7 @@ TEST(CancelDatagrams, ReceiveBatchReportsCancelAndNoDatagram) {
     }
 }
 
-TEST(CancelDatagrams, EveryUdpReceiveReportsCancelAndNoData) {
+TEST(Cancel, EveryUdpReceiveReportsCancelAndNoData) {
     for (const portsock::timeout limit : {untimed, portsock::timeout(10min)}) {
         udp_socket socket(portsock_test::any_port_v4());
         portsock::datagram_info info{99, {}};
@@ -200,7 +200,7 @@ TEST(CancelDatagrams, EveryUdpReceiveReportsCancelAndNoData) {
     }
 }
 
-TEST(CancelDatagrams, LocalReceiveReportsCancelAndNoData) {
+TEST(Cancel, LocalReceiveReportsCancelAndNoData) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     for (const portsock::timeout limit : {untimed, portsock::timeout(10min)}) {
         temp_dir dir;
