@@ -89,6 +89,9 @@ if(_portsock_shared)
     if(TARGET portsock_tls)
         list(APPEND CPACK_COMPONENTS_ALL tls)  # the TLS library, its own package
     endif()
+    if(TARGET portsock_async)
+        list(APPEND CPACK_COMPONENTS_ALL async)  # the async library, its own package
+    endif()
 else()
     set(CPACK_COMPONENTS_ALL development docs samples)  # a static build has no runtime files
 endif()
@@ -106,6 +109,9 @@ if(_portsock_shared)
     set(_portsock_dev_depends runtime)
     if(TARGET portsock_tls)
         list(APPEND _portsock_dev_depends tls)
+    endif()
+    if(TARGET portsock_async)
+        list(APPEND _portsock_dev_depends async)
     endif()
 endif()
 
@@ -129,7 +135,10 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION "libdevel")
 # libportsock.so.0, which is in the other package: -l points it at the build tree.
 set(CPACK_DEBIAN_TLS_PACKAGE_NAME "libportsock-tls${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_TLS_PACKAGE_SECTION "libs")
-if(TARGET portsock_tls)
+# libportsock-async0: the async component (C++20 coroutines), Depends: libportsock0 (= version).
+set(CPACK_DEBIAN_ASYNC_PACKAGE_NAME "libportsock-async${PROJECT_VERSION_MAJOR}")
+set(CPACK_DEBIAN_ASYNC_PACKAGE_SECTION "libs")
+if(TARGET portsock_tls OR TARGET portsock_async)
     get_target_property(_portsock_lib_dir portsock LIBRARY_OUTPUT_DIRECTORY)
     if(NOT _portsock_lib_dir)
         get_target_property(_portsock_lib_dir portsock BINARY_DIR)
@@ -161,6 +170,8 @@ set(CPACK_RPM_DEVELOPMENT_PACKAGE_NAME "portsock-devel")
 # portsock-tls: rpmbuild's automatic Requires: add libssl.so.3 and libcrypto.so.3.
 set(CPACK_RPM_TLS_PACKAGE_NAME "portsock-tls")
 set(CPACK_RPM_TLS_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
+set(CPACK_RPM_ASYNC_PACKAGE_NAME "portsock-async")
+set(CPACK_RPM_ASYNC_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
 set(CPACK_RPM_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_RPM_DOCS_PACKAGE_ARCHITECTURE "noarch")
 set(CPACK_RPM_SAMPLES_PACKAGE_NAME "portsock-samples")
@@ -169,6 +180,9 @@ if(_portsock_shared)
     set(CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
     if(TARGET portsock_tls)
         string(APPEND CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-tls = ${PROJECT_VERSION}")
+    endif()
+    if(TARGET portsock_async)
+        string(APPEND CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-async = ${PROJECT_VERSION}")
     endif()
 endif()
 set(CPACK_RPM_SAMPLES_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}")
@@ -209,6 +223,12 @@ if(TARGET portsock_tls)
     cpack_add_component(tls
         DISPLAY_NAME "TLS library"
         DESCRIPTION "portsock::tls, TLS streams on OpenSSL 3."
+        DEPENDS runtime)
+endif()
+if(TARGET portsock_async)
+    cpack_add_component(async
+        DISPLAY_NAME "Async library"
+        DESCRIPTION "portsock::async, C++20 coroutines over portsock's poller."
         DEPENDS runtime)
 endif()
 cpack_add_component(docs

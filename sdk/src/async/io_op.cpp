@@ -209,4 +209,42 @@ sleep_awaitable::sleep_awaitable(event_loop& loop, timeout limit, std::error_cod
 
 void sleep_awaitable::await_resume() const { report(out_, "portsock::async::sleep"); }
 
+// --- event -------------------------------------------------------------------------------
+
+void event::set() noexcept {
+    set_ = true;
+    std::vector<awaitable*> waiting;
+    waiting.swap(waiters_);
+    for (awaitable* waiter : waiting) {
+        waiter->listed_ = false;
+        waiter->complete_now();
+    }
+}
+
+event::awaitable::awaitable(event& owner, timeout limit, std::error_code* ec)
+    : io_op(&event_loop::running(), nullptr, poll_events::none, limit), owner_(&owner), out_(ec) {}
+
+event::awaitable::~awaitable() {
+    if (listed_) {
+        auto& list = owner_->waiters_;
+        list.erase(std::remove(list.begin(), list.end(), this), list.end());
+    }
+}
+
+event::awaitable::outcome event::awaitable::attempt() noexcept {
+    if (owner_->set_) return outcome::done;
+    if (!listed_) {
+        try {
+            owner_->waiters_.push_back(this);
+            listed_ = true;
+        } catch (...) {
+            error_ = std::make_error_code(std::errc::not_enough_memory);
+            return outcome::done;
+        }
+    }
+    return outcome::would_block;
+}
+
+void event::awaitable::await_resume() const { report(out_, "portsock::async::event::wait"); }
+
 }  // namespace portsock::async

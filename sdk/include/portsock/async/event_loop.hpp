@@ -362,6 +362,57 @@ inline sleep_awaitable sleep_until(std::chrono::steady_clock::time_point when, s
     return {event_loop::running(), timeout(when), &ec};
 }
 
+/// A flag that tasks of one loop can wait for (asyncio's `Event`): wait() suspends until
+/// set() is called, or returns at once while the flag is set.
+///
+/// Typical use: a writer task sleeps on an event until a reader queues data for it.
+/// @threadsafety The loop's thread only (from other threads, set() through event_loop::post()).
+class PORTSOCK_ASYNC_EXPORT event {
+public:
+    /// An event that is not set.
+    event() noexcept = default;
+    event(const event&) = delete;
+    event& operator=(const event&) = delete;
+    /// The event must not be destroyed while a task waits for it.
+    ~event() = default;
+
+    /// Sets the flag and resumes every waiting task (at the loop's next turn).
+    void set() noexcept;
+    /// Clears the flag: later waits suspend again.
+    void clear() noexcept { set_ = false; }
+    /// @return true while the flag is set.
+    bool is_set() const noexcept { return set_; }
+
+    /// What wait() returns.
+    class PORTSOCK_ASYNC_EXPORT awaitable : public detail::io_op {
+    public:
+        /// @param owner the event. @param limit how long. @param ec where to report, or nullptr to throw.
+        awaitable(event& owner, timeout limit, std::error_code* ec);
+        ~awaitable() override;
+        /// @throws std::system_error with std::errc::timed_out or std::errc::operation_canceled
+        ///         (the error_code form sets them instead).
+        void await_resume() const;
+
+    private:
+        friend class event;
+        outcome attempt() noexcept override;
+        event* owner_;
+        std::error_code* out_;
+        bool listed_ = false;
+    };
+
+    /// Waits until the flag is set.
+    /// @param limit how long (std::errc::timed_out then). @return the awaitable.
+    awaitable wait(timeout limit = {}) { return {*this, limit, nullptr}; }
+    /// Waits until the flag is set. @param ec set on timeout or cancellation.
+    /// @param limit how long. @return the awaitable.
+    awaitable wait(std::error_code& ec, timeout limit = {}) { return {*this, limit, &ec}; }
+
+private:
+    bool set_ = false;
+    std::vector<awaitable*> waiters_;
+};
+
 /// Awaitable: lets every other ready coroutine of the loop run, then resumes.
 struct yield {
     /// @cond INTERNAL

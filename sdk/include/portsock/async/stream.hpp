@@ -224,6 +224,15 @@ public:
     /// @return the registration, for awaitables built on readiness.
     socket_watch& watch() noexcept { return watch_; }
 
+    /// Withdraws the socket from the loop and hands it over (still non-blocking): the way
+    /// to pass a connection to another thread's loop (see event_loop::post()). Operations
+    /// waiting on it end with std::errc::operation_canceled; the stream is empty afterwards.
+    /// @return the socket.
+    Socket take_socket() noexcept {
+        watch_.release();
+        return std::move(socket_);
+    }
+
     /// @name Connecting
     /// @{
 
