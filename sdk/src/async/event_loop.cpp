@@ -271,10 +271,20 @@ void event_loop::dispatch(const poll_event& event) noexcept {
     if (slot >= slots_.size() || !slots_[slot] || slots_[slot]->token != event.token) return;
     detail::registration& reg = *slots_[slot];
     const bool trouble = event.hang_up() || event.error();
+    bool consumed = false;
     detail::io_op* reader = reg.waiter[0];
-    if (reader && reader->watching_ && (event.readable() || trouble)) reader->on_ready(event.events);
+    if (reader && reader->watching_ && (event.readable() || trouble)) {
+        consumed = true;
+        reader->on_ready(event.events);
+    }
     detail::io_op* writer = reg.waiter[1];
-    if (writer && writer->watching_ && (event.writable() || trouble)) writer->on_ready(event.events);
+    if (writer && writer->watching_ && (event.writable() || trouble)) {
+        consumed = true;
+        writer->on_ready(event.events);
+    }
+    // An operation took this event: keep the interest for its task's next wait, usually
+    // soon (a receive loop then costs no system call per message).
+    if (consumed) return;
     if (!reg.in_poller) return;
     // Readiness that no operation waits for: stop asking for it, or it is reported on every
     // wait (level-triggered). A hang-up is reported whatever the interest: leave the poller.
