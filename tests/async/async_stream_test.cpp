@@ -516,6 +516,85 @@ TEST(AsyncDescriptors, AcceptOutOfDescriptorsBacksOffAndResumes) {
     EXPECT_LT(cpu.count(), 150) << "the accept spun while out of descriptors";
 }
 
+// --- send, shutdown, readiness, take_socket, event -----------------------------------------
+
+async::task<void> send_and_shutdown(std::string& received, std::error_code& after_shutdown) {
+    connected pair = co_await connect_pair();
+    const std::string text = "partial or whole";
+    std::size_t sent = 0;
+    while (sent < text.size())
+        sent += co_await pair.client.send(text.data() + sent, text.size() - sent, patience);
+    pair.client.shutdown(portsock::shutdown_type::send);
+    co_await drain(pair.server, received, text.size() + 1);  // stops at end of stream
+    (void)co_await pair.client.send(text.data(), 1, after_shutdown, patience);
+}
+
+TEST(AsyncTcp, SendSomeThenShutdownEndsThePeersStream) {
+    async::event_loop loop;
+    std::string received;
+    std::error_code after_shutdown;
+    loop.run(send_and_shutdown(received, after_shutdown));
+    EXPECT_EQ(received, "partial or whole");
+    EXPECT_EQ(after_shutdown, std::errc::broken_pipe) << after_shutdown.message();
+}
+
+async::task<void> readiness_waits(std::error_code& timed_out, portsock::poll_events& seen) {
+    connected pair = co_await connect_pair();
+    (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::readable, timed_out, 20ms);
+    co_await pair.client.send_all("!", patience);
+    seen = co_await pair.server.wait(portsock::poll_events::readable, patience);
+}
+
+TEST(AsyncTcp, ReadinessWaitsForTheSocketOrTimesOut) {
+    async::event_loop loop;
+    std::error_code timed_out;
+    portsock::poll_events seen = portsock::poll_events::none;
+    loop.run(readiness_waits(timed_out, seen));
+    EXPECT_EQ(timed_out, std::errc::timed_out);
+    EXPECT_TRUE(portsock::has(seen, portsock::poll_events::readable));
+}
+
+async::task<std::string> hand_over_socket() {
+    connected pair = co_await connect_pair();
+    portsock::tcp_stream taken = pair.server.take_socket();
+    EXPECT_FALSE(pair.server.is_open());
+    async::tcp_stream again(std::move(taken));  // as another loop would, after post()
+    co_await pair.client.send_all("moved", patience);
+    std::string text(5, '\0');
+    co_await again.receive_exact(text.data(), text.size(), patience);
+    co_return text;
+}
+
+TEST(AsyncTcp, TakeSocketHandsAConnectionToAnotherStream) {
+    async::event_loop loop;
+    EXPECT_EQ(loop.run(hand_over_socket()), "moved");
+}
+
+async::task<void> set_later(async::event& flag) {
+    co_await async::sleep_for(10ms);
+    flag.set();
+}
+
+async::task<void> event_waits(std::error_code& timed_out) {
+    async::event flag;
+    (void)co_await flag.wait(timed_out, 10ms);
+    async::task_group group;
+    group.spawn(set_later(flag));
+    co_await flag.wait(patience);
+    EXPECT_TRUE(flag.is_set());
+    co_await flag.wait(0ms);  // set: no wait
+    flag.clear();
+    EXPECT_FALSE(flag.is_set());
+    co_await group.join();
+}
+
+TEST(AsyncEvent, WaitTimesOutThenWakesOnSet) {
+    async::event_loop loop;
+    std::error_code timed_out;
+    loop.run(event_waits(timed_out));
+    EXPECT_EQ(timed_out, std::errc::timed_out);
+}
+
 // --- local streams -----------------------------------------------------------------------
 
 async::task<void> echo_once_local(async::local_listener& listener) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale benchmarks in one command: builds the bench preset, then runs one load
 # generator against every server (raw epoll sockets as the reference, portsock blocking
-# and poller, asio and libuv where found, and a thread-per-connection server on raw
+# poller and async (C++20 coroutines), asio (callbacks and C++20 coroutines) and libuv where found, and a thread-per-connection server on raw
 # sockets as the blocking one's reference) with repetitions interleaved in a fresh random
 # order each round, and prints the medians and each server's ratio to its reference.
 #
@@ -45,7 +45,7 @@ fi
 bin="$build_dir/tests/bench"
 
 servers=()
-for name in raw raw_blocking portsock_poller portsock_blocking asio libuv; do
+for name in raw raw_blocking portsock_poller portsock_async portsock_blocking asio asio_coro libuv; do
     [ -x "$bin/scale_server_$name" ] && servers+=("$name")
 done
 server_cpu="" client_cpu=""
@@ -115,7 +115,7 @@ for line in open(sys.argv[1]):
 def paired_ratio(top, bottom):
     ratios = [top[r] / bottom[r] for r in top if r in bottom and bottom[r] > 0]
     return statistics.median(ratios) if ratios else None
-order = ["raw", "portsock_poller", "asio", "libuv", "raw_blocking", "portsock_blocking"]
+order = ["raw", "portsock_poller", "portsock_async", "asio", "asio_coro", "libuv", "raw_blocking", "portsock_blocking"]
 # Each server's reference: raw epoll for the single-threaded ones; the blocking server is a
 # thread per connection, so it is compared with the same design on raw sockets.
 reference = {"portsock_blocking": "raw_blocking"}
