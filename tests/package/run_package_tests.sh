@@ -383,6 +383,12 @@ deb_metadata() {
     dpkg-deb -f "$tls" Depends | grep -F "libportsock${MAJOR}"
     ! dpkg-deb -c "$lib" | grep -F 'libportsock_tls' || fail "the TLS library in the core package"
     dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
+    local async="$PACKAGES/libportsock-async${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
+    dpkg-deb -c "$async" | grep -F "./usr/lib/libportsock_async.so.$VERSION"
+    dpkg-deb -f "$async" Depends | grep -F "libportsock${MAJOR}"
+    dpkg-deb -f "$dev" Depends | grep -F "libportsock-async${MAJOR} (= $VERSION-1)"
+    dpkg-deb -c "$dev" | grep -F "./usr/include/portsock/async/task.hpp"
+    dpkg-deb -c "$dev" | grep -F "./usr/lib/pkgconfig/portsock-async.pc"
 }
 check "unpack the .debs (dpkg-deb -x)" unpack_debs
 check "DEB metadata: names, section libdevel, version, Depends, shlibs" deb_metadata
@@ -413,6 +419,7 @@ if command -v rpm >/dev/null && compgen -G "$PACKAGES/*.rpm" >/dev/null; then
         rpm -qpR "$dev" | grep -F "portsock = $VERSION"
         rpm -qpl "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/lib/libportsock_tls.so.$VERSION"
         rpm -qpR "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -F "libssl.so.3"
+        rpm -qpl "$PACKAGES/portsock-async-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/lib/libportsock_async.so.$VERSION"
         [[ "$(rpm -qp --qf '%{LICENSE}' "$lib")" == MIT ]] || fail "RPM license"
         ! rpm -qpl "$PACKAGES"/*.rpm | grep -i -E 'test|platform\.hpp|internal\.hpp' || fail "private files in the RPMs"
     }
