@@ -599,6 +599,31 @@ async::task<void> event_waits(std::error_code& timed_out) {
     co_await group.join();
 }
 
+async::task<int> kept_awaitable(std::error_code& first, std::error_code& slept) {
+    async::event flag;
+    auto wait = flag.wait(5ms);
+    int resumed = 0;
+    try {
+        co_await wait;  // times out; the awaitable outlives its await
+    } catch (const std::system_error& error) {
+        first = error.code();
+    }
+    ++resumed;
+    flag.set();  // must not resume this task a second time, in the middle of the sleep
+    co_await async::sleep_for(20ms, slept);
+    co_return resumed;
+}
+
+TEST(AsyncEvent, SetAfterATimedOutWaitDoesNotResumeTwice) {
+    async::event_loop loop;
+    std::error_code first, slept;
+    const stopwatch clock;
+    EXPECT_EQ(loop.run(kept_awaitable(first, slept)), 1);
+    EXPECT_EQ(first, std::errc::timed_out);
+    EXPECT_FALSE(slept);
+    EXPECT_GE(clock.elapsed(), 25ms) << "the sleep was cut short by a second resumption";
+}
+
 TEST(AsyncEvent, WaitTimesOutThenWakesOnSet) {
     async::event_loop loop;
     std::error_code timed_out;

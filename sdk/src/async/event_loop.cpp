@@ -112,7 +112,8 @@ void event_loop::run_ready() {
     while (ready_.next != &marker) {
         detail::ready_node* node = ready_.next;
         node->unlink();
-        node->handle.resume();
+        // Cleared before it runs: an operation resumed once is never scheduled again.
+        std::exchange(node->handle, {}).resume();
     }
 }
 

@@ -61,7 +61,10 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
     if (!limit_.is_infinite())
         deadline_ =
             portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
-    if (!begin_wait(first)) return false;
+    if (!begin_wait(first)) {
+        ready_.handle = {};  // not suspended: nothing may resume it
+        return false;
+    }
     if (token.stop_possible()) on_stop_.emplace(std::move(token), stop_forwarder{this});
     return true;
 }
