@@ -107,14 +107,14 @@ void event_loop::schedule(detail::ready_node& node, std::coroutine_handle<> h) n
 void event_loop::run_ready() {
     // Only what is ready now: coroutines scheduled meanwhile wait for the next turn, so
     // the poller is looked at between turns and no task starves the others.
-    detail::ready_node marker;
-    schedule(marker, {});
-    while (ready_.next != &marker) {
+    schedule(turn_end_, {});
+    while (ready_.next != &turn_end_) {
         detail::ready_node* node = ready_.next;
         node->unlink();
         // Cleared before it runs: an operation resumed once is never scheduled again.
         std::exchange(node->handle, {}).resume();
     }
+    turn_end_.unlink();
 }
 
 bool event_loop::run_posted() {
@@ -330,8 +330,7 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
     };
     const std::stop_callback<external_forwarder> forward(stop, external_forwarder{this});
 
-    detail::ready_node start;
-    schedule(start, main);
+    schedule(main_start_, main);
     std::array<poll_event, event_capacity> events;
     while (!main.done()) {
         if (stop_requested_.exchange(false))

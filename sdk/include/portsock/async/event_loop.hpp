@@ -248,7 +248,9 @@ private:
     void heap_swap(std::size_t a, std::size_t b) noexcept;
 
     poller poller_;
-    detail::ready_node ready_;  // the queue's sentinel
+    detail::ready_node ready_;       // the queue's sentinel
+    detail::ready_node turn_end_;    // marks where run_ready()'s turn ends
+    detail::ready_node main_start_;  // schedules run()'s main task
     std::vector<detail::timer_node*> timers_;
     std::vector<detail::registration*> slots_;
     std::vector<std::uint32_t> generations_;
