@@ -134,6 +134,7 @@ assert_no_test_files() {  # <root>
         case "$(basename "$f")" in
             libportsock.so.*|libportsock.a|libportsock.dll.a|libportsock.dll|portsock.dll|portsock.lib) ;;
             libportsock_tls.so.*|libportsock_tls.a|libportsock_tls.dll.a|libportsock_tls.dll) ;;  # the TLS component
+            libportsock_async.so.*|libportsock_async.a|libportsock_async.dll.a|libportsock_async.dll) ;;  # the async component
             *) fail "unexpected binary in the package: $f" ;;
         esac
     done
