@@ -35,7 +35,8 @@ async::task<> welcome_server(async::tcp_listener& server, long clients, async::t
 
 //! [client]
 async::task<std::string> welcome_client(std::uint16_t port) {
-    auto stream = co_await async::connect("localhost", port, 5s);  // resolves off the loop, races ::1 and 127.0.0.1
+    auto stream =
+        co_await async::connect("localhost", port, 5s);  // resolves off the loop, races ::1 and 127.0.0.1
     std::string greeting(22, '\0');
     co_await stream.receive_exact(greeting.data(), greeting.size(), 5s);
     co_return greeting;
