@@ -36,7 +36,9 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/sdk/include/portsock"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
     COMPONENT development
     FILES_MATCHING PATTERN "*.hpp"
-    PATTERN "tls.hpp" EXCLUDE)  # the TLS component's, installed with it (PortsockTlsInstall)
+    PATTERN "tls.hpp" EXCLUDE   # the TLS component's, installed with it (PortsockTlsInstall)
+    PATTERN "async.hpp" EXCLUDE  # the async component's, installed with it (PortsockAsyncInstall)
+    PATTERN "async" EXCLUDE)
 # Generated public headers: config.hpp, version.hpp, export.hpp.
 install(FILES
         "${PROJECT_BINARY_DIR}/generated/include/portsock/config.hpp"
@@ -58,6 +60,12 @@ if(TARGET portsock_tls)
     set(PORTSOCK_CONFIG_HAS_TLS ON)
 else()
     set(PORTSOCK_CONFIG_HAS_TLS OFF)
+endif()
+
+if(TARGET portsock_async)
+    set(PORTSOCK_CONFIG_HAS_ASYNC ON)
+else()
+    set(PORTSOCK_CONFIG_HAS_ASYNC OFF)
 endif()
 
 # What portsock::portsock needs from the consumer's side. A shared library hides its
@@ -119,6 +127,11 @@ install(FILES "${PROJECT_BINARY_DIR}/portsock.pc"
 # --- the optional TLS component --------------------------------------------------------
 if(TARGET portsock_tls)
     include(PortsockTlsInstall)
+endif()
+
+# --- the optional async component ------------------------------------------------------
+if(TARGET portsock_async)
+    include(PortsockAsyncInstall)
 endif()
 
 # --- docs ------------------------------------------------------------------------------

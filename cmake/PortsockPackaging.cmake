@@ -93,6 +93,9 @@ if(_portsock_shared)
     if(TARGET portsock_tls)
         list(APPEND CPACK_COMPONENTS_ALL tls tls_development)  # the TLS library, its own packages
     endif()
+    if(TARGET portsock_async)
+        list(APPEND CPACK_COMPONENTS_ALL async)  # the async library, its own package
+    endif()
 else()
     set(CPACK_COMPONENTS_ALL development docs samples)  # a static build has no runtime files
     if(TARGET portsock_tls)
@@ -113,6 +116,9 @@ set(_portsock_tls_dev_depends development)
 if(_portsock_shared)
     set(_portsock_dev_depends runtime)
     list(APPEND _portsock_tls_dev_depends tls)
+    if(TARGET portsock_async)
+        list(APPEND _portsock_dev_depends async)
+    endif()
 endif()
 
 # --- DEB -------------------------------------------------------------------------------------
@@ -135,7 +141,10 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION "libdevel")
 # libportsock.so.0, which is in the other package: -l points it at the build tree.
 set(CPACK_DEBIAN_TLS_PACKAGE_NAME "libportsock-tls${PROJECT_VERSION_MAJOR}")
 set(CPACK_DEBIAN_TLS_PACKAGE_SECTION "libs")
-if(TARGET portsock_tls)
+# libportsock-async0: the async component (C++20 coroutines), Depends: libportsock0 (= version).
+set(CPACK_DEBIAN_ASYNC_PACKAGE_NAME "libportsock-async${PROJECT_VERSION_MAJOR}")
+set(CPACK_DEBIAN_ASYNC_PACKAGE_SECTION "libs")
+if(TARGET portsock_tls OR TARGET portsock_async)
     get_target_property(_portsock_lib_dir portsock LIBRARY_OUTPUT_DIRECTORY)
     if(NOT _portsock_lib_dir)
         get_target_property(_portsock_lib_dir portsock BINARY_DIR)
@@ -179,12 +188,17 @@ set(CPACK_RPM_TLS_DEVELOPMENT_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSI
 if(_portsock_shared)
     string(APPEND CPACK_RPM_TLS_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-tls = ${PROJECT_VERSION}")
 endif()
+set(CPACK_RPM_ASYNC_PACKAGE_NAME "portsock-async")
+set(CPACK_RPM_ASYNC_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
 set(CPACK_RPM_DOCS_PACKAGE_NAME "portsock-doc")
 set(CPACK_RPM_DOCS_PACKAGE_ARCHITECTURE "noarch")
 set(CPACK_RPM_SAMPLES_PACKAGE_NAME "portsock-samples")
 set(CPACK_RPM_SAMPLES_PACKAGE_ARCHITECTURE "noarch")
 if(_portsock_shared)
     set(CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES "portsock = ${PROJECT_VERSION}")
+    if(TARGET portsock_async)
+        string(APPEND CPACK_RPM_DEVELOPMENT_PACKAGE_REQUIRES ", portsock-async = ${PROJECT_VERSION}")
+    endif()
 endif()
 set(CPACK_RPM_SAMPLES_PACKAGE_REQUIRES "portsock-devel = ${PROJECT_VERSION}")
 # Directories every system already owns must not be claimed by these packages.
@@ -241,6 +255,12 @@ if(TARGET portsock_tls)
         DISPLAY_NAME "TLS development files"
         DESCRIPTION "tls.hpp, the portsock::tls CMake target (find_package(portsock COMPONENTS tls)) and portsock-tls.pc."
         DEPENDS ${_portsock_tls_dev_depends})
+endif()
+if(TARGET portsock_async)
+    cpack_add_component(async
+        DISPLAY_NAME "Async library"
+        DESCRIPTION "portsock::async, C++20 coroutines over portsock's poller."
+        DEPENDS runtime)
 endif()
 cpack_add_component(docs
     DISPLAY_NAME "Documentation"

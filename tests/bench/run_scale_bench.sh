@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale benchmarks in one command: builds the bench preset, then runs one load
 # generator against every server (raw epoll sockets as the reference, portsock blocking
-# and poller, asio and libuv where found, and a thread-per-connection server on raw
+# poller and async (C++20 coroutines), asio (callbacks and C++20 coroutines) and libuv where found, and a thread-per-connection server on raw
 # sockets as the blocking one's reference) with repetitions interleaved in a fresh random
 # order each round, and prints the medians and each server's ratio to its reference.
 #
@@ -11,18 +11,20 @@
 #   --memory-reps N  rounds of the 10,000-idle-connections memory row (default 5: VmHWM moves in
 #                    steps of 128 KiB from run to run, see docs/performance.md)
 #   --build-dir DIR  build there instead of build/bench (configured like the bench preset)
+#   --no-build       use the servers already built (in build/bench, or --build-dir)
 # Linux only (/proc, epoll). Loopback only; every loop is bounded in time. When two CPUs
 # are available the server runs on CPU 0 and the load generator on CPU 1 (taskset), so
 # that they do not take turns on one core.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-reps=7 seconds=0.5 memory_reps=5 build_dir=""
+reps=7 seconds=0.5 memory_reps=5 build_dir="" build=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) reps=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --memory-reps) memory_reps=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
+        --no-build) build=0; shift ;;
         *) echo "run_scale_bench.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -34,7 +36,9 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
     exit 1
 fi
 
-if [ -z "$build_dir" ]; then
+if [ "$build" = 0 ]; then
+    build_dir=${build_dir:-$root/build/bench}
+elif [ -z "$build_dir" ]; then
     (cd "$root" && cmake --preset bench >/dev/null && cmake --build --preset bench >/dev/null)
     build_dir="$root/build/bench"
 else
@@ -45,7 +49,7 @@ fi
 bin="$build_dir/tests/bench"
 
 servers=()
-for name in raw raw_blocking portsock_poller portsock_blocking asio libuv; do
+for name in raw raw_blocking portsock_poller portsock_async portsock_blocking asio asio_coro libuv; do
     [ -x "$bin/scale_server_$name" ] && servers+=("$name")
 done
 server_cpu="" client_cpu=""
@@ -115,7 +119,7 @@ for line in open(sys.argv[1]):
 def paired_ratio(top, bottom):
     ratios = [top[r] / bottom[r] for r in top if r in bottom and bottom[r] > 0]
     return statistics.median(ratios) if ratios else None
-order = ["raw", "portsock_poller", "asio", "libuv", "raw_blocking", "portsock_blocking"]
+order = ["raw", "portsock_poller", "portsock_async", "asio", "asio_coro", "libuv", "raw_blocking", "portsock_blocking"]
 # Each server's reference: raw epoll for the single-threaded ones; the blocking server is a
 # thread per connection, so it is compared with the same design on raw sockets.
 reference = {"portsock_blocking": "raw_blocking"}

@@ -93,10 +93,15 @@ assert_public_headers_only() {  # <include/portsock dir>
     local dir="$1"
     [[ -d "$dir" ]] || fail "no $dir"
     local expected actual
-    expected="$( (cd "$SRC/sdk/include/portsock" && ls -1 -- *.hpp | grep -vx tls.hpp); printf '%s\n' config.hpp export.hpp version.hpp)"
+    expected="$( (cd "$SRC/sdk/include/portsock" && ls -1 -- *.hpp | grep -vx -e tls.hpp -e async.hpp); printf '%s\n' config.hpp export.hpp version.hpp)"
     # The TLS component's headers come with it, both or neither.
     if [[ -f "$dir/tls.hpp" || -f "$dir/tls_export.hpp" ]]; then
         expected="$(printf '%s\n%s\n' "$expected" tls.hpp tls_export.hpp)"
+    fi
+    # So do the async component's: async.hpp, async_export.hpp and async/*.hpp.
+    if [[ -f "$dir/async.hpp" || -f "$dir/async_export.hpp" || -d "$dir/async" ]]; then
+        expected="$(printf '%s\n' "$expected" async.hpp async_export.hpp;
+                    cd "$SRC/sdk/include/portsock" && ls -1 -- async/*.hpp)"
     fi
     expected="$(echo "$expected" | sort)"
     actual="$(cd "$dir" && find . -type f | sed 's|^\./||' | sort)"
@@ -129,6 +134,7 @@ assert_no_test_files() {  # <root>
         case "$(basename "$f")" in
             libportsock.so.*|libportsock.a|libportsock.dll.a|libportsock.dll|portsock.dll|portsock.lib) ;;
             libportsock_tls.so.*|libportsock_tls.a|libportsock_tls.dll.a|libportsock_tls.dll) ;;  # the TLS component
+            libportsock_async.so.*|libportsock_async.a|libportsock_async.dll.a|libportsock_async.dll) ;;  # the async component
             *) fail "unexpected binary in the package: $f" ;;
         esac
     done

@@ -86,6 +86,7 @@ libdir_in() {
 expect_package() { [[ -f "$PACKAGES/$1" ]] || { ls "$PACKAGES"; fail "no $1"; }; }
 check "TGZ named $TGZ_NAME.tar.gz" expect_package "$TGZ_NAME.tar.gz"
 DEBS=("libportsock${MAJOR}_$VERSION-1_$DEB_ARCH.deb" "libportsock-tls${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
+      "libportsock-async${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
       "libportsock-dev_$VERSION-1_$DEB_ARCH.deb" "libportsock-tls-dev_$VERSION-1_$DEB_ARCH.deb"
       "portsock-doc_$VERSION-1_all.deb" "portsock-samples_$VERSION-1_all.deb")
 for deb in "${DEBS[@]}"; do
@@ -102,7 +103,7 @@ check "DEB: exactly these ${#DEBS[@]} packages" only_these_debs
 readme_lists_the_debs() {
     local listed made
     listed="$(grep -o '`[a-z0-9-]*`' <(sed -n '/<!-- deb-packages -->/,/<!-- \/deb-packages -->/p' "$SRC/README.md") \
-        | tr -d '`' | sed "s/^libportsock0\$/libportsock${MAJOR}/; s/^libportsock-tls0\$/libportsock-tls${MAJOR}/" | sort -u)"
+        | tr -d '`' | sed "s/^libportsock0\$/libportsock${MAJOR}/; s/^libportsock-tls0\$/libportsock-tls${MAJOR}/; s/^libportsock-async0\$/libportsock-async${MAJOR}/" | sort -u)"
     made="$(printf '%s\n' "${DEBS[@]}" | sed 's/_.*//' | sort -u)"
     echo "README lists: $(echo $listed)"
     [[ -n "$listed" && "$listed" == "$made" ]] || fail "README lists '$(echo $listed)', the packages are '$(echo $made)'"
@@ -445,6 +446,13 @@ deb_metadata() {
     dpkg-deb -c "$tls_dev" | grep -F "./usr/include/portsock/tls.hpp"
     dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/pkgconfig/portsock-tls.pc"
     dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/cmake/portsock/portsockTlsTargets.cmake"
+    # The async library is a package of its own; its headers are in libportsock-dev.
+    local async="$PACKAGES/libportsock-async${MAJOR}_$VERSION-1_$DEB_ARCH.deb"
+    dpkg-deb -c "$async" | grep -F "./usr/$SHARED_LIBDIR/libportsock_async.so.$VERSION"
+    dpkg-deb -f "$async" Depends | grep -F "libportsock${MAJOR}"
+    dpkg-deb -f "$dev" Depends | grep -F "libportsock-async${MAJOR} (= $VERSION-1)"
+    dpkg-deb -c "$dev" | grep -F "./usr/include/portsock/async/task.hpp"
+    dpkg-deb -c "$dev" | grep -F "./usr/$SHARED_LIBDIR/pkgconfig/portsock-async.pc"
 }
 check "unpack the .debs (dpkg-deb -x)" unpack_debs
 check "DEB metadata: names, section libdevel, version, Depends, shlibs" deb_metadata
@@ -506,6 +514,7 @@ if command -v rpm >/dev/null && compgen -G "$PACKAGES/*.rpm" >/dev/null; then
         rpm -qpl "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/$SHARED_LIBDIR/libportsock_tls.so.$VERSION"
         rpm -qpR "$PACKAGES/portsock-tls-devel-$VERSION-1.$ARCH.rpm" | grep -F "openssl-devel"
         rpm -qpR "$PACKAGES/portsock-tls-$VERSION-1.$ARCH.rpm" | grep -F "libssl.so.3"
+        rpm -qpl "$PACKAGES/portsock-async-$VERSION-1.$ARCH.rpm" | grep -Fx "/usr/$SHARED_LIBDIR/libportsock_async.so.$VERSION"
         [[ "$(rpm -qp --qf '%{LICENSE}' "$lib")" == MIT ]] || fail "RPM license"
         ! rpm -qpl "$PACKAGES"/*.rpm | grep -i -E 'test|platform\.hpp|internal\.hpp' || fail "private files in the RPMs"
     }

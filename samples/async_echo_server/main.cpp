@@ -1,0 +1,45 @@
+// The echo server for many clients on one thread, with coroutines: one task per client,
+// written as if it were blocking. Slow readers, hang-ups and running out of descriptors are
+// the library's to handle (compare samples/echo_server_poller).
+//
+// usage: async_echo_server [port] [clients]
+//   port     where to listen (default 12345; 0 lets the OS choose, and prints it)
+//   clients  exit once this many clients have come and gone (default: serve forever)
+#include <portsock/async.hpp>
+#include <portsock/portsock.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace async = portsock::async;
+
+async::task<> echo(async::tcp_stream client) {
+    char buffer[2048];   // in the task's frame: 10,000 clients take 20 MB
+    std::error_code ec;  // a client's error ends that client only
+    for (std::size_t n; (n = co_await client.receive(buffer, sizeof buffer, ec)) > 0;)
+        if (co_await client.send_all(buffer, n, ec); ec) break;
+}
+
+async::task<> accept_clients(async::tcp_listener& listener, long clients, async::task_group& group) {
+    for (long accepted = 0; clients < 0 || accepted < clients; ++accepted)
+        group.spawn(echo(std::move((co_await listener.accept()).stream)));
+}
+
+async::task<> serve(std::uint16_t port, long clients) {
+    async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
+    std::cout << "Async echo server (" << portsock::poller::backend() << ") is listening on port "
+              << listener.socket().local_endpoint().port() << "..." << std::endl;
+    async::task_group group;  // every client, and the accepting task itself
+    group.spawn(accept_clients(listener, clients, group));
+    co_await group.join();
+    std::cout << "Served " << clients << " clients." << std::endl;
+}
+
+int main(int argc, char* argv[]) try {
+    const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
+    async::event_loop loop;
+    loop.run(serve(port, argc > 2 ? std::stol(argv[2]) : -1));
+} catch (const std::exception& error) {
+    std::cerr << "async_echo_server: " << error.what() << '\n';
+    return 1;
+}

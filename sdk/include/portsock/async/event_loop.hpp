@@ -1,0 +1,428 @@
+/// @file
+/// portsock::async::event_loop: one thread's event loop (a poller, a timer heap, a ready
+/// queue), and portsock::async::socket_watch, the readiness wait every awaitable uses.
+#pragma once
+
+#include <portsock/async/task.hpp>
+#include <portsock/async_export.hpp>
+#include <portsock/poller.hpp>
+#include <portsock/socket.hpp>
+#include <portsock/timeout.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace portsock::async {
+
+class event_loop;
+
+/// @cond INTERNAL
+namespace detail {
+
+using clock = std::chrono::steady_clock;
+
+/// A link in the loop's ready queue (circular, intrusive): unlinks itself when destroyed,
+/// so a frame destroyed while queued is never resumed.
+struct ready_node {
+    ready_node* prev = this;
+    ready_node* next = this;
+    std::coroutine_handle<> handle;
+
+    ready_node() noexcept = default;
+    ready_node(const ready_node&) = delete;
+    ready_node& operator=(const ready_node&) = delete;
+    ~ready_node() { unlink(); }
+    bool linked() const noexcept { return next != this; }
+    void unlink() noexcept {
+        prev->next = next;
+        next->prev = prev;
+        prev = next = this;
+    }
+};
+
+/// An entry of the loop's timer heap: removes itself when destroyed.
+struct timer_node {
+    static constexpr std::size_t not_armed = ~std::size_t{0};
+    event_loop* loop = nullptr;
+    clock::time_point when{};
+    std::size_t index = not_armed;
+    void* owner = nullptr;
+    void (*fire)(void* owner) noexcept = nullptr;
+
+    timer_node() noexcept = default;
+    timer_node(const timer_node&) = delete;
+    timer_node& operator=(const timer_node&) = delete;
+    PORTSOCK_ASYNC_EXPORT ~timer_node();
+    bool armed() const noexcept { return index != not_armed; }
+};
+
+class io_op;
+
+/// One socket's registration in a loop's poller: at most one waiting operation per direction.
+struct registration {
+    event_loop* loop = nullptr;
+    const basic_socket* socket = nullptr;
+    std::uint64_t token = 0;
+    io_op* waiter[2] = {nullptr, nullptr};  // [0] readable, [1] writable
+    poll_events interest = poll_events::none;
+    bool in_poller = false;
+    bool hung_up = false;  // hang-up seen while a wait would block: retried on a timer from now on
+};
+
+/// The machinery of every awaitable operation: try, and while it would block, wait for
+/// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
+class PORTSOCK_ASYNC_EXPORT io_op {
+public:
+    enum class outcome { done, would_block, back_off };
+
+    io_op(const io_op&) = delete;
+    io_op& operator=(const io_op&) = delete;
+
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    bool await_suspend(std::coroutine_handle<P> h) noexcept {
+        return start(h, stop_token_of(h));
+    }
+
+protected:
+    io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept;
+    virtual ~io_op();
+
+    /// Tries the operation once, without blocking. Sets error_ when it fails.
+    virtual outcome attempt() noexcept = 0;
+    /// Resumes the awaiter at the loop's next turn, if it waits (for subclasses whose
+    /// completion comes from elsewhere, such as a helper thread's result).
+    void complete_now() noexcept {
+        if (ready_.handle && !ready_.linked()) finish();
+    }
+    /// Throws error_ (naming `what`) unless `out` takes it.
+    void report(std::error_code* out, const char* what) const;
+
+    std::error_code error_;
+    poll_events seen_ = poll_events::none;  // the events of the last wake-up
+    bool deadline_is_success_ = false;      // a sleep: its deadline is its end
+
+private:
+    friend class portsock::async::event_loop;
+    struct stop_forwarder {
+        io_op* op;
+        void operator()() const noexcept { op->on_stop(); }
+    };
+
+    bool start(std::coroutine_handle<> h, std::stop_token token) noexcept;
+    bool begin_wait(outcome first) noexcept;
+    void wait_in_poller() noexcept;
+    void retry_later(std::chrono::milliseconds after) noexcept;
+    void arm_timer() noexcept;
+    void on_ready(poll_events events) noexcept;
+    void on_timer() noexcept;
+    void on_stop() noexcept;
+    void on_descriptor_freed() noexcept;
+    void finish() noexcept;
+    void detach() noexcept;
+    static void fire(void* self) noexcept;
+
+    event_loop* loop_;
+    registration* reg_;
+    int slot_;  // 0 readable, 1 writable, -1 none
+    timeout limit_;
+    clock::time_point deadline_ = clock::time_point::max();
+    clock::time_point retry_at_ = clock::time_point::max();
+    bool claimed_ = false;      // holds its direction of the registration
+    bool watching_ = false;     // waits in the poller (not on a retry timer)
+    bool backing_off_ = false;  // out of descriptors: in the loop's list, retried on a timer
+    timer_node timer_;
+    ready_node ready_;
+    std::optional<std::stop_callback<stop_forwarder>> on_stop_;
+};
+
+}  // namespace detail
+/// @endcond
+
+/// An event loop: runs coroutines on one thread over a portsock::poller, with a timer heap
+/// and a queue of ready coroutines (Python's asyncio calls it the same; asio's twin is
+/// `io_context`).
+///
+/// run() drives a main task until it ends. Every portsock awaitable suspends its coroutine
+/// while its socket would block, and the loop resumes it, on the loop's thread, once the
+/// socket is ready, its deadline has passed, or it is cancelled. There are no strands: a
+/// loop is one thread, and work reaches it from other threads only through post().
+///
+/// @threadsafety run() must run on one thread at a time; post() and stop() may be called
+/// from any thread while the loop exists. Everything else (the sockets and tasks of the
+/// loop) belongs to the loop's thread. For several cores, run one loop per thread and hand
+/// work over with post() (see @ref async "the async guide").
+class PORTSOCK_ASYNC_EXPORT event_loop {
+public:
+    /// Creates a loop and its poller.
+    /// @throws std::system_error if the poller cannot be created (e.g.
+    ///         std::errc::too_many_files_open).
+    event_loop();
+    /// Joins the loop's helper threads (name resolution) and releases the poller. Tasks
+    /// must not outlive their loop.
+    ~event_loop();
+    event_loop(const event_loop&) = delete;
+    event_loop& operator=(const event_loop&) = delete;
+
+    /// Runs `main` until it ends, with everything it starts, on the calling thread.
+    ///
+    /// Functions post()ed before or during the run are called on this thread.
+    /// @param main the main task.
+    /// @param stop cancels `main` (every operation it waits on ends with
+    ///        std::errc::operation_canceled) when stopped, from any thread.
+    /// @return the main task's value.
+    /// @throws whatever `main` throws; std::system_error with std::errc::operation_canceled
+    ///         if stop() ended the run first (the main task's frame, and those of every
+    ///         coroutine it awaits, are then destroyed where they were suspended);
+    ///         std::system_error if the poller fails.
+    template <class T>
+    T run(task<T> main, std::stop_token stop = {}) {
+        drive(main.handle(), main.handle().promise(), std::move(stop));
+        return main.handle().promise().take();
+    }
+
+    /// Calls `function` on the loop's thread, soon (after the coroutines ready now).
+    ///
+    /// The way to hand work to a loop from another thread (an accepted connection, a
+    /// result): thread-safe, and it wakes a loop that waits (poller::wake()). A function
+    /// that throws ends run() with that exception.
+    /// @param function what to call; run in the order posted.
+    /// @threadsafety Callable from any thread while the loop exists.
+    void post(std::function<void()> function);
+
+    /// Makes run() return as soon as the loop regains control: the main task is then
+    /// destroyed where it is suspended and run() throws std::system_error with
+    /// std::errc::operation_canceled. To end a task gracefully instead, cancel it (the
+    /// `stop` token of run(), or a task_group).
+    /// @threadsafety Callable from any thread while the loop exists.
+    void stop() noexcept;
+
+    /// The loop whose run() is active on the calling thread.
+    /// @return that loop, or nullptr if none is running here.
+    static event_loop* current() noexcept;
+
+    /// The loop running on this thread, for objects created inside a task.
+    /// @return the current loop.
+    /// @throws std::system_error with std::errc::operation_not_permitted if no loop runs
+    ///         on this thread.
+    static event_loop& running();
+
+    /// @cond INTERNAL
+    void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
+    void arm(detail::timer_node& node) noexcept;
+    void disarm(detail::timer_node& node) noexcept;
+    std::unique_ptr<detail::registration> register_socket(const basic_socket& socket);
+    void unregister_socket(detail::registration& reg) noexcept;
+    void claim(detail::registration& reg, int slot, detail::io_op& op, std::error_code& ec) noexcept;
+    void watch(detail::registration& reg, int slot, std::error_code& ec) noexcept;
+    void park(detail::registration& reg) noexcept;
+    void leave_poller(detail::registration& reg) noexcept;
+    void add_backing_off(detail::io_op& op);
+    void remove_backing_off(detail::io_op& op) noexcept;
+    void descriptor_freed() noexcept;
+    void start_helper(std::function<void()> work);
+    /// @endcond
+
+private:
+    void drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop);
+    void run_ready();
+    bool run_posted();
+    timeout next_wait() const noexcept;
+    void dispatch(const poll_event& event) noexcept;
+    void fire_timers() noexcept;
+    void heap_up(std::size_t i) noexcept;
+    void heap_down(std::size_t i) noexcept;
+    void heap_swap(std::size_t a, std::size_t b) noexcept;
+
+    poller poller_;
+    detail::ready_node ready_;       // the queue's sentinel
+    detail::ready_node turn_end_;    // marks where run_ready()'s turn ends
+    detail::ready_node main_start_;  // schedules run()'s main task
+    std::vector<detail::timer_node*> timers_;
+    std::vector<detail::registration*> slots_;
+    std::vector<std::uint32_t> generations_;
+    std::vector<std::uint32_t> free_slots_;
+    std::vector<detail::io_op*> backing_off_;
+    std::mutex posted_mutex_;
+    std::vector<std::function<void()>> posted_;
+    std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> external_stop_{false};
+    std::mutex helpers_mutex_;
+    std::condition_variable helpers_done_;
+    std::size_t helpers_ = 0;  // helper threads still running (detached; waited for by ~event_loop)
+};
+
+/// A socket's registration in an event loop: what the awaitable operations of the async
+/// stream and listener types wait with, and what other awaitables (TLS, datagrams) can
+/// build on. Owned by the object that owns the socket; move it together with the socket
+/// and rebind() it to the socket's new address.
+///
+/// @threadsafety The loop's thread only.
+class PORTSOCK_ASYNC_EXPORT socket_watch {
+public:
+    /// An empty watch.
+    socket_watch() noexcept = default;
+    /// Registers `socket` with `loop` (lazily: nothing reaches the poller before a wait).
+    /// @param loop the loop. @param socket an open socket, put in non-blocking mode by the caller.
+    socket_watch(event_loop& loop, const basic_socket& socket);
+    /// Takes the registration of `other`. @param other the source.
+    socket_watch(socket_watch&& other) noexcept = default;
+    /// Releases this registration (see release()), then takes that of `other`.
+    /// @param other the source. @return *this.
+    socket_watch& operator=(socket_watch&& other) noexcept;
+    /// Releases the registration: see release().
+    ~socket_watch();
+
+    /// Points the registration at the socket's new address after a move.
+    /// @param socket the socket, now at its new place.
+    void rebind(const basic_socket& socket) noexcept;
+
+    /// Withdraws the socket from the loop before it is closed: every operation waiting on
+    /// it ends with std::errc::operation_canceled (its coroutine resumes later, on the
+    /// loop), and the loop wakes operations that wait for a free descriptor.
+    void release() noexcept;
+
+    /// @return the loop, or nullptr if empty.
+    event_loop* loop() const noexcept { return reg_ ? reg_->loop : nullptr; }
+
+    /// @cond INTERNAL
+    detail::registration* get() const noexcept { return reg_.get(); }
+    /// @endcond
+
+private:
+    std::unique_ptr<detail::registration> reg_;
+};
+
+/// Awaitable: waits until a registered socket is ready for `events` (or reports hang-up or
+/// an error), its timeout passes, or the awaiting task is cancelled. The building block
+/// for operations portsock does not offer as awaitables yet: try the operation on the
+/// non-blocking socket, and on std::errc::operation_would_block await this, then try again.
+class PORTSOCK_ASYNC_EXPORT readiness : public detail::io_op {
+public:
+    /// @param watch the socket's registration. @param events poll_events::readable or
+    ///        poll_events::writable. @param limit how long to wait.
+    readiness(socket_watch& watch, poll_events events, timeout limit = {}) noexcept;
+    /// @param watch the socket's registration. @param events what to wait for.
+    /// @param ec set on failure. @param limit how long to wait.
+    readiness(socket_watch& watch, poll_events events, std::error_code& ec, timeout limit = {}) noexcept;
+    /// @return the events seen.
+    /// @throws std::system_error with std::errc::timed_out, std::errc::operation_canceled,
+    ///         or the poller's error (the error_code form sets it instead).
+    poll_events await_resume() const;
+
+private:
+    outcome attempt() noexcept override;
+    std::error_code* out_;
+};
+
+/// Awaitable: suspends the awaiting task for `duration` (rounded up to milliseconds).
+/// @throws std::system_error with std::errc::operation_canceled if the task is cancelled
+///         first (the error_code form of sleep_until() sets it instead).
+class PORTSOCK_ASYNC_EXPORT sleep_awaitable : public detail::io_op {
+public:
+    /// @param loop the loop. @param limit how long. @param ec where to report, or nullptr to throw.
+    sleep_awaitable(event_loop& loop, timeout limit, std::error_code* ec) noexcept;
+    /// Ends the wait: throws or reports a cancellation.
+    void await_resume() const;
+
+private:
+    outcome attempt() noexcept override { return outcome::would_block; }
+    std::error_code* out_;
+};
+
+/// Suspends the awaiting task for `duration` on the running loop.
+/// @param duration how long (a portsock::timeout: rounded up to milliseconds).
+/// @return the awaitable. @throws std::system_error on cancellation, when awaited.
+inline sleep_awaitable sleep_for(timeout duration) { return {event_loop::running(), duration, nullptr}; }
+/// Suspends the awaiting task for `duration`; a cancellation sets `ec` instead of throwing.
+/// @param duration how long. @param ec set to std::errc::operation_canceled if cancelled.
+/// @return the awaitable.
+inline sleep_awaitable sleep_for(timeout duration, std::error_code& ec) {
+    return {event_loop::running(), duration, &ec};
+}
+/// Suspends the awaiting task until `when` on the steady clock.
+/// @param when the time point. @return the awaitable.
+inline sleep_awaitable sleep_until(std::chrono::steady_clock::time_point when) {
+    return {event_loop::running(), timeout(when), nullptr};
+}
+/// Suspends the awaiting task until `when`; a cancellation sets `ec` instead of throwing.
+/// @param when the time point. @param ec set on cancellation. @return the awaitable.
+inline sleep_awaitable sleep_until(std::chrono::steady_clock::time_point when, std::error_code& ec) {
+    return {event_loop::running(), timeout(when), &ec};
+}
+
+/// A flag that tasks of one loop can wait for (asyncio's `Event`): wait() suspends until
+/// set() is called, or returns at once while the flag is set.
+///
+/// Typical use: a writer task sleeps on an event until a reader queues data for it.
+/// @threadsafety The loop's thread only (from other threads, set() through event_loop::post()).
+class PORTSOCK_ASYNC_EXPORT event {
+public:
+    /// An event that is not set.
+    event() noexcept = default;
+    event(const event&) = delete;
+    event& operator=(const event&) = delete;
+    /// The event must not be destroyed while a task waits for it.
+    ~event() = default;
+
+    /// Sets the flag and resumes every waiting task (at the loop's next turn).
+    void set() noexcept;
+    /// Clears the flag: later waits suspend again.
+    void clear() noexcept { set_ = false; }
+    /// @return true while the flag is set.
+    bool is_set() const noexcept { return set_; }
+
+    /// What wait() returns.
+    class PORTSOCK_ASYNC_EXPORT awaitable : public detail::io_op {
+    public:
+        /// @param owner the event. @param limit how long. @param ec where to report, or nullptr to throw.
+        awaitable(event& owner, timeout limit, std::error_code* ec);
+        ~awaitable() override;
+        /// @throws std::system_error with std::errc::timed_out or std::errc::operation_canceled
+        ///         (the error_code form sets them instead).
+        void await_resume() const;
+
+    private:
+        friend class event;
+        outcome attempt() noexcept override;
+        event* owner_;
+        std::error_code* out_;
+        bool listed_ = false;
+    };
+
+    /// Waits until the flag is set.
+    /// @param limit how long (std::errc::timed_out then). @return the awaitable.
+    awaitable wait(timeout limit = {}) { return {*this, limit, nullptr}; }
+    /// Waits until the flag is set. @param ec set on timeout or cancellation.
+    /// @param limit how long. @return the awaitable.
+    awaitable wait(std::error_code& ec, timeout limit = {}) { return {*this, limit, &ec}; }
+
+private:
+    bool set_ = false;
+    std::vector<awaitable*> waiters_;
+};
+
+/// Awaitable: lets every other ready coroutine of the loop run, then resumes.
+struct yield {
+    /// @cond INTERNAL
+    detail::ready_node node;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) { event_loop::running().schedule(node, h); }
+    void await_resume() const noexcept {}
+    /// @endcond
+};
+
+}  // namespace portsock::async

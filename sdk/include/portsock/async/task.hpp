@@ -1,0 +1,208 @@
+/// @file
+/// portsock::async::task: a lazy, move-only C++20 coroutine that produces a T.
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <optional>
+#include <stop_token>
+#include <type_traits>
+#include <utility>
+
+namespace portsock::async {
+
+template <class T = void>
+class task;
+
+/// @cond INTERNAL
+namespace detail {
+
+/// A coroutine promise that carries the ambient cancellation: every portsock awaitable
+/// reads the stop token of the coroutine that awaits it.
+template <class P>
+concept has_stop_token = requires(const P& p) {
+    { p.stop_token() } -> std::convertible_to<std::stop_token>;
+};
+
+template <class P>
+std::stop_token stop_token_of(std::coroutine_handle<P> h) noexcept {
+    if constexpr (has_stop_token<P>)
+        return h.promise().stop_token();
+    else
+        return {};
+}
+
+struct promise_base {
+    /// Where the task runs relative to its awaiter: a task that ends while its awaiter is
+    /// still starting it hands control back by returning, not by resuming the awaiter, so
+    /// a million tasks that end at once do not nest a million frames, whether or not the
+    /// compiler turns symmetric transfer into a tail call (g++ does not at -O0).
+    enum class phase : unsigned char { idle, starting, ended_while_starting, suspended };
+
+    std::coroutine_handle<> continuation = std::noop_coroutine();
+    std::exception_ptr exception;
+    std::stop_token stop;
+    phase state = phase::idle;
+
+    struct final_awaiter {
+        bool await_ready() noexcept { return false; }
+        template <class P>
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<P> self) noexcept {
+            auto& promise = self.promise();
+            if (promise.state == phase::starting) {
+                promise.state = phase::ended_while_starting;
+                return std::noop_coroutine();  // back to the awaiter's await_suspend
+            }
+            return promise.continuation;  // symmetric transfer
+        }
+        void await_resume() noexcept {}
+    };
+
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    final_awaiter final_suspend() noexcept { return {}; }
+    void unhandled_exception() noexcept { exception = std::current_exception(); }
+    const std::stop_token& stop_token() const noexcept { return stop; }
+};
+
+template <class T>
+struct task_promise : promise_base {
+    std::optional<T> value;
+
+    task<T> get_return_object() noexcept;
+    template <class U>
+    requires std::is_convertible_v<U&&, T>
+    void return_value(U&& v) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+        value.emplace(std::forward<U>(v));
+    }
+    T take() {
+        if (exception) std::rethrow_exception(exception);
+        return std::move(*value);
+    }
+};
+
+template <>
+struct task_promise<void> : promise_base {
+    task<void> get_return_object() noexcept;
+    void return_void() noexcept {}
+    void take() {
+        if (exception) std::rethrow_exception(exception);
+    }
+};
+
+}  // namespace detail
+/// @endcond
+
+/// A lazy coroutine producing a `T` (or nothing): it starts when awaited and resumes its
+/// awaiter when it ends, returning its value or rethrowing its exception there.
+///
+/// Move-only; destroying a task that has not been awaited destroys its frame without
+/// running it. Control passes between a task and its awaiter by symmetric transfer, so a
+/// long chain of tasks or operations that complete at once does not grow the stack.
+///
+/// An awaited task inherits its awaiter's *stop token* (the ambient cancellation, see
+/// @ref async "the async guide"): every portsock operation inside it ends with
+/// std::errc::operation_canceled once that token is stopped.
+///
+/// @code
+/// portsock::async::task<int> answer() { co_return 42; }
+/// portsock::async::task<> caller() { int x = co_await answer(); (void)x; }
+/// @endcode
+/// @tparam T the result type (`void` for none).
+/// @threadsafety A task runs on one event loop's thread; do not share one between threads.
+template <class T>
+class [[nodiscard]] task {
+public:
+    /// The coroutine's promise type (used by the compiler).
+    using promise_type = detail::task_promise<T>;
+
+    /// An empty task: awaiting it is undefined.
+    task() noexcept = default;
+    /// Takes the coroutine of `other`, leaving it empty. @param other the source.
+    task(task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    /// Destroys this task's coroutine, then takes that of `other`.
+    /// @param other the source. @return *this.
+    task& operator=(task&& other) noexcept {
+        if (this != &other) {
+            reset();
+            handle_ = std::exchange(other.handle_, {});
+        }
+        return *this;
+    }
+    task(const task&) = delete;
+    task& operator=(const task&) = delete;
+    /// Destroys the coroutine frame, wherever it is suspended (its locals are destroyed;
+    /// portsock operations it waits on are withdrawn from the loop).
+    ~task() { reset(); }
+
+    /// @return true unless the task is empty.
+    explicit operator bool() const noexcept { return static_cast<bool>(handle_); }
+
+    /// @cond INTERNAL
+    struct awaiter {
+        std::coroutine_handle<promise_type> handle;
+        bool await_ready() const noexcept { return false; }
+        template <class P>
+        bool await_suspend(std::coroutine_handle<P> parent) noexcept {
+            auto& promise = handle.promise();
+            promise.continuation = parent;
+            if (!promise.stop.stop_possible()) promise.stop = detail::stop_token_of(parent);
+            promise.state = detail::promise_base::phase::starting;
+            handle.resume();
+            if (promise.state == detail::promise_base::phase::ended_while_starting)
+                return false;  // go on at once
+            promise.state = detail::promise_base::phase::suspended;
+            return true;
+        }
+        T await_resume() { return handle.promise().take(); }
+    };
+    /// @endcond
+
+    /// Starts the task and suspends the awaiter until it ends.
+    /// @return an awaiter whose result is the task's value; rethrows the task's exception.
+    awaiter operator co_await() && noexcept { return awaiter{handle_}; }
+
+    /// @cond INTERNAL
+    std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
+    explicit task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+    /// @endcond
+
+private:
+    void reset() noexcept {
+        if (handle_) handle_.destroy();
+        handle_ = {};
+    }
+
+    std::coroutine_handle<promise_type> handle_;
+};
+
+/// @cond INTERNAL
+namespace detail {
+template <class T>
+task<T> task_promise<T>::get_return_object() noexcept {
+    return task<T>{std::coroutine_handle<task_promise<T>>::from_promise(*this)};
+}
+inline task<void> task_promise<void>::get_return_object() noexcept {
+    return task<void>{std::coroutine_handle<task_promise<void>>::from_promise(*this)};
+}
+}  // namespace detail
+/// @endcond
+
+/// Awaitable that gives the awaiting coroutine its stop token (its ambient cancellation).
+///
+/// @code
+/// std::stop_token token = co_await portsock::async::get_stop_token();
+/// @endcode
+struct get_stop_token {
+    /// @cond INTERNAL
+    std::stop_token token;
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    bool await_suspend(std::coroutine_handle<P> h) noexcept {
+        token = detail::stop_token_of(h);
+        return false;
+    }
+    std::stop_token await_resume() noexcept { return std::move(token); }
+    /// @endcond
+};
+
+}  // namespace portsock::async

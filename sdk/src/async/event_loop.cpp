@@ -1,0 +1,383 @@
+// portsock::async::event_loop: the ready queue, the timer heap, the poller's registrations.
+#include <portsock/async/event_loop.hpp>
+
+#include <portsock/error.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace portsock::async {
+
+namespace {
+
+thread_local event_loop* current_loop = nullptr;
+
+constexpr std::uint64_t wake_token = ~std::uint64_t{0};
+constexpr std::size_t event_capacity = 256;
+
+poll_events event_of(int slot) noexcept { return slot == 1 ? poll_events::writable : poll_events::readable; }
+
+/// Restores the thread's current loop when run() ends, however it ends.
+class current_guard {
+public:
+    explicit current_guard(event_loop* loop) noexcept : saved_(current_loop) { current_loop = loop; }
+    ~current_guard() { current_loop = saved_; }
+    current_guard(const current_guard&) = delete;
+    current_guard& operator=(const current_guard&) = delete;
+
+private:
+    event_loop* saved_;
+};
+
+}  // namespace
+
+namespace detail {
+
+timer_node::~timer_node() {
+    if (armed() && loop) loop->disarm(*this);
+}
+
+}  // namespace detail
+
+event_loop::event_loop() = default;
+
+event_loop::~event_loop() {
+    {
+        // A helper posts its result to this loop: it must be done before the loop goes.
+        std::unique_lock lock(helpers_mutex_);
+        helpers_done_.wait(lock, [this] { return helpers_ == 0; });
+    }
+    while (ready_.next != &ready_) ready_.next->unlink();
+}
+
+event_loop* event_loop::current() noexcept { return current_loop; }
+
+event_loop& event_loop::running() {
+    if (!current_loop)
+        throw std::system_error(std::make_error_code(std::errc::operation_not_permitted),
+                                "portsock::async: no event loop runs on this thread");
+    return *current_loop;
+}
+
+void event_loop::post(std::function<void()> function) {
+    {
+        std::lock_guard lock(posted_mutex_);
+        posted_.push_back(std::move(function));
+    }
+    std::error_code ignored;  // a failed wake-up only delays the call to the next wait's end
+    poller_.wake(ignored);
+}
+
+void event_loop::stop() noexcept {
+    stop_requested_.store(true);
+    std::error_code ignored;
+    poller_.wake(ignored);
+}
+
+void event_loop::start_helper(std::function<void()> work) {
+    {
+        std::lock_guard lock(helpers_mutex_);
+        ++helpers_;
+    }
+    try {
+        std::thread([this, work = std::move(work)] {
+            work();
+            std::lock_guard lock(helpers_mutex_);  // notified under the lock: the loop outlives this
+            --helpers_;
+            helpers_done_.notify_all();
+        }).detach();
+    } catch (...) {
+        std::lock_guard lock(helpers_mutex_);
+        --helpers_;
+        throw;
+    }
+}
+
+// --- the ready queue ---------------------------------------------------------------------
+
+void event_loop::schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept {
+    node.unlink();
+    node.handle = h;
+    node.prev = ready_.prev;
+    node.next = &ready_;
+    ready_.prev->next = &node;
+    ready_.prev = &node;
+}
+
+void event_loop::run_ready() {
+    // Only what is ready now: coroutines scheduled meanwhile wait for the next turn, so
+    // the poller is looked at between turns and no task starves the others.
+    schedule(turn_end_, {});
+    while (ready_.next != &turn_end_) {
+        detail::ready_node* node = ready_.next;
+        node->unlink();
+        // Cleared before it runs: an operation resumed once is never scheduled again.
+        std::exchange(node->handle, {}).resume();
+    }
+    turn_end_.unlink();
+}
+
+bool event_loop::run_posted() {
+    std::vector<std::function<void()>> batch;
+    {
+        std::lock_guard lock(posted_mutex_);
+        batch.swap(posted_);
+    }
+    for (auto& function : batch) function();
+    return !batch.empty();
+}
+
+// --- the timer heap ----------------------------------------------------------------------
+
+void event_loop::heap_swap(std::size_t a, std::size_t b) noexcept {
+    std::swap(timers_[a], timers_[b]);
+    timers_[a]->index = a;
+    timers_[b]->index = b;
+}
+
+void event_loop::heap_up(std::size_t i) noexcept {
+    while (i > 0) {
+        const std::size_t parent = (i - 1) / 2;
+        if (timers_[parent]->when <= timers_[i]->when) return;
+        heap_swap(i, parent);
+        i = parent;
+    }
+}
+
+void event_loop::heap_down(std::size_t i) noexcept {
+    for (;;) {
+        const std::size_t left = 2 * i + 1;
+        const std::size_t right = left + 1;
+        std::size_t least = i;
+        if (left < timers_.size() && timers_[left]->when < timers_[least]->when) least = left;
+        if (right < timers_.size() && timers_[right]->when < timers_[least]->when) least = right;
+        if (least == i) return;
+        heap_swap(i, least);
+        i = least;
+    }
+}
+
+void event_loop::arm(detail::timer_node& node) noexcept {
+    if (node.armed()) disarm(node);
+    node.loop = this;
+    node.index = timers_.size();
+    timers_.push_back(&node);  // reserve() in drive() makes a failure here unlikely
+    heap_up(node.index);
+}
+
+void event_loop::disarm(detail::timer_node& node) noexcept {
+    if (!node.armed()) return;
+    const std::size_t i = node.index;
+    const std::size_t last = timers_.size() - 1;
+    if (i != last) heap_swap(i, last);
+    timers_.pop_back();
+    node.index = detail::timer_node::not_armed;
+    if (i < timers_.size()) {
+        heap_down(i);
+        heap_up(i);
+    }
+}
+
+void event_loop::fire_timers() noexcept {
+    const auto now = detail::clock::now();
+    while (!timers_.empty() && timers_.front()->when <= now) {
+        detail::timer_node* node = timers_.front();
+        disarm(*node);
+        node->fire(node->owner);
+    }
+}
+
+timeout event_loop::next_wait() const noexcept {
+    if (ready_.linked()) return std::chrono::milliseconds(0);
+    if (timers_.empty()) return timeout::infinite();
+    return timeout(timers_.front()->when);
+}
+
+// --- registrations -----------------------------------------------------------------------
+
+std::unique_ptr<detail::registration> event_loop::register_socket(const basic_socket& socket) {
+    auto reg = std::make_unique<detail::registration>();
+    std::uint32_t slot;
+    if (!free_slots_.empty()) {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        slot = static_cast<std::uint32_t>(slots_.size());
+        slots_.push_back(nullptr);
+        generations_.push_back(0);
+    }
+    slots_[slot] = reg.get();
+    reg->loop = this;
+    reg->socket = &socket;
+    reg->token = (std::uint64_t{generations_[slot]} << 32) | slot;
+    return reg;
+}
+
+void event_loop::unregister_socket(detail::registration& reg) noexcept {
+    for (int slot = 0; slot < 2; ++slot) {
+        if (detail::io_op* op = reg.waiter[slot]) {
+            op->error_ = std::make_error_code(std::errc::operation_canceled);
+            op->finish();
+        }
+    }
+    leave_poller(reg);
+    const auto slot = static_cast<std::uint32_t>(reg.token & 0xffffffffu);
+    slots_[slot] = nullptr;
+    ++generations_[slot];
+    free_slots_.push_back(slot);
+}
+
+void event_loop::claim(detail::registration& reg, int slot, detail::io_op& op, std::error_code& ec) noexcept {
+    ec.clear();
+    if (reg.waiter[slot] && reg.waiter[slot] != &op) {  // one receive and one send at a time per socket
+        ec = std::make_error_code(std::errc::device_or_resource_busy);
+        return;
+    }
+    reg.waiter[slot] = &op;
+}
+
+void event_loop::watch(detail::registration& reg, int slot, std::error_code& ec) noexcept {
+    ec.clear();
+    const poll_events wanted = reg.interest | event_of(slot);
+    if (!reg.in_poller) {
+        poller_.add(*reg.socket, wanted, reg.token, ec);
+        if (ec) return;
+        reg.in_poller = true;
+    } else if (wanted != reg.interest) {
+        poller_.modify(*reg.socket, wanted, reg.token, ec);
+        if (ec) return;
+    }
+    // The interest stays when the operation ends: the next wait of this direction, usually
+    // soon, then costs no system call. Readiness nobody waits for is dealt with in dispatch().
+    reg.interest = wanted;
+}
+
+void event_loop::park(detail::registration& reg) noexcept {
+    reg.hung_up = true;
+    leave_poller(reg);
+    for (detail::io_op* op : reg.waiter)
+        if (op && op->watching_) op->retry_later(std::chrono::milliseconds(50));
+}
+
+void event_loop::leave_poller(detail::registration& reg) noexcept {
+    if (!reg.in_poller) return;
+    std::error_code ignored;  // the socket may be closed already, which removed it
+    poller_.remove(*reg.socket, ignored);
+    reg.in_poller = false;
+    reg.interest = poll_events::none;
+}
+
+void event_loop::dispatch(const poll_event& event) noexcept {
+    const auto slot = static_cast<std::uint32_t>(event.token & 0xffffffffu);
+    if (slot >= slots_.size() || !slots_[slot] || slots_[slot]->token != event.token) return;
+    detail::registration& reg = *slots_[slot];
+    const bool trouble = event.hang_up() || event.error();
+    bool consumed = false;
+    detail::io_op* reader = reg.waiter[0];
+    if (reader && reader->watching_ && (event.readable() || trouble)) {
+        consumed = true;
+        reader->on_ready(event.events);
+    }
+    detail::io_op* writer = reg.waiter[1];
+    if (writer && writer->watching_ && (event.writable() || trouble)) {
+        consumed = true;
+        writer->on_ready(event.events);
+    }
+    // An operation took this event: keep the interest for its task's next wait, usually
+    // soon (a receive loop then costs no system call per message).
+    if (consumed) return;
+    if (!reg.in_poller) return;
+    // Readiness that no operation waits for: stop asking for it, or it is reported on every
+    // wait (level-triggered). A hang-up is reported whatever the interest: leave the poller.
+    poll_events wanted = poll_events::none;
+    if (reg.waiter[0] && reg.waiter[0]->watching_) wanted |= poll_events::readable;
+    if (reg.waiter[1] && reg.waiter[1]->watching_) wanted |= poll_events::writable;
+    if (wanted == reg.interest) return;
+    if (wanted == poll_events::none) return leave_poller(reg);
+    std::error_code ignored;
+    poller_.modify(*reg.socket, wanted, reg.token, ignored);
+    reg.interest = wanted;
+}
+
+// --- running out of descriptors ----------------------------------------------------------
+
+void event_loop::add_backing_off(detail::io_op& op) { backing_off_.push_back(&op); }
+
+void event_loop::remove_backing_off(detail::io_op& op) noexcept {
+    backing_off_.erase(std::remove(backing_off_.begin(), backing_off_.end(), &op), backing_off_.end());
+}
+
+void event_loop::descriptor_freed() noexcept {
+    // An accept that ran out of descriptors may succeed now: retry it at the next turn.
+    for (detail::io_op* op : backing_off_) op->on_descriptor_freed();
+}
+
+// --- the loop ----------------------------------------------------------------------------
+
+void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop) {
+    const current_guard guard(this);
+    stop_requested_.store(false);
+    external_stop_.store(false);
+    std::stop_source root;
+    promise.stop = root.get_token();
+    struct external_forwarder {
+        event_loop* loop;
+        void operator()() const noexcept {
+            loop->external_stop_.store(true);
+            std::error_code ignored;
+            loop->poller_.wake(ignored);
+        }
+    };
+    const std::stop_callback<external_forwarder> forward(stop, external_forwarder{this});
+
+    schedule(main_start_, main);
+    std::array<poll_event, event_capacity> events;
+    while (!main.done()) {
+        if (stop_requested_.exchange(false))
+            throw std::system_error(std::make_error_code(std::errc::operation_canceled),
+                                    "portsock::async::event_loop::run: stopped");
+        if (external_stop_.exchange(false)) root.request_stop();
+        run_posted();
+        run_ready();
+        if (main.done()) break;
+        bool posted_waiting;
+        {
+            std::lock_guard lock(posted_mutex_);
+            posted_waiting = !posted_.empty();
+        }
+        const timeout limit = posted_waiting ? timeout(std::chrono::milliseconds(0)) : next_wait();
+        const std::size_t n = poller_.wait(events.data(), events.size(), limit);
+        for (std::size_t i = 0; i < n; ++i)
+            if (events[i].token != wake_token) dispatch(events[i]);
+        fire_timers();
+    }
+}
+
+// --- socket_watch ------------------------------------------------------------------------
+
+socket_watch::socket_watch(event_loop& loop, const basic_socket& socket)
+    : reg_(loop.register_socket(socket)) {}
+
+socket_watch& socket_watch::operator=(socket_watch&& other) noexcept {
+    if (this != &other) {
+        release();
+        reg_ = std::move(other.reg_);
+    }
+    return *this;
+}
+
+socket_watch::~socket_watch() { release(); }
+
+void socket_watch::rebind(const basic_socket& socket) noexcept {
+    if (reg_) reg_->socket = &socket;
+}
+
+void socket_watch::release() noexcept {
+    if (!reg_) return;
+    event_loop* loop = reg_->loop;
+    loop->unregister_socket(*reg_);
+    reg_.reset();
+    loop->descriptor_freed();
+}
+
+}  // namespace portsock::async

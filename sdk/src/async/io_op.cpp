@@ -1,0 +1,253 @@
+// portsock::async::detail::io_op: try, wait for readiness (or a timer, or cancellation),
+// try again; then resume the awaiter from the loop's ready queue.
+#include <portsock/async/event_loop.hpp>
+
+#include <portsock/error.hpp>
+
+#include <algorithm>
+
+namespace portsock::async::detail {
+
+namespace {
+
+// A peer that hung up while this side waits to send is reported on every wait
+// (level-triggered, whatever the interest): such a socket leaves the poller and its
+// operations are retried at this pace instead, so nothing spins and no byte is lost.
+constexpr std::chrono::milliseconds hung_up_retry{50};
+// Out of descriptors, accept() leaves the client queued and the listener readable: retry
+// after this back-off, or as soon as one of the loop's sockets closes.
+constexpr std::chrono::milliseconds exhaustion_retry{100};
+
+int slot_for(poll_events direction) noexcept {
+    if (has(direction, poll_events::writable)) return 1;
+    if (has(direction, poll_events::readable)) return 0;
+    return -1;
+}
+
+}  // namespace
+
+io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
+    : loop_(loop), reg_(reg), slot_(slot_for(direction)), limit_(limit) {
+    timer_.owner = this;
+    timer_.fire = &io_op::fire;
+}
+
+io_op::~io_op() { detach(); }
+
+void io_op::report(std::error_code* out, const char* what) const {
+    if (out)
+        *out = error_;
+    else if (error_)
+        throw std::system_error(error_, what);
+}
+
+bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
+    error_.clear();
+    if (token.stop_requested()) {
+        error_ = std::make_error_code(std::errc::operation_canceled);
+        return false;
+    }
+    if (!loop_) {
+        error_ = make_error_code(errc::not_open);
+        return false;
+    }
+    const outcome first = attempt();
+    if (first == outcome::done) return false;  // completed at once: no suspension
+    if (limit_.milliseconds() == 0) {          // "do not wait"
+        if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
+        return false;
+    }
+    ready_.handle = h;
+    if (!limit_.is_infinite())
+        deadline_ =
+            portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
+    if (!begin_wait(first)) {
+        ready_.handle = {};  // not suspended: nothing may resume it
+        return false;
+    }
+    if (token.stop_possible()) on_stop_.emplace(std::move(token), stop_forwarder{this});
+    return true;
+}
+
+bool io_op::begin_wait(outcome first) noexcept {
+    if (!reg_ || slot_ < 0) {  // a sleep: the deadline alone
+        arm_timer();
+        return true;
+    }
+    if (first == outcome::back_off) {
+        loop_->claim(*reg_, slot_, *this, error_);
+        if (error_) return false;
+        claimed_ = true;
+        retry_later(exhaustion_retry);
+        return true;
+    }
+    loop_->claim(*reg_, slot_, *this, error_);
+    if (error_) return false;
+    claimed_ = true;
+    if (reg_->hung_up) {
+        retry_later(hung_up_retry);
+        return true;
+    }
+    wait_in_poller();
+    if (error_) {
+        detach();
+        return false;
+    }
+    return true;
+}
+
+void io_op::wait_in_poller() noexcept {
+    loop_->watch(*reg_, slot_, error_);
+    if (error_) return;
+    watching_ = true;
+    retry_at_ = clock::time_point::max();
+    arm_timer();
+}
+
+void io_op::retry_later(std::chrono::milliseconds after) noexcept {
+    watching_ = false;  // its interest is dropped lazily, in event_loop::dispatch()
+    retry_at_ = portsock::detail::add_saturating(clock::now(), after);
+    if (after == exhaustion_retry && !backing_off_) {
+        try {
+            loop_->add_backing_off(*this);
+            backing_off_ = true;
+        } catch (...) {  // no memory for the list: the timer alone retries
+        }
+    }
+    arm_timer();
+}
+
+void io_op::arm_timer() noexcept {
+    const auto when = std::min(deadline_, retry_at_);
+    if (when == clock::time_point::max()) {
+        loop_->disarm(timer_);
+        return;
+    }
+    timer_.when = when;
+    loop_->arm(timer_);
+}
+
+void io_op::on_ready(poll_events events) noexcept {
+    seen_ = events;
+    const outcome next = attempt();
+    if (next == outcome::done) return finish();
+    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (has(events, poll_events::hang_up) || has(events, poll_events::error)) {
+        // Would block although the peer hung up: waiting in the poller would spin.
+        loop_->park(*reg_);
+    }
+}
+
+void io_op::fire(void* self) noexcept { static_cast<io_op*>(self)->on_timer(); }
+
+void io_op::on_timer() noexcept {
+    if (clock::now() >= deadline_) {
+        if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
+        return finish();
+    }
+    // A retry: tell a readiness wait that it may try again (what is ready is not known).
+    seen_ = reg_ && reg_->hung_up ? poll_events::hang_up : poll_events::none;
+    const outcome next = attempt();
+    if (next == outcome::done) return finish();
+    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (backing_off_) {
+        loop_->remove_backing_off(*this);
+        backing_off_ = false;
+    }
+    if (reg_ && reg_->hung_up) return retry_later(hung_up_retry);
+    wait_in_poller();  // descriptors are back: wait for readiness again
+    if (error_) finish();
+}
+
+void io_op::on_descriptor_freed() noexcept {
+    retry_at_ = clock::now();
+    arm_timer();
+}
+
+void io_op::on_stop() noexcept {
+    error_ = std::make_error_code(std::errc::operation_canceled);
+    finish();
+}
+
+void io_op::finish() noexcept {
+    detach();
+    if (ready_.handle) loop_->schedule(ready_, ready_.handle);
+}
+
+void io_op::detach() noexcept {
+    if (claimed_ && reg_ && reg_->waiter[slot_] == this) reg_->waiter[slot_] = nullptr;
+    claimed_ = false;
+    watching_ = false;
+    if (backing_off_) loop_->remove_backing_off(*this);
+    backing_off_ = false;
+    if (loop_) loop_->disarm(timer_);
+    on_stop_.reset();
+}
+
+}  // namespace portsock::async::detail
+
+namespace portsock::async {
+
+// --- readiness and sleep -----------------------------------------------------------------
+
+readiness::readiness(socket_watch& watch, poll_events events, timeout limit) noexcept
+    : io_op(watch.loop(), watch.get(), events, limit), out_(nullptr) {}
+
+readiness::readiness(socket_watch& watch, poll_events events, std::error_code& ec, timeout limit) noexcept
+    : io_op(watch.loop(), watch.get(), events, limit), out_(&ec) {}
+
+readiness::outcome readiness::attempt() noexcept {
+    return seen_ == poll_events::none ? outcome::would_block : outcome::done;
+}
+
+poll_events readiness::await_resume() const {
+    report(out_, "portsock::async::readiness");
+    return seen_;
+}
+
+sleep_awaitable::sleep_awaitable(event_loop& loop, timeout limit, std::error_code* ec) noexcept
+    : io_op(&loop, nullptr, poll_events::none, limit), out_(ec) {
+    deadline_is_success_ = true;
+}
+
+void sleep_awaitable::await_resume() const { report(out_, "portsock::async::sleep"); }
+
+// --- event -------------------------------------------------------------------------------
+
+void event::set() noexcept {
+    set_ = true;
+    std::vector<awaitable*> waiting;
+    waiting.swap(waiters_);
+    for (awaitable* waiter : waiting) {
+        waiter->listed_ = false;
+        waiter->complete_now();
+    }
+}
+
+event::awaitable::awaitable(event& owner, timeout limit, std::error_code* ec)
+    : io_op(&event_loop::running(), nullptr, poll_events::none, limit), owner_(&owner), out_(ec) {}
+
+event::awaitable::~awaitable() {
+    if (listed_) {
+        auto& list = owner_->waiters_;
+        list.erase(std::remove(list.begin(), list.end(), this), list.end());
+    }
+}
+
+event::awaitable::outcome event::awaitable::attempt() noexcept {
+    if (owner_->set_) return outcome::done;
+    if (!listed_) {
+        try {
+            owner_->waiters_.push_back(this);
+            listed_ = true;
+        } catch (...) {
+            error_ = std::make_error_code(std::errc::not_enough_memory);
+            return outcome::done;
+        }
+    }
+    return outcome::would_block;
+}
+
+void event::awaitable::await_resume() const { report(out_, "portsock::async::event::wait"); }
+
+}  // namespace portsock::async
