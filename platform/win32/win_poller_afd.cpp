@@ -234,7 +234,8 @@ HANDLE open_driver(std::error_code& ec) noexcept {
 /// answer SIO_BASE_HANDLE itself; SIO_BSP_HANDLE_POLL then asks for the socket that poll
 /// should use.
 bool find_base_handle(SOCKET s, HANDLE& base, std::error_code& ec) noexcept {
-    for (const DWORD request : {SIO_BASE_HANDLE, SIO_BSP_HANDLE_POLL}) {
+    const DWORD requests[] = {static_cast<DWORD>(SIO_BASE_HANDLE), static_cast<DWORD>(SIO_BSP_HANDLE_POLL)};
+    for (const DWORD request : requests) {
         SOCKET found = INVALID_SOCKET;
         DWORD bytes = 0;
         if (::WSAIoctl(s, request, nullptr, 0, &found, sizeof found, &bytes, nullptr, nullptr) == 0 &&

@@ -500,6 +500,123 @@ TEST_P(Poller, MovedFromPollerIsEmpty) {
     EXPECT_TRUE(c.is_open());
 }
 
+// --- the pitfalls of readiness on completions (AFD), checked on every backend --------------
+
+/// One wait that only looks (and lets AFD issue the polls queued since the last wait).
+void look(poller& p) {
+    std::array<poll_event, 16> events{};
+    p.wait(events, 0ms);
+}
+
+/// The events of `token` over a few short waits, or none if it was never reported.
+poll_events events_over_waits(poller& p, std::uint64_t token, int waits = 4) {
+    std::array<poll_event, 16> events{};
+    poll_events seen = poll_events::none;
+    for (int i = 0; i < waits; ++i) {
+        const std::size_t n = p.wait(events, 30ms);
+        for (std::size_t k = 0; k < n; ++k)
+            if (events[k].token == token) seen |= events[k].events;
+    }
+    return seen;
+}
+
+TEST_P(Poller, ChangingTheInterestReportsOnlyTheNewInterest) {
+    // AFD: widening the interest cancels the pending poll, whose completion still carries the
+    // events it asked for (readable). Only the status tells that it was cancelled.
+    poller p = make();
+    auto pair = make_tcp_pair();
+    p.add(pair.client, readable, 1);
+    EXPECT_FALSE(reports_token(p, 1));  // the poll for readable is pending now
+    p.modify(pair.client, readable | writable, 2);
+    EXPECT_EQ(wait_for_token(p, 2), writable) << "nothing was ever readable";
+    p.modify(pair.client, readable, 3);  // narrowing: what is pending must not leak writable
+    EXPECT_EQ(events_over_waits(p, 3), poll_events::none);
+    for (int round = 0; round < 20; ++round) {  // many changes, one pending poll at a time
+        p.modify(pair.client, round % 2 ? readable : writable, 4);
+        look(p);
+    }
+    p.modify(pair.client, readable, 5);
+    pair.server.send_all("x");
+    EXPECT_EQ(wait_for_token(p, 5), readable);
+}
+
+TEST_P(Poller, TwoPollersWatchOneSocketEachWithItsOwnRegistration) {
+    poller first = make();
+    poller second = make();
+    auto pair = make_tcp_pair();
+    first.add(pair.server, readable, 1);
+    second.add(pair.server, readable, 2);
+    std::error_code ec;
+    first.add(pair.server, writable, 3, ec);  // one registration per socket per poller
+    EXPECT_EQ(ec, std::errc::file_exists);
+    pair.client.send_all("x");
+    EXPECT_EQ(wait_for_token(first, 1), readable);
+    EXPECT_EQ(wait_for_token(second, 2), readable);
+    first.remove(pair.server);
+    EXPECT_FALSE(reports_token(first, 1));
+    EXPECT_EQ(wait_for_token(second, 2), readable) << "the other poller's registration is its own";
+}
+
+TEST_P(Poller, RefusedConnectIsAnErrorWhateverTheInterest) {
+    for (const poll_events interest : {poll_events::none, writable}) {
+        SCOPED_TRACE("interest " + std::to_string(static_cast<unsigned>(interest)));
+        std::error_code ec;
+        auto stream = portsock::tcp_stream::start_connect(portsock_test::closed_port(), ec);
+        if (ec) {  // some systems refuse a loopback connect at once
+            EXPECT_EQ(ec, std::errc::connection_refused);
+            continue;
+        }
+        poller p = make();
+        p.add(stream, interest, 1);
+        const poll_events got = wait_for_token(p, 1);
+        EXPECT_TRUE(portsock::has(got, poll_events::error)) << static_cast<unsigned>(got);
+        EXPECT_EQ(portsock::has(got, writable), interest == writable) << static_cast<unsigned>(got);
+        EXPECT_FALSE(portsock::has(got, readable)) << static_cast<unsigned>(got);
+    }
+}
+
+TEST_P(Poller, AReusedHandleValueGetsNoEventOfTheClosedSocket) {
+    // The old socket is readable, with a poll pending, when it is closed; the new one, often
+    // given the same handle value, is not readable: any readable report for it is stale.
+    poller p = make();
+    portsock::udp_socket sender(any_port_v4());
+    bool reused = false;
+    for (int attempt = 0; attempt < 20 && !reused && !HasFailure(); ++attempt) {
+        portsock::udp_socket old_socket(any_port_v4());
+        sender.send_to("pending", where(old_socket), patience);
+        p.add(old_socket, readable, 1);
+        EXPECT_EQ(wait_for_token(p, 1), readable);
+        look(p);  // re-armed: a poll is pending
+        const auto old_handle = old_socket.native_handle();
+        old_socket.close();
+        portsock::udp_socket fresh(any_port_v4());
+        reused = fresh.native_handle() == old_handle;
+        p.add(fresh, readable, 2);
+        EXPECT_EQ(events_over_waits(p, 2), poll_events::none) << "a stale event landed on the new socket";
+        EXPECT_EQ(events_over_waits(p, 1, 1), poll_events::none) << "an event under the closed socket's token";
+        sender.send_to("new", where(fresh), patience);
+        EXPECT_EQ(wait_for_token(p, 2), readable);
+        p.remove(fresh);
+    }
+    testing::Test::RecordProperty("handle_value_reused", reused ? "yes" : "no");
+}
+
+TEST_P(Poller, AWakeUpIsConsumedByTheWaitItEnds) {
+    poller p = make();
+    std::array<poll_event, 4> events{};
+    std::thread waker([&p] {
+        std::this_thread::sleep_for(50ms);
+        p.wake();
+    });
+    EXPECT_EQ(p.wait(events, patience), 0u);
+    waker.join();
+    for (int i = 0; i < 3; ++i) {  // never signalled again: each wait lasts its timeout
+        stopwatch clock;
+        EXPECT_EQ(p.wait(events, 50ms), 0u);
+        portsock_test::expect_waited(clock.elapsed(), 50ms);
+    }
+}
+
 // --- a socket closed while registered: every backend behaves as epoll ----------------------
 
 class PollerClose : public Poller {};
