@@ -82,14 +82,17 @@ struct poll_event {
     constexpr bool error() const noexcept { return has(events, poll_events::error); }
 };
 
-/// Which mechanism a poller waits with; see poller::poller(poller_backend) and
-/// [Platforms](platforms.md) for which one each OS has.
+/// Which mechanism a poller waits with; see poller::poller(poller_backend), and
+/// @ref poller_backends for which one each OS has and when Windows falls back.
 ///
 /// Every backend keeps the same contract (level-triggered, hang-up and error whatever the
 /// interest, closed sockets forgotten); they differ in cost. A *scalable* backend keeps the
 /// registrations in the kernel, so one wait() costs the same with 10 or 10,000 idle sockets
 /// registered; a *portable* one hands the whole set to the OS's poll on every wait(), whose
 /// cost grows with it.
+///
+/// @platformnote Under Wine (not Windows) AFD's wait and registration still grow with the
+/// number of pending polls, more slowly than WSAPoll's; see @ref perf_poller_wait.
 enum class poller_backend : std::uint8_t {
     /// The platform's best that works here: the scalable backend where there is one and it
     /// can be used (AFD needs a driver that a layered service provider may hide; the
