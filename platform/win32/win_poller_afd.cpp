@@ -45,6 +45,7 @@
 #include <mswsock.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -180,6 +181,7 @@ afd_state* afd_of(poller_state* p) noexcept { return static_cast<afd_state*>(p);
 struct live_pollers {
     std::mutex lock;
     std::vector<afd_state*> pollers;
+    std::atomic<std::size_t> count{0};  // lets every close() skip the lock while none is alive
 };
 
 live_pollers& registry() noexcept {
@@ -195,6 +197,7 @@ bool enroll(afd_state* p) noexcept {
     } catch (const std::bad_alloc&) {
         return false;
     }
+    r.count.store(r.pollers.size(), std::memory_order_release);
     return true;
 }
 
@@ -202,6 +205,7 @@ void leave(afd_state* p) noexcept {
     live_pollers& r = registry();
     const std::lock_guard<std::mutex> hold(r.lock);
     r.pollers.erase(std::remove(r.pollers.begin(), r.pollers.end(), p), r.pollers.end());
+    r.count.store(r.pollers.size(), std::memory_order_release);
 }
 
 // --- the driver -----------------------------------------------------------------------
@@ -468,6 +472,7 @@ void drain_pending(afd_state* p) noexcept {
 
 void note_poller_cancel(SOCKET s) noexcept {
     live_pollers& r = registry();
+    if (r.count.load(std::memory_order_acquire) == 0) return;
     const std::lock_guard<std::mutex> hold_registry(r.lock);
     for (afd_state* p : r.pollers) {
         const std::lock_guard<std::mutex> hold(p->lock);
@@ -611,6 +616,7 @@ void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
 void forget(handle h) noexcept {
     const SOCKET s = to_socket(h);
     live_pollers& r = registry();
+    if (r.count.load(std::memory_order_acquire) == 0) return;  // every close() comes here
     const std::lock_guard<std::mutex> hold_registry(r.lock);
     for (afd_state* p : r.pollers) {
         const std::lock_guard<std::mutex> hold(p->lock);
