@@ -601,7 +601,7 @@ TEST_P(Poller, AReusedHandleValueGetsNoEventOfTheClosedSocket) {
     testing::Test::RecordProperty("handle_value_reused", reused ? "yes" : "no");
 }
 
-TEST_P(Poller, AWakeUpIsConsumedByTheWaitItEnds) {
+TEST_P(Poller, AWakeUpFromAnotherThreadIsConsumedByTheWaitItEnds) {
     poller p = make();
     std::array<poll_event, 4> events{};
     std::thread waker([&p] {
