@@ -1,4 +1,5 @@
-// POSIX port, Linux: the poller on epoll (level-triggered), woken through an eventfd.
+// POSIX port, Linux: the scalable poller backend (poller_backend.hpp), on epoll
+// (level-triggered), woken through an eventfd.
 //
 // epoll keeps the interest set in the kernel, so a wait costs O(ready) rather than O(all)
 // and 10,000 idle connections cost nothing per wait. The user's token lives in a table

@@ -1,7 +1,8 @@
-// POSIX port, any system: the poller on poll(), woken through a self-pipe.
+// POSIX port, any system: the portable poller backend (poller_backend.hpp), on poll(),
+// woken through a self-pipe.
 //
-// The portable backend (macOS, the BSDs, and Linux under PORTSOCK_POSIX_GENERIC). The
-// registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
+// The only backend on macOS, the BSDs and Linux under PORTSOCK_POSIX_GENERIC, and the one a
+// poller_backend::portable poller gets on Linux. The registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
 // by descriptor, so every operation is O(1) except the wait itself, which is
 // O(registered) as poll() is.
 #include "poller_backend.hpp"

@@ -1,4 +1,5 @@
-// Winsock 2 port: the poller on WSAPoll(), woken through a loopback UDP socket.
+// Winsock 2 port: the portable poller backend (poller_backend.hpp), on WSAPoll(), woken
+// through a loopback UDP socket. The scalable one is win_poller_afd.cpp.
 //
 // Windows has no pipe or eventfd that WSAPoll can watch, so the wake-up channel is a UDP
 // socket bound to 127.0.0.1 and connected to itself: wake() sends it one byte, which makes
