@@ -22,7 +22,9 @@
 // | datagram batches            | posix_udp_batch_mmsg.cpp, or                | common/udp_*_batch_one_by_one.cpp |
 // |                             | posix_udp_receive_batch_one_by_one.cpp +    |                                   |
 // |                             | common/udp_send_batch_one_by_one.cpp        |                                   |
-// | poller                      | posix_poller_epoll.cpp or _poll.cpp         | win_poller*.cpp                   |
+// | poller                      | posix_poller_epoll.cpp (or _none.cpp) and   | win_poller_afd.cpp and            |
+// |                             | posix_poller_poll.cpp, chosen per poller by | win_poller.cpp (WSAPoll), the     |
+// |                             | common/poller_dispatch.cpp                  | same way                          |
 // | addresses                   | posix_address.cpp                           | win_address.cpp                   |
 // | linger and multicast        | posix_options.cpp                           | win_options.cpp                   |
 // | capabilities                | posix_capabilities.cpp                      | win_capabilities.cpp              |
@@ -290,8 +292,12 @@ std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
 bool has_udp_segmentation_offload() noexcept;
 
 // --- poller -------------------------------------------------------------------------
-// Readiness of many handles at once: epoll (posix_poller_epoll.cpp), poll()
-// (posix_poller_poll.cpp) or WSAPoll (win_poller.cpp), one compiled in, chosen by CMake.
+// Readiness of many handles at once. Each port compiles two backends and a poller picks one
+// when it is created (common/poller_dispatch.cpp):
+// - scalable: a wait costs the same however many idle handles are registered: epoll
+//   (posix_poller_epoll.cpp), AFD and a completion port (win_poller_afd.cpp); none where the
+//   OS has neither (posix_poller_none.cpp: macOS, the BSDs, the posix-generic build);
+// - portable: the OS's poll(): poll() (posix_poller_poll.cpp) or WSAPoll (win_poller.cpp).
 // Level-triggered everywhere. Not thread-safe, except poller_wake(), which any thread may
 // call while another waits. Nothing allocates in poller_wait() or poller_wake().
 
@@ -304,11 +310,19 @@ struct poller_event {
     unsigned events = 0;
 };
 
-/// The backend's state; each backend defines it.
+/// Which backend poller_create() makes.
+enum class poller_choice : std::uint8_t {
+    best,      ///< scalable where it works here (and the build does not force portable), else portable
+    scalable,  ///< epoll or AFD; std::errc::operation_not_supported where the port has none
+    portable,  ///< poll() or WSAPoll: always there
+};
+
+/// The backend's state: each backend's own state begins with it (poller_backend.hpp).
 struct poller_state;
 
-/// Creates a poller with its wake-up channel (eventfd, pipe or loopback socket).
-poller_state* poller_create(std::error_code& ec) noexcept;
+/// Creates a poller of the chosen backend with its wake-up channel (eventfd, pipe, loopback
+/// socket or completion port).
+poller_state* poller_create(poller_choice which, std::error_code& ec) noexcept;
 /// Releases everything the poller owns; the handles registered in it stay open.
 void poller_destroy(poller_state* p) noexcept;
 /// Registers h with an interest (wait_readable | wait_writable, or none) and a token.
@@ -322,11 +336,11 @@ void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t t
                    std::error_code& ec) noexcept;
 /// Unregisters h (std::errc::no_such_file_or_directory if it is not registered).
 void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept;
-/// h is about to be closed: every poller forgets it, as epoll does by itself, so no event
-/// ever arrives under its token and a new socket given the same handle value can be
-/// added. Call it just before close(h) (basic_socket::close() does). Safe from any thread,
-/// also while a poller waits. A handle closed without it is dropped at the next wait that
-/// finds it invalid (POLLNVAL), unless its value was reused first.
+/// h is about to be closed: every poller of every backend forgets it, as epoll does by
+/// itself, so no event ever arrives under its token and a new socket given the same handle
+/// value can be added. Call it just before close(h) (basic_socket::close() does). Safe from
+/// any thread, also while a poller waits. A handle closed without it is dropped at the next
+/// wait that finds it closed (POLLNVAL, AFD's local close), unless its value was reused first.
 void poller_forget(handle h) noexcept;
 /// Waits until a registered handle is ready, poller_wake() is called, or timeout_ms passes
 /// (negative: forever); fills up to capacity (at least 1: poller::wait() checks) events and
@@ -336,11 +350,14 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
                         std::int64_t timeout_ms, std::error_code& ec) noexcept;
 /// Makes a current or the next poller_wait() return. Safe from any thread.
 void poller_wake(poller_state* p, std::error_code& ec) noexcept;
-/// The backend's name: "epoll", "poll" or "WSAPoll".
-const char* poller_backend() noexcept;
+/// The name of p's backend: "epoll", "poll", "AFD" or "WSAPoll".
+const char* poller_backend(const poller_state* p) noexcept;
+/// The name of the backend poller_choice::best makes here (probed once, then cached).
+const char* poller_best_backend() noexcept;
 /// True if poller_wait() reports a stream whose peer shut down its sending side (a FIN) as
 /// poller_hang_up whatever the interest (epoll's EPOLLRDHUP, poll()'s POLLRDHUP, WSAPoll's
-/// POLLHUP); false where poll() cannot tell a FIN apart (macOS, BSDs without POLLRDHUP).
+/// POLLHUP, AFD's DISCONNECT), on both of the port's backends; false where poll() cannot
+/// tell a FIN apart (macOS, BSDs without POLLRDHUP).
 bool poller_reports_peer_shutdown() noexcept;
 
 // --- addresses ----------------------------------------------------------------------

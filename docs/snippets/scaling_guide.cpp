@@ -293,11 +293,11 @@ void wake_from_another_thread() {
 
 void backend() {
     //! [backend]
-    // "epoll", "poll" or "WSAPoll"
+    // "epoll", "poll", "AFD" or "WSAPoll"
     std::cout << "poller backend: " << portsock::poller::backend() << '\n';
     //! [backend]
     const std::string_view name = portsock::poller::backend();
-    check(name == "epoll" || name == "poll" || name == "WSAPoll", "poller::backend() names the backend");
+    check(name == "epoll" || name == "poll" || name == "AFD" || name == "WSAPoll", "poller::backend() names the backend");
 }
 
 // Connects to `remote` without blocking; returns the outcome.

@@ -1,10 +1,11 @@
-// POSIX port, Linux: the poller on epoll (level-triggered), woken through an eventfd.
+// POSIX port, Linux: the scalable poller backend (poller_backend.hpp), on epoll
+// (level-triggered), woken through an eventfd.
 //
 // epoll keeps the interest set in the kernel, so a wait costs O(ready) rather than O(all)
 // and 10,000 idle connections cost nothing per wait. The user's token lives in a table
 // indexed by descriptor, not in epoll_event.data: that leaves data.fd free to tell the
 // wake-up eventfd apart from a user socket whatever tokens the user picks.
-#include "platform.hpp"
+#include "poller_backend.hpp"
 #include "poll_deadline.hpp"
 #include "wake_flag.hpp"
 
@@ -36,7 +37,9 @@ unsigned interest_of(std::uint8_t state) noexcept { return state & 0x7fU; }
 
 }  // namespace
 
-struct poller_state {
+struct epoll_state : poller_state {
+    epoll_state() noexcept : poller_state(poller_kind::scalable) {}
+
     int epoll_fd = -1;
     int wake_fd = -1;
     wake_flag wake_pending;
@@ -68,7 +71,7 @@ unsigned from_epoll(std::uint32_t bits, unsigned interest) noexcept {
     return events;
 }
 
-void control(poller_state* p, int op, handle h, unsigned interest, std::error_code& ec) noexcept {
+void control(epoll_state* p, int op, handle h, unsigned interest, std::error_code& ec) noexcept {
     epoll_event change{};
     change.events = to_epoll(interest);
     change.data.fd = h;
@@ -82,12 +85,12 @@ bool valid(handle h, std::error_code& ec) noexcept {
     return false;
 }
 
-bool is_registered(const poller_state* p, handle h) noexcept {
+bool is_registered(const epoll_state* p, handle h) noexcept {
     const auto index = static_cast<std::size_t>(h);
     return index < p->states.size() && (p->states[index] & registered_bit) != 0;
 }
 
-void drain_wake(poller_state* p) noexcept {
+void drain_wake(epoll_state* p) noexcept {
     std::uint64_t count = 0;
     while (::read(p->wake_fd, &count, sizeof count) < 0 && errno == EINTR) {}
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
@@ -95,8 +98,10 @@ void drain_wake(poller_state* p) noexcept {
 
 }  // namespace
 
-poller_state* poller_create(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
+namespace scalable_poller {
+
+poller_state* create(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) epoll_state;
     if (!p) {
         ec = make_error(std::errc::not_enough_memory);
         return nullptr;
@@ -106,21 +111,23 @@ poller_state* poller_create(std::error_code& ec) noexcept {
     if (p->wake_fd >= 0) control(p, EPOLL_CTL_ADD, p->wake_fd, wait_readable, ec);
     else ec = last_error();
     if (ec) {
-        poller_destroy(p);
+        destroy(p);
         return nullptr;
     }
     return p;
 }
 
-void poller_destroy(poller_state* p) noexcept {
+void destroy(poller_state* state) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     if (!p) return;
     if (p->wake_fd >= 0) ::close(p->wake_fd);
     if (p->epoll_fd >= 0) ::close(p->epoll_fd);
     delete p;
 }
 
-void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                std::error_code& ec) noexcept {
+void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+         std::error_code& ec) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     if (!valid(h, ec)) return;
     // The kernel is the judge of "already registered" (EEXIST): a table entry left by a
     // descriptor closed without remove() is stale, since close() took it out of the set.
@@ -141,8 +148,9 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
     }
 }
 
-void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                   std::error_code& ec) noexcept {
+void modify(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+            std::error_code& ec) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     if (!valid(h, ec)) return;
     if (!is_registered(p, h)) {
         ec = make_error(std::errc::no_such_file_or_directory);
@@ -157,7 +165,8 @@ void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t t
     }
 }
 
-void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
+void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     if (!valid(h, ec)) return;
     if (!is_registered(p, h)) {
         ec = make_error(std::errc::no_such_file_or_directory);
@@ -170,11 +179,12 @@ void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
 }
 
 // epoll forgets a closed descriptor by itself (and the table entry left behind is judged
-// stale by the kernel's EEXIST in poller_add()).
-void poller_forget(handle) noexcept {}
+// stale by the kernel's EEXIST in add()).
+void forget(handle) noexcept {}
 
-std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
+                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     const int most = capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
     const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
         const int n = ::epoll_wait(p->epoll_fd, p->ready, most, ms);
@@ -198,7 +208,8 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
     return filled;
 }
 
-void poller_wake(poller_state* p, std::error_code& ec) noexcept {
+void wake(poller_state* state, std::error_code& ec) noexcept {
+    auto* p = static_cast<epoll_state*>(state);
     ec.clear();
     if (!p->wake_pending.claim()) return;  // one is queued already
     const std::uint64_t one = 1;
@@ -211,8 +222,10 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     }
 }
 
-const char* poller_backend() noexcept { return "epoll"; }
+bool available() noexcept { return true; }
 
-bool poller_reports_peer_shutdown() noexcept { return true; }
+const char* name() noexcept { return "epoll"; }
+
+}  // namespace scalable_poller
 
 }  // namespace portsock::platform

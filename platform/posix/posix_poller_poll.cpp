@@ -1,10 +1,11 @@
-// POSIX port, any system: the poller on poll(), woken through a self-pipe.
+// POSIX port, any system: the portable poller backend (poller_backend.hpp), on poll(),
+// woken through a self-pipe.
 //
-// The portable backend (macOS, the BSDs, and Linux under PORTSOCK_POSIX_GENERIC). The
-// registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
+// The only backend on macOS, the BSDs and Linux under PORTSOCK_POSIX_GENERIC, and the one a
+// poller_backend::portable poller gets on Linux. The registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
 // by descriptor, so every operation is O(1) except the wait itself, which is
 // O(registered) as poll() is.
-#include "platform.hpp"
+#include "poller_backend.hpp"
 #include "poll_deadline.hpp"
 #include "wake_flag.hpp"
 #include "poll_set.hpp"
@@ -47,7 +48,9 @@ private:
 
 using descriptor_set = poll_set<pollfd, descriptor_index>;
 
-struct poller_state {
+struct poll_state : poller_state {
+    poll_state() noexcept : poller_state(poller_kind::portable) {}
+
     int wake_read = -1;
     int wake_write = -1;
     wake_flag wake_pending;
@@ -90,7 +93,7 @@ unsigned from_poll(short bits, short interest) noexcept {
 
 // Both ends non-blocking and close-on-exec: atomically with pipe2() where the OS has it
 // (Linux, the BSDs); macOS has only pipe() and fcntl(), which leaves a fork() window.
-bool open_pipe(poller_state* p, std::error_code& ec) noexcept {
+bool open_pipe(poll_state* p, std::error_code& ec) noexcept {
     int ends[2];
 #if PORTSOCK_HAVE_PIPE2
     const int result = ::pipe2(ends, O_CLOEXEC | O_NONBLOCK);
@@ -118,7 +121,7 @@ bool open_pipe(poller_state* p, std::error_code& ec) noexcept {
     return true;
 }
 
-void drain_wake(poller_state* p) noexcept {
+void drain_wake(poll_state* p) noexcept {
     char sink[64];
     for (;;) {  // until EAGAIN: the pipe is empty
         const ssize_t n = ::read(p->wake_read, sink, sizeof sink);
@@ -128,7 +131,7 @@ void drain_wake(poller_state* p) noexcept {
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
-int poll_retrying(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+int poll_retrying(poll_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
     const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
         const int n = ::poll(p->set.data(), static_cast<nfds_t>(p->set.size()), ms);
         return n < 0 && errno == EINTR ? 0 : n;  // EINTR: wait on, against the deadline
@@ -143,8 +146,10 @@ int poll_retrying(poller_state* p, std::int64_t timeout_ms, std::error_code& ec)
 
 }  // namespace
 
-poller_state* poller_create(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
+namespace portable_poller {
+
+poller_state* create(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) poll_state;
     if (!p) {
         ec = make_error(std::errc::not_enough_memory);
         return nullptr;
@@ -153,13 +158,14 @@ poller_state* poller_create(std::error_code& ec) noexcept {
     if (!ec) p->enrolled = live_poll_sets<descriptor_set>::enroll(p->set);
     if (!ec && !p->enrolled) ec = make_error(std::errc::not_enough_memory);
     if (ec) {
-        poller_destroy(p);
+        destroy(p);
         return nullptr;
     }
     return p;
 }
 
-void poller_destroy(poller_state* p) noexcept {
+void destroy(poller_state* state) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     if (!p) return;
     if (p->enrolled) live_poll_sets<descriptor_set>::leave(p->set);
     if (p->wake_read >= 0) ::close(p->wake_read);
@@ -167,8 +173,9 @@ void poller_destroy(poller_state* p) noexcept {
     delete p;
 }
 
-void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                std::error_code& ec) noexcept {
+void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+         std::error_code& ec) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     if (h < 0) {
         ec = make_error(std::errc::bad_file_descriptor);
         return;
@@ -176,25 +183,29 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
     p->set.add(h, to_poll(interest), token, ec);
 }
 
-void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                   std::error_code& ec) noexcept {
+void modify(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+            std::error_code& ec) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     p->set.modify(h, to_poll(interest), token, ec);
 }
 
-void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
+void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     p->set.remove(h, ec);
 }
 
-void poller_forget(handle h) noexcept { live_poll_sets<descriptor_set>::forget(h); }
+void forget(handle h) noexcept { live_poll_sets<descriptor_set>::forget(h); }
 
-std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
+                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     const int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
     return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
-void poller_wake(poller_state* p, std::error_code& ec) noexcept {
+void wake(poller_state* state, std::error_code& ec) noexcept {
+    auto* p = static_cast<poll_state*>(state);
     ec.clear();
     if (!p->wake_pending.claim()) return;  // one is queued already
     const char one = 1;
@@ -207,8 +218,10 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     }
 }
 
-const char* poller_backend() noexcept { return "poll"; }
+const char* name() noexcept { return "poll"; }
 
-bool poller_reports_peer_shutdown() noexcept { return peer_shutdown != 0; }
+bool reports_peer_shutdown() noexcept { return peer_shutdown != 0; }
+
+}  // namespace portable_poller
 
 }  // namespace portsock::platform

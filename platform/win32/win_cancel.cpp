@@ -8,7 +8,8 @@
 // - A single-socket wait (win_wait.cpp) registers itself first and does not wait on a
 //   cancelled socket; cancel() repeats CancelIoEx() while waits are registered, so a wait
 //   that was about to start when cancel() ran is ended too (no lost wake-up).
-// - The poller (win_poller.cpp) reports a registered socket that was cancelled as hung up.
+// - The pollers (win_poller.cpp, win_poller_afd.cpp) report a registered socket that was
+//   cancelled as hung up; cancel() tells the AFD pollers, whose waits it does not end.
 //
 // Untimed send and receive never come here: they make one Winsock call, as before.
 #include "win_common.hpp"
@@ -117,6 +118,7 @@ void cancel(handle h, std::error_code& ec) noexcept {
     // progress is ended by CancelIoEx() (Windows Vista and later).
     if (::shutdown(s, SD_BOTH) == 0 || ::WSAGetLastError() == WSAENOTCONN) ec.clear();
     else ec = last_error();
+    note_poller_cancel(s);
     // A registered wait may not have issued its WSAPoll() yet: cancel again until none is
     // left (each ends at once once cancelled). Bounded, in case one is slow to leave.
     for (int round = 0; round < 2000; ++round) {

@@ -50,6 +50,10 @@ void end_wait(SOCKET s) noexcept;
 bool was_cancelled(SOCKET s) noexcept;
 /// Called by close(): s is no longer cancelled (its value may name the next socket).
 void forget_cancelled(SOCKET s) noexcept;
+/// Called by cancel(): every AFD poller that has s registered reports it as hung up from its
+/// next wait on, and a wait in progress returns (win_poller_afd.cpp). A shutdown completes no
+/// AFD poll, so the poller would not learn of it otherwise.
+void note_poller_cancel(SOCKET s) noexcept;
 
 // --- errors (win_error.cpp) -----------------------------------------------------------
 /// A WSA error code as an error_code of socket_category().

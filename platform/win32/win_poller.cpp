@@ -1,4 +1,5 @@
-// Winsock 2 port: the poller on WSAPoll(), woken through a loopback UDP socket.
+// Winsock 2 port: the portable poller backend (poller_backend.hpp), on WSAPoll(), woken
+// through a loopback UDP socket. The scalable one is win_poller_afd.cpp.
 //
 // Windows has no pipe or eventfd that WSAPoll can watch, so the wake-up channel is a UDP
 // socket bound to 127.0.0.1 and connected to itself: wake() sends it one byte, which makes
@@ -11,6 +12,7 @@
 // closed reports POLLHUP without POLLRDNORM, so hang-up and error mark every awaited
 // direction ready; Windows before 10 version 2004 does not report a failed connect at all.
 #include "poll_deadline.hpp"
+#include "poller_backend.hpp"
 #include "wake_flag.hpp"
 #include "poll_set.hpp"
 #include "win_common.hpp"
@@ -43,7 +45,9 @@ private:
 
 using socket_set = poll_set<WSAPOLLFD, socket_index>;
 
-struct poller_state {
+struct wsapoll_state : poller_state {
+    wsapoll_state() noexcept : poller_state(poller_kind::portable) {}
+
     handle wake = invalid_handle;
     wake_flag wake_pending;
     socket_set set;  // slot 0 is the wake socket
@@ -94,7 +98,7 @@ handle open_wake_socket(std::error_code& ec) noexcept {
     return h;
 }
 
-void drain_wake(poller_state* p) noexcept {
+void drain_wake(wsapoll_state* p) noexcept {
     char sink[64];
     std::error_code ec;
     while (receive(p->wake, sink, sizeof sink, ec) > 0 && !ec) {}
@@ -104,7 +108,7 @@ void drain_wake(poller_state* p) noexcept {
 // Wine's WSAPoll() marks a closed socket POLLNVAL but leaves it out of the count it
 // returns (0 if nothing else is ready), so the entry would never be dropped. Only after a
 // result of 0: a scan of the array for such marks.
-int uncounted_invalid(poller_state* p) noexcept {
+int uncounted_invalid(wsapoll_state* p) noexcept {
     int marked = 0;
     for (std::size_t i = 0; i < p->set.size(); ++i)
         if (p->set.data()[i].revents & POLLNVAL) ++marked;
@@ -113,13 +117,13 @@ int uncounted_invalid(poller_state* p) noexcept {
 
 // WSAPoll() does not report a socket that its own side shut down, so a registered socket
 // that cancel() has shut down is marked hung up here (see win_cancel.cpp).
-bool has_cancelled(poller_state* p) noexcept {
+bool has_cancelled(wsapoll_state* p) noexcept {
     for (std::size_t slot = 1; slot < p->set.size(); ++slot)
         if (was_cancelled(p->set.data()[slot].fd)) return true;
     return false;
 }
 
-int report_cancelled(poller_state* p) noexcept {
+int report_cancelled(wsapoll_state* p) noexcept {
     int marked = 0;
     for (std::size_t slot = 1; slot < p->set.size(); ++slot) {
         WSAPOLLFD& entry = p->set.data()[slot];
@@ -131,7 +135,7 @@ int report_cancelled(poller_state* p) noexcept {
     return marked;
 }
 
-int poll_until(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+int poll_until(wsapoll_state* p, std::int64_t timeout_ms, std::error_code& ec) noexcept {
     int code = 0;
     const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
         int n = ::WSAPoll(p->set.data(), static_cast<ULONG>(p->set.size()), ms);
@@ -155,8 +159,10 @@ int poll_until(poller_state* p, std::int64_t timeout_ms, std::error_code& ec) no
 
 }  // namespace
 
-poller_state* poller_create(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
+namespace portable_poller {
+
+poller_state* create(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) wsapoll_state;
     if (!p) {
         ec = make_error(std::errc::not_enough_memory);
         return nullptr;
@@ -166,13 +172,14 @@ poller_state* poller_create(std::error_code& ec) noexcept {
     if (!ec) p->enrolled = live_poll_sets<socket_set>::enroll(p->set);
     if (!ec && !p->enrolled) ec = make_error(std::errc::not_enough_memory);
     if (ec) {
-        poller_destroy(p);
+        destroy(p);
         return nullptr;
     }
     return p;
 }
 
-void poller_destroy(poller_state* p) noexcept {
+void destroy(poller_state* state) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     if (!p) return;
     if (p->enrolled) live_poll_sets<socket_set>::leave(p->set);
     std::error_code ignored;
@@ -180,8 +187,9 @@ void poller_destroy(poller_state* p) noexcept {
     delete p;
 }
 
-void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                std::error_code& ec) noexcept {
+void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+         std::error_code& ec) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     if (h == invalid_handle) {
         ec = make_error(std::errc::bad_file_descriptor);
         return;
@@ -189,19 +197,22 @@ void poller_add(poller_state* p, handle h, unsigned interest, std::uint64_t toke
     p->set.add(to_socket(h), to_poll(interest), token, ec);
 }
 
-void poller_modify(poller_state* p, handle h, unsigned interest, std::uint64_t token,
-                   std::error_code& ec) noexcept {
+void modify(poller_state* state, handle h, unsigned interest, std::uint64_t token,
+            std::error_code& ec) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     p->set.modify(to_socket(h), to_poll(interest), token, ec);
 }
 
-void poller_remove(poller_state* p, handle h, std::error_code& ec) noexcept {
+void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     p->set.remove(to_socket(h), ec);
 }
 
-void poller_forget(handle h) noexcept { live_poll_sets<socket_set>::forget(to_socket(h)); }
+void forget(handle h) noexcept { live_poll_sets<socket_set>::forget(to_socket(h)); }
 
-std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
+                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     // A cancelled socket is ready at once: look without waiting.
     const bool cancelled = has_cancelled(p);
     int ready = poll_until(p, cancelled ? 0 : timeout_ms, ec);
@@ -211,7 +222,8 @@ std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capac
     return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
-void poller_wake(poller_state* p, std::error_code& ec) noexcept {
+void wake(poller_state* state, std::error_code& ec) noexcept {
+    auto* p = static_cast<wsapoll_state*>(state);
     ec.clear();
     if (!p->wake_pending.claim()) return;  // one is queued already
     // A would-block send is retried a few times: Wine (seen under load) can refuse a 1-byte
@@ -224,7 +236,7 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
         if (!ec) return;
         if (ec != std::errc::operation_would_block) break;
         std::error_code ignored;
-        wait(p->wake, wait_writable, pause_ms, ignored);
+        platform::wait(p->wake, wait_writable, pause_ms, ignored);
     }
     // Not sent. Either earlier wake-ups fill the buffer (the poller wakes for them) or the
     // send failed; in both cases the flag must not stay set, or every later wake() would be
@@ -233,9 +245,11 @@ void poller_wake(poller_state* p, std::error_code& ec) noexcept {
     p->wake_pending.release();
 }
 
-const char* poller_backend() noexcept { return "WSAPoll"; }
+const char* name() noexcept { return "WSAPoll"; }
 
 // WSAPoll reports a graceful close as POLLHUP, also for a socket watched for nothing.
-bool poller_reports_peer_shutdown() noexcept { return true; }
+bool reports_peer_shutdown() noexcept { return true; }
+
+}  // namespace portable_poller
 
 }  // namespace portsock::platform

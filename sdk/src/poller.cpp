@@ -13,13 +13,27 @@ unsigned to_platform(poll_events interest) noexcept {
     return static_cast<unsigned>(interest & (poll_events::readable | poll_events::writable));
 }
 
+platform::poller_choice to_platform(poller_backend which) noexcept {
+    switch (which) {
+    case poller_backend::scalable: return platform::poller_choice::scalable;
+    case poller_backend::portable: return platform::poller_choice::portable;
+    case poller_backend::automatic: break;
+    }
+    return platform::poller_choice::best;
+}
+
 }  // namespace
 
 poller::poller()
     : poller(detail::or_throw("portsock::poller", [](std::error_code& ec) { return create(ec); })) {}
 
-poller poller::create(std::error_code& ec) noexcept {
-    platform::poller_state* state = platform::poller_create(ec);
+poller::poller(poller_backend which)
+    : poller(detail::or_throw("portsock::poller", [which](std::error_code& ec) { return create(which, ec); })) {}
+
+poller poller::create(std::error_code& ec) noexcept { return create(poller_backend::automatic, ec); }
+
+poller poller::create(poller_backend which, std::error_code& ec) noexcept {
+    platform::poller_state* state = platform::poller_create(to_platform(which), ec);
     return ec ? poller{nullptr} : poller{state};
 }
 
@@ -100,7 +114,9 @@ void poller::wake(std::error_code& ec) noexcept {
     else platform::poller_wake(state_, ec);
 }
 
-const char* poller::backend() noexcept { return platform::poller_backend(); }
+const char* poller::backend() noexcept { return platform::poller_best_backend(); }
+
+const char* poller::backend_in_use() const noexcept { return state_ ? platform::poller_backend(state_) : ""; }
 
 bool poller::reports_peer_shutdown() noexcept { return platform::poller_reports_peer_shutdown(); }
 

@@ -47,7 +47,8 @@ void open_everything(pf::handle listener, const pf::address& to) {
         if (!ec) pf::close(accepted, ignored);
     }
     pf::close(client, ignored);
-    if (pf::poller_state* p = pf::poller_create(ec)) pf::poller_destroy(p);
+    for (const auto which : {pf::poller_choice::scalable, pf::poller_choice::portable})
+        if (pf::poller_state* p = pf::poller_create(which, ec)) pf::poller_destroy(p);
 }
 
 // Runs the check in a child shell; true if it found no inherited socket.

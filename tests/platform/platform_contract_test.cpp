@@ -756,15 +756,16 @@ bool contains(const std::vector<std::uint64_t>& tokens, std::uint64_t token) {
     return std::find(tokens.begin(), tokens.end(), token) != tokens.end();
 }
 
-// A poller watching one readable datagram socket (token 1), and the socket that feeds it.
+// A poller of one backend watching one readable datagram socket (token 1), and the socket
+// that feeds it.
 struct watched_socket {
     pf::poller_state* p = nullptr;
     owned sender = open_checked(pf::family::ipv4, pf::socket_type::datagram);
     owned old_socket = readable_datagram_socket(sender);
 
-    watched_socket() {
+    explicit watched_socket(pf::poller_choice which) {
         std::error_code ec;
-        p = pf::poller_create(ec);
+        p = pf::poller_create(which, ec);
         EXPECT_FALSE(ec) << ec.message();
         if (p) pf::poller_add(p, old_socket.get(), pf::wait_readable, 1, ec);
         EXPECT_FALSE(ec) << ec.message();
@@ -786,8 +787,40 @@ struct watched_socket {
     }
 };
 
-TEST(PlatformContract, PollerForgetsAClosedHandleAndItsValueCanBeAddedAgain) {
-    watched_socket w;
+// Every poller test runs against both of the port's backends (scalable: epoll or AFD;
+// portable: poll() or WSAPoll), so both ports register the same tests.
+class PlatformPoller : public testing::TestWithParam<pf::poller_choice> {
+protected:
+    void SetUp() override {
+        if (GetParam() != pf::poller_choice::scalable) return;
+        std::error_code ec;
+        pf::poller_destroy(pf::poller_create(pf::poller_choice::scalable, ec));
+        if (ec == std::errc::operation_not_supported)
+            GTEST_SKIP() << "no scalable poller on this port (no epoll: macOS, the BSDs, the posix-generic build)";
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, PlatformPoller,
+                         testing::Values(pf::poller_choice::scalable, pf::poller_choice::portable),
+                         [](const testing::TestParamInfo<pf::poller_choice>& param) {
+                             return param.param == pf::poller_choice::scalable ? "scalable" : "portable";
+                         });
+
+TEST_P(PlatformPoller, NamesItsBackend) {
+    std::error_code ec;
+    pf::poller_state* p = pf::poller_create(GetParam(), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    const std::string name = pf::poller_backend(p);
+    pf::poller_destroy(p);
+    if (GetParam() == pf::poller_choice::scalable) {
+        EXPECT_TRUE(name == "epoll" || name == "AFD") << name;
+    } else {
+        EXPECT_TRUE(name == "poll" || name == "W" "SAPoll") << name;
+    }
+}
+
+TEST_P(PlatformPoller, ForgetsAClosedHandleAndItsValueCanBeAddedAgain) {
+    watched_socket w(GetParam());
     ASSERT_NE(w.p, nullptr);
     EXPECT_TRUE(contains(tokens_of_waits(w.p, 1), 1));
     pf::poller_forget(w.old_socket.get());  // as basic_socket::close() does
@@ -795,8 +828,8 @@ TEST(PlatformContract, PollerForgetsAClosedHandleAndItsValueCanBeAddedAgain) {
     w.expect_only_a_new_socket_reported();
 }
 
-TEST(PlatformContract, PollerDropsAHandleClosedWithoutForgetAtWaitTime) {
-    watched_socket w;
+TEST_P(PlatformPoller, DropsAHandleClosedWithoutForgetAtWaitTime) {
+    watched_socket w(GetParam());
     ASSERT_NE(w.p, nullptr);
     w.old_socket.reset();  // no poller_forget(): the poller learns of it only by waiting
     EXPECT_FALSE(contains(tokens_of_waits(w.p, 2), 1)) << "an event under the closed handle's token";

@@ -82,6 +82,31 @@ struct poll_event {
     constexpr bool error() const noexcept { return has(events, poll_events::error); }
 };
 
+/// Which mechanism a poller waits with; see poller::poller(poller_backend), and
+/// @ref poller_backends for which one each OS has and when Windows falls back.
+///
+/// Every backend keeps the same contract (level-triggered, hang-up and error whatever the
+/// interest, closed sockets forgotten); they differ in cost. A *scalable* backend keeps the
+/// registrations in the kernel, so one wait() costs the same with 10 or 10,000 idle sockets
+/// registered; a *portable* one hands the whole set to the OS's poll on every wait(), whose
+/// cost grows with it.
+///
+/// @platformnote Under Wine (not Windows) AFD's wait and registration still grow with the
+/// number of pending polls, more slowly than WSAPoll's; see @ref perf_poller_wait.
+enum class poller_backend : std::uint8_t {
+    /// The platform's best that works here: the scalable backend where there is one and it
+    /// can be used (AFD needs a driver that a layered service provider may hide; the
+    /// build option `PORTSOCK_FORCE_PORTABLE_POLLER` makes portable the default), else
+    /// portable. What poller() uses; poller::backend() names it.
+    automatic,
+    /// epoll on Linux; the AFD driver under Winsock with an I/O completion port on Windows.
+    /// Where there is none (macOS, the BSDs, the posix-generic build) creating one fails with
+    /// std::errc::operation_not_supported.
+    scalable,
+    /// The OS's poll: `poll()` on POSIX, `WSAPoll()` on Windows. Always there.
+    portable,
+};
+
 /// Waits for readiness on many sockets: the heart of a one-thread, many-client server.
 ///
 /// Register sockets with add(), each with an interest and a token of your choosing (an
@@ -91,11 +116,13 @@ struct poll_event {
 /// loses nothing. Use non-blocking sockets (basic_socket::set_non_blocking()) and read or
 /// write until std::errc::operation_would_block, so one slow peer never stalls the loop.
 ///
-/// The backend is the platform's best: epoll on Linux, poll() on other POSIX systems (and
-/// in the posix-generic build), Winsock's poll on Windows; see backend(). The behaviour is
-/// the same.
+/// The backend is the platform's best unless you choose one (poller_backend): epoll on
+/// Linux, the AFD driver with a completion port on Windows (Winsock's poll where AFD cannot
+/// be used), poll() on other POSIX systems and in the posix-generic build; see backend() and
+/// backend_in_use(). The behaviour is the same.
 ///
-/// A poller is move-only and owns OS resources (an epoll or pipe descriptor, or a socket);
+/// A poller is move-only and owns OS resources (an epoll, pipe or driver handle, a
+/// completion port, or a socket);
 /// a moved-from poller is *empty*, and every operation on it reports portsock::errc::not_open.
 ///
 /// **Closing a registered socket** takes it out of every poller, on every backend, as epoll
@@ -122,14 +149,27 @@ public:
     /// @name Creating and moving
     /// @{
 
-    /// Creates a poller.
+    /// Creates a poller on the platform's best backend (poller_backend::automatic).
     /// @throws std::system_error on failure, e.g. std::errc::too_many_files_open.
     poller();
+
+    /// Creates a poller on a chosen backend. Most programs want poller(); choose one to
+    /// compare backends, or to keep Winsock's poll where a layered service provider
+    /// misbehaves under AFD.
+    /// @param which the backend.
+    /// @throws std::system_error with std::errc::operation_not_supported for
+    ///         poller_backend::scalable where there is none, or as poller().
+    explicit poller(poller_backend which);
 
     /// Creates a poller; see poller().
     /// @param ec set on failure.
     /// @return the poller, or an empty one on error.
     static poller create(std::error_code& ec) noexcept;
+
+    /// Creates a poller on a chosen backend; see poller(poller_backend).
+    /// @param which the backend. @param ec set on failure.
+    /// @return the poller, or an empty one on error.
+    static poller create(poller_backend which, std::error_code& ec) noexcept;
 
     /// Takes the state of `other`, leaving it empty.
     /// @param other the source.
@@ -244,14 +284,21 @@ public:
     /// @name Backend
     /// @{
 
-    /// @return the backend compiled in: `"epoll"`, `"poll"`, or on Windows the name of
-    ///         Winsock's poll function.
+    /// @return the backend poller() uses here (poller_backend::automatic): `"epoll"`,
+    ///         `"poll"`, or on Windows `"AFD"` or the name of Winsock's poll function. On
+    ///         Windows the first call opens and closes the AFD driver once to find out.
     /// @threadsafety Callable from any thread.
     static const char* backend() noexcept;
 
+    /// @return the backend this poller waits with (a name as backend() gives), or `""` for
+    ///         an empty poller.
+    /// @threadsafety Callable from any thread while no other thread moves or destroys the poller.
+    const char* backend_in_use() const noexcept;
+
     /// Tells whether wait() reports a peer's orderly close or `shutdown(send)` (a TCP FIN)
     /// as poll_events::hang_up whatever the interest, none included.
-    /// @return true with epoll (Linux), Windows' poll, and poll() where `<poll.h>` has
+    /// The answer holds for both backends of the platform.
+    /// @return true with epoll (Linux), Windows' two backends, and poll() where `<poll.h>` has
     ///         `POLLRDHUP`; false where poll() cannot tell a FIN apart (macOS, BSDs without
     ///         `POLLRDHUP`): see poll_events for what is reported there.
     /// @threadsafety Callable from any thread.
