@@ -5,8 +5,10 @@
 
 #include "platform.hpp"
 
+// Winsock 2 first, in a block of its own: the other Windows headers rely on its types.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+
 #include <windows.h>
 
 namespace portsock::platform {

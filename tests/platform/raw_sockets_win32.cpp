@@ -3,8 +3,10 @@
 // tests check that portsock's own start-up references leave this one standing.
 #include "raw_sockets.hpp"
 
+// Winsock 2 first, in a block of its own: afunix.h and windows.h rely on its types.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+
 #include <afunix.h>
 #include <windows.h>
 
