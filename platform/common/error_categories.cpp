@@ -14,10 +14,10 @@ public:
         switch (static_cast<errc>(code)) {
         case errc::not_open: return "not open: an empty, moved-from or closed socket, poller or TLS object";
         case errc::invalid_address: return "invalid IP address or endpoint";
-        case errc::invalid_port: return "invalid port (must be a number from 0 to 65535, or a service name)";
+        case errc::invalid_port: return "invalid port (a number from 0 to 65535; resolve() also takes a service name)";
         case errc::empty_host: return "host name is empty";
         case errc::end_of_stream: return "end of stream: the peer closed the connection";
-        case errc::no_address: return "name resolved to no usable address";
+        case errc::no_address: return "no address to use (an empty list, or a name that resolved to none usable)";
         case errc::invalid_argument: return "invalid argument";
         case errc::invalid_host: return "invalid host: a control byte or space, or a number that is no address";
         case errc::message_too_long: return "message too long: the record does not fit the reader's size limit";

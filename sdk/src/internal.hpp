@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <cstdint>
 #include <thread>
@@ -326,8 +327,17 @@ std::string receive_into_string(std::size_t max_size, std::error_code& ec, Recei
     } catch (const std::bad_alloc&) {
         ec = std::make_error_code(std::errc::not_enough_memory);
         return std::string();
+    } catch (const std::length_error&) {  // max_size() promises more than the allocator gives
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return std::string();
     }
     text.resize(receive(text.data(), text.size(), ec));  // shrinks: cannot throw
+    if (text.capacity() - text.size() > 64 * 1024) {  // a big buffer that got a few bytes
+        try {
+            text.shrink_to_fit();
+        } catch (...) {  // only a request: keeping the room is no error
+        }
+    }
     return text;
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -37,6 +38,21 @@ TEST(AsyncTask, RunReturnsTheMainTasksValue) {
     async::event_loop loop;
     EXPECT_EQ(loop.run(add_one(1)), 2);
     EXPECT_EQ(loop.run(forty_two()), 42) << "a loop runs again";
+}
+
+async::task<int> runs_its_own_loop_again(async::event_loop& loop) {
+    try {
+        (void)loop.run(forty_two());
+    } catch (const std::system_error& error) {
+        co_return error.code() == std::errc::resource_deadlock_would_occur ? 1 : 2;
+    }
+    co_return 3;
+}
+
+TEST(AsyncTask, RunInsideItsOwnLoopIsRefusedNotACrash) {
+    async::event_loop loop;
+    EXPECT_EQ(loop.run(runs_its_own_loop_again(loop)), 1);
+    EXPECT_EQ(loop.run(forty_two()), 42) << "the loop still runs afterwards";
 }
 
 TEST(AsyncTask, ExceptionPropagatesThroughAwaitAndRun) {

@@ -266,6 +266,12 @@ TEST(ErrorCodeForms, StringReceiveOfMoreThanAStringHoldsIsInvalidArgument) {
     }
     // Nothing was consumed: the byte is still there.
     EXPECT_EQ(pair.client.receive(16, patience), "x");
+
+    // A big buffer that receives a few bytes does not keep its room.
+    queue_bytes(pair.server, "y");
+    const std::string small = pair.client.receive(std::size_t{16} << 20, patience);
+    EXPECT_EQ(small, "y");
+    EXPECT_LT(small.capacity(), std::size_t{64} * 1024);
 }
 
 // Every receive that returns a string sizes it in one place (detail::receive_into_string):
@@ -309,6 +315,10 @@ TEST(ErrorCodeForms, StringReceiveThatCannotBeAllocatedIsNotEnoughMemory) {
     std::error_code ec;
     EXPECT_TRUE(pair.client.receive(huge, ec, patience).empty());
     EXPECT_EQ(ec, std::errc::not_enough_memory);
+    // max_size() itself: a string says it can hold it, then the library refuses it with
+    // std::length_error or std::bad_alloc; neither may escape the noexcept form.
+    EXPECT_TRUE(pair.client.receive(std::string().max_size(), ec, patience).empty());
+    EXPECT_TRUE(ec == std::errc::not_enough_memory || ec == std::errc::invalid_argument) << ec.message();
     EXPECT_EQ(catch_system_error([&] { (void)pair.client.receive(huge, patience); }).code,
               std::errc::not_enough_memory);
     EXPECT_EQ(pair.client.receive(16, patience), "x");

@@ -22,7 +22,7 @@ enum class errc {
     invalid_port,      ///< A port or service is neither a number from 0 to 65535 nor a service name; std::errc::invalid_argument.
     empty_host,        ///< A host name is empty; std::errc::invalid_argument.
     end_of_stream,     ///< The peer closed the stream before the requested bytes arrived (tcp_stream::receive_exact()); no std::errc equivalent.
-    no_address,        ///< Name resolution succeeded but gave no usable address; no std::errc equivalent.
+    no_address,        ///< No address to use: an empty list (tcp_stream::connect_any()), or a name that resolved to none usable; no std::errc equivalent.
     invalid_argument,  ///< Any other argument out of its domain; std::errc::invalid_argument.
     invalid_host,      ///< A host holds a NUL, another control byte or a space, brackets or a port ("127.0.0.1:80", "[::1]"), or ends in a number without being an address ("127.1"); std::errc::invalid_argument.
     message_too_long,  ///< A record, or a peek(), is longer than the reader's limit (stream_reader::read_line() and the like); std::errc::message_size.

@@ -315,6 +315,12 @@ void event_loop::descriptor_freed() noexcept {
 // --- the loop ----------------------------------------------------------------------------
 
 void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop) {
+    // A run() inside one of this loop's own tasks would resume coroutines the outer run()
+    // still holds: refuse it before anything is scheduled.
+    if (current_loop == this)
+        throw std::system_error(std::make_error_code(std::errc::resource_deadlock_would_occur),
+                                "portsock::async::event_loop::run: this loop already runs on this thread "
+                                "(co_await the task instead)");
     const current_guard guard(this);
     stop_requested_.store(false);
     external_stop_.store(false);

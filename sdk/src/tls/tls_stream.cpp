@@ -304,6 +304,12 @@ tls_stream tls_stream::connect(const tls_context& context, std::string_view host
         ec = make_error_code(tls_errc::wrong_role);
         return {};
     }
+    // The server name's own rules before any look-up, as client() applies them: "." or a
+    // second trailing dot is no name a certificate can carry.
+    if (!host.empty() && (host.size() > 253 || without_root_dot(host).empty())) {
+        ec = make_error_code(errc::invalid_argument);
+        return {};
+    }
     tcp_stream tcp = tcp_stream::connect(host, port, ec, until.remaining());
     if (ec) return {};
     return client(std::move(tcp), context, host, ec, until.remaining());

@@ -187,7 +187,10 @@ public:
     /// @throws whatever `main` throws; std::system_error with std::errc::operation_canceled
     ///         if stop() ended the run first (the main task's frame, and those of every
     ///         coroutine it awaits, are then destroyed where they were suspended);
-    ///         std::system_error if the poller fails.
+    ///         std::system_error if the poller fails; std::system_error with
+    ///         std::errc::resource_deadlock_would_occur, before `main` starts, if this loop's
+    ///         run() is already active on the calling thread (inside one of its tasks:
+    ///         `co_await` the task instead).
     template <class T>
     T run(task<T> main, std::stop_token stop = {}) {
         drive(main.handle(), main.handle().promise(), std::move(stop));
