@@ -234,7 +234,8 @@ TEST(AsyncTcp, ReceiveExactReportsEndOfStreamWithTheCount) {
     EXPECT_EQ(got, 6u);
 }
 
-async::task<void> drain(async::tcp_stream& stream, std::string& into, std::size_t expected) {
+template <class Stream>
+async::task<void> drain(Stream& stream, std::string& into, std::size_t expected) {
     std::vector<char> buffer(64 * 1024);
     while (into.size() < expected) {
         const std::size_t n = co_await stream.receive(buffer.data(), buffer.size(), patience);
@@ -676,6 +677,35 @@ TEST(AsyncLocal, ConnectToNoListenerFails) {
     const std::error_code ec = loop.run(local_refused(dir.file("nobody.sock")));
     EXPECT_TRUE(ec == std::errc::no_such_file_or_directory || ec == std::errc::connection_refused)
         << ec.message();
+}
+
+// A local stream is a stream socket as TCP's is: the same send_file() and gather writes.
+async::task<std::string> file_and_gather_over_local(portsock::local_address at, std::filesystem::path path,
+                                                    std::size_t size) {
+    async::local_listener listener{portsock::local_listener(at)};
+    auto client = co_await async::local_stream::connect(at, patience);
+    auto server = std::move((co_await listener.accept(patience)).stream);
+    std::string received;
+    async::task_group group;
+    group.spawn(drain(server, received, size - 100 + 10));
+    const std::uint64_t sent =
+        co_await client.send_file(path, 100, portsock::local_stream::to_end_of_file, patience);
+    EXPECT_EQ(sent, size - 100);
+    const portsock::const_buffer parts[] = {"gath", "er-end"};
+    EXPECT_EQ(co_await client.send_all(parts, 2, patience), 10u);
+    co_await group.join();
+    co_return received;
+}
+
+TEST(AsyncLocal, SendFileAndGatherWritesAsOverTcp) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    portsock_test::temp_dir dir;
+    const auto path = std::filesystem::path(dir.file("payload.bin"));
+    const std::string content = pattern(1024 * 1024 + 3);
+    std::ofstream(path, std::ios::binary) << content;
+    async::event_loop loop;
+    const std::string received = loop.run(file_and_gather_over_local(dir.file("f.sock"), path, content.size()));
+    EXPECT_TRUE(received == content.substr(100) + "gather-end") << received.size();
 }
 
 }  // namespace
