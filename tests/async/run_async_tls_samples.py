@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""End-to-end tests of async_tls_welcome_server against real peers: openssl s_client,
+Python's ssl and asyncio, and hostile clients (silent, half a ClientHello, a byte at a
+time, garbage, reset mid-handshake) held open while ordinary clients are served.
+Every wait is bounded; the server is stopped by PID if it overstays.
+
+usage: run_async_tls_samples.py --case NAME --certs DIR --server PATH [--emulator CMD]
+"""
+import argparse
+import asyncio
+import re
+import shlex
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+WELCOME = b"Welcome to the server!"
+HANDSHAKE_LIMIT = 10  # seconds: the sample's handshake limit
+LIMIT = 60            # seconds any one process may take
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def start_server(args, clients):
+    command = shlex.split(args.emulator) + [args.server, "0", f"{args.certs}/chain.pem", f"{args.certs}/leaf.key",
+                                            str(clients)]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = process.stdout.readline().decode(errors="replace")
+    match = re.match(r"Server is listening on port (\d+)\.\.\.", line)
+    if not match:
+        process.kill()
+        raise SystemExit(f"the server did not start: {line!r} {process.stderr.read()!r}")
+    return process, int(match.group(1))
+
+
+def finish(process):
+    try:
+        out, err = process.communicate(timeout=LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        check(False, f"the server did not finish within {LIMIT} s")
+    return process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def client_context(certs):
+    context = ssl.create_default_context(cafile=f"{certs}/ca.pem")
+    return context
+
+
+def python_client(port, certs):
+    """One ordinary client: returns (what it read, seconds it took)."""
+    start = time.monotonic()
+    with socket.create_connection(("localhost", port), timeout=LIMIT) as raw:
+        with client_context(certs).wrap_socket(raw, server_hostname="localhost") as tls:
+            data = b""
+            while True:
+                chunk = tls.recv(1024)
+                if not chunk:  # close_notify (a cut stream raises instead)
+                    break
+                data += chunk
+    return data, time.monotonic() - start
+
+
+def case_vs_s_client(args):
+    server, port = start_server(args, 1)
+    s_client = subprocess.run(["openssl", "s_client", "-connect", f"localhost:{port}", "-servername", "localhost",
+                               "-CAfile", f"{args.certs}/ca.pem", "-verify_return_error", "-quiet"],
+                              stdin=subprocess.DEVNULL, capture_output=True, timeout=LIMIT)
+    out = s_client.stdout
+    check(WELCOME in out, f"s_client did not read the welcome: {out!r} {s_client.stderr!r}")
+    status, _, err = finish(server)
+    check(status == 0, f"the server exited with {status}: {err}")
+
+
+def case_vs_asyncio(args):
+    async def one():
+        context = client_context(args.certs)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("localhost", port, ssl=context, server_hostname="localhost"), LIMIT)
+        data = await asyncio.wait_for(reader.read(), LIMIT)  # to end of stream (close_notify)
+        writer.close()
+        return data
+
+    async def many(count):
+        return await asyncio.gather(*(one() for _ in range(count)))
+
+    count = 50
+    server, port = start_server(args, count)
+    answers = asyncio.run(many(count))
+    check(all(a == WELCOME for a in answers), f"asyncio clients read {set(answers)!r}")
+    status, _, err = finish(server)
+    check(status == 0, f"the server exited with {status}: {err}")
+
+
+def hostile(kind, port, stop):
+    """A client that never completes a handshake: it holds its socket until `stop` is set or
+    the server ends the connection."""
+    hello = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc])
+    try:
+        with socket.create_connection(("localhost", port), timeout=LIMIT) as s:
+            if kind == "half_hello":
+                s.sendall(hello)
+            elif kind == "garbage":
+                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+            elif kind == "reset":
+                s.sendall(hello[:5])
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
+            s.settimeout(0.2)
+            for i in range(int(LIMIT / 0.2)):
+                if stop.is_set():
+                    return
+                if kind == "drip" and i < len(hello):
+                    s.sendall(hello[i:i + 1])
+                try:
+                    if s.recv(1024) == b"":
+                        return  # the server ended it
+                except socket.timeout:
+                    pass
+                except OSError:
+                    return
+    except OSError:
+        pass
+
+
+def case_hostile_clients(args):
+    kinds = ["silent", "half_hello", "drip", "garbage", "reset"]
+    hostile_count, ordinary_count = 20, 20
+    server, port = start_server(args, hostile_count + ordinary_count)
+    stop = threading.Event()
+    attackers = [threading.Thread(target=hostile, args=(kinds[i % 5], port, stop)) for i in range(hostile_count)]
+    for t in attackers:
+        t.start()
+    time.sleep(0.5)  # the hostile clients are connected (and accepted) first
+    results = []
+    for _ in range(ordinary_count):
+        results.append(python_client(port, args.certs))
+    slowest = max(seconds for _, seconds in results)
+    check(all(data == WELCOME for data, _ in results), f"ordinary clients read {set(d for d, _ in results)!r}")
+    # The bound: each ordinary client is welcomed in well under the hostile ones' handshake limit.
+    check(slowest < HANDSHAKE_LIMIT / 2, f"an ordinary client waited {slowest:.1f} s behind the hostile ones")
+    print(f"{ordinary_count} ordinary clients among {hostile_count} hostile ones: slowest {slowest:.2f} s")
+    # The server ends each hostile handshake at its limit, then exits (every client came and went).
+    started = time.monotonic()
+    status, _, err = finish(server)
+    stop.set()
+    for t in attackers:
+        t.join(LIMIT)
+    check(status == 0, f"the server exited with {status}: {err}")
+    check(time.monotonic() - started < HANDSHAKE_LIMIT + 15, "the hostile handshakes did not end at their limit")
+    check(err.count("timed out") >= 1, f"no handshake reported its timeout: {err}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--case", required=True)
+    parser.add_argument("--certs", required=True)
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--emulator", default="")
+    args = parser.parse_args()
+    {"vs_s_client": case_vs_s_client, "vs_asyncio": case_vs_asyncio,
+     "hostile_clients": case_hostile_clients}[args.case](args)
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
