@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include <portsock/async.hpp>
+#include <portsock/async/reader.hpp>
 #include <portsock/async/tls.hpp>
 
 #include <gtest/gtest.h>
@@ -301,6 +302,44 @@ TEST(AsyncTls, RefusalsAndTheEmptyStream) {
     const tls_context server = server_context();
     async::event_loop loop;
     loop.run(refusals(server));
+}
+
+// --- the reader over TLS: an HTTP-shaped response ------------------------------------------
+
+async::task<void> serve_response(async::tcp_listener& listener, const tls_context& context) {
+    auto accepted = co_await listener.accept(patience);
+    auto tls = co_await async::tls_stream::server(std::move(accepted.stream), context, patience);
+    co_await tls.send_all("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", patience);
+    co_await tls.send_close_notify(patience);
+}
+
+async::task<void> read_response(const tls_context& server, const tls_context& client) {
+    auto listener = make_listener();
+    async::task_group group;
+    group.spawn(serve_response(listener, server));
+    auto tls = co_await async::tls_stream::connect(client, "localhost", port_of(listener), patience);
+    async::stream_reader<async::tls_stream> reader(tls, 1024);
+    std::string status;
+    co_await reader.read_line(status, patience);
+    EXPECT_EQ(status, "HTTP/1.1 200 OK");
+    std::string headers;
+    co_await reader.read_until(headers, "\r\n\r\n", patience);
+    EXPECT_EQ(headers, "Content-Length: 5\r\n\r\n");
+    std::string body(5, '\0');
+    EXPECT_EQ(co_await reader.read_exact(body.data(), body.size(), patience), 5u);
+    EXPECT_EQ(body, "hello");
+    std::string more;  // close_notify: a clean end at a record boundary
+    std::error_code ec;
+    EXPECT_EQ(co_await reader.read_line(more, ec, patience), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+    co_await group.join();
+}
+
+TEST(AsyncTls, TheReaderOverTls) {
+    const tls_context server = server_context();
+    const tls_context client = client_context();
+    async::event_loop loop;
+    loop.run(read_response(server, client));
 }
 
 // --- one thread, many clients, hostile ones among them ------------------------------------
