@@ -402,8 +402,13 @@ async::task<void> welcome(async::tcp_stream stream, const tls_context& context,
 async::task<void> accept_all(async::tcp_listener& listener, const tls_context& context, int count,
                              std::chrono::milliseconds limit, crowd_result& result) {
     async::task_group group;
-    for (int i = 0; i < count; ++i) {
-        auto accepted = co_await listener.accept(patience);
+    for (int i = 0; i < count; ++i) {  // one accept, or one accept error, per client
+        std::error_code ec;
+        auto accepted = co_await listener.accept(ec, patience);
+        if (ec) {  // Windows reports a client reset while queued (WSAECONNRESET) here
+            ++result.refused;
+            continue;
+        }
         group.spawn(welcome(std::move(accepted.stream), context, limit, result));
     }
     co_await group.join();

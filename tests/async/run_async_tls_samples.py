@@ -8,6 +8,7 @@ usage: run_async_tls_samples.py --case NAME --certs DIR --server PATH [--emulato
 """
 import argparse
 import asyncio
+import http.server
 import re
 import shlex
 import socket
@@ -161,6 +162,69 @@ def case_hostile_clients(args):
     check(err.count("timed out") >= 1, f"no handshake reported its timeout: {err}")
 
 
+class Handler(http.server.BaseHTTPRequestHandler):
+    body = b"portsock " * 1371 + b"!"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def run_program(args, *arguments):
+    return subprocess.run(shlex.split(args.emulator) + [args.server] + [str(a) for a in arguments],
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=LIMIT)
+
+
+def case_https_get_vs_python(args):
+    """async_https_get against Python's HTTPS server: the status line and the body's size."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(f"{args.certs}/chain.pem", f"{args.certs}/leaf.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    result = run_program(args, f"https://localhost:{port}/index.html", f"{args.certs}/ca.pem")
+    thread.join(LIMIT)
+    server.server_close()
+    out = result.stdout.decode(errors="replace").replace("\r", "")
+    check(result.returncode == 0, f"async_https_get status {result.returncode}: {result.stderr!r}")
+    check(out == f"HTTP/1.0 200 OK\nbody: {len(Handler.body)} bytes\n", f"async_https_get printed {out!r}")
+    print(out, end="")
+
+
+def case_https_get_timeout(args):
+    """A server that completes the handshake, then never answers: the whole request ends at
+    its limit (2 s), with timed out."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(f"{args.certs}/chain.pem", f"{args.certs}/leaf.key")
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def stall():
+        connection, _ = listener.accept()
+        with context.wrap_socket(connection, server_side=True) as tls:
+            done.wait(LIMIT)  # reads nothing, answers nothing
+    thread = threading.Thread(target=stall, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    result = run_program(args, f"https://localhost:{port}/", f"{args.certs}/ca.pem", 2)
+    elapsed = time.monotonic() - started
+    done.set()
+    thread.join(LIMIT)
+    listener.close()
+    err = result.stderr.decode(errors="replace")
+    check(result.returncode == 1 and "timed out" in err.lower(), f"status {result.returncode}: {err!r}")
+    check(1.8 <= elapsed < 2 + 10, f"the request took {elapsed:.1f} s with a 2 s limit")
+    print(f"stalled server: {err.strip()} after {elapsed:.1f} s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", required=True)
@@ -169,7 +233,8 @@ def main():
     parser.add_argument("--emulator", default="")
     args = parser.parse_args()
     {"vs_s_client": case_vs_s_client, "vs_asyncio": case_vs_asyncio,
-     "hostile_clients": case_hostile_clients}[args.case](args)
+     "hostile_clients": case_hostile_clients,
+     "https_get_vs_python": case_https_get_vs_python, "https_get_timeout": case_https_get_timeout}[args.case](args)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1

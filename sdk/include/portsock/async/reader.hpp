@@ -186,6 +186,16 @@ public:
         co_return n;
     }
 
+    /// See receive(void*, std::size_t, std::error_code&, timeout). @param data where to store.
+    /// @param size the room. @param limit how long. @return the count, 0 at the end of the stream.
+    /// @throws std::system_error with the error.
+    task<std::size_t> receive(void* data, std::size_t size, timeout limit = {}) {
+        std::error_code ec;
+        const std::size_t n = co_await receive(data, size, ec, limit);
+        if (ec) throw std::system_error(ec, "portsock::async::stream_reader::receive");
+        co_return n;
+    }
+
 private:
     bool check_open(std::error_code& ec) const noexcept {
         if (data_) {
