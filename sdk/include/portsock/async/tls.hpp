@@ -375,6 +375,7 @@ public:
     /// Sends close_notify, then shuts down the sending side of the TCP stream, as
     /// portsock::tls_stream::send_close_notify() does; does not wait for the peer's.
     /// @param ec set on failure. @param limit how long it may take.
+    /// @return the task to await.
     task<void> send_close_notify(std::error_code& ec, timeout limit = {}) {
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
@@ -388,7 +389,7 @@ public:
         }
     }
     /// See send_close_notify(std::error_code&, timeout). @param limit how long it may take.
-    /// @throws std::system_error with the error.
+    /// @return the task to await. @throws std::system_error with the error, when awaited.
     task<void> send_close_notify(timeout limit = {}) {
         std::error_code ec;
         co_await send_close_notify(ec, limit);
