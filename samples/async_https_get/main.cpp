@@ -18,6 +18,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace async = portsock::async;
 
@@ -91,6 +92,11 @@ int main(int argc, char* argv[]) try {
     context.set_alpn_protocols({"http/1.1"});
     async::event_loop loop;
     loop.run(fetch(url, context, std::chrono::seconds(argc > 3 ? std::stol(argv[3]) : 10)));
+} catch (const std::system_error& error) {
+    // Some C runtimes have no text for ETIMEDOUT ("Unknown error"): say it plainly.
+    const bool late = error.code() == std::errc::timed_out;
+    std::cerr << "async_https_get: " << error.what() << (late ? " (timed out)" : "") << '\n';
+    return 1;
 } catch (const std::exception& error) {
     std::cerr << "async_https_get: " << error.what() << '\n';
     return 1;

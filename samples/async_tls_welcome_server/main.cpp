@@ -34,8 +34,12 @@ async::task<> welcome(async::tcp_stream client, portsock::endpoint peer,
 async::task<> accept_clients(async::tcp_listener& listener, const portsock::tls_context& context,
                              long clients, async::task_group& group) {
     for (long accepted = 0; clients < 0 || accepted < clients; ++accepted) {
-        auto [client, peer] = co_await listener.accept();
-        group.spawn(welcome(std::move(client), peer, context));
+        std::error_code ec;  // e.g. a client that reset while queued (Windows reports it here)
+        auto [client, peer] = co_await listener.accept(ec);
+        if (ec)
+            std::cerr << "async_tls_welcome_server: accept: " << ec.message() << std::endl;
+        else
+            group.spawn(welcome(std::move(client), peer, context));
     }
 }
 

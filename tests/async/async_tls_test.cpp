@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -444,24 +445,27 @@ async::task<crowd_result> crowd(const tls_context& server, const tls_context& cl
 }
 
 // 1,000 clients at once (900 ordinary, 100 hostile: silent, half a ClientHello, a byte every
-// 100 ms, garbage, reset) served and attacked from one thread. The bound it states: every
-// ordinary client is welcomed within the hostile handshakes' limit (2 s) plus the time the
-// crowd's own handshakes take, and well before a hostile client's handshake would end.
+// 100 ms, garbage, reset), served and attacked from one thread. The bound it states: every
+// ordinary client is welcomed before the server's handshake limit (10 s) cuts off the first
+// hostile one, i.e. no ordinary client waited for a hostile one. Each hostile handshake ends
+// at that limit or at its error. On a poller that scans every socket on each wait (WSAPoll:
+// about 46 ms a wait with 4,000 sockets under Wine), 100 clients (10 hostile) instead.
 TEST(AsyncTls, OneThreadServesAThousandClientsWithAHundredHostile) {
     const tls_context server = server_context();
     const tls_context client = client_context();
-    constexpr int ordinary = 900;
-    constexpr int hostile = 100;
-    constexpr auto handshake_limit = 2s;
+    const bool scans_every_socket = std::string_view(portsock::poller::backend()) == "WSAPoll";
+    const int ordinary = scans_every_socket ? 90 : 900;
+    const int hostile = scans_every_socket ? 10 : 100;
+    constexpr auto handshake_limit = 10s;
     async::event_loop loop;
     const stopwatch clock;
     const crowd_result result = loop.run(crowd(server, client, ordinary, hostile, handshake_limit));
     EXPECT_EQ(result.welcomed, ordinary);
     EXPECT_EQ(result.refused, hostile);  // each hostile handshake ended, at its limit or at its error
-    EXPECT_LT(result.slowest, 30s) << "an ordinary client waited behind the hostile ones";
-    std::printf("1000 TLS clients (100 hostile) on one thread: %lld ms in all, slowest ordinary %lld ms\n",
-                static_cast<long long>(clock.elapsed().count()),
-                static_cast<long long>(result.slowest.count()));
+    EXPECT_LT(result.slowest, handshake_limit) << "an ordinary client waited behind the hostile ones";
+    std::printf("%d TLS clients (%d hostile) on one thread (%s): %lld ms in all, slowest ordinary %lld ms\n",
+                ordinary + hostile, hostile, portsock::poller::backend(),
+                static_cast<long long>(clock.elapsed().count()), static_cast<long long>(result.slowest.count()));
 }
 
 }  // namespace
