@@ -83,9 +83,9 @@ inline void throw_if(const std::error_code& ec, const char* what) {
 ///
 /// Every operation is a portsock::async::task and comes in the SDK's two forms: one throws
 /// std::system_error when awaited, the other sets a `std::error_code&`. Its portsock::timeout
-/// bounds the **whole** operation (every pass through OpenSSL, including records that
-/// carry no data): std::errc::timed_out when it passes. An operation ends with
-/// std::errc::operation_canceled when the awaiting task is cancelled (when_any(),
+/// bounds the **whole** operation, however many passes through OpenSSL it takes (the
+/// deadline is checked each time OpenSSL asks to wait): std::errc::timed_out when it passes. An operation
+/// ends with std::errc::operation_canceled when the awaiting task is cancelled (when_any(),
 /// task_group::cancel(), a stop_token); the stream is then in an unknown TLS state: close it.
 ///
 /// The errors are the blocking portsock::tls_stream's: tls_errc::handshake_failure,
