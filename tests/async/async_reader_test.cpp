@@ -1,0 +1,165 @@
+// portsock::async::stream_reader over async TCP and local streams: lines, records, exact
+// reads and peeks, their limits, end of stream inside and between records, timeouts over a
+// whole call, and both error forms. (Over TLS: async_tls_test.cpp.)
+#include "local_support.hpp"
+#include "temp_dir.hpp"
+#include "test_support.hpp"
+
+#include <portsock/async.hpp>
+#include <portsock/async/reader.hpp>
+#include <portsock/capabilities.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace async = portsock::async;
+using portsock_test::any_port_v4;
+using portsock_test::expect_waited;
+using portsock_test::patience;
+using portsock_test::stopwatch;
+
+// Sends `text` in pieces of `piece` bytes, 5 ms apart (records split across receives),
+// then ends the stream; or keeps it open for `hold` first.
+template <class Stream>
+async::task<void> send_in_pieces(Stream& stream, std::string text, std::size_t piece,
+                                 std::chrono::milliseconds hold = 0ms) {
+    for (std::size_t at = 0; at < text.size(); at += piece) {
+        co_await stream.send_all(std::string_view(text).substr(at, piece), patience);
+        co_await async::sleep_for(5ms);
+    }
+    if (hold > 0ms) co_await async::sleep_for(hold);
+    stream.shutdown(portsock::shutdown_type::send);
+}
+
+// The reader's whole repertoire over `client`, while `server` sends.
+template <class Stream>
+async::task<void> read_everything(Stream& server, Stream& client) {
+    async::task_group group;
+    group.spawn(send_in_pieces(server, "first line\r\nsecond\nKEY:value;;0123456789tail-no-newline", 3));
+    async::stream_reader<Stream> reader(client, 32);
+    std::string line;
+    EXPECT_EQ(co_await reader.read_line(line, patience), 12u);
+    EXPECT_EQ(line, "first line");
+    line.clear();
+    co_await reader.read_line(line, patience);
+    EXPECT_EQ(line, "second");
+    std::string record;
+    EXPECT_EQ(co_await reader.read_until(record, ";;", patience), 11u);
+    EXPECT_EQ(record, "KEY:value;;");
+    const std::string_view peeked = co_await reader.peek(4, patience);
+    EXPECT_GE(peeked.size(), 4u);
+    EXPECT_EQ(peeked.substr(0, 4), std::string_view("0123"));
+    std::array<char, 10> digits{};
+    EXPECT_EQ(co_await reader.read_exact(digits.data(), digits.size(), patience), 10u);
+    EXPECT_EQ(std::string(digits.data(), digits.size()), "0123456789");
+    // The stream ends inside a line: end_of_stream, not a short line.
+    std::error_code ec;
+    line.clear();
+    EXPECT_EQ(co_await reader.read_line(line, ec, patience), 0u);
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    reader.consume(reader.buffered().size());
+    // At a boundary, the end is no error.
+    EXPECT_EQ(co_await reader.read_line(line, ec, patience), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+    co_await group.join();
+}
+
+async::task<void> over_tcp() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    co_await read_everything(accepted.stream, client);
+}
+
+TEST(AsyncReader, LinesRecordsExactAndPeekOverTcp) {
+    async::event_loop loop;
+    loop.run(over_tcp());
+}
+
+async::task<void> over_local(portsock::local_address at) {
+    async::local_listener listener{portsock::local_listener(at)};
+    auto client = co_await async::local_stream::connect(at, patience);
+    auto accepted = co_await listener.accept(patience);
+    co_await read_everything(accepted.stream, client);
+}
+
+TEST(AsyncReader, LinesRecordsExactAndPeekOverLocalStreams) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    portsock_test::temp_dir dir;
+    async::event_loop loop;
+    loop.run(over_local(portsock::local_address(dir.file("reader.sock"))));
+}
+
+// --- limits and errors ----------------------------------------------------------------------
+
+async::task<void> limits() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(send_in_pieces(accepted.stream, std::string(40, 'x') + "\n", 40, 400ms));
+    async::stream_reader<async::tcp_stream> reader(client, 16);
+    std::string line;
+    std::error_code ec;
+    // Longer than the buffer without a newline: message_too_long, never a growing buffer.
+    EXPECT_EQ(co_await reader.read_line(line, ec, patience), 0u);
+    EXPECT_EQ(ec, portsock::errc::message_too_long);
+    EXPECT_EQ(ec, std::errc::message_size);
+    co_await reader.peek(17, ec, patience);
+    EXPECT_EQ(ec, portsock::errc::message_too_long);
+    co_await reader.read_until(line, "", ec, patience);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    reader.consume(16);
+    // The rest (24 bytes and a newline) has come; then nothing for 400 ms: the timeout bounds
+    // the whole call, and the throwing form throws it.
+    std::array<char, 25> tail{};
+    EXPECT_EQ(co_await reader.read_exact(tail.data(), tail.size(), patience), 25u);
+    const stopwatch clock;
+    EXPECT_EQ(co_await reader.read_line(line, ec, 150ms), 0u);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    expect_waited(clock.elapsed(), 150ms);
+    bool threw = false;
+    try {
+        co_await reader.read_until(line, "\n", 50ms);
+    } catch (const std::system_error& failure) {
+        threw = true;
+        EXPECT_EQ(failure.code(), std::errc::timed_out);
+    }
+    EXPECT_TRUE(threw);
+    co_await group.join();
+    EXPECT_EQ(co_await reader.read_exact(tail.data(), 8, ec, patience),
+              0u);  // the stream ended at a boundary
+    EXPECT_FALSE(ec);
+}
+
+TEST(AsyncReader, LimitsTimeoutsAndBothErrorForms) {
+    async::event_loop loop;
+    loop.run(limits());
+}
+
+async::task<void> cut_exact_read() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(send_in_pieces(accepted.stream, "abc", 3));
+    async::stream_reader<async::tcp_stream> reader(client);
+    std::array<char, 8> bytes{};
+    std::error_code ec;
+    EXPECT_EQ(co_await reader.read_exact(bytes.data(), bytes.size(), ec, patience), 3u);
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    co_await group.join();
+}
+
+TEST(AsyncReader, AnExactReadCutShortIsEndOfStream) {
+    async::event_loop loop;
+    loop.run(cut_exact_read());
+}
+
+}  // namespace
