@@ -63,10 +63,7 @@ inline poll_events tls_wanted(std::error_code& ec, const op_deadline& until) noe
 /// (send_close_notify(); shutdown() before it).
 template <class Tls>
 void send_close_notify_step(Tls& tls, std::error_code& ec) noexcept {
-    if constexpr (requires { tls.send_close_notify(ec, timeout{}); })
-        tls.send_close_notify(ec, timeout{});
-    else
-        tls.shutdown(ec, timeout{});
+    tls.send_close_notify(ec, timeout{});
 }
 
 inline void throw_if(const std::error_code& ec, const char* what) {
