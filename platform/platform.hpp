@@ -8,28 +8,27 @@
 //
 // Where each section lives (common/ holds the code and headers every port shares):
 //
-// | section                     | POSIX (posix/)                              | Windows (win32/)                  |
+// | section                     | POSIX (posix/)                              | Windows (win32/) |
 // |-----------------------------|---------------------------------------------|-----------------------------------|
-// | errors                      | posix_error.cpp                             | win_error.cpp                     |
-// | lifetime                    | posix_socket.cpp                            | win_socket.cpp, win_library.cpp   |
-// | connection set-up           | posix_socket.cpp, common/connect_wait.cpp   | win_socket.cpp, win_cancel.cpp,   |
-// |                             |                                             | common/connect_wait.cpp           |
-// | data                        | posix_socket.cpp                            | win_socket.cpp                    |
-// | gather writes and files     | posix_socket.cpp, posix_file.cpp,           | win_socket.cpp, win_file.cpp,     |
-// |                             | posix_send_file_{linux,bsd,loop}.cpp        | win_send_file.cpp                 |
-// | modes, options, readiness   | posix_options.cpp, posix_wait.cpp,          | win_socket.cpp, win_wait.cpp,     |
-// |                             | posix_wait_any.cpp                          | win_wait_any.cpp                  |
-// | datagram batches            | posix_udp_batch_mmsg.cpp, or                | common/udp_*_batch_one_by_one.cpp |
-// |                             | posix_udp_receive_batch_one_by_one.cpp +    |                                   |
-// |                             | common/udp_send_batch_one_by_one.cpp        |                                   |
-// | poller                      | posix_poller_epoll.cpp (or _none.cpp) and   | win_poller_afd.cpp and            |
-// |                             | posix_poller_poll.cpp, chosen per poller by | win_poller.cpp (WSAPoll), the     |
-// |                             | common/poller_dispatch.cpp                  | same way                          |
-// | addresses                   | posix_address.cpp                           | win_address.cpp                   |
-// | linger and multicast        | posix_options.cpp                           | win_options.cpp                   |
-// | capabilities                | posix_capabilities.cpp                      | win_capabilities.cpp              |
-// | local (Unix-domain) sockets | posix_local.cpp                             | win_local.cpp                     |
-// | adopting handles            | posix_adopt.cpp                             | win_adopt.cpp                     |
+// | errors                      | posix_error.cpp                             | win_error.cpp | | lifetime |
+// posix_socket.cpp                            | win_socket.cpp, win_library.cpp   | | connection set-up |
+// posix_socket.cpp, common/connect_wait.cpp   | win_socket.cpp, win_cancel.cpp,   | | | |
+// common/connect_wait.cpp           | | data                        | posix_socket.cpp | win_socket.cpp | |
+// gather writes and files     | posix_socket.cpp, posix_file.cpp,           | win_socket.cpp, win_file.cpp, |
+// |                             | posix_send_file_{linux,bsd,loop}.cpp        | win_send_file.cpp | | modes,
+// options, readiness   | posix_options.cpp, posix_wait.cpp,          | win_socket.cpp, win_wait.cpp,     | |
+// | posix_wait_any.cpp                          | win_wait_any.cpp                  | | datagram batches |
+// posix_udp_batch_mmsg.cpp, or                | common/udp_*_batch_one_by_one.cpp | | |
+// posix_udp_receive_batch_one_by_one.cpp +    |                                   | | |
+// common/udp_send_batch_one_by_one.cpp        |                                   | | poller |
+// posix_poller_epoll.cpp (or _none.cpp) and   | win_poller_afd.cpp and            | | |
+// posix_poller_poll.cpp, chosen per poller by | win_poller.cpp (WSAPoll), the     | | |
+// common/poller_dispatch.cpp                  | same way                          | | addresses |
+// posix_address.cpp                           | win_address.cpp                   | | linger and multicast |
+// posix_options.cpp                           | win_options.cpp                   | | capabilities |
+// posix_capabilities.cpp                      | win_capabilities.cpp              | | local (Unix-domain)
+// sockets | posix_local.cpp                             | win_local.cpp                     | | adopting
+// handles            | posix_adopt.cpp                             | win_adopt.cpp                     |
 #pragma once
 
 #include <portsock/config.hpp>
@@ -55,8 +54,8 @@ enum class shutdown_how : std::uint8_t { receive, send, both };
 struct address {
     family fam = family::unspecified;
     std::uint16_t port = 0;
-    std::uint32_t scope_id = 0;     ///< IPv6 only
-    std::uint8_t bytes[16] = {};    ///< network byte order; IPv4 uses the first 4
+    std::uint32_t scope_id = 0;   ///< IPv6 only
+    std::uint8_t bytes[16] = {};  ///< network byte order; IPv4 uses the first 4
 };
 
 /// Boolean and integer socket options, each meaning the same on every port.
@@ -154,8 +153,7 @@ std::size_t send_to(handle h, const void* data, std::size_t size, const address&
                     std::error_code& ec) noexcept;
 /// Receives one datagram and returns the bytes copied. A datagram larger than size is
 /// cut to size and reported as std::errc::message_size on every port.
-std::size_t receive_from(handle h, void* data, std::size_t size, address* from,
-                         std::error_code& ec) noexcept;
+std::size_t receive_from(handle h, void* data, std::size_t size, address* from, std::error_code& ec) noexcept;
 /// As receive_from(), and `to` gets the address the datagram was sent to (port 0) where
 /// option::receive_destination is on and the OS reports it; family unspecified otherwise.
 /// (Windows: WSARecvMsg, found at run time.)
@@ -207,7 +205,8 @@ constexpr std::uint64_t file_span(std::uint64_t offset, std::uint64_t count, std
 /// Reads up to size bytes at offset without moving a file position (pread, or ReadFile
 /// with an OVERLAPPED offset); 0 with no error at the end of the file, or at an offset past
 /// the largest the OS takes. Retries EINTR.
-std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept;
+std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size,
+                      std::error_code& ec) noexcept;
 /// Reads up to size bytes from the file's position on (read, ReadFile): a file that is not
 /// seekable. 0 with no error at the end of the file (a FIFO or pipe whose writers closed).
 std::size_t read_file_next(file f, void* data, std::size_t size, std::error_code& ec) noexcept;
@@ -346,8 +345,8 @@ void poller_forget(handle h) noexcept;
 /// (negative: forever); fills up to capacity (at least 1: poller::wait() checks) events and
 /// returns how many. A wake-up alone returns 0. Retries EINTR, and waits longer than an OS
 /// wait can, against the original deadline (poll_deadline.hpp).
-std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity,
-                        std::int64_t timeout_ms, std::error_code& ec) noexcept;
+std::size_t poller_wait(poller_state* p, poller_event* events, std::size_t capacity, std::int64_t timeout_ms,
+                        std::error_code& ec) noexcept;
 /// Makes a current or the next poller_wait() return. Safe from any thread.
 void poller_wake(poller_state* p, std::error_code& ec) noexcept;
 /// The name of p's backend: "epoll", "poll", "AFD" or "WSAPoll".
@@ -371,8 +370,8 @@ std::uint32_t interface_index(const char* name, std::error_code& ec) noexcept;
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept;
 /// getaddrinfo: every IPv4/IPv6 result for host and service (a port number or a service
 /// name such as "http"), of one family or both. May throw std::bad_alloc.
-void resolve(const std::string& host, const std::string& service, family fam,
-             socket_type type, std::vector<address>& out, std::error_code& ec);
+void resolve(const std::string& host, const std::string& service, family fam, socket_type type,
+             std::vector<address>& out, std::error_code& ec);
 
 // --- linger and multicast (posix_options.cpp, win_options.cpp) -----------------------
 /// SO_LINGER in portable form.

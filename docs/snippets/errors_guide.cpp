@@ -177,7 +177,7 @@ void cancelling() {
     // ... later, in another thread:
     server.cancel();  // the blocked accept() returns operation_canceled
     serving.join();
-    server.close();   // only once no thread uses it
+    server.close();  // only once no thread uses it
     //! [cancel]
     check(!outcome && !server.is_open(), "cancel() stops the serving thread");
 }

@@ -1,8 +1,8 @@
 // The main page's example: a server and a client in one program, over loopback.
 // Compiled and run by the tests (docs_snippet_mainpage_example).
 //! [example]
-#include <portsock/portsock.hpp>
 #include <iostream>
+#include <portsock/portsock.hpp>
 
 int main() {
     portsock::tcp_listener server{portsock::endpoint{portsock::ip_address::loopback_v4(), 0}};

@@ -71,8 +71,8 @@ void traffic_class() {
 void multicast_sending() {
     //! [multicast_sending]
     auto sender = portsock::udp_socket::open(portsock::address_family::ipv4);
-    sender.set_multicast_hops(4);                                  // cross up to 3 routers
-    sender.set_multicast_loopback(false);                          // not to this host
+    sender.set_multicast_hops(4);                                         // cross up to 3 routers
+    sender.set_multicast_loopback(false);                                 // not to this host
     sender.set_multicast_interface(portsock::ip_address::loopback_v4());  // leave by lo
     //! [multicast_sending]
     check(sender.multicast_hops() == 4, "multicast hops read back");

@@ -39,7 +39,8 @@ std::size_t parse_size(std::string_view text, std::size_t most) {
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() &&
            std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
            });
 }
 
@@ -94,9 +95,9 @@ std::string resp_command(std::initializer_list<std::string_view> words) {
 //! [resp_reply]
 // One reply: +simple, -error, :integer or $bulk (a $-1 bulk is nil). Arrays are left out.
 struct resp_reply {
-    char type = 0;       // '+', '-', ':' or '$'
-    std::string value;   // the text, digits or bytes
-    bool nil = false;    // a $-1 bulk string
+    char type = 0;      // '+', '-', ':' or '$'
+    std::string value;  // the text, digits or bytes
+    bool nil = false;   // a $-1 bulk string
 };
 
 template <class Stream>
@@ -164,7 +165,8 @@ int main(int argc, char** argv) {
     const portsock::ip_address loopback = portsock::ip_address::loopback_v4();
     try {
         const http_response hello = http_get({loopback, portsock::parse_port(argv[1])}, "/hello.txt");
-        check(hello.status_line.rfind("HTTP/1.", 0) == 0 && hello.status_line.find(" 200 ") != std::string::npos,
+        check(hello.status_line.rfind("HTTP/1.", 0) == 0 &&
+                  hello.status_line.find(" 200 ") != std::string::npos,
               "the GET succeeds");
         check(hello.body == "hello from python\n", "the body is the file's content");
         const http_response missing = http_get({loopback, portsock::parse_port(argv[1])}, "/missing.txt");

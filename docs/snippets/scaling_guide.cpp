@@ -75,7 +75,7 @@ void thread_per_client() {
             std::error_code ec;
             while (std::size_t n = stream.receive(buffer, sizeof buffer, ec, 5s)) {
                 stream.send_all(buffer, n, ec);  // echo
-            }  // 0: end of stream, or an error (ec says which)
+            }                                    // 0: end of stream, or an error (ec says which)
         });
     }
     //! [thread_per_client]
@@ -145,8 +145,7 @@ struct client_table {
 //! [table]
 
 //! [accept]
-void accept_all(portsock::tcp_listener& listener, portsock::poller& poller,
-                client_table& clients) {
+void accept_all(portsock::tcp_listener& listener, portsock::poller& poller, client_table& clients) {
     for (;;) {  // every client waiting now
         std::error_code ec;
         auto [stream, peer] = listener.accept(ec);
@@ -172,10 +171,9 @@ bool echo(connection& c) {
 
 //! [wait]
 // One turn of the echo loop; returns how many clients left.
-std::size_t serve_once(portsock::poller& poller, portsock::tcp_listener& listener,
-                       client_table& clients) {
+std::size_t serve_once(portsock::poller& poller, portsock::tcp_listener& listener, client_table& clients) {
     std::size_t departed = 0;
-    std::array<portsock::poll_event, 64> events;  // your buffer: wait() never allocates
+    std::array<portsock::poll_event, 64> events;       // your buffer: wait() never allocates
     const std::size_t n = poller.wait(events, 100ms);  // 0: nothing for 100 ms, or wake()
     for (std::size_t i = 0; i < n; ++i) {
         const portsock::poll_event& event = events[i];
@@ -187,8 +185,8 @@ std::size_t serve_once(portsock::poller& poller, portsock::tcp_listener& listene
         if (found == clients.by_token.end()) continue;  // closed earlier in this batch
         connection& c = found->second;
         if (!drain(c.stream, c.received) || !echo(c)) {  // ended or failed: let it go
-            poller.remove(c.stream);        // first remove it from the poller,
-            clients.by_token.erase(found);  // then close it (the stream's destructor)
+            poller.remove(c.stream);                     // first remove it from the poller,
+            clients.by_token.erase(found);               // then close it (the stream's destructor)
             ++departed;
         }
     }
@@ -297,7 +295,8 @@ void backend() {
     std::cout << "poller backend: " << portsock::poller::backend() << '\n';
     //! [backend]
     const std::string_view name = portsock::poller::backend();
-    check(name == "epoll" || name == "poll" || name == "AFD" || name == "WSAPoll", "poller::backend() names the backend");
+    check(name == "epoll" || name == "poll" || name == "AFD" || name == "WSAPoll",
+          "poller::backend() names the backend");
 }
 
 // Connects to `remote` without blocking; returns the outcome.

@@ -3,7 +3,8 @@
 // an IPv6 peer. Each OS says so differently (Linux ENETUNREACH or EAFNOSUPPORT, Windows
 // WSAENETUNREACH, WSAEFAULT or WSAEAFNOSUPPORT; a bind to a mapped address is EINVAL), so
 // after a failed bind(), send_to() or connect() the ports call explain_family_mismatch(),
-// which reports every such case as std::errc::address_family_not_supported. No OS header: it uses the contract only.
+// which reports every such case as std::errc::address_family_not_supported. No OS header: it uses the
+// contract only.
 #pragma once
 
 #include "platform.hpp"

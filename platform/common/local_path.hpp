@@ -10,7 +10,8 @@ namespace portsock::platform {
 
 /// Copies a path-named local_name into `path` with its terminator; anything else is
 /// std::errc::invalid_argument.
-inline bool path_of(const local_name& name, char (&path)[local_name_capacity + 1], std::error_code& ec) noexcept {
+inline bool path_of(const local_name& name, char (&path)[local_name_capacity + 1],
+                    std::error_code& ec) noexcept {
     if (name.kind != local_name::path) {
         ec = make_error(std::errc::invalid_argument);
         return false;

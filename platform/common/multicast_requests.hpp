@@ -26,8 +26,8 @@ inline sockaddr_storage to_storage(const address& addr) noexcept {
 
 // RFC 3678's protocol-independent requests: the interface by index, either family.
 template <class Set, class Unsupported>
-void indexed_membership(bool join, const address& group, const address& source, std::uint32_t index, Set&& set,
-                        Unsupported&& unsupported) {
+void indexed_membership(bool join, const address& group, const address& source, std::uint32_t index,
+                        Set&& set, Unsupported&& unsupported) {
 #if defined(MCAST_JOIN_GROUP) && defined(MCAST_JOIN_SOURCE_GROUP)
     (void)unsupported;
     const int level = group.fam == family::ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
@@ -52,8 +52,8 @@ void indexed_membership(bool join, const address& group, const address& source, 
 /// Joins or leaves as platform::change_membership() says, through `set(level, name,
 /// request)`; calls `unsupported()` where this OS's headers lack the request needed.
 template <class Set, class Unsupported>
-void membership(bool join, const address& group, const address& source, const interface_choice& where, Set&& set,
-                Unsupported&& unsupported) {
+void membership(bool join, const address& group, const address& source, const interface_choice& where,
+                Set&& set, Unsupported&& unsupported) {
     const bool any_source = source.fam == family::unspecified;
     if (group.fam == family::ipv6 && any_source) {
         ipv6_mreq request{};

@@ -24,7 +24,8 @@ class basic_poll_deadline {
 public:
     /// @param timeout_ms the caller's timeout: negative waits forever, zero only looks.
     explicit basic_poll_deadline(std::int64_t timeout_ms) noexcept : timeout_ms_(timeout_ms) {
-        if (timeout_ms_ > 0) end_ = portsock::detail::add_saturating(Clock::now(), std::chrono::milliseconds(timeout_ms_));
+        if (timeout_ms_ > 0)
+            end_ = portsock::detail::add_saturating(Clock::now(), std::chrono::milliseconds(timeout_ms_));
     }
 
     /// @return the timeout for the next OS wait: -1 forever, 0 once the end has passed,

@@ -175,13 +175,13 @@ private:
             if (stale_[slot]) remove_slot(slot);
     }
 
-    std::mutex lock_;  // not held in the poll call: forget() only touches stale_ then
+    std::mutex lock_;                    // not held in the poll call: forget() only touches stale_ then
     std::vector<PollFd> slots_;          // [0] is the wake-up channel
     std::vector<std::uint64_t> tokens_;  // parallel to slots_
     std::vector<bool> stale_;            // parallel to slots_: closed, not yet dropped
     std::size_t stale_count_ = 0;
     Index index_;
-    std::size_t cursor_ = 1;             // where the next scan starts (fairness)
+    std::size_t cursor_ = 1;  // where the next scan starts (fairness)
 };
 
 /// Every live poll_set of one backend, so that poller_forget() reaches them all.

@@ -88,14 +88,16 @@ bool descriptor_table_full() noexcept {
 
 std::uint32_t interface_index(const char* name, std::error_code& ec) noexcept {
     const unsigned index = ::if_nametoindex(name);
-    ec = index == 0 && descriptor_table_full() ? make_error(std::errc::too_many_files_open) : std::error_code{};
+    ec = index == 0 && descriptor_table_full() ? make_error(std::errc::too_many_files_open)
+                                               : std::error_code{};
     return index;
 }
 
 std::size_t format_address(const address& addr, char* buffer, std::size_t size) noexcept {
     if (size == 0) return 0;
     const int fam = addr.fam == family::ipv6 ? AF_INET6 : AF_INET;
-    if (addr.fam == family::unspecified || !inet_ntop(fam, addr.bytes, buffer, static_cast<socklen_t>(size))) {
+    if (addr.fam == family::unspecified ||
+        !inet_ntop(fam, addr.bytes, buffer, static_cast<socklen_t>(size))) {
         buffer[0] = '\0';
         return 0;
     }
@@ -107,8 +109,8 @@ std::size_t format_address(const address& addr, char* buffer, std::size_t size) 
     return length;
 }
 
-void resolve(const std::string& host, const std::string& service, family fam,
-             socket_type type, std::vector<address>& out, std::error_code& ec) {
+void resolve(const std::string& host, const std::string& service, family fam, socket_type type,
+             std::vector<address>& out, std::error_code& ec) {
     addrinfo hints{};
     hints.ai_family = fam == family::ipv4 ? AF_INET : fam == family::ipv6 ? AF_INET6 : AF_UNSPEC;
     hints.ai_socktype = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;

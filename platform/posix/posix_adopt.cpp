@@ -13,10 +13,14 @@ bool get_int_option(handle h, int name, int& value) noexcept {
 
 family family_of(int native) noexcept {
     switch (native) {
-    case AF_INET: return family::ipv4;
-    case AF_INET6: return family::ipv6;
-    case AF_UNIX: return family::local;
-    default: return family::unspecified;
+        case AF_INET:
+            return family::ipv4;
+        case AF_INET6:
+            return family::ipv6;
+        case AF_UNIX:
+            return family::local;
+        default:
+            return family::unspecified;
     }
 }
 

@@ -19,7 +19,8 @@ bool has_ipv6_loopback() noexcept {
 bool has_atomic_close_on_exec() noexcept {
     // The epoll backend's descriptors are made with EPOLL_CLOEXEC and EFD_CLOEXEC; the poll
     // backend's pipe needs pipe2().
-    return PORTSOCK_HAVE_SOCK_CLOEXEC && PORTSOCK_HAVE_ACCEPT4 && (PORTSOCK_HAVE_EPOLL || PORTSOCK_HAVE_PIPE2);
+    return PORTSOCK_HAVE_SOCK_CLOEXEC && PORTSOCK_HAVE_ACCEPT4 &&
+           (PORTSOCK_HAVE_EPOLL || PORTSOCK_HAVE_PIPE2);
 }
 
 const char* port_name() noexcept {

@@ -40,35 +40,50 @@ std::error_code make_error(std::errc condition) noexcept {
 /// Every code POSIX and glibc define has its own answer; only an unknown one is `failure`.
 std::error_code resolver_error(int gai_code) noexcept {
     switch (gai_code) {
-    case EAI_NONAME: return make_error_code(resolve_errc::host_not_found);
+        case EAI_NONAME:
+            return make_error_code(resolve_errc::host_not_found);
 #ifdef EAI_NODATA
-    case EAI_NODATA: return make_error_code(resolve_errc::host_not_found);
+        case EAI_NODATA:
+            return make_error_code(resolve_errc::host_not_found);
 #endif
 #ifdef EAI_ADDRFAMILY
-    case EAI_ADDRFAMILY: return make_error_code(resolve_errc::no_address_in_family);
+        case EAI_ADDRFAMILY:
+            return make_error_code(resolve_errc::no_address_in_family);
 #endif
-    case EAI_AGAIN: return make_error_code(resolve_errc::try_again);
-    case EAI_SERVICE: return make_error_code(resolve_errc::service_not_found);
-    case EAI_FAMILY: return make_error_code(resolve_errc::family_not_supported);
-    case EAI_MEMORY: return make_error_code(resolve_errc::out_of_memory);
-    case EAI_FAIL: return make_error_code(resolve_errc::failure);
-    case EAI_BADFLAGS: return make_error_code(resolve_errc::bad_flags);
-    case EAI_SOCKTYPE: return make_error_code(resolve_errc::socket_type_not_supported);
-    case EAI_OVERFLOW: return make_error(std::errc::value_too_large);  // getnameinfo() only
+        case EAI_AGAIN:
+            return make_error_code(resolve_errc::try_again);
+        case EAI_SERVICE:
+            return make_error_code(resolve_errc::service_not_found);
+        case EAI_FAMILY:
+            return make_error_code(resolve_errc::family_not_supported);
+        case EAI_MEMORY:
+            return make_error_code(resolve_errc::out_of_memory);
+        case EAI_FAIL:
+            return make_error_code(resolve_errc::failure);
+        case EAI_BADFLAGS:
+            return make_error_code(resolve_errc::bad_flags);
+        case EAI_SOCKTYPE:
+            return make_error_code(resolve_errc::socket_type_not_supported);
+        case EAI_OVERFLOW:
+            return make_error(std::errc::value_too_large);  // getnameinfo() only
 #ifdef EAI_IDN_ENCODE
-    case EAI_IDN_ENCODE: return make_error_code(errc::invalid_host);  // glibc, with AI_IDN only
+        case EAI_IDN_ENCODE:
+            return make_error_code(errc::invalid_host);  // glibc, with AI_IDN only
 #endif
 #ifdef EAI_INTR
-    case EAI_INTR: return make_error(std::errc::interrupted);  // glibc getaddrinfo_a() only
+        case EAI_INTR:
+            return make_error(std::errc::interrupted);  // glibc getaddrinfo_a() only
 #endif
 #ifdef EAI_CANCELED
-    case EAI_CANCELED: return make_error(std::errc::operation_canceled);  // likewise
+        case EAI_CANCELED:
+            return make_error(std::errc::operation_canceled);  // likewise
 #endif
-    case EAI_SYSTEM: {
-        const int cause = errno;  // 0 would make a failure look like success
-        return cause != 0 ? last_error() : make_error_code(resolve_errc::failure);
-    }
-    default: return make_error_code(resolve_errc::failure);
+        case EAI_SYSTEM: {
+            const int cause = errno;  // 0 would make a failure look like success
+            return cause != 0 ? last_error() : make_error_code(resolve_errc::failure);
+        }
+        default:
+            return make_error_code(resolve_errc::failure);
     }
 }
 

@@ -57,11 +57,13 @@ void close_file(file f) noexcept { ::close(static_cast<int>(f)); }
 
 bool file_is_seekable(file f) noexcept { return ::lseek(static_cast<int>(f), 0, SEEK_CUR) != -1; }
 
-std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept {
+std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size,
+                      std::error_code& ec) noexcept {
     const auto want = static_cast<std::size_t>(file_span(offset, size, max_position, size));
     ec.clear();
     if (want == 0) return 0;  // past any file's end
-    return io_result([&] { return ::pread(static_cast<int>(f), data, want, static_cast<off_t>(offset)); }, ec);
+    return io_result([&] { return ::pread(static_cast<int>(f), data, want, static_cast<off_t>(offset)); },
+                     ec);
 }
 
 std::size_t read_file_next(file f, void* data, std::size_t size, std::error_code& ec) noexcept {

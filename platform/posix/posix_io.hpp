@@ -49,7 +49,8 @@ public:
         if (!was_pending_) {
             const timespec no_wait{0, 0};
             const int saved_errno = errno;
-            while (sigtimedwait(&pipe_only_, nullptr, &no_wait) == SIGPIPE) {}
+            while (sigtimedwait(&pipe_only_, nullptr, &no_wait) == SIGPIPE) {
+            }
             errno = saved_errno;
         }
         pthread_sigmask(SIG_SETMASK, &previous_, nullptr);

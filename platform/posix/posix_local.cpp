@@ -27,7 +27,8 @@ bool to_native(const local_name& in, native_address& out, std::error_code& ec) n
     const bool abstract = in.kind == local_name::abstract;
     const std::size_t limit = abstract ? local_abstract_max() : local_path_max();
     if (in.kind == local_name::unnamed || in.size > limit) {  // the sdk has said why already
-        ec = make_error(in.kind == local_name::unnamed ? std::errc::invalid_argument : std::errc::filename_too_long);
+        ec = make_error(in.kind == local_name::unnamed ? std::errc::invalid_argument
+                                                       : std::errc::filename_too_long);
         return false;
     }
     const std::size_t start = abstract ? 1 : 0;  // an abstract name follows a NUL byte
@@ -50,7 +51,8 @@ local_name local_from_native(const native_address& in) noexcept {
         std::memcpy(out.text, un->sun_path + 1, out.size);
     } else {
         out.kind = local_name::path;
-        out.size = static_cast<std::uint8_t>(::strnlen(un->sun_path, room < sun_path_size ? room : sun_path_size));
+        out.size =
+            static_cast<std::uint8_t>(::strnlen(un->sun_path, room < sun_path_size ? room : sun_path_size));
         std::memcpy(out.text, un->sun_path, out.size);
     }
     return out;
@@ -133,7 +135,7 @@ credentials peer_credentials(handle h, std::error_code& ec) noexcept {
 file_kind local_file_kind(const local_name& name, std::error_code& ec) noexcept {
     char path[local_name_capacity + 1];
     if (!path_of(name, path, ec)) return file_kind::none;
-    struct stat status{};
+    struct stat status {};
     if (::lstat(path, &status) != 0) {
         const bool absent = errno == ENOENT;
         ec = absent ? std::error_code{} : last_error();
@@ -146,8 +148,10 @@ file_kind local_file_kind(const local_name& name, std::error_code& ec) noexcept 
 void remove_local_file(const local_name& name, std::error_code& ec) noexcept {
     char path[local_name_capacity + 1];
     if (!path_of(name, path, ec)) return;
-    if (::unlink(path) == 0) ec.clear();
-    else ec = last_error();
+    if (::unlink(path) == 0)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 }  // namespace portsock::platform

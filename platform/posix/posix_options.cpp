@@ -32,77 +32,101 @@ struct option_location {
 
 constexpr option_location unsupported{};
 
-constexpr option_location integer(int level, int name) noexcept { return {level, name, value_shape::integer}; }
+constexpr option_location integer(int level, int name) noexcept {
+    return {level, name, value_shape::integer};
+}
 
 option_location keep_alive_location(option opt) noexcept {
     switch (opt) {
 #if defined(TCP_KEEPIDLE)
-    case option::keep_alive_idle: return integer(IPPROTO_TCP, TCP_KEEPIDLE);
+        case option::keep_alive_idle:
+            return integer(IPPROTO_TCP, TCP_KEEPIDLE);
 #elif defined(TCP_KEEPALIVE)
-    case option::keep_alive_idle: return integer(IPPROTO_TCP, TCP_KEEPALIVE);  // macOS
+        case option::keep_alive_idle:
+            return integer(IPPROTO_TCP, TCP_KEEPALIVE);  // macOS
 #endif
 #if defined(TCP_KEEPINTVL)
-    case option::keep_alive_interval: return integer(IPPROTO_TCP, TCP_KEEPINTVL);
+        case option::keep_alive_interval:
+            return integer(IPPROTO_TCP, TCP_KEEPINTVL);
 #endif
 #if defined(TCP_KEEPCNT)
-    case option::keep_alive_count: return integer(IPPROTO_TCP, TCP_KEEPCNT);
+        case option::keep_alive_count:
+            return integer(IPPROTO_TCP, TCP_KEEPCNT);
 #endif
-    default: return unsupported;
+        default:
+            return unsupported;
     }
 }
 
 // Options whose IPv4 and IPv6 forms differ.
 option_location ip_location(option opt, bool v6) noexcept {
     switch (opt) {
-    case option::v6_only: return v6 ? integer(IPPROTO_IPV6, IPV6_V6ONLY) : option_location{0, 0, value_shape::ipv6_only};
-    case option::unicast_hops: return v6 ? integer(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : integer(IPPROTO_IP, IP_TTL);
+        case option::v6_only:
+            return v6 ? integer(IPPROTO_IPV6, IPV6_V6ONLY) : option_location{0, 0, value_shape::ipv6_only};
+        case option::unicast_hops:
+            return v6 ? integer(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : integer(IPPROTO_IP, IP_TTL);
 #if defined(IPV6_TCLASS)
-    case option::traffic_class: return v6 ? integer(IPPROTO_IPV6, IPV6_TCLASS) : integer(IPPROTO_IP, IP_TOS);
+        case option::traffic_class:
+            return v6 ? integer(IPPROTO_IPV6, IPV6_TCLASS) : integer(IPPROTO_IP, IP_TOS);
 #else
-    case option::traffic_class: return v6 ? unsupported : integer(IPPROTO_IP, IP_TOS);
+        case option::traffic_class:
+            return v6 ? unsupported : integer(IPPROTO_IP, IP_TOS);
 #endif
-    case option::multicast_hops:
-        return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : option_location{IPPROTO_IP, IP_MULTICAST_TTL, value_shape::byte};
-    case option::multicast_loop:
-        return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : option_location{IPPROTO_IP, IP_MULTICAST_LOOP, value_shape::byte};
-    case option::receive_destination:  // read back by receive_from_to() (posix_socket.cpp)
-        if (v6) return integer(IPPROTO_IPV6, IPV6_RECVPKTINFO);
+        case option::multicast_hops:
+            return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_HOPS)
+                      : option_location{IPPROTO_IP, IP_MULTICAST_TTL, value_shape::byte};
+        case option::multicast_loop:
+            return v6 ? integer(IPPROTO_IPV6, IPV6_MULTICAST_LOOP)
+                      : option_location{IPPROTO_IP, IP_MULTICAST_LOOP, value_shape::byte};
+        case option::receive_destination:  // read back by receive_from_to() (posix_socket.cpp)
+            if (v6) return integer(IPPROTO_IPV6, IPV6_RECVPKTINFO);
 #if defined(IP_PKTINFO)
-        return integer(IPPROTO_IP, IP_PKTINFO);
+            return integer(IPPROTO_IP, IP_PKTINFO);
 #elif defined(IP_RECVDSTADDR)
-        return integer(IPPROTO_IP, IP_RECVDSTADDR);
+            return integer(IPPROTO_IP, IP_RECVDSTADDR);
 #else
-        return unsupported;
+            return unsupported;
 #endif
-    default: return unsupported;
+        default:
+            return unsupported;
     }
 }
 
 bool depends_on_family(option opt) noexcept {
     switch (opt) {
-    case option::receive_destination:
-    case option::v6_only:
-    case option::unicast_hops:
-    case option::traffic_class:
-    case option::multicast_hops:
-    case option::multicast_loop: return true;
-    default: return false;
+        case option::receive_destination:
+        case option::v6_only:
+        case option::unicast_hops:
+        case option::traffic_class:
+        case option::multicast_hops:
+        case option::multicast_loop:
+            return true;
+        default:
+            return false;
     }
 }
 
 option_location locate(option opt) noexcept {
     switch (opt) {
-    case option::reuse_address:
-    case option::share_address: return integer(SOL_SOCKET, SO_REUSEADDR);
-    case option::no_delay: return integer(IPPROTO_TCP, TCP_NODELAY);
-    case option::keep_alive: return integer(SOL_SOCKET, SO_KEEPALIVE);
-    case option::broadcast: return integer(SOL_SOCKET, SO_BROADCAST);
-    case option::receive_buffer: return integer(SOL_SOCKET, SO_RCVBUF);
-    case option::send_buffer: return integer(SOL_SOCKET, SO_SNDBUF);
+        case option::reuse_address:
+        case option::share_address:
+            return integer(SOL_SOCKET, SO_REUSEADDR);
+        case option::no_delay:
+            return integer(IPPROTO_TCP, TCP_NODELAY);
+        case option::keep_alive:
+            return integer(SOL_SOCKET, SO_KEEPALIVE);
+        case option::broadcast:
+            return integer(SOL_SOCKET, SO_BROADCAST);
+        case option::receive_buffer:
+            return integer(SOL_SOCKET, SO_RCVBUF);
+        case option::send_buffer:
+            return integer(SOL_SOCKET, SO_SNDBUF);
 #if defined(SO_REUSEPORT)
-    case option::reuse_port: return integer(SOL_SOCKET, SO_REUSEPORT);
+        case option::reuse_port:
+            return integer(SOL_SOCKET, SO_REUSEPORT);
 #endif
-    default: return keep_alive_location(opt);
+        default:
+            return keep_alive_location(opt);
     }
 }
 
@@ -116,17 +140,22 @@ option_location locate(handle h, option opt, std::error_code& ec) noexcept {
     } else {
         where = locate(opt);
     }
-    if (where.shape == value_shape::unsupported) ec = make_error(std::errc::operation_not_supported);
-    else if (where.shape == value_shape::ipv6_only) ec = make_error(std::errc::invalid_argument);
-    else ec.clear();
+    if (where.shape == value_shape::unsupported)
+        ec = make_error(std::errc::operation_not_supported);
+    else if (where.shape == value_shape::ipv6_only)
+        ec = make_error(std::errc::invalid_argument);
+    else
+        ec.clear();
     return where;
 }
 
 // The result of a setsockopt()/getsockopt(): an option the kernel does not know is one
 // this system lacks.
 void check_option(int result, std::error_code& ec) noexcept {
-    if (result == 0) ec.clear();
-    else ec = errno == ENOPROTOOPT ? make_error(std::errc::operation_not_supported) : last_error();
+    if (result == 0)
+        ec.clear();
+    else
+        ec = errno == ENOPROTOOPT ? make_error(std::errc::operation_not_supported) : last_error();
 }
 
 template <class Value>
@@ -147,7 +176,8 @@ Value get_raw(handle h, int level, int name, std::error_code& ec) noexcept {
     if (::getifaddrs(&list) != 0) return false;
     bool found = false;
     for (const ifaddrs* entry = list; entry && !found; entry = entry->ifa_next) {
-        if (entry->ifa_addr && entry->ifa_addr->sa_family == AF_INET && ::if_nametoindex(entry->ifa_name) == index) {
+        if (entry->ifa_addr && entry->ifa_addr->sa_family == AF_INET &&
+            ::if_nametoindex(entry->ifa_name) == index) {
             out = reinterpret_cast<const sockaddr_in*>(entry->ifa_addr)->sin_addr;
             found = true;
         }
@@ -161,8 +191,10 @@ Value get_raw(handle h, int level, int name, std::error_code& ec) noexcept {
 void set_option(handle h, option opt, int value, std::error_code& ec) noexcept {
     const option_location where = locate(h, opt, ec);
     if (ec) return;
-    if (where.shape == value_shape::byte) set_raw(h, where.level, where.name, static_cast<unsigned char>(value), ec);
-    else set_raw(h, where.level, where.name, value, ec);
+    if (where.shape == value_shape::byte)
+        set_raw(h, where.level, where.name, static_cast<unsigned char>(value), ec);
+    else
+        set_raw(h, where.level, where.name, value, ec);
 }
 
 int get_option(handle h, option opt, std::error_code& ec) noexcept {
@@ -261,6 +293,5 @@ bool has_source_specific_multicast() noexcept {
     return false;
 #endif
 }
-
 
 }  // namespace portsock::platform

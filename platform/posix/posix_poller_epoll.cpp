@@ -5,8 +5,8 @@
 // and 10,000 idle connections cost nothing per wait. The user's token lives in a table
 // indexed by descriptor, not in epoll_event.data: that leaves data.fd free to tell the
 // wake-up eventfd apart from a user socket whatever tokens the user picks.
-#include "poller_backend.hpp"
 #include "poll_deadline.hpp"
+#include "poller_backend.hpp"
 #include "wake_flag.hpp"
 
 #include <sys/epoll.h>
@@ -43,8 +43,8 @@ struct epoll_state : poller_state {
     int epoll_fd = -1;
     int wake_fd = -1;
     wake_flag wake_pending;
-    std::deque<std::uint64_t> tokens;       // indexed by descriptor
-    std::deque<std::uint8_t> states;        // indexed by descriptor: interest | registered_bit
+    std::deque<std::uint64_t> tokens;  // indexed by descriptor
+    std::deque<std::uint8_t> states;   // indexed by descriptor: interest | registered_bit
     epoll_event ready[batch_size];
 };
 
@@ -75,8 +75,10 @@ void control(epoll_state* p, int op, handle h, unsigned interest, std::error_cod
     epoll_event change{};
     change.events = to_epoll(interest);
     change.data.fd = h;
-    if (::epoll_ctl(p->epoll_fd, op, h, &change) == 0) ec.clear();
-    else ec = last_error();
+    if (::epoll_ctl(p->epoll_fd, op, h, &change) == 0)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 bool valid(handle h, std::error_code& ec) noexcept {
@@ -92,7 +94,8 @@ bool is_registered(const epoll_state* p, handle h) noexcept {
 
 void drain_wake(epoll_state* p) noexcept {
     std::uint64_t count = 0;
-    while (::read(p->wake_fd, &count, sizeof count) < 0 && errno == EINTR) {}
+    while (::read(p->wake_fd, &count, sizeof count) < 0 && errno == EINTR) {
+    }
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
@@ -108,8 +111,10 @@ poller_state* create(std::error_code& ec) noexcept {
     }
     p->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
     if (p->epoll_fd >= 0) p->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (p->wake_fd >= 0) control(p, EPOLL_CTL_ADD, p->wake_fd, wait_readable, ec);
-    else ec = last_error();
+    if (p->wake_fd >= 0)
+        control(p, EPOLL_CTL_ADD, p->wake_fd, wait_readable, ec);
+    else
+        ec = last_error();
     if (ec) {
         destroy(p);
         return nullptr;
@@ -157,8 +162,10 @@ void modify(poller_state* state, handle h, unsigned interest, std::uint64_t toke
         return;
     }
     const auto index = static_cast<std::size_t>(h);
-    if (interest_of(p->states[index]) != interest) control(p, EPOLL_CTL_MOD, h, interest, ec);
-    else ec.clear();  // a token change alone needs no system call
+    if (interest_of(p->states[index]) != interest)
+        control(p, EPOLL_CTL_MOD, h, interest, ec);
+    else
+        ec.clear();  // a token change alone needs no system call
     if (!ec) {
         p->tokens[index] = token;
         p->states[index] = static_cast<std::uint8_t>(interest | registered_bit);
@@ -182,10 +189,11 @@ void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
 // stale by the kernel's EEXIST in add()).
 void forget(handle) noexcept {}
 
-std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
-                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity, std::int64_t timeout_ms,
+                 std::error_code& ec) noexcept {
     auto* p = static_cast<epoll_state*>(state);
-    const int most = capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
+    const int most =
+        capacity < static_cast<std::size_t>(batch_size) ? static_cast<int>(capacity) : batch_size;
     const int ready = wait_until_deadline(timeout_ms, [&](int ms) {
         const int n = ::epoll_wait(p->epoll_fd, p->ready, most, ms);
         return n < 0 && errno == EINTR ? 0 : n;  // EINTR: wait on, against the deadline

@@ -2,13 +2,13 @@
 // woken through a self-pipe.
 //
 // The only backend on macOS, the BSDs and Linux under PORTSOCK_POSIX_GENERIC, and the one a
-// poller_backend::portable poller gets on Linux. The registration table is poll_set.hpp's (slot 0 is the wake-up pipe), with a table indexed
-// by descriptor, so every operation is O(1) except the wait itself, which is
-// O(registered) as poll() is.
-#include "poller_backend.hpp"
+// poller_backend::portable poller gets on Linux. The registration table is poll_set.hpp's (slot 0 is the
+// wake-up pipe), with a table indexed by descriptor, so every operation is O(1) except the wait itself, which
+// is O(registered) as poll() is.
 #include "poll_deadline.hpp"
-#include "wake_flag.hpp"
 #include "poll_set.hpp"
+#include "poller_backend.hpp"
+#include "wake_flag.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -196,12 +196,13 @@ void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
 
 void forget(handle h) noexcept { live_poll_sets<descriptor_set>::forget(h); }
 
-std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
-                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity, std::int64_t timeout_ms,
+                 std::error_code& ec) noexcept {
     auto* p = static_cast<poll_state*>(state);
     const int ready = poll_retrying(p, timeout_ms, ec);
     if (ec || ready == 0) return 0;
-    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
+    return p->set.collect(
+        ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
 void wake(poller_state* state, std::error_code& ec) noexcept {

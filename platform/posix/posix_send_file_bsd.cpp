@@ -5,8 +5,8 @@
 #include "platform.hpp"
 #include "posix_io.hpp"
 
-#include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include <cerrno>
@@ -54,7 +54,7 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
         const int result = bsd_sendfile(h, f, offset, size, &sent);
         if (result == 0 || (sent > 0 && (errno == EAGAIN || errno == EINTR)))
             return static_cast<std::size_t>(sent);  // all, a part, or 0 at the end of the file
-        if (errno != EINTR) {  // EINTR before any byte went is retried
+        if (errno != EINTR) {                       // EINTR before any byte went is retried
             ec = refuses_file(errno) ? make_error(std::errc::operation_not_supported) : last_error();
             return 0;
         }

@@ -30,7 +30,8 @@ std::size_t send_file(handle h, file f, std::uint64_t offset, std::uint64_t coun
     if (size == 0) return 0;  // past any file's end
     off_t position = static_cast<off_t>(offset);
     const sigpipe_blocker guard;  // sendfile(2) takes no MSG_NOSIGNAL
-    const std::size_t sent = io_result([&] { return ::sendfile(h, static_cast<int>(f), &position, size); }, ec);
+    const std::size_t sent =
+        io_result([&] { return ::sendfile(h, static_cast<int>(f), &position, size); }, ec);
     if (ec && ec.value() == EOVERFLOW) ec.clear();  // offset past the largest file its file system holds
     if (ec && refuses_file(ec.value())) ec = make_error(std::errc::operation_not_supported);
     return sent;

@@ -87,8 +87,10 @@ struct sigpipe_guard {};
 #endif
 
 void check(int result, std::error_code& ec) noexcept {
-    if (result == 0) ec.clear();
-    else ec = last_error();
+    if (result == 0)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 }  // namespace
@@ -121,8 +123,10 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
 void close(handle h, std::error_code& ec) noexcept {
     // Never retry close() on EINTR: the descriptor is already released on Linux and
     // macOS, and a retry could close a descriptor another thread just opened.
-    if (::close(h) == 0 || errno == EINTR) ec.clear();
-    else ec = last_error();
+    if (::close(h) == 0 || errno == EINTR)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 void bind_native(handle h, const native_address& native, std::error_code& ec) noexcept {
@@ -136,9 +140,7 @@ void bind(handle h, const address& addr, std::error_code& ec) noexcept {
     explain_family_mismatch(h, addr, ec);  // an IPv6-only socket and a mapped address: EINVAL
 }
 
-void listen(handle h, int backlog, std::error_code& ec) noexcept {
-    check(::listen(h, backlog), ec);
-}
+void listen(handle h, int backlog, std::error_code& ec) noexcept { check(::listen(h, backlog), ec); }
 
 handle accept(handle h, address* peer, std::error_code& ec) noexcept {
     native_address native;
@@ -250,15 +252,15 @@ bool own_reachable_address(handle h, native_address& self, std::error_code& ec) 
 void wake_with_datagram(handle h, std::error_code& ec) noexcept {
     native_address self;
     if (!own_reachable_address(h, self, ec)) return;
-    const family fam = self.storage.ss_family == AF_INET   ? family::ipv4
+    const family fam = self.storage.ss_family == AF_INET    ? family::ipv4
                        : self.storage.ss_family == AF_INET6 ? family::ipv6
                                                             : family::local;
     const handle fd = open(fam, socket_type::datagram, ec);
     if (ec) return;
     char nothing = 0;
     // One try, never blocking: a full queue already has datagrams that wake the receive.
-    if (::sendto(fd, &nothing, 0, MSG_DONTWAIT | send_flags, self.get(), self.length) == -1 && errno != EAGAIN &&
-        errno != EWOULDBLOCK && errno != ENOBUFS)
+    if (::sendto(fd, &nothing, 0, MSG_DONTWAIT | send_flags, self.get(), self.length) == -1 &&
+        errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
         ec = last_error();
     ::close(fd);
 }

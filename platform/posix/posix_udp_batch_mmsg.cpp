@@ -44,7 +44,8 @@ constexpr int send_flags = 0;
 template <class Call>
 int retry(Call call) noexcept {
     int n = 0;
-    while ((n = call()) < 0 && errno == EINTR) {}
+    while ((n = call()) < 0 && errno == EINTR) {
+    }
     return n;
 }
 
@@ -121,16 +122,16 @@ bool segmentation_usable(handle h) noexcept {
 /// on the way), ENOPROTOOPT and EOPNOTSUPP say the kernel never will, for this process.
 bool refused_segmentation(int error) noexcept {
     switch (error) {
-    case EINVAL:
-    case EMSGSIZE:
-        return true;
-    case EIO:
-    case ENOPROTOOPT:
-    case EOPNOTSUPP:
-        segmentation.store(segmentation_off, std::memory_order_relaxed);
-        return true;
-    default:
-        return false;
+        case EINVAL:
+        case EMSGSIZE:
+            return true;
+        case EIO:
+        case ENOPROTOOPT:
+        case EOPNOTSUPP:
+            segmentation.store(segmentation_off, std::memory_order_relaxed);
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -175,17 +176,17 @@ std::size_t segment_run(const outgoing_datagram* batch, std::size_t count) noexc
 /// datagram or a segmented run of them.
 struct send_chunk {
     mmsghdr headers[chunk];
-    iovec pieces[chunk];                 ///< one per datagram
-    native_address names[chunk];         ///< one per message
-    std::size_t datagrams[chunk];        ///< how many datagrams each message carries
-    segment_control controls[chunk];     ///< one per message, used by segmented ones
+    iovec pieces[chunk];              ///< one per datagram
+    native_address names[chunk];      ///< one per message
+    std::size_t datagrams[chunk];     ///< how many datagrams each message carries
+    segment_control controls[chunk];  ///< one per message, used by segmented ones
     unsigned messages = 0;
 };
 
 /// Fills the headers for up to `chunk` outgoing datagrams, in segmented runs if `segment`;
 /// returns how many datagrams are ready (fewer than `count` if an address is bad: `ec`).
-std::size_t prepare_send(send_chunk& b, const outgoing_datagram* batch, std::size_t count,
-                         bool segment, std::error_code& ec) noexcept {
+std::size_t prepare_send(send_chunk& b, const outgoing_datagram* batch, std::size_t count, bool segment,
+                         std::error_code& ec) noexcept {
     std::size_t ready = 0;
     unsigned m = 0;
     while (ready < count) {
@@ -289,7 +290,8 @@ std::size_t receive_batch(handle h, incoming_datagram* batch, std::size_t count,
         prepare_receive(b, batch + done, want);
         // The first chunk may wait for its first datagram; later ones take only what is queued.
         const int flags = done == 0 ? MSG_WAITFORONE : MSG_DONTWAIT;
-        const int n = retry([&] { return ::recvmmsg(h, b.headers, static_cast<unsigned>(want), flags, nullptr); });
+        const int n =
+            retry([&] { return ::recvmmsg(h, b.headers, static_cast<unsigned>(want), flags, nullptr); });
         if (n < 0) {
             ec = last_error();  // after the first chunk, would-block just means "no more"
             return finish(done, ec);

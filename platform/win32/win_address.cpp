@@ -68,7 +68,8 @@ bool widen(const std::string& text, std::wstring& out) {
     const int needed = ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), size, nullptr, 0);
     if (needed <= 0) return false;
     out.resize(static_cast<std::size_t>(needed));
-    return ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), size, out.data(), needed) == needed;
+    return ::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text.data(), size, out.data(), needed) ==
+           needed;
 }
 
 }  // namespace
@@ -106,8 +107,8 @@ std::size_t format_address(const address& addr, char* buffer, std::size_t size) 
     return length;
 }
 
-void resolve(const std::string& host, const std::string& service, family fam,
-             socket_type type, std::vector<address>& out, std::error_code& ec) {
+void resolve(const std::string& host, const std::string& service, family fam, socket_type type,
+             std::vector<address>& out, std::error_code& ec) {
     const library_scope winsock(ec);
     if (ec) return;
     std::wstring wide_host;
@@ -120,8 +121,8 @@ void resolve(const std::string& host, const std::string& service, family fam,
     hints.ai_family = fam == family::ipv4 ? AF_INET : fam == family::ipv6 ? AF_INET6 : AF_UNSPEC;
     hints.ai_socktype = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
     ADDRINFOW* list = nullptr;
-    const int status = ::GetAddrInfoW(wide_host.c_str(), service.empty() ? nullptr : wide_service.c_str(),
-                                      &hints, &list);
+    const int status =
+        ::GetAddrInfoW(wide_host.c_str(), service.empty() ? nullptr : wide_service.c_str(), &hints, &list);
     if (status != 0) {
         ec = resolver_error(status);
         return;

@@ -12,10 +12,14 @@ bool get_int_option(SOCKET s, int name, int& value) noexcept {
 
 family family_of(int native) noexcept {
     switch (native) {
-    case AF_INET: return family::ipv4;
-    case AF_INET6: return family::ipv6;
-    case AF_UNIX: return family::local;
-    default: return family::unspecified;
+        case AF_INET:
+            return family::ipv4;
+        case AF_INET6:
+            return family::ipv6;
+        case AF_UNIX:
+            return family::local;
+        default:
+            return family::unspecified;
     }
 }
 
@@ -58,7 +62,8 @@ void adopt(handle h, std::error_code& ec) noexcept {
     int peer_length = static_cast<int>(sizeof peer);
     // As open() and connect() leave a UDP socket: reset reports only once connected.
     if (get_int_option(s, SO_TYPE, type) && type == SOCK_DGRAM)
-        report_udp_connection_reset(s, ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0);
+        report_udp_connection_reset(s,
+                                    ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &peer_length) == 0);
 }
 
 }  // namespace portsock::platform

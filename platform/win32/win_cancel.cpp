@@ -22,7 +22,7 @@ namespace {
 
 struct tracked {
     SOCKET s;
-    unsigned waits;   // single-socket waits in progress
+    unsigned waits;  // single-socket waits in progress
     bool cancelled;
 };
 
@@ -116,8 +116,10 @@ void cancel(handle h, std::error_code& ec) noexcept {
     }
     // The shutdown fails any send or receive that starts later (WSAESHUTDOWN); a call in
     // progress is ended by CancelIoEx() (Windows Vista and later).
-    if (::shutdown(s, SD_BOTH) == 0 || ::WSAGetLastError() == WSAENOTCONN) ec.clear();
-    else ec = last_error();
+    if (::shutdown(s, SD_BOTH) == 0 || ::WSAGetLastError() == WSAENOTCONN)
+        ec.clear();
+    else
+        ec = last_error();
     note_poller_cancel(s);
     // A registered wait may not have issued its WSAPoll() yet: cancel again until none is
     // left (each ends at once once cancelled). Bounded, in case one is slow to leave.

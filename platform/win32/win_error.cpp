@@ -29,7 +29,8 @@ constexpr wsa_entry wsa_table[] = {
     {WSA_NOT_ENOUGH_MEMORY, std::errc::not_enough_memory, true, "insufficient memory available"},
     {WSA_INVALID_PARAMETER, std::errc::invalid_argument, true, "one or more parameters are invalid"},
     {WSA_OPERATION_ABORTED, std::errc::operation_canceled, true, "overlapped operation aborted"},
-    {WSA_IO_INCOMPLETE, std::errc::resource_unavailable_try_again, true, "overlapped I/O event object not in signaled state"},
+    {WSA_IO_INCOMPLETE, std::errc::resource_unavailable_try_again, true,
+     "overlapped I/O event object not in signaled state"},
     {WSA_IO_PENDING, std::errc::operation_in_progress, true, "overlapped operation will complete later"},
     {WSAEINTR, std::errc::interrupted, true, "interrupted function call"},
     {WSAEBADF, std::errc::bad_file_descriptor, true, "file handle is not valid"},
@@ -37,7 +38,8 @@ constexpr wsa_entry wsa_table[] = {
     {WSAEFAULT, std::errc::bad_address, true, "bad address"},
     {WSAEINVAL, std::errc::invalid_argument, true, "invalid argument"},
     {WSAEMFILE, std::errc::too_many_files_open, true, "too many open sockets"},
-    {WSAEWOULDBLOCK, std::errc::operation_would_block, true, "resource temporarily unavailable (operation would block)"},
+    {WSAEWOULDBLOCK, std::errc::operation_would_block, true,
+     "resource temporarily unavailable (operation would block)"},
     {WSAEINPROGRESS, std::errc::operation_in_progress, true, "operation now in progress"},
     {WSAEALREADY, std::errc::connection_already_in_progress, true, "operation already in progress"},
     {WSAENOTSOCK, std::errc::not_a_socket, true, "socket operation on nonsocket"},
@@ -49,7 +51,8 @@ constexpr wsa_entry wsa_table[] = {
     {WSAESOCKTNOSUPPORT, std::errc::not_supported, true, "socket type not supported"},
     {WSAEOPNOTSUPP, std::errc::operation_not_supported, true, "operation not supported"},
     {WSAEPFNOSUPPORT, std::errc::address_family_not_supported, true, "protocol family not supported"},
-    {WSAEAFNOSUPPORT, std::errc::address_family_not_supported, true, "address family not supported by protocol family"},
+    {WSAEAFNOSUPPORT, std::errc::address_family_not_supported, true,
+     "address family not supported by protocol family"},
     {WSAEADDRINUSE, std::errc::address_in_use, true, "address already in use"},
     {WSAEADDRNOTAVAIL, std::errc::address_not_available, true, "cannot assign requested address"},
     {WSAENETDOWN, std::errc::network_down, true, "network is down"},
@@ -94,7 +97,8 @@ constexpr wsa_entry wsa_table[] = {
     {WSA_E_CANCELLED, std::errc::operation_canceled, true, "call was canceled"},
     {WSAEREFUSED, none, false, "database query was refused"},
     {WSAHOST_NOT_FOUND, none, false, "host not found"},
-    {WSATRY_AGAIN, std::errc::resource_unavailable_try_again, true, "nonauthoritative host not found (try again)"},
+    {WSATRY_AGAIN, std::errc::resource_unavailable_try_again, true,
+     "nonauthoritative host not found (try again)"},
     {WSANO_RECOVERY, none, false, "nonrecoverable name server error"},
     {WSANO_DATA, none, false, "valid name, no data record of requested type"},
 };
@@ -108,8 +112,8 @@ const wsa_entry* find_entry(int code) noexcept {
 std::string system_message(int code) {
     char* text = nullptr;
     const DWORD length = ::FormatMessageA(
-        FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-        nullptr, static_cast<DWORD>(code), MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US),
+        FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+        static_cast<DWORD>(code), MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US),
         reinterpret_cast<LPSTR>(&text), 0, nullptr);
     std::string message;
     if (length != 0 && text) {
@@ -171,25 +175,25 @@ std::error_code resolver_error(int gai_code) noexcept {
     // The EAI_* names are aliases of these WSA codes on Windows (EAI_NONAME is
     // WSAHOST_NOT_FOUND, ...), so the switch uses the WSA names only.
     switch (gai_code) {
-    case WSAHOST_NOT_FOUND:  // EAI_NONAME
-    case WSANO_DATA:         // EAI_NODATA
-        return make_error_code(resolve_errc::host_not_found);
-    case WSATRY_AGAIN:  // EAI_AGAIN
-        return make_error_code(resolve_errc::try_again);
-    case WSATYPE_NOT_FOUND:  // EAI_SERVICE
-        return make_error_code(resolve_errc::service_not_found);
-    case WSAEAFNOSUPPORT:  // EAI_FAMILY
-        return make_error_code(resolve_errc::family_not_supported);
-    case WSA_NOT_ENOUGH_MEMORY:  // EAI_MEMORY
-        return make_error_code(resolve_errc::out_of_memory);
-    case WSANO_RECOVERY:  // EAI_FAIL
-        return make_error_code(resolve_errc::failure);
-    case WSAEINVAL:  // EAI_BADFLAGS
-        return make_error_code(resolve_errc::bad_flags);
-    case WSAESOCKTNOSUPPORT:  // EAI_SOCKTYPE
-        return make_error_code(resolve_errc::socket_type_not_supported);
-    default:  // start-up failures (the system, not the name, is the problem) and the rest
-        return socket_error(gai_code);
+        case WSAHOST_NOT_FOUND:  // EAI_NONAME
+        case WSANO_DATA:         // EAI_NODATA
+            return make_error_code(resolve_errc::host_not_found);
+        case WSATRY_AGAIN:  // EAI_AGAIN
+            return make_error_code(resolve_errc::try_again);
+        case WSATYPE_NOT_FOUND:  // EAI_SERVICE
+            return make_error_code(resolve_errc::service_not_found);
+        case WSAEAFNOSUPPORT:  // EAI_FAMILY
+            return make_error_code(resolve_errc::family_not_supported);
+        case WSA_NOT_ENOUGH_MEMORY:  // EAI_MEMORY
+            return make_error_code(resolve_errc::out_of_memory);
+        case WSANO_RECOVERY:  // EAI_FAIL
+            return make_error_code(resolve_errc::failure);
+        case WSAEINVAL:  // EAI_BADFLAGS
+            return make_error_code(resolve_errc::bad_flags);
+        case WSAESOCKTNOSUPPORT:  // EAI_SOCKTYPE
+            return make_error_code(resolve_errc::socket_type_not_supported);
+        default:  // start-up failures (the system, not the name, is the problem) and the rest
+            return socket_error(gai_code);
     }
 }
 

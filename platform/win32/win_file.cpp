@@ -23,10 +23,13 @@ bool is_end_of_file(DWORD code) noexcept { return code == ERROR_HANDLE_EOF || co
 std::error_code file_error() noexcept {
     const DWORD code = ::GetLastError();
     switch (code) {
-    case ERROR_FILE_NOT_FOUND:
-    case ERROR_PATH_NOT_FOUND: return std::make_error_code(std::errc::no_such_file_or_directory);
-    case ERROR_ACCESS_DENIED: return std::make_error_code(std::errc::permission_denied);
-    default: return {static_cast<int>(code), std::system_category()};
+        case ERROR_FILE_NOT_FOUND:
+        case ERROR_PATH_NOT_FOUND:
+            return std::make_error_code(std::errc::no_such_file_or_directory);
+        case ERROR_ACCESS_DENIED:
+            return std::make_error_code(std::errc::permission_denied);
+        default:
+            return {static_cast<int>(code), std::system_category()};
     }
 }
 
@@ -45,8 +48,9 @@ std::size_t read_result(BOOL done, DWORD got, std::error_code& ec) noexcept {
 file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept {
     // Not inheritable (no SECURITY_ATTRIBUTES); others may read, write or delete meanwhile,
     // as POSIX allows.
-    const HANDLE f = ::CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                                   nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+    const HANDLE f =
+        ::CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                      nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (f == INVALID_HANDLE_VALUE) {
         // CreateFileW refuses a directory with ERROR_ACCESS_DENIED: say what POSIX says.
         ec = ::GetLastError() == ERROR_ACCESS_DENIED && names_a_directory(path)
@@ -60,9 +64,12 @@ file open_file(const std::filesystem::path& path, std::error_code& ec) noexcept 
 
 void close_file(file f) noexcept { ::CloseHandle(reinterpret_cast<HANDLE>(f)); }
 
-bool file_is_seekable(file f) noexcept { return ::GetFileType(reinterpret_cast<HANDLE>(f)) == FILE_TYPE_DISK; }
+bool file_is_seekable(file f) noexcept {
+    return ::GetFileType(reinterpret_cast<HANDLE>(f)) == FILE_TYPE_DISK;
+}
 
-std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size, std::error_code& ec) noexcept {
+std::size_t read_file(file f, std::uint64_t offset, void* data, std::size_t size,
+                      std::error_code& ec) noexcept {
     const auto want = static_cast<DWORD>(file_span(offset, size, max_position, 0x7fffffff));
     ec.clear();
     if (want == 0) return 0;  // past any file's end

@@ -20,13 +20,15 @@ constexpr int path_offset = static_cast<int>(offsetof(sockaddr_un, sun_path));
 constexpr DWORD af_unix_reparse_tag = 0x80000023UL;
 
 void check(int result, std::error_code& ec) noexcept {
-    if (result == 0) ec.clear();
-    else ec = last_error();
+    if (result == 0)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 bool to_native(const local_name& in, native_address& out, std::error_code& ec) noexcept {
     if (in.kind != local_name::path || in.size > local_path_max()) {  // the sdk has said why already
-        ec = make_error(in.kind == local_name::abstract ? std::errc::address_family_not_supported
+        ec = make_error(in.kind == local_name::abstract  ? std::errc::address_family_not_supported
                         : in.kind == local_name::unnamed ? std::errc::invalid_argument
                                                          : std::errc::filename_too_long);
         return false;
@@ -45,7 +47,8 @@ local_name local_from_native(const native_address& in) noexcept {
     if (in.length <= path_offset || in.get()->sa_family != AF_UNIX) return out;
     const auto* un = reinterpret_cast<const sockaddr_un*>(&in.storage);
     const std::size_t room = static_cast<std::size_t>(in.length - path_offset);
-    out.size = static_cast<std::uint8_t>(::strnlen(un->sun_path, room < sun_path_size ? room : sun_path_size));
+    out.size =
+        static_cast<std::uint8_t>(::strnlen(un->sun_path, room < sun_path_size ? room : sun_path_size));
     out.kind = out.size == 0 ? local_name::unnamed : local_name::path;
     std::memcpy(out.text, un->sun_path, out.size);
     return out;
@@ -91,7 +94,9 @@ void connect(handle h, const local_name& name, std::error_code& ec) noexcept {
 
 local_name local_name_of(handle h, std::error_code& ec) noexcept { return name_of(h, ::getsockname, ec); }
 
-local_name peer_local_name_of(handle h, std::error_code& ec) noexcept { return name_of(h, ::getpeername, ec); }
+local_name peer_local_name_of(handle h, std::error_code& ec) noexcept {
+    return name_of(h, ::getpeername, ec);
+}
 
 std::size_t send_to(handle, const void*, std::size_t, const local_name&, std::error_code& ec) noexcept {
     ec = make_error(std::errc::address_family_not_supported);  // no AF_UNIX datagrams
@@ -131,8 +136,10 @@ file_kind local_file_kind(const local_name& name, std::error_code& ec) noexcept 
 void remove_local_file(const local_name& name, std::error_code& ec) noexcept {
     char path[local_name_capacity + 1];
     if (!path_of(name, path, ec)) return;
-    if (::DeleteFileA(path)) ec.clear();
-    else ec = win32_last_error();
+    if (::DeleteFileA(path))
+        ec.clear();
+    else
+        ec = win32_last_error();
 }
 
 }  // namespace portsock::platform

@@ -1,4 +1,5 @@
-// Winsock 2 port: the options that depend on the socket's family or that Windows lacks, linger, and multicast membership.
+// Winsock 2 port: the options that depend on the socket's family or that Windows lacks, linger, and multicast
+// membership.
 //
 // Differences from BSD sockets that this file hides or reports:
 // - Keep-alive timing is TCP_KEEPIDLE (3), TCP_KEEPINTVL (17) and TCP_KEEPCNT (16) at
@@ -38,13 +39,19 @@ constexpr option_location at(int level, int name) noexcept { return {level, name
 
 option_location locate_ip(option opt, bool v6) noexcept {
     switch (opt) {
-    case option::v6_only: return v6 ? at(IPPROTO_IPV6, IPV6_V6ONLY) : option_location{0, 0, true, true};
-    case option::unicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : at(IPPROTO_IP, IP_TTL);
-    case option::multicast_hops: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : at(IPPROTO_IP, IP_MULTICAST_TTL);
-    case option::multicast_loop: return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : at(IPPROTO_IP, IP_MULTICAST_LOOP);
-    // Read back by WSARecvMsg() in receive_from_to() (win_receive_destination.cpp).
-    case option::receive_destination: return v6 ? at(IPPROTO_IPV6, IPV6_PKTINFO) : at(IPPROTO_IP, IP_PKTINFO);
-    default: return {};
+        case option::v6_only:
+            return v6 ? at(IPPROTO_IPV6, IPV6_V6ONLY) : option_location{0, 0, true, true};
+        case option::unicast_hops:
+            return v6 ? at(IPPROTO_IPV6, IPV6_UNICAST_HOPS) : at(IPPROTO_IP, IP_TTL);
+        case option::multicast_hops:
+            return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_HOPS) : at(IPPROTO_IP, IP_MULTICAST_TTL);
+        case option::multicast_loop:
+            return v6 ? at(IPPROTO_IPV6, IPV6_MULTICAST_LOOP) : at(IPPROTO_IP, IP_MULTICAST_LOOP);
+        // Read back by WSARecvMsg() in receive_from_to() (win_receive_destination.cpp).
+        case option::receive_destination:
+            return v6 ? at(IPPROTO_IPV6, IPV6_PKTINFO) : at(IPPROTO_IP, IP_PKTINFO);
+        default:
+            return {};
     }
 }
 
@@ -55,13 +62,18 @@ bool depends_on_family(option opt) noexcept {
 
 option_location locate_fixed(option opt) noexcept {
     switch (opt) {
-    case option::keep_alive_idle: return at(IPPROTO_TCP, tcp_keep_idle);
-    case option::keep_alive_interval: return at(IPPROTO_TCP, tcp_keep_interval);
-    case option::keep_alive_count: return at(IPPROTO_TCP, tcp_keep_count);
-    // Only datagram sockets ask for it (sdk/ udp_socket): for a TCP port, Windows'
-    // SO_REUSEADDR would let another socket take a live port (win_socket.cpp).
-    case option::share_address: return at(SOL_SOCKET, SO_REUSEADDR);
-    default: return {};  // reuse_port, traffic_class
+        case option::keep_alive_idle:
+            return at(IPPROTO_TCP, tcp_keep_idle);
+        case option::keep_alive_interval:
+            return at(IPPROTO_TCP, tcp_keep_interval);
+        case option::keep_alive_count:
+            return at(IPPROTO_TCP, tcp_keep_count);
+        // Only datagram sockets ask for it (sdk/ udp_socket): for a TCP port, Windows'
+        // SO_REUSEADDR would let another socket take a live port (win_socket.cpp).
+        case option::share_address:
+            return at(SOL_SOCKET, SO_REUSEADDR);
+        default:
+            return {};  // reuse_port, traffic_class
     }
 }
 
@@ -74,9 +86,12 @@ option_location locate(handle h, option opt, std::error_code& ec) noexcept {
     } else {
         where = locate_fixed(opt);
     }
-    if (!where.supported) ec = make_error(std::errc::operation_not_supported);
-    else if (where.ipv6_only) ec = make_error(std::errc::invalid_argument);
-    else ec.clear();
+    if (!where.supported)
+        ec = make_error(std::errc::operation_not_supported);
+    else if (where.ipv6_only)
+        ec = make_error(std::errc::invalid_argument);
+    else
+        ec.clear();
     return where;
 }
 
@@ -109,9 +124,8 @@ Value get_raw(handle h, int level, int name, int& length, std::error_code& ec) n
 
 bool is_extended_option(option opt) noexcept {
     return depends_on_family(opt) || opt == option::reuse_port || opt == option::traffic_class ||
-           opt == option::share_address ||
-           opt == option::keep_alive_idle || opt == option::keep_alive_interval ||
-           opt == option::keep_alive_count;
+           opt == option::share_address || opt == option::keep_alive_idle ||
+           opt == option::keep_alive_interval || opt == option::keep_alive_count;
 }
 
 void set_extended_option(handle h, option opt, int value, std::error_code& ec) noexcept {
@@ -165,12 +179,15 @@ void set_multicast_interface(handle h, const interface_choice& where, std::error
 
 bool has_option(option opt) noexcept {
     switch (opt) {
-    case option::reuse_port:
-    case option::traffic_class: return false;
-    case option::keep_alive_idle:
-    case option::keep_alive_interval:
-    case option::keep_alive_count: break;
-    default: return true;
+        case option::reuse_port:
+        case option::traffic_class:
+            return false;
+        case option::keep_alive_idle:
+        case option::keep_alive_interval:
+        case option::keep_alive_count:
+            break;
+        default:
+            return true;
     }
     // Keep-alive timing depends on the Windows version: ask a probe socket.
     std::error_code ec;
@@ -183,6 +200,5 @@ bool has_option(option opt) noexcept {
 }
 
 bool has_source_specific_multicast() noexcept { return true; }  // Windows Vista and later
-
 
 }  // namespace portsock::platform

@@ -12,9 +12,9 @@
 // closed reports POLLHUP without POLLRDNORM, so hang-up and error mark every awaited
 // direction ready; Windows before 10 version 2004 does not report a failed connect at all.
 #include "poll_deadline.hpp"
+#include "poll_set.hpp"
 #include "poller_backend.hpp"
 #include "wake_flag.hpp"
-#include "poll_set.hpp"
 #include "win_common.hpp"
 
 #include <climits>
@@ -101,7 +101,8 @@ handle open_wake_socket(std::error_code& ec) noexcept {
 void drain_wake(wsapoll_state* p) noexcept {
     char sink[64];
     std::error_code ec;
-    while (receive(p->wake, sink, sizeof sink, ec) > 0 && !ec) {}
+    while (receive(p->wake, sink, sizeof sink, ec) > 0 && !ec) {
+    }
     p->wake_pending.release();  // only now, after the drain (see wake_flag.hpp)
 }
 
@@ -210,8 +211,8 @@ void remove(poller_state* state, handle h, std::error_code& ec) noexcept {
 
 void forget(handle h) noexcept { live_poll_sets<socket_set>::forget(to_socket(h)); }
 
-std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity,
-                 std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity, std::int64_t timeout_ms,
+                 std::error_code& ec) noexcept {
     auto* p = static_cast<wsapoll_state*>(state);
     // A cancelled socket is ready at once: look without waiting.
     const bool cancelled = has_cancelled(p);
@@ -219,7 +220,8 @@ std::size_t wait(poller_state* state, poller_event* events, std::size_t capacity
     if (ec) return 0;
     if (cancelled || ready == 0) ready += report_cancelled(p);
     if (ready == 0) return 0;
-    return p->set.collect(ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
+    return p->set.collect(
+        ready, [p] { drain_wake(p); }, events, capacity, POLLNVAL, from_poll);
 }
 
 void wake(poller_state* state, std::error_code& ec) noexcept {

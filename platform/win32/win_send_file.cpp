@@ -36,8 +36,8 @@ LPFN_TRANSMITFILE find_transmit_file(SOCKET s) noexcept {
     GUID id = WSAID_TRANSMITFILE;
     LPFN_TRANSMITFILE found = nullptr;
     DWORD size = 0;
-    if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &found, sizeof found, &size, nullptr,
-                   nullptr) != 0 ||
+    if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &found, sizeof found, &size,
+                   nullptr, nullptr) != 0 ||
         !found) {
         transmit_file_missing = true;
         return nullptr;

@@ -38,8 +38,10 @@ int clamp_size(std::size_t size) noexcept {
 }
 
 void check(int result, std::error_code& ec) noexcept {
-    if (result == 0) ec.clear();
-    else ec = last_error();
+    if (result == 0)
+        ec.clear();
+    else
+        ec = last_error();
 }
 
 bool make_non_inheritable(SOCKET s, std::error_code& ec) noexcept {
@@ -75,7 +77,8 @@ void discard(SOCKET s) noexcept {
 void report_udp_connection_reset(SOCKET s, bool on) noexcept {
     BOOL report = on ? TRUE : FALSE;
     DWORD returned = 0;
-    ::WSAIoctl(s, udp_connection_reset, &report, static_cast<DWORD>(sizeof report), nullptr, 0, &returned, nullptr, nullptr);
+    ::WSAIoctl(s, udp_connection_reset, &report, static_cast<DWORD>(sizeof report), nullptr, 0, &returned,
+               nullptr, nullptr);
 }
 
 namespace {
@@ -112,23 +115,31 @@ struct option_location {
 
 option_location locate(option opt) noexcept {
     switch (opt) {
-    // What a restarted server needs is Windows' default: since Windows Server 2003 a port
-    // whose old connections linger (TIME_WAIT included) can be bound again at once, and a
-    // live port cannot be taken by another user's socket. SO_REUSEADDR would let any
-    // socket bind a live port (hijacking); SO_EXCLUSIVEADDRUSE forbids even the same user
-    // to share it, but keeps the port unavailable while any connection accepted on it
-    // remains, TIME_WAIT included (Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE").
-    // So reuse_address on is the default (SO_EXCLUSIVEADDRUSE off), and off is the strict
-    // SO_EXCLUSIVEADDRUSE, which, like POSIX without SO_REUSEADDR, may delay a restart.
-    // Either must be set before bind.
-    case option::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, true};
-    case option::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
-    case option::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case option::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
-    case option::receive_buffer: return {SOL_SOCKET, SO_RCVBUF};
-    case option::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
-    default: break;  // family-dependent and missing options: win_options.cpp
+        // What a restarted server needs is Windows' default: since Windows Server 2003 a port
+        // whose old connections linger (TIME_WAIT included) can be bound again at once, and a
+        // live port cannot be taken by another user's socket. SO_REUSEADDR would let any
+        // socket bind a live port (hijacking); SO_EXCLUSIVEADDRUSE forbids even the same user
+        // to share it, but keeps the port unavailable while any connection accepted on it
+        // remains, TIME_WAIT included (Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE").
+        // So reuse_address on is the default (SO_EXCLUSIVEADDRUSE off), and off is the strict
+        // SO_EXCLUSIVEADDRUSE, which, like POSIX without SO_REUSEADDR, may delay a restart.
+        // Either must be set before bind.
+        case option::reuse_address:
+            return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, true};
+        case option::no_delay:
+            return {IPPROTO_TCP, TCP_NODELAY};
+        case option::keep_alive:
+            return {SOL_SOCKET, SO_KEEPALIVE};
+        case option::broadcast:
+            return {SOL_SOCKET, SO_BROADCAST};
+        case option::v6_only:
+            return {IPPROTO_IPV6, IPV6_V6ONLY};
+        case option::receive_buffer:
+            return {SOL_SOCKET, SO_RCVBUF};
+        case option::send_buffer:
+            return {SOL_SOCKET, SO_SNDBUF};
+        default:
+            break;  // family-dependent and missing options: win_options.cpp
     }
     return {SOL_SOCKET, 0};
 }
@@ -156,7 +167,8 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     const int domain = fam == family::ipv6 ? AF_INET6 : fam == family::local ? AF_UNIX : AF_INET;
     const int kind = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
     const int protocol = fam == family::local ? 0 : type == socket_type::stream ? IPPROTO_TCP : IPPROTO_UDP;
-    SOCKET s = ::WSASocketW(domain, kind, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    SOCKET s =
+        ::WSASocketW(domain, kind, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (is_invalid(s) && ::WSAGetLastError() == WSAEINVAL) {
         // Windows before 7 SP1 rejects the flag: create, then clear the inherit flag.
         s = ::WSASocketW(domain, kind, protocol, nullptr, 0, WSA_FLAG_OVERLAPPED);
@@ -232,7 +244,8 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
         // The client gave up while queued (ECONNABORTED on POSIX): wait for the next one.
         // Wine reports a queued connection that was reset as WSAENOTCONN; a listener
         // never has another reason to.
-        if (code == WSAEINTR || code == WSAECONNRESET || code == WSAECONNABORTED || code == WSAENOTCONN) continue;
+        if (code == WSAEINTR || code == WSAECONNRESET || code == WSAECONNABORTED || code == WSAENOTCONN)
+            continue;
         ec = socket_error(code);
         return invalid_handle;
     }
@@ -405,7 +418,8 @@ std::size_t send_gather(handle h, const buffer* buffers, std::size_t count, cons
     return io_result(
         [&] {
             DWORD sent = 0;
-            const int result = to ? ::WSASendTo(to_socket(h), pieces, used, &sent, 0, native.get(), native.length, nullptr, nullptr)
+            const int result = to ? ::WSASendTo(to_socket(h), pieces, used, &sent, 0, native.get(),
+                                                native.length, nullptr, nullptr)
                                   : ::WSASend(to_socket(h), pieces, used, &sent, 0, nullptr, nullptr);
             return result == 0 ? static_cast<int>(sent) : SOCKET_ERROR;
         },

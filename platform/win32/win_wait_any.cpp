@@ -8,7 +8,8 @@
 
 namespace portsock::platform {
 
-std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeout_ms, std::error_code& ec) noexcept {
+std::size_t wait_any(wait_entry* entries, std::size_t count, std::int64_t timeout_ms,
+                     std::error_code& ec) noexcept {
     if (count > wait_any_capacity) {
         ec = make_error(std::errc::invalid_argument);
         return 0;

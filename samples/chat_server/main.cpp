@@ -17,11 +17,11 @@
 
 namespace {
 
-constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
+constexpr std::uint64_t listener_token = UINT64_MAX;      // clients use their slot index
 constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
 using clock = std::chrono::steady_clock;
-constexpr std::size_t max_line = 64 * 1024;           // a longer line drops its sender
-constexpr std::size_t max_backlog = 1 << 20;          // unsent bytes before a slow client is dropped
+constexpr std::size_t max_line = 64 * 1024;   // a longer line drops its sender
+constexpr std::size_t max_backlog = 1 << 20;  // unsent bytes before a slow client is dropped
 
 struct client {
     portsock::tcp_stream stream;
@@ -112,7 +112,8 @@ private:
         partial.erase(0, start);
         // One client must not make the server hold, or everyone else receive, a line without end.
         if (partial.size() > max_line) {
-            std::cout << clients_[slot].name << " sent a line longer than " << max_line << " bytes" << std::endl;
+            std::cout << clients_[slot].name << " sent a line longer than " << max_line << " bytes"
+                      << std::endl;
             drop(slot);
         }
     }
@@ -137,8 +138,9 @@ private:
         c.unsent.erase(0, c.stream.send_all(c.unsent.data(), c.unsent.size(), ec));
         if (ec && ec != std::errc::operation_would_block) return drop(slot);
         // Ask for writability only while something waits to be sent.
-        const auto interest = c.unsent.empty() ? portsock::poll_events::readable
-                                               : portsock::poll_events::readable | portsock::poll_events::writable;
+        const auto interest = c.unsent.empty()
+                                  ? portsock::poll_events::readable
+                                  : portsock::poll_events::readable | portsock::poll_events::writable;
         poller_.modify(c.stream, interest, slot);
     }
 

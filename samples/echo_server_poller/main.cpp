@@ -18,7 +18,7 @@
 namespace {
 
 //! [state]
-constexpr std::uint64_t listener_token = UINT64_MAX;  // clients use their slot index
+constexpr std::uint64_t listener_token = UINT64_MAX;      // clients use their slot index
 constexpr std::chrono::milliseconds accept_backoff{100};  // pause after running out of descriptors
 constexpr std::chrono::milliseconds parked_retry{50};     // see park()
 using clock = std::chrono::steady_clock;
@@ -55,8 +55,10 @@ private:
         if (event.token == listener_token) return accept_all();
         client& c = clients_[event.token];
         if (!c.stream.is_open()) return;  // closed earlier in this batch of events
-        if (event.writable()) flush(event.token, c, event.hang_up());
-        else if (event.readable()) echo(event.token, c);
+        if (event.writable())
+            flush(event.token, c, event.hang_up());
+        else if (event.readable())
+            echo(event.token, c);
     }
     //! [dispatch]
 
@@ -122,8 +124,10 @@ private:
         const std::size_t sent = c.stream.send_all(c.unsent.data(), c.unsent.size(), ec);
         c.unsent.erase(0, sent);
         if (ec && ec != std::errc::operation_would_block) return drop(slot, c);
-        if (c.unsent.empty()) poller_.modify(c.stream, portsock::poll_events::readable, slot);
-        else if (peer_done) park(slot, c);
+        if (c.unsent.empty())
+            poller_.modify(c.stream, portsock::poll_events::readable, slot);
+        else if (peer_done)
+            park(slot, c);
     }
 
     // A client that has sent its FIN but is not taking its echoes yet: the poller reports
@@ -137,7 +141,8 @@ private:
 
     void unpark_all() {
         for (const std::uint64_t slot : parked_)
-            if (clients_[slot].stream.is_open()) poller_.add(clients_[slot].stream, portsock::poll_events::writable, slot);
+            if (clients_[slot].stream.is_open())
+                poller_.add(clients_[slot].stream, portsock::poll_events::writable, slot);
         parked_.clear();
     }
     //! [echo]
@@ -179,8 +184,8 @@ int main(int argc, char* argv[]) try {
     const long clients = argc > 2 ? std::stol(argv[2]) : -1;
 
     echo_server server(port);
-    std::cout << "Echo server (" << portsock::poller::backend() << ") is listening on port "
-              << server.port() << "..." << std::endl;
+    std::cout << "Echo server (" << portsock::poller::backend() << ") is listening on port " << server.port()
+              << "..." << std::endl;
     server.run(clients);
     std::cout << "Served " << clients << " clients." << std::endl;
 } catch (const std::exception& error) {

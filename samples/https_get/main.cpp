@@ -36,7 +36,8 @@ url_parts parse_url(const std::string& url) {
     } else {
         parts.host = authority;
     }
-    if (parts.host.size() > 2 && parts.host.front() == '[') parts.host = parts.host.substr(1, parts.host.size() - 2);
+    if (parts.host.size() > 2 && parts.host.front() == '[')
+        parts.host = parts.host.substr(1, parts.host.size() - 2);
     if (parts.host.empty()) throw std::invalid_argument("no host in " + url);
     return parts;
 }
@@ -62,7 +63,8 @@ int main(int argc, char* argv[]) try {
     if (argc > 2) context.load_verify_file(argv[2]);
     context.set_alpn_protocols({"http/1.1"});
     auto stream = portsock::tls_stream::connect(context, url.host, url.port, 10s);
-    stream.send_all("GET " + url.path + " HTTP/1.1\r\nHost: " + url.host + "\r\nConnection: close\r\n\r\n", 10s);
+    stream.send_all("GET " + url.path + " HTTP/1.1\r\nHost: " + url.host + "\r\nConnection: close\r\n\r\n",
+                    10s);
 
     // The head: up to the blank line (at most 64 KiB).
     std::string received;
@@ -86,7 +88,8 @@ int main(int argc, char* argv[]) try {
         if (n == 0) break;
         body += n;
     }
-    if (expected != SIZE_MAX && body < expected) throw std::runtime_error("body shorter than its Content-Length");
+    if (expected != SIZE_MAX && body < expected)
+        throw std::runtime_error("body shorter than its Content-Length");
     std::cout << head.substr(0, head.find("\r\n")) << '\n' << "body: " << body << " bytes" << std::endl;
 } catch (const std::exception& error) {
     std::cerr << "https_get: " << error.what() << '\n';

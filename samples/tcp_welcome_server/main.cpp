@@ -30,7 +30,7 @@ int main(int argc, char* argv[]) try {
         if (ec) std::cerr << "tcp_welcome_server: " << peer << ": " << ec.message() << std::endl;
     }  // each client closes itself here
     //! [serve]
-//! [catch]
+    //! [catch]
 } catch (const std::exception& error) {
     std::cerr << "tcp_welcome_server: " << error.what() << '\n';
     return 1;

@@ -16,7 +16,8 @@ int main(int argc, char* argv[]) try {
     //! [bind]
     portsock::udp_socket server{{portsock::ip_address::loopback_v4(), port}};
     //! [bind]
-    std::cout << "UDP echo server is listening on port " << server.local_endpoint().port() << "..." << std::endl;
+    std::cout << "UDP echo server is listening on port " << server.local_endpoint().port() << "..."
+              << std::endl;
 
     //! [echo]
     char buffer[65536];

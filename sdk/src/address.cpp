@@ -15,9 +15,12 @@ namespace detail {
 
 platform::family to_platform(address_family family) noexcept {
     switch (family) {
-    case address_family::ipv4: return platform::family::ipv4;
-    case address_family::ipv6: return platform::family::ipv6;
-    default: return platform::family::unspecified;
+        case address_family::ipv4:
+            return platform::family::ipv4;
+        case address_family::ipv6:
+            return platform::family::ipv6;
+        default:
+            return platform::family::unspecified;
     }
 }
 

@@ -16,7 +16,8 @@ constexpr bool listening = true;
 }  // namespace
 
 tcp_stream tcp_stream::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::tcp_stream::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::tcp_stream::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 tcp_stream tcp_stream::adopt(native_handle_type handle, std::error_code& ec) noexcept {
@@ -25,7 +26,8 @@ tcp_stream tcp_stream::adopt(native_handle_type handle, std::error_code& ec) noe
 }
 
 tcp_listener tcp_listener::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::tcp_listener::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::tcp_listener::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 tcp_listener tcp_listener::adopt(native_handle_type handle, std::error_code& ec) noexcept {
@@ -34,7 +36,8 @@ tcp_listener tcp_listener::adopt(native_handle_type handle, std::error_code& ec)
 }
 
 udp_socket udp_socket::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::udp_socket::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::udp_socket::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 udp_socket udp_socket::adopt(native_handle_type handle, std::error_code& ec) noexcept {
@@ -43,7 +46,8 @@ udp_socket udp_socket::adopt(native_handle_type handle, std::error_code& ec) noe
 }
 
 local_stream local_stream::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::local_stream::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::local_stream::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 local_stream local_stream::adopt(native_handle_type handle, std::error_code& ec) noexcept {
@@ -52,7 +56,8 @@ local_stream local_stream::adopt(native_handle_type handle, std::error_code& ec)
 }
 
 local_listener local_listener::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::local_listener::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::local_listener::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 local_listener local_listener::adopt(native_handle_type handle, std::error_code& ec) noexcept {
@@ -61,7 +66,8 @@ local_listener local_listener::adopt(native_handle_type handle, std::error_code&
 }
 
 local_datagram local_datagram::adopt(native_handle_type handle) {
-    return detail::or_throw("portsock::local_datagram::adopt", [&](std::error_code& ec) { return adopt(handle, ec); });
+    return detail::or_throw("portsock::local_datagram::adopt",
+                            [&](std::error_code& ec) { return adopt(handle, ec); });
 }
 
 local_datagram local_datagram::adopt(native_handle_type handle, std::error_code& ec) noexcept {

@@ -9,9 +9,13 @@ bool has_ipv6_loopback() noexcept { return platform::has_ipv6_loopback(); }
 
 bool has_udp_segmentation_offload() noexcept { return platform::has_udp_segmentation_offload(); }
 
-bool has_local_stream_sockets() noexcept { return platform::has_local_sockets(platform::socket_type::stream); }
+bool has_local_stream_sockets() noexcept {
+    return platform::has_local_sockets(platform::socket_type::stream);
+}
 
-bool has_local_datagram_sockets() noexcept { return platform::has_local_sockets(platform::socket_type::datagram); }
+bool has_local_datagram_sockets() noexcept {
+    return platform::has_local_sockets(platform::socket_type::datagram);
+}
 
 bool has_abstract_local_names() noexcept { return platform::local_abstract_max() > 0; }
 

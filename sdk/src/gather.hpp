@@ -22,7 +22,8 @@ struct gather_position {
 /// std::errc::invalid_argument before any byte goes: no OS is asked to read through null.
 inline bool check_buffers(const const_buffer* buffers, std::size_t count, std::error_code& ec) noexcept {
     bool valid = buffers != nullptr || count == 0;
-    for (std::size_t i = 0; valid && i < count; ++i) valid = buffers[i].data() != nullptr || buffers[i].size() == 0;
+    for (std::size_t i = 0; valid && i < count; ++i)
+        valid = buffers[i].data() != nullptr || buffers[i].size() == 0;
     if (valid) return true;
     ec = std::make_error_code(std::errc::invalid_argument);
     return false;
@@ -35,7 +36,8 @@ inline std::size_t gather_chunk(const const_buffer* buffers, std::size_t count, 
     std::size_t used = 0;
     for (std::size_t i = at.index; i < count && used < platform::max_gather; ++i, at.offset = 0) {
         if (buffers[i].size() <= at.offset) continue;
-        out[used++] = {static_cast<const unsigned char*>(buffers[i].data()) + at.offset, buffers[i].size() - at.offset};
+        out[used++] = {static_cast<const unsigned char*>(buffers[i].data()) + at.offset,
+                       buffers[i].size() - at.offset};
     }
     return used;
 }
@@ -51,7 +53,8 @@ inline std::size_t total_size(const const_buffer* buffers, std::size_t count) no
 }
 
 /// Moves `at` forward by `sent` bytes.
-inline void advance(const const_buffer* buffers, std::size_t count, gather_position& at, std::size_t sent) noexcept {
+inline void advance(const const_buffer* buffers, std::size_t count, gather_position& at,
+                    std::size_t sent) noexcept {
     while (sent > 0 && at.index < count) {
         const std::size_t left = buffers[at.index].size() - at.offset;
         if (sent < left) {

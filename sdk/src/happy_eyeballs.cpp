@@ -86,7 +86,8 @@ private:
             }
             ++next_;
             running_.push_back(std::move(attempt));  // within the capacity reserved: never allocates
-            next_start_ = detail::add_saturating(clock::now(), delay_);  // a huge delay: never before the limit
+            next_start_ =
+                detail::add_saturating(clock::now(), delay_);  // a huge delay: never before the limit
         }
     }
 
@@ -94,7 +95,8 @@ private:
     std::size_t wait(std::int64_t limit_ms, std::error_code& ec) noexcept {
         std::int64_t wait_ms = limit_ms;
         if (more_to_start()) {
-            const auto until_next = std::chrono::ceil<std::chrono::milliseconds>(next_start_ - clock::now()).count();
+            const auto until_next =
+                std::chrono::ceil<std::chrono::milliseconds>(next_start_ - clock::now()).count();
             const std::int64_t next_ms = std::max<std::int64_t>(until_next, 0);
             wait_ms = wait_ms < 0 ? next_ms : std::min(wait_ms, next_ms);
         }
@@ -102,7 +104,8 @@ private:
         for (std::size_t i = 0; i < running_.size(); ++i)
             entries[i] = {running_[i].native_handle(), platform::wait_writable, platform::wait_none};
         const std::size_t ready = platform::wait_any(entries, running_.size(), wait_ms, ec);
-        for (std::size_t i = 0; i < running_.size(); ++i) finished_[i] = entries[i].ready != platform::wait_none;
+        for (std::size_t i = 0; i < running_.size(); ++i)
+            finished_[i] = entries[i].ready != platform::wait_none;
         return ready;
     }
 
@@ -116,7 +119,7 @@ private:
             if (outcome == std::errc::operation_in_progress) continue;
             last_error_ = outcome;
             running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
-            starved_ = false;  // its descriptor is free again
+            starved_ = false;            // its descriptor is free again
             next_start_ = clock::now();  // RFC 8305 section 5: a failure starts the next at once
         }
         return {};
@@ -140,8 +143,8 @@ tcp_stream tcp_stream::connect_any(const std::vector<endpoint>& candidates, time
                             [&](std::error_code& ec) { return connect_any(candidates, ec, limit, options); });
 }
 
-tcp_stream tcp_stream::connect_any(const std::vector<endpoint>& candidates, std::error_code& ec, timeout limit,
-                                   const connect_options& options) noexcept {
+tcp_stream tcp_stream::connect_any(const std::vector<endpoint>& candidates, std::error_code& ec,
+                                   timeout limit, const connect_options& options) noexcept {
     const detail::deadline until(limit);
     if (candidates.empty()) {
         ec = make_error_code(errc::no_address);

@@ -10,13 +10,13 @@
 #include <portsock/timeout.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <new>
 #include <stdexcept>
 #include <string>
-#include <cstdint>
-#include <thread>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -94,7 +94,8 @@ inline bool get_flag(const basic_socket& s, platform::option opt, std::error_cod
 
 /// A public enum holds whatever number a caller cast into it: true for a declared value.
 constexpr bool is_valid(address_family family) noexcept {
-    return family == address_family::unspecified || family == address_family::ipv4 || family == address_family::ipv6;
+    return family == address_family::unspecified || family == address_family::ipv4 ||
+           family == address_family::ipv6;
 }
 /// See is_valid(address_family).
 constexpr bool is_valid(shutdown_type what) noexcept {
@@ -114,7 +115,8 @@ public:
     // hot path, the other on every event loop's.
     explicit deadline(timeout limit) noexcept
         : limit_ms_(limit.milliseconds()),
-          end_(limit_ms_ <= 0 ? clock::time_point{} : add_saturating(clock::now(), std::chrono::milliseconds(limit_ms_))) {}
+          end_(limit_ms_ <= 0 ? clock::time_point{}
+                              : add_saturating(clock::now(), std::chrono::milliseconds(limit_ms_))) {}
 
     bool is_infinite() const noexcept { return limit_ms_ < 0; }
 
@@ -302,7 +304,8 @@ std::size_t run_stream_receive(basic_socket& s, timeout limit, std::error_code& 
         return run_blocking<std::size_t>(s, platform::wait_readable, limit, 0, ec, op);
     if (socket_access::is_cancelled(s)) return cancelled<std::size_t>(0, ec);
     const deadline until(limit);
-    if (platform::wait(s.native_handle(), platform::wait_readable, until.remaining_ms(), ec) == platform::wait_none) {
+    if (platform::wait(s.native_handle(), platform::wait_readable, until.remaining_ms(), ec) ==
+        platform::wait_none) {
         if (!ec) ec = platform::make_error(std::errc::timed_out);
         return checked<std::size_t>(s, 0, 0, ec);
     }
@@ -332,7 +335,7 @@ std::string receive_into_string(std::size_t max_size, std::error_code& ec, Recei
         return std::string();
     }
     text.resize(receive(text.data(), text.size(), ec));  // shrinks: cannot throw
-    if (text.capacity() - text.size() > 64 * 1024) {  // a big buffer that got a few bytes
+    if (text.capacity() - text.size() > 64 * 1024) {     // a big buffer that got a few bytes
         try {
             text.shrink_to_fit();
         } catch (...) {  // only a request: keeping the room is no error

@@ -9,14 +9,18 @@ namespace portsock {
 namespace {
 
 // Every path and abstract name passes here: emptiness, NUL bytes and the OS's length limit.
-local_address make_address(platform::local_name::kind_type kind, std::string_view text, std::error_code& ec) noexcept {
+local_address make_address(platform::local_name::kind_type kind, std::string_view text,
+                           std::error_code& ec) noexcept {
     const bool abstract = kind == platform::local_name::abstract;
     const std::size_t limit = abstract ? platform::local_abstract_max() : platform::local_path_max();
-    if (abstract && limit == 0) ec = platform::make_error(std::errc::operation_not_supported);
+    if (abstract && limit == 0)
+        ec = platform::make_error(std::errc::operation_not_supported);
     else if (text.empty() || (!abstract && text.find('\0') != std::string_view::npos))
         ec = make_error_code(errc::invalid_argument);
-    else if (text.size() > limit) ec = platform::make_error(std::errc::filename_too_long);
-    else ec.clear();
+    else if (text.size() > limit)
+        ec = platform::make_error(std::errc::filename_too_long);
+    else
+        ec.clear();
     if (ec) return {};
     platform::local_name name;
     name.kind = kind;
@@ -26,7 +30,8 @@ local_address make_address(platform::local_name::kind_type kind, std::string_vie
 }
 
 // The thrown form, whose message says what is wrong with the text, and the limit.
-local_address make_address_or_throw(platform::local_name::kind_type kind, std::string_view text, const char* what) {
+local_address make_address_or_throw(platform::local_name::kind_type kind, std::string_view text,
+                                    const char* what) {
     std::error_code ec;
     local_address address = make_address(kind, text, ec);
     if (!ec) return address;
@@ -35,7 +40,8 @@ local_address make_address_or_throw(platform::local_name::kind_type kind, std::s
     if (ec == std::errc::filename_too_long) {
         message += abstract ? ": an abstract name of " : ": a path of ";
         message += std::to_string(text.size()) + " bytes is longer than this OS allows (" +
-                   std::to_string(abstract ? local_address::max_abstract_length() : local_address::max_path_length()) +
+                   std::to_string(abstract ? local_address::max_abstract_length()
+                                           : local_address::max_path_length()) +
                    " bytes)";
     } else if (ec == std::errc::operation_not_supported) {
         message += ": abstract names exist on Linux only";
@@ -103,7 +109,9 @@ std::string local_address::to_string() const {
     return text;
 }
 
-std::ostream& operator<<(std::ostream& out, const local_address& address) { return out << address.to_string(); }
+std::ostream& operator<<(std::ostream& out, const local_address& address) {
+    return out << address.to_string();
+}
 
 namespace detail {
 

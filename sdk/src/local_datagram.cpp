@@ -41,8 +41,9 @@ void local_datagram::connect(local_address_view given, std::error_code& ec) noex
 
 std::size_t local_datagram::send_to(const void* data, std::size_t size, const local_address& destination,
                                     timeout limit) {
-    return detail::or_throw_at("portsock::local_datagram::send_to", destination, limit,
-                               [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
+    return detail::or_throw_at(
+        "portsock::local_datagram::send_to", destination, limit,
+        [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
 
 std::size_t local_datagram::send_to(const void* data, std::size_t size, local_address_view given,
@@ -52,8 +53,9 @@ std::size_t local_datagram::send_to(const void* data, std::size_t size, local_ad
     if (ec) return 0;
     const platform::handle h = native_handle();
     const platform::local_name to = detail::to_platform(destination);
-    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
+    return detail::run_blocking<std::size_t>(
+        *this, platform::wait_writable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
 }
 
 std::size_t local_datagram::send(const void* data, std::size_t size, timeout limit) {
@@ -61,7 +63,8 @@ std::size_t local_datagram::send(const void* data, std::size_t size, timeout lim
                             [&](std::error_code& ec) { return send(data, size, ec, limit); });
 }
 
-std::size_t local_datagram::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t local_datagram::send(const void* data, std::size_t size, std::error_code& ec,
+                                 timeout limit) noexcept {
     return detail::send_some(*this, data, size, ec, limit);
 }
 
@@ -88,7 +91,8 @@ std::size_t local_datagram::receive(void* data, std::size_t size, timeout limit)
                             [&](std::error_code& ec) { return receive(data, size, ec, limit); });
 }
 
-std::size_t local_datagram::receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t local_datagram::receive(void* data, std::size_t size, std::error_code& ec,
+                                    timeout limit) noexcept {
     return receive_from(data, size, ec, limit).size;  // receive_from() detects truncation on every port
 }
 
@@ -97,6 +101,8 @@ local_address local_datagram::local_endpoint() const {
                             [&](std::error_code& ec) { return local_endpoint(ec); });
 }
 
-local_address local_datagram::local_endpoint(std::error_code& ec) const noexcept { return detail::local_name_of(*this, ec); }
+local_address local_datagram::local_endpoint(std::error_code& ec) const noexcept {
+    return detail::local_name_of(*this, ec);
+}
 
 }  // namespace portsock

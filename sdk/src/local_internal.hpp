@@ -45,7 +45,9 @@ inline local_address local_name_of(const basic_socket& s, std::error_code& ec) n
 template <class Call>
 auto or_throw_at(const char* what, const local_address& at, timeout limit, Call&& call) {
     return or_throw_with(
-        [&](const std::error_code& ec) { return timed_context(std::string(what) + " " + quote(at.to_string()), limit, ec); },
+        [&](const std::error_code& ec) {
+            return timed_context(std::string(what) + " " + quote(at.to_string()), limit, ec);
+        },
         std::forward<Call>(call));
 }
 

@@ -15,7 +15,8 @@ constexpr std::chrono::milliseconds liveness_probe{1000};
 // (the file is stale), clear if a listener answered (or timed_out if it is too busy to).
 std::error_code probe_listener(const platform::local_name& name) noexcept {
     std::error_code probe_ec;
-    const platform::handle probe = platform::open(platform::family::local, platform::socket_type::stream, probe_ec);
+    const platform::handle probe =
+        platform::open(platform::family::local, platform::socket_type::stream, probe_ec);
     if (probe_ec) return probe_ec;
     detail::connect_local(probe, name, detail::deadline(liveness_probe), probe_ec);
     std::error_code ignored;
@@ -30,8 +31,10 @@ void remove_if_stale(const platform::local_name& name, std::error_code& ec) noex
     if (platform::local_file_kind(name, ec) != platform::file_kind::socket) return;
     const std::error_code probe_ec = probe_listener(name);
     // No descriptor for the probe: say so, rather than bind()'s "address in use".
-    if (is_resource_exhaustion(probe_ec)) ec = probe_ec;
-    else if (probe_ec == std::errc::connection_refused) platform::remove_local_file(name, ec);
+    if (is_resource_exhaustion(probe_ec))
+        ec = probe_ec;
+    else if (probe_ec == std::errc::connection_refused)
+        platform::remove_local_file(name, ec);
 }
 
 // Why a path is in use, for the thrown message: the same error (address_in_use) covers
@@ -101,6 +104,8 @@ local_address local_listener::local_endpoint() const {
                             [&](std::error_code& ec) { return local_endpoint(ec); });
 }
 
-local_address local_listener::local_endpoint(std::error_code& ec) const noexcept { return detail::local_name_of(*this, ec); }
+local_address local_listener::local_endpoint(std::error_code& ec) const noexcept {
+    return detail::local_name_of(*this, ec);
+}
 
 }  // namespace portsock

@@ -37,7 +37,8 @@ void connect_local(platform::handle h, const platform::local_name& name, const d
             ec = platform::make_error(std::errc::timed_out);
             return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(until.remaining_ms(), 2)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<std::int64_t>(until.remaining_ms(), 2)));
     }
 }
 
@@ -63,7 +64,9 @@ local_address local_stream::local_endpoint() const {
                             [&](std::error_code& ec) { return local_endpoint(ec); });
 }
 
-local_address local_stream::local_endpoint(std::error_code& ec) const noexcept { return detail::local_name_of(*this, ec); }
+local_address local_stream::local_endpoint(std::error_code& ec) const noexcept {
+    return detail::local_name_of(*this, ec);
+}
 
 local_address local_stream::remote_endpoint() const {
     return detail::or_throw("portsock::local_stream::remote_endpoint",

@@ -28,8 +28,8 @@ bool valid_membership(const udp_socket& s, const ip_address& group, const ip_add
     const endpoint local = s.local_endpoint(ec);
     if (ec) return false;
     const bool by_v6_address = !where.address().is_unspecified() && !where.address().is_v4();
-    const bool bad_source = source && (source->family() != group.family() || is_multicast(*source) ||
-                                       source->is_unspecified());
+    const bool bad_source =
+        source && (source->family() != group.family() || is_multicast(*source) || source->is_unspecified());
     if (!is_multicast(group) || group.family() != local.address().family() || by_v6_address || bad_source ||
         (group.is_v6() && !where.address().is_unspecified())) {
         ec = make_error_code(errc::invalid_argument);
@@ -49,8 +49,8 @@ void change_membership(const udp_socket& s, bool join, const ip_address& group, 
                        const network_interface& where, std::error_code& ec) noexcept {
     if (!valid_membership(s, group, source, where, ec)) return;
     const platform::address any_source;  // family unspecified: any-source membership
-    platform::change_membership(s.native_handle(), join, to_platform(group), source ? to_platform(*source) : any_source,
-                                to_platform(where), ec);
+    platform::change_membership(s.native_handle(), join, to_platform(group),
+                                source ? to_platform(*source) : any_source, to_platform(where), ec);
 }
 
 // "<what> <group> [from <source>] on <interface>": the throwing membership calls name
@@ -59,17 +59,21 @@ std::string membership_context(const char* what, const ip_address& group, const 
                                const network_interface& where) {
     std::string text = std::string(what) + " " + group.to_string();
     if (source) text += " from " + source->to_string();
-    if (where.index() != 0) text += " on interface " + std::to_string(where.index());
-    else if (!where.address().is_unspecified()) text += " on the interface of " + where.address().to_string();
-    else text += " on the interface the OS chose";
+    if (where.index() != 0)
+        text += " on interface " + std::to_string(where.index());
+    else if (!where.address().is_unspecified())
+        text += " on the interface of " + where.address().to_string();
+    else
+        text += " on the interface the OS chose";
     return text;
 }
 
 template <class Call>
 void or_throw_membership(const char* what, const ip_address& group, const ip_address* source,
                          const network_interface& where, Call&& call) {
-    detail::or_throw_with([&](const std::error_code&) { return membership_context(what, group, source, where); },
-                          std::forward<Call>(call));
+    detail::or_throw_with(
+        [&](const std::error_code&) { return membership_context(what, group, source, where); },
+        std::forward<Call>(call));
 }
 
 }  // namespace
@@ -101,7 +105,8 @@ void udp_socket::join_group(const ip_address& group, const network_interface& wh
                         [&](std::error_code& ec) { join_group(group, where, ec); });
 }
 
-void udp_socket::join_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept {
+void udp_socket::join_group(const ip_address& group, const network_interface& where,
+                            std::error_code& ec) noexcept {
     change_membership(*this, true, group, nullptr, where, ec);
 }
 
@@ -110,27 +115,30 @@ void udp_socket::leave_group(const ip_address& group, const network_interface& w
                         [&](std::error_code& ec) { leave_group(group, where, ec); });
 }
 
-void udp_socket::leave_group(const ip_address& group, const network_interface& where, std::error_code& ec) noexcept {
+void udp_socket::leave_group(const ip_address& group, const network_interface& where,
+                             std::error_code& ec) noexcept {
     change_membership(*this, false, group, nullptr, where, ec);
 }
 
-void udp_socket::join_source_group(const ip_address& group, const ip_address& source, const network_interface& where) {
+void udp_socket::join_source_group(const ip_address& group, const ip_address& source,
+                                   const network_interface& where) {
     or_throw_membership("portsock::udp_socket::join_source_group", group, &source, where,
                         [&](std::error_code& ec) { join_source_group(group, source, where, ec); });
 }
 
-void udp_socket::join_source_group(const ip_address& group, const ip_address& source, const network_interface& where,
-                                   std::error_code& ec) noexcept {
+void udp_socket::join_source_group(const ip_address& group, const ip_address& source,
+                                   const network_interface& where, std::error_code& ec) noexcept {
     change_membership(*this, true, group, &source, where, ec);
 }
 
-void udp_socket::leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where) {
+void udp_socket::leave_source_group(const ip_address& group, const ip_address& source,
+                                    const network_interface& where) {
     or_throw_membership("portsock::udp_socket::leave_source_group", group, &source, where,
                         [&](std::error_code& ec) { leave_source_group(group, source, where, ec); });
 }
 
-void udp_socket::leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where,
-                                    std::error_code& ec) noexcept {
+void udp_socket::leave_source_group(const ip_address& group, const ip_address& source,
+                                    const network_interface& where, std::error_code& ec) noexcept {
     change_membership(*this, false, group, &source, where, ec);
 }
 
@@ -151,7 +159,8 @@ void udp_socket::set_multicast_interface(const network_interface& where, std::er
 }
 
 void udp_socket::set_multicast_hops(int hops) {
-    detail::or_throw("portsock::udp_socket::set_multicast_hops", [&](std::error_code& ec) { set_multicast_hops(hops, ec); });
+    detail::or_throw("portsock::udp_socket::set_multicast_hops",
+                     [&](std::error_code& ec) { set_multicast_hops(hops, ec); });
 }
 
 void udp_socket::set_multicast_hops(int hops, std::error_code& ec) noexcept {
@@ -159,7 +168,8 @@ void udp_socket::set_multicast_hops(int hops, std::error_code& ec) noexcept {
 }
 
 int udp_socket::multicast_hops() const {
-    return detail::or_throw("portsock::udp_socket::multicast_hops", [&](std::error_code& ec) { return multicast_hops(ec); });
+    return detail::or_throw("portsock::udp_socket::multicast_hops",
+                            [&](std::error_code& ec) { return multicast_hops(ec); });
 }
 
 int udp_socket::multicast_hops(std::error_code& ec) const noexcept {

@@ -9,7 +9,8 @@
 namespace portsock::detail {
 
 /// Sets ec to errc::invalid_argument unless low <= value <= high.
-inline bool check_range(std::int64_t value, std::int64_t low, std::int64_t high, std::error_code& ec) noexcept {
+inline bool check_range(std::int64_t value, std::int64_t low, std::int64_t high,
+                        std::error_code& ec) noexcept {
     if (value >= low && value <= high) return true;
     ec = make_error_code(errc::invalid_argument);
     return false;

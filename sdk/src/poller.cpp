@@ -15,9 +15,12 @@ unsigned to_platform(poll_events interest) noexcept {
 
 platform::poller_choice to_platform(poller_backend which) noexcept {
     switch (which) {
-    case poller_backend::scalable: return platform::poller_choice::scalable;
-    case poller_backend::portable: return platform::poller_choice::portable;
-    case poller_backend::automatic: break;
+        case poller_backend::scalable:
+            return platform::poller_choice::scalable;
+        case poller_backend::portable:
+            return platform::poller_choice::portable;
+        case poller_backend::automatic:
+            break;
     }
     return platform::poller_choice::best;
 }
@@ -28,7 +31,8 @@ poller::poller()
     : poller(detail::or_throw("portsock::poller", [](std::error_code& ec) { return create(ec); })) {}
 
 poller::poller(poller_backend which)
-    : poller(detail::or_throw("portsock::poller", [which](std::error_code& ec) { return create(which, ec); })) {}
+    : poller(
+          detail::or_throw("portsock::poller", [which](std::error_code& ec) { return create(which, ec); })) {}
 
 poller poller::create(std::error_code& ec) noexcept { return create(poller_backend::automatic, ec); }
 
@@ -55,18 +59,21 @@ void poller::add(const basic_socket& socket, poll_events interest, std::uint64_t
 
 void poller::add(const basic_socket& socket, poll_events interest, std::uint64_t token,
                  std::error_code& ec) noexcept {
-    if (!is_open()) ec = make_error_code(errc::not_open);
+    if (!is_open())
+        ec = make_error_code(errc::not_open);
     else if (detail::check_open(socket, ec))
         platform::poller_add(state_, socket.native_handle(), to_platform(interest), token, ec);
 }
 
 void poller::modify(const basic_socket& socket, poll_events interest, std::uint64_t token) {
-    detail::or_throw("portsock::poller::modify", [&](std::error_code& ec) { modify(socket, interest, token, ec); });
+    detail::or_throw("portsock::poller::modify",
+                     [&](std::error_code& ec) { modify(socket, interest, token, ec); });
 }
 
 void poller::modify(const basic_socket& socket, poll_events interest, std::uint64_t token,
                     std::error_code& ec) noexcept {
-    if (!is_open()) ec = make_error_code(errc::not_open);
+    if (!is_open())
+        ec = make_error_code(errc::not_open);
     else if (detail::check_open(socket, ec))
         platform::poller_modify(state_, socket.native_handle(), to_platform(interest), token, ec);
 }
@@ -76,8 +83,10 @@ void poller::remove(const basic_socket& socket) {
 }
 
 void poller::remove(const basic_socket& socket, std::error_code& ec) noexcept {
-    if (!is_open()) ec = make_error_code(errc::not_open);
-    else if (detail::check_open(socket, ec)) platform::poller_remove(state_, socket.native_handle(), ec);
+    if (!is_open())
+        ec = make_error_code(errc::not_open);
+    else if (detail::check_open(socket, ec))
+        platform::poller_remove(state_, socket.native_handle(), ec);
 }
 
 std::size_t poller::wait(poll_event* events, std::size_t capacity, timeout limit) {
@@ -100,8 +109,10 @@ std::size_t poller::wait(poll_event* events, std::size_t capacity, std::error_co
     constexpr std::size_t chunk = 256;
     platform::poller_event ready[chunk];
     const std::size_t room = capacity < chunk ? capacity : chunk;
-    const std::size_t n = platform::poller_wait(state_, ready, room, detail::deadline(limit).remaining_ms(), ec);
-    for (std::size_t i = 0; i < n; ++i) events[i] = {ready[i].token, static_cast<poll_events>(ready[i].events)};
+    const std::size_t n =
+        platform::poller_wait(state_, ready, room, detail::deadline(limit).remaining_ms(), ec);
+    for (std::size_t i = 0; i < n; ++i)
+        events[i] = {ready[i].token, static_cast<poll_events>(ready[i].events)};
     return n;
 }
 
@@ -110,8 +121,10 @@ void poller::wake() {
 }
 
 void poller::wake(std::error_code& ec) noexcept {
-    if (!is_open()) ec = make_error_code(errc::not_open);
-    else platform::poller_wake(state_, ec);
+    if (!is_open())
+        ec = make_error_code(errc::not_open);
+    else
+        platform::poller_wake(state_, ec);
 }
 
 const char* poller::backend() noexcept { return platform::poller_best_backend(); }

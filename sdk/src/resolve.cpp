@@ -13,7 +13,8 @@ std::vector<endpoint> resolve(std::string_view host, std::string_view service, a
     std::error_code ec;
     std::vector<endpoint> out = resolve(host, service, ec, family);
     if (ec == errc::invalid_port) detail::throw_error(ec, "portsock::resolve: service", service);
-    if (ec) throw std::system_error(ec, "portsock::resolve " + detail::quote(host) + detail::host_hint(host, ec));
+    if (ec)
+        throw std::system_error(ec, "portsock::resolve " + detail::quote(host) + detail::host_hint(host, ec));
     return out;
 }
 
@@ -22,9 +23,12 @@ namespace {
 // The checks every host and service pass before the resolver sees them; see resolve.hpp.
 bool check_text(std::string_view host, std::string_view service, address_family family,
                 std::error_code& ec) noexcept {
-    if (!detail::is_valid(family)) ec = std::make_error_code(std::errc::invalid_argument);
-    else ec = detail::check_host_text(host);  // empty, a control byte or space, or a number that is no address
-    if (!ec && !detail::is_service_name(service)) parse_port(service, ec);  // then exactly parse_port's grammar
+    if (!detail::is_valid(family))
+        ec = std::make_error_code(std::errc::invalid_argument);
+    else
+        ec = detail::check_host_text(host);  // empty, a control byte or space, or a number that is no address
+    if (!ec && !detail::is_service_name(service))
+        parse_port(service, ec);  // then exactly parse_port's grammar
     return !ec;
 }
 

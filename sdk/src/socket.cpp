@@ -27,8 +27,10 @@ std::mutex& lock_of(native_handle_type h) noexcept {
 timed_call_scope::timed_call_scope(basic_socket& s, std::error_code& ec) noexcept {
     const std::lock_guard<std::mutex> hold(lock_of(s.native_handle()));
     std::uint32_t& calls = socket_access::timed_calls(s);
-    if (calls == 0) platform::set_non_blocking(s.native_handle(), true, ec);
-    else ec.clear();
+    if (calls == 0)
+        platform::set_non_blocking(s.native_handle(), true, ec);
+    else
+        ec.clear();
     if (ec) return;
     ++calls;
     socket_ = &s;
@@ -114,7 +116,9 @@ endpoint ip_socket::local_endpoint() const {
                             [&](std::error_code& ec) { return local_endpoint(ec); });
 }
 
-endpoint ip_socket::local_endpoint(std::error_code& ec) const noexcept { return detail::ip_name_of(*this, ec); }
+endpoint ip_socket::local_endpoint(std::error_code& ec) const noexcept {
+    return detail::ip_name_of(*this, ec);
+}
 
 void basic_socket::set_non_blocking(bool on) {
     detail::or_throw("portsock::basic_socket::set_non_blocking",

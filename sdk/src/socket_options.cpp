@@ -13,9 +13,11 @@ namespace {
 constexpr std::int64_t largest_buffer = INT_MAX;  // the OS takes an int
 constexpr std::int64_t largest_byte = 255;        // hop limits and the traffic class
 
-void set_buffer(const basic_socket& s, platform::option opt, std::size_t bytes, std::error_code& ec) noexcept {
+void set_buffer(const basic_socket& s, platform::option opt, std::size_t bytes,
+                std::error_code& ec) noexcept {
     // Compared as size_t first: a size_t above INT64_MAX must not wrap to a small number.
-    const std::int64_t value = bytes > static_cast<std::size_t>(largest_buffer) ? -1 : static_cast<std::int64_t>(bytes);
+    const std::int64_t value =
+        bytes > static_cast<std::size_t>(largest_buffer) ? -1 : static_cast<std::int64_t>(bytes);
     detail::set_ranged(s, opt, value, 1, largest_buffer, ec);
 }
 
@@ -63,7 +65,8 @@ std::size_t basic_socket::receive_buffer_size(std::error_code& ec) const noexcep
 }
 
 void ip_socket::set_unicast_hops(int hops) {
-    detail::or_throw("portsock::ip_socket::set_unicast_hops", [&](std::error_code& ec) { set_unicast_hops(hops, ec); });
+    detail::or_throw("portsock::ip_socket::set_unicast_hops",
+                     [&](std::error_code& ec) { set_unicast_hops(hops, ec); });
 }
 
 void ip_socket::set_unicast_hops(int hops, std::error_code& ec) noexcept {
@@ -71,7 +74,8 @@ void ip_socket::set_unicast_hops(int hops, std::error_code& ec) noexcept {
 }
 
 int ip_socket::unicast_hops() const {
-    return detail::or_throw("portsock::ip_socket::unicast_hops", [&](std::error_code& ec) { return unicast_hops(ec); });
+    return detail::or_throw("portsock::ip_socket::unicast_hops",
+                            [&](std::error_code& ec) { return unicast_hops(ec); });
 }
 
 int ip_socket::unicast_hops(std::error_code& ec) const noexcept {
@@ -79,7 +83,8 @@ int ip_socket::unicast_hops(std::error_code& ec) const noexcept {
 }
 
 void ip_socket::set_traffic_class(int value) {
-    detail::or_throw("portsock::ip_socket::set_traffic_class", [&](std::error_code& ec) { set_traffic_class(value, ec); });
+    detail::or_throw("portsock::ip_socket::set_traffic_class",
+                     [&](std::error_code& ec) { set_traffic_class(value, ec); });
 }
 
 void ip_socket::set_traffic_class(int value, std::error_code& ec) noexcept {
@@ -87,7 +92,8 @@ void ip_socket::set_traffic_class(int value, std::error_code& ec) noexcept {
 }
 
 int ip_socket::traffic_class() const {
-    return detail::or_throw("portsock::ip_socket::traffic_class", [&](std::error_code& ec) { return traffic_class(ec); });
+    return detail::or_throw("portsock::ip_socket::traffic_class",
+                            [&](std::error_code& ec) { return traffic_class(ec); });
 }
 
 int ip_socket::traffic_class(std::error_code& ec) const noexcept {
@@ -106,10 +112,13 @@ bool ip_socket::v6_only() const {
     return detail::or_throw("portsock::ip_socket::v6_only", [&](std::error_code& ec) { return v6_only(ec); });
 }
 
-bool ip_socket::v6_only(std::error_code& ec) const noexcept { return detail::get_flag(*this, platform::option::v6_only, ec); }
+bool ip_socket::v6_only(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::v6_only, ec);
+}
 
 void ip_socket::set_reuse_port(bool on) {
-    detail::or_throw("portsock::ip_socket::set_reuse_port", [&](std::error_code& ec) { set_reuse_port(on, ec); });
+    detail::or_throw("portsock::ip_socket::set_reuse_port",
+                     [&](std::error_code& ec) { set_reuse_port(on, ec); });
 }
 
 void ip_socket::set_reuse_port(bool on, std::error_code& ec) noexcept {
@@ -117,7 +126,8 @@ void ip_socket::set_reuse_port(bool on, std::error_code& ec) noexcept {
 }
 
 bool ip_socket::reuse_port() const {
-    return detail::or_throw("portsock::ip_socket::reuse_port", [&](std::error_code& ec) { return reuse_port(ec); });
+    return detail::or_throw("portsock::ip_socket::reuse_port",
+                            [&](std::error_code& ec) { return reuse_port(ec); });
 }
 
 bool ip_socket::reuse_port(std::error_code& ec) const noexcept {

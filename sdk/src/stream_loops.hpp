@@ -15,7 +15,8 @@ namespace portsock::detail {
 
 /// Sends all `size` bytes within `limit`; returns how many were sent (`size` unless ec).
 template <class Stream>
-std::size_t send_all(Stream& stream, const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t send_all(Stream& stream, const void* data, std::size_t size, std::error_code& ec,
+                     timeout limit) noexcept {
     const deadline until(limit);
     const auto* bytes = static_cast<const unsigned char*>(data);
     std::size_t sent = 0;
@@ -31,7 +32,8 @@ std::size_t send_all(Stream& stream, const void* data, std::size_t size, std::er
 /// Receives exactly `size` bytes within `limit`; errc::end_of_stream if the stream ends
 /// first. Returns how many arrived.
 template <class Stream>
-std::size_t receive_exact(Stream& stream, void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t receive_exact(Stream& stream, void* data, std::size_t size, std::error_code& ec,
+                          timeout limit) noexcept {
     const deadline until(limit);
     auto* bytes = static_cast<unsigned char*>(data);
     std::size_t received = 0;

@@ -41,7 +41,8 @@ std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::err
     if (!check_open(s, ec)) return 0;
     if (size == 0) return 0;  // nothing asked for: the OS would wait for a byte it cannot store
     const platform::handle h = s.native_handle();
-    return run_stream_receive(s, limit, ec, [&](std::error_code& e) { return platform::receive(h, data, size, e); });
+    return run_stream_receive(s, limit, ec,
+                              [&](std::error_code& e) { return platform::receive(h, data, size, e); });
 }
 
 void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept {
@@ -67,8 +68,9 @@ platform::handle accept_handle(basic_socket& listener, platform::address* peer, 
     if (socket_access::is_cancelled_seq_cst(listener)) {
         cancelled(0, ec);
     } else {
-        client = run_blocking<platform::handle>(listener, platform::wait_readable, limit, platform::invalid_handle,
-                                                ec, [&](std::error_code& e) { return platform::accept(h, peer, e); });
+        client = run_blocking<platform::handle>(
+            listener, platform::wait_readable, limit, platform::invalid_handle, ec,
+            [&](std::error_code& e) { return platform::accept(h, peer, e); });
     }
     socket_access::end_accept(listener);
     if (!ec && socket_access::is_cancelled(listener)) {  // cancel()'s wake-up connection
@@ -94,7 +96,8 @@ void check_and_adopt(native_handle_type h, platform::family first, platform::fam
         ec = platform::make_error(std::errc::wrong_protocol_type);
         return;
     }
-    const platform::listen_state wanted = listening ? platform::listen_state::yes : platform::listen_state::no;
+    const platform::listen_state wanted =
+        listening ? platform::listen_state::yes : platform::listen_state::no;
     if (kind.listening != platform::listen_state::unknown && kind.listening != wanted) {
         ec = make_error_code(errc::invalid_argument);
         return;

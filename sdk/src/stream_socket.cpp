@@ -29,20 +29,21 @@ struct stream_ref {
     }
 };
 
-
 // Sends with the OS's call for files (platform::send_file()) from offset, until count, the
 // end of the file or an error; std::errc::operation_not_supported if the OS refused to send
 // the rest so. Only an untimed call on a blocking socket may block in the port until a
 // whole piece went (Windows' TransmitFile): the rest need every byte counted as it goes.
-std::uint64_t send_file_in_kernel(basic_socket& s, platform::file f, std::uint64_t offset, std::uint64_t count,
-                                  const detail::deadline& until, std::error_code& ec) noexcept {
+std::uint64_t send_file_in_kernel(basic_socket& s, platform::file f, std::uint64_t offset,
+                                  std::uint64_t count, const detail::deadline& until,
+                                  std::error_code& ec) noexcept {
     const platform::handle h = s.native_handle();
     const bool may_block = !s.is_non_blocking() && until.is_infinite();
     std::uint64_t sent = 0;
     while (sent < count) {
         const std::size_t n = detail::run_blocking<std::size_t>(
-            s, platform::wait_writable, until.remaining(), 0, ec,
-            [&](std::error_code& e) { return platform::send_file(h, f, offset + sent, count - sent, may_block, e); });
+            s, platform::wait_writable, until.remaining(), 0, ec, [&](std::error_code& e) {
+                return platform::send_file(h, f, offset + sent, count - sent, may_block, e);
+            });
         if (ec || n == 0) break;  // an error, or the end of the file
         sent += n;
     }
@@ -55,7 +56,8 @@ std::uint64_t send_file_in_kernel(basic_socket& s, platform::file f, std::uint64
 // offset, so a piece cut short by an error or a full non-blocking socket is read again by
 // the next call; any other is read in order, and such a piece's unsent rest is lost.
 std::uint64_t send_file_by_reading(basic_socket& s, platform::file f, bool seekable, std::uint64_t offset,
-                                   std::uint64_t count, const detail::deadline& until, std::error_code& ec) noexcept {
+                                   std::uint64_t count, const detail::deadline& until,
+                                   std::error_code& ec) noexcept {
     char piece[64 * 1024];
     std::uint64_t sent = 0;
     while (sent < count) {
@@ -83,8 +85,8 @@ std::size_t receive_exact_with(void* stream, stream_receive_fn receive, void* da
     return detail::receive_exact(ref, data, size, ec, limit);
 }
 
-std::string receive_string_with(void* stream, stream_receive_fn receive, std::size_t max_size, std::error_code& ec,
-                                timeout limit) noexcept {
+std::string receive_string_with(void* stream, stream_receive_fn receive, std::size_t max_size,
+                                std::error_code& ec, timeout limit) noexcept {
     return receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
         return receive(stream, data, size, e, limit);
     });
@@ -150,10 +152,9 @@ std::size_t socket_send_all_gather(basic_socket& s, const const_buffer* buffers,
     for (;;) {
         const std::size_t used = gather_chunk(buffers, count, at, pieces);
         if (used == 0) break;
-        const std::size_t n = run_blocking<std::size_t>(s, platform::wait_writable, until.remaining(), 0, ec,
-                                                        [&](std::error_code& e) {
-                                                            return platform::send_gather(h, pieces, used, nullptr, e);
-                                                        });
+        const std::size_t n = run_blocking<std::size_t>(
+            s, platform::wait_writable, until.remaining(), 0, ec,
+            [&](std::error_code& e) { return platform::send_gather(h, pieces, used, nullptr, e); });
         if (ec) break;
         sent += n;
         advance(buffers, count, at, n);

@@ -68,12 +68,12 @@ tcp_listener::tcp_listener(std::string_view host, std::uint16_t port, const list
     std::error_code ec;
     *this = listen(host, port, ec, options);
     if (ec)
-        detail::throw_error(
-            ec, "portsock::tcp_listener: listen on " + detail::quote(host) + " port " + std::to_string(port) +
-                    detail::host_hint(host, ec));
+        detail::throw_error(ec, "portsock::tcp_listener: listen on " + detail::quote(host) + " port " +
+                                    std::to_string(port) + detail::host_hint(host, ec));
 }
 
-tcp_listener tcp_listener::listen(const endpoint& local, std::error_code& ec, const listen_options& options) noexcept {
+tcp_listener tcp_listener::listen(const endpoint& local, std::error_code& ec,
+                                  const listen_options& options) noexcept {
     const listening_handle opened = open_listening_handle(local, options, ec);
     return ec ? tcp_listener{} : tcp_listener(opened.handle);
 }
@@ -82,7 +82,8 @@ tcp_listener tcp_listener::listen(std::string_view host, std::uint16_t port, std
                                   const listen_options& options) noexcept {
     char service[8];
     const int length = std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    const std::vector<endpoint> candidates = resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
+    const std::vector<endpoint> candidates =
+        resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
     if (ec) return {};
     for (const endpoint& candidate : candidates) {  // first that binds wins; else the last error
         tcp_listener listener = listen(candidate, ec, options);
@@ -116,7 +117,8 @@ void wake_accepts(const basic_socket& listener, std::uint32_t count, std::error_
     endpoint target = ip_name_of(listener, ec);
     if (ec) return;
     if (target.address().is_unspecified())  // bound to any address: reachable on loopback
-        target = {target.address().is_v6() ? ip_address::loopback_v6() : ip_address::loopback_v4(), target.port()};
+        target = {target.address().is_v6() ? ip_address::loopback_v6() : ip_address::loopback_v4(),
+                  target.port()};
     for (std::uint32_t i = 0; i < count && !ec; ++i) {
         tcp_stream wake = tcp_stream::start_connect(target, ec);
         // Connected (or refused) on loopback at once; the wait only bounds a slow stack.

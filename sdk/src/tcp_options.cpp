@@ -30,7 +30,9 @@ void tcp_stream::set_keep_alive_timing(const keep_alive_settings& timing, std::e
     if (!detail::check_open(*this, ec) || !valid(timing, ec)) return;
     const platform::handle h = native_handle();
     platform::set_option(h, platform::option::keep_alive_idle, static_cast<int>(timing.idle.count()), ec);
-    if (!ec) platform::set_option(h, platform::option::keep_alive_interval, static_cast<int>(timing.interval.count()), ec);
+    if (!ec)
+        platform::set_option(h, platform::option::keep_alive_interval,
+                             static_cast<int>(timing.interval.count()), ec);
     if (!ec) platform::set_option(h, platform::option::keep_alive_count, timing.probes, ec);
 }
 

@@ -47,7 +47,8 @@ tcp_stream tcp_stream::connect(const endpoint& remote, timeout limit) {
 
 tcp_stream tcp_stream::connect(const endpoint& remote, std::error_code& ec, timeout limit) noexcept {
     const detail::deadline until(limit);
-    tcp_stream stream(platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
+    tcp_stream stream(
+        platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
     if (ec) return {};
     connect_handle(stream.native_handle(), remote, until, ec);
     return ec ? tcp_stream{} : std::move(stream);
@@ -63,11 +64,12 @@ tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, timeou
         [&](std::error_code& ec) { return connect(host, port, ec, limit, options); });
 }
 
-tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::error_code& ec,
-                               timeout limit, const connect_options& options) noexcept {
+tcp_stream tcp_stream::connect(std::string_view host, std::uint16_t port, std::error_code& ec, timeout limit,
+                               const connect_options& options) noexcept {
     char service[8];
     const int length = std::snprintf(service, sizeof service, "%u", static_cast<unsigned>(port));
-    const std::vector<endpoint> candidates = resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
+    const std::vector<endpoint> candidates =
+        resolve(host, std::string_view(service, static_cast<std::size_t>(length)), ec);
     if (ec) return {};
     return connect_any(candidates, ec, limit, options);  // RFC 8305: happy_eyeballs.cpp
 }
@@ -78,7 +80,8 @@ tcp_stream tcp_stream::start_connect(const endpoint& remote) {
 }
 
 tcp_stream tcp_stream::start_connect(const endpoint& remote, std::error_code& ec) noexcept {
-    tcp_stream stream(platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
+    tcp_stream stream(
+        platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
     if (!ec) stream.set_non_blocking(true, ec);
     if (!ec) platform::connect(stream.native_handle(), detail::to_platform(remote), ec);
     if (connect_in_progress(ec)) ec.clear();  // the outcome comes from finish_connect()
@@ -117,7 +120,8 @@ endpoint tcp_stream::remote_endpoint(std::error_code& ec) const noexcept {
 }
 
 void tcp_stream::set_no_delay(bool on) {
-    detail::or_throw("portsock::tcp_stream::set_no_delay", [&](std::error_code& ec) { set_no_delay(on, ec); });
+    detail::or_throw("portsock::tcp_stream::set_no_delay",
+                     [&](std::error_code& ec) { set_no_delay(on, ec); });
 }
 
 void tcp_stream::set_no_delay(bool on, std::error_code& ec) noexcept {
@@ -125,13 +129,17 @@ void tcp_stream::set_no_delay(bool on, std::error_code& ec) noexcept {
 }
 
 bool tcp_stream::no_delay() const {
-    return detail::or_throw("portsock::tcp_stream::no_delay", [&](std::error_code& ec) { return no_delay(ec); });
+    return detail::or_throw("portsock::tcp_stream::no_delay",
+                            [&](std::error_code& ec) { return no_delay(ec); });
 }
 
-bool tcp_stream::no_delay(std::error_code& ec) const noexcept { return detail::get_flag(*this, platform::option::no_delay, ec); }
+bool tcp_stream::no_delay(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::no_delay, ec);
+}
 
 void tcp_stream::set_keep_alive(bool on) {
-    detail::or_throw("portsock::tcp_stream::set_keep_alive", [&](std::error_code& ec) { set_keep_alive(on, ec); });
+    detail::or_throw("portsock::tcp_stream::set_keep_alive",
+                     [&](std::error_code& ec) { set_keep_alive(on, ec); });
 }
 
 void tcp_stream::set_keep_alive(bool on, std::error_code& ec) noexcept {
@@ -139,9 +147,12 @@ void tcp_stream::set_keep_alive(bool on, std::error_code& ec) noexcept {
 }
 
 bool tcp_stream::keep_alive() const {
-    return detail::or_throw("portsock::tcp_stream::keep_alive", [&](std::error_code& ec) { return keep_alive(ec); });
+    return detail::or_throw("portsock::tcp_stream::keep_alive",
+                            [&](std::error_code& ec) { return keep_alive(ec); });
 }
 
-bool tcp_stream::keep_alive(std::error_code& ec) const noexcept { return detail::get_flag(*this, platform::option::keep_alive, ec); }
+bool tcp_stream::keep_alive(std::error_code& ec) const noexcept {
+    return detail::get_flag(*this, platform::option::keep_alive, ec);
+}
 
 }  // namespace portsock

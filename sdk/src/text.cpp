@@ -25,8 +25,8 @@ bool parse_decimal(std::string_view text, std::uint64_t max, std::uint64_t& valu
 bool is_service_name(std::string_view text) noexcept {
     if (text.empty() || text.front() == '-' || text.back() == '-') return false;
     if (text.find("--") != std::string_view::npos) return false;
-    const bool allowed = std::all_of(text.begin(), text.end(),
-                                     [](char c) { return is_letter(c) || is_digit(c) || c == '-'; });
+    const bool allowed =
+        std::all_of(text.begin(), text.end(), [](char c) { return is_letter(c) || is_digit(c) || c == '-'; });
     return allowed && std::any_of(text.begin(), text.end(), is_letter);
 }
 
@@ -62,7 +62,8 @@ bool looks_like_an_endpoint(std::string_view host) noexcept {
     const std::size_t colon = host.find(':');
     if (colon == std::string_view::npos || host.find(':', colon + 1) != std::string_view::npos) return false;
     const std::string_view port = host.substr(colon + 1);
-    return !port.empty() && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !port.empty() &&
+           std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -70,9 +71,12 @@ bool looks_like_an_endpoint(std::string_view host) noexcept {
 std::string host_hint(std::string_view host, const std::error_code& ec) {
     std::string hint;
     if (ec == errc::invalid_host) {
-        if (has_control_byte(host)) hint = "a host holds no control byte";
-        else if (host.find(' ') != std::string_view::npos) hint = "a host holds no space";
-        else if (looks_like_an_endpoint(host)) hint = "a host holds no brackets and no port";
+        if (has_control_byte(host))
+            hint = "a host holds no control byte";
+        else if (host.find(' ') != std::string_view::npos)
+            hint = "a host holds no space";
+        else if (looks_like_an_endpoint(host))
+            hint = "a host holds no brackets and no port";
         else if (host.find(':') != std::string_view::npos)
             hint = "text with a colon must be an IPv6 address in ip_address::parse()'s grammar";
         else if (ends_in_a_number(host))

@@ -7,9 +7,9 @@
 #include <portsock/error.hpp>
 
 #include <cstdint>
-#include <system_error>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace portsock::detail {
 

@@ -22,15 +22,19 @@ void configure(platform::handle h, const endpoint& local, const udp_bind_options
     // Not sharing is said out loud: on Windows a later socket with SO_REUSEADDR could
     // otherwise bind this port over it, and the strict reuse_address (SO_EXCLUSIVEADDRUSE)
     // forbids that; on POSIX it is SO_REUSEADDR off, the default.
-    if (options.reuse_address) platform::set_option(h, platform::option::share_address, 1, ec);
-    else platform::set_option(h, platform::option::reuse_address, 0, ec);
+    if (options.reuse_address)
+        platform::set_option(h, platform::option::share_address, 1, ec);
+    else
+        platform::set_option(h, platform::option::reuse_address, 0, ec);
     if (!ec && options.reuse_port) platform::set_option(h, platform::option::reuse_port, 1, ec);
-    if (!ec && options.dual_stack && local.address().is_v6()) platform::set_option(h, platform::option::v6_only, 0, ec);
+    if (!ec && options.dual_stack && local.address().is_v6())
+        platform::set_option(h, platform::option::v6_only, 0, ec);
 }
 
 }  // namespace
 
-udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec, const udp_bind_options& options) noexcept {
+udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec,
+                            const udp_bind_options& options) noexcept {
     udp_socket socket = open(local.family(), ec);  // IPv6 only (platform::open)
     if (!ec) configure(socket.native_handle(), local, options, ec);
     if (!ec) platform::bind(socket.native_handle(), detail::to_platform(local), ec);
@@ -38,7 +42,8 @@ udp_socket udp_socket::bind(const endpoint& local, std::error_code& ec, const ud
 }
 
 udp_socket udp_socket::open(address_family family) {
-    return detail::or_throw("portsock::udp_socket::open", [&](std::error_code& ec) { return open(family, ec); });
+    return detail::or_throw("portsock::udp_socket::open",
+                            [&](std::error_code& ec) { return open(family, ec); });
 }
 
 udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept {
@@ -50,10 +55,12 @@ udp_socket udp_socket::open(address_family family, std::error_code& ec) noexcept
     return ec ? udp_socket{} : std::move(socket);
 }
 
-std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination, timeout limit) {
+std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoint& destination,
+                                timeout limit) {
     return detail::or_throw_with(
         [&](const std::error_code& ec) {
-            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit, ec);
+            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit,
+                                         ec);
         },
         [&](std::error_code& ec) { return send_to(data, size, destination, ec, limit); });
 }
@@ -63,8 +70,9 @@ std::size_t udp_socket::send_to(const void* data, std::size_t size, const endpoi
     if (!detail::check_open(*this, ec)) return 0;
     const platform::handle h = native_handle();
     const platform::address to = detail::to_platform(destination);
-    return detail::run_blocking<std::size_t>(*this, platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
+    return detail::run_blocking<std::size_t>(
+        *this, platform::wait_writable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::send_to(h, data, size, to, e); });
 }
 
 datagram_info udp_socket::receive_from(void* data, std::size_t size, timeout limit) {
@@ -72,7 +80,8 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, timeout lim
                             [&](std::error_code& ec) { return receive_from(data, size, ec, limit); });
 }
 
-datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_code& ec,
+                                       timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return {};
     const platform::handle h = native_handle();
     platform::address from;
@@ -85,12 +94,13 @@ datagram_info udp_socket::receive_from(void* data, std::size_t size, std::error_
 }
 
 datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, timeout limit) {
-    return detail::or_throw("portsock::udp_socket::receive_with_destination", limit,
-                            [&](std::error_code& ec) { return receive_with_destination(data, size, ec, limit); });
+    return detail::or_throw(
+        "portsock::udp_socket::receive_with_destination", limit,
+        [&](std::error_code& ec) { return receive_with_destination(data, size, ec, limit); });
 }
 
-datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size, std::error_code& ec,
-                                                               timeout limit) noexcept {
+datagram_with_destination udp_socket::receive_with_destination(void* data, std::size_t size,
+                                                               std::error_code& ec, timeout limit) noexcept {
     if (!detail::check_open(*this, ec)) return {};
     const platform::handle h = native_handle();
     platform::address from, to;
@@ -99,7 +109,8 @@ datagram_with_destination udp_socket::receive_with_destination(void* data, std::
         [&](std::error_code& e) { return platform::receive_from_to(h, data, size, &from, to, e); });
     if (detail::checked_datagrams(*this, 1, ec) == 0) return {};
     if (ec && ec != std::errc::message_size) return {};
-    const ip_address destination = to.fam == platform::family::unspecified ? ip_address{} : detail::from_platform(to).address();
+    const ip_address destination =
+        to.fam == platform::family::unspecified ? ip_address{} : detail::from_platform(to).address();
     return {n, detail::from_platform(from), destination};
 }
 
@@ -125,7 +136,8 @@ std::size_t udp_socket::send_batch(const outgoing_datagram* batch, std::size_t c
     while (sent < count) {
         const std::size_t want = count - sent < batch_chunk ? count - sent : batch_chunk;
         for (std::size_t i = 0; i < want; ++i)
-            chunk[i] = {batch[sent + i].data, batch[sent + i].size, detail::to_platform(batch[sent + i].destination)};
+            chunk[i] = {batch[sent + i].data, batch[sent + i].size,
+                        detail::to_platform(batch[sent + i].destination)};
         const std::size_t n = detail::run_blocking<std::size_t>(
             *this, platform::wait_writable, until.remaining(), 0, ec,
             [&](std::error_code& e) { return platform::send_batch(h, chunk, want, e); });
@@ -151,7 +163,8 @@ std::size_t udp_socket::receive_batch(incoming_datagram* batch, std::size_t coun
     ec.clear();
     while (received < count) {
         const std::size_t want = count - received < batch_chunk ? count - received : batch_chunk;
-        for (std::size_t i = 0; i < want; ++i) chunk[i] = {batch[received + i].data, batch[received + i].capacity, 0, {}, false};
+        for (std::size_t i = 0; i < want; ++i)
+            chunk[i] = {batch[received + i].data, batch[received + i].capacity, 0, {}, false};
         // Only the first chunk waits; later ones take what is queued, never blocking.
         if (received > 0 && platform::wait(h, platform::wait_readable, 0, ec) == platform::wait_none) break;
         const std::size_t n = detail::run_blocking<std::size_t>(
@@ -186,7 +199,8 @@ std::size_t udp_socket::send(const void* data, std::size_t size, timeout limit) 
                             [&](std::error_code& ec) { return send(data, size, ec, limit); });
 }
 
-std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t udp_socket::send(const void* data, std::size_t size, std::error_code& ec,
+                             timeout limit) noexcept {
     return detail::send_some(*this, data, size, ec, limit);
 }
 
@@ -212,7 +226,8 @@ endpoint udp_socket::remote_endpoint(std::error_code& ec) const noexcept {
 }
 
 void udp_socket::set_broadcast(bool on) {
-    detail::or_throw("portsock::udp_socket::set_broadcast", [&](std::error_code& ec) { set_broadcast(on, ec); });
+    detail::or_throw("portsock::udp_socket::set_broadcast",
+                     [&](std::error_code& ec) { set_broadcast(on, ec); });
 }
 
 void udp_socket::set_broadcast(bool on, std::error_code& ec) noexcept {
@@ -220,7 +235,8 @@ void udp_socket::set_broadcast(bool on, std::error_code& ec) noexcept {
 }
 
 bool udp_socket::broadcast() const {
-    return detail::or_throw("portsock::udp_socket::broadcast", [&](std::error_code& ec) { return broadcast(ec); });
+    return detail::or_throw("portsock::udp_socket::broadcast",
+                            [&](std::error_code& ec) { return broadcast(ec); });
 }
 
 bool udp_socket::broadcast(std::error_code& ec) const noexcept {

@@ -19,8 +19,9 @@ std::size_t send_datagram(udp_socket& socket, const const_buffer* buffers, std::
     platform::buffer pieces[platform::max_gather];
     const std::size_t used = detail::gather_chunk(buffers, count, {}, pieces);
     const platform::handle h = socket.native_handle();
-    return detail::run_blocking<std::size_t>(socket, platform::wait_writable, limit, 0, ec,
-                                             [&](std::error_code& e) { return platform::send_gather(h, pieces, used, to, e); });
+    return detail::run_blocking<std::size_t>(
+        socket, platform::wait_writable, limit, 0, ec,
+        [&](std::error_code& e) { return platform::send_gather(h, pieces, used, to, e); });
 }
 
 }  // namespace
@@ -29,7 +30,8 @@ std::size_t udp_socket::send_to(const const_buffer* buffers, std::size_t count, 
                                 timeout limit) {
     return detail::or_throw_with(
         [&](const std::error_code& ec) {
-            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit, ec);
+            return detail::timed_context("portsock::udp_socket::send_to " + destination.to_string(), limit,
+                                         ec);
         },
         [&](std::error_code& ec) { return send_to(buffers, count, destination, ec, limit); });
 }
@@ -55,13 +57,15 @@ received_datagram udp_socket::receive_from(std::size_t max_size, timeout limit) 
                             [&](std::error_code& ec) { return receive_from(max_size, ec, limit); });
 }
 
-received_datagram udp_socket::receive_from(std::size_t max_size, std::error_code& ec, timeout limit) noexcept {
+received_datagram udp_socket::receive_from(std::size_t max_size, std::error_code& ec,
+                                           timeout limit) noexcept {
     received_datagram out;
-    out.data = detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
-        const datagram_info info = receive_from(data, size, e, limit);
-        out.sender = info.sender;
-        return info.size;
-    });
+    out.data =
+        detail::receive_into_string(max_size, ec, [&](void* data, std::size_t size, std::error_code& e) {
+            const datagram_info info = receive_from(data, size, e, limit);
+            out.sender = info.sender;
+            return info.size;
+        });
     return out;
 }
 

@@ -704,7 +704,8 @@ TEST(AsyncLocal, SendFileAndGatherWritesAsOverTcp) {
     const std::string content = pattern(1024 * 1024 + 3);
     std::ofstream(path, std::ios::binary) << content;
     async::event_loop loop;
-    const std::string received = loop.run(file_and_gather_over_local(dir.file("f.sock"), path, content.size()));
+    const std::string received =
+        loop.run(file_and_gather_over_local(dir.file("f.sock"), path, content.size()));
     EXPECT_TRUE(received == content.substr(100) + "gather-end") << received.size();
 }
 

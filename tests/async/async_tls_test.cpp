@@ -465,7 +465,8 @@ TEST(AsyncTls, OneThreadServesAThousandClientsWithAHundredHostile) {
     EXPECT_LT(result.slowest, handshake_limit) << "an ordinary client waited behind the hostile ones";
     std::printf("%d TLS clients (%d hostile) on one thread (%s): %lld ms in all, slowest ordinary %lld ms\n",
                 ordinary + hostile, hostile, portsock::poller::backend(),
-                static_cast<long long>(clock.elapsed().count()), static_cast<long long>(result.slowest.count()));
+                static_cast<long long>(clock.elapsed().count()),
+                static_cast<long long>(result.slowest.count()));
 }
 
 }  // namespace

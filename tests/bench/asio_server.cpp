@@ -41,9 +41,10 @@ private:
         if (ec && ec != asio::error::would_block) return;
         if (sent == n) return wait_readable();
         unsent_.assign(shared_buffer.data() + sent, n - sent);  // a slow reader: finish asynchronously
-        asio::async_write(socket_, asio::buffer(unsent_), [self = shared_from_this()](const asio::error_code& e, std::size_t) {
-            if (!e) self->wait_readable();
-        });
+        asio::async_write(socket_, asio::buffer(unsent_),
+                          [self = shared_from_this()](const asio::error_code& e, std::size_t) {
+                              if (!e) self->wait_readable();
+                          });
     }
 
     tcp::socket socket_;
@@ -67,11 +68,12 @@ void accept_welcome(tcp::acceptor& acceptor) {
 }
 
 void receive_datagrams(udp::socket& socket, udp::endpoint& sender) {
-    socket.async_receive_from(asio::buffer(shared_buffer), sender, [&socket, &sender](const asio::error_code& ec, std::size_t n) {
-        asio::error_code ignored;
-        if (!ec) socket.send_to(asio::buffer(shared_buffer.data(), n), sender, 0, ignored);
-        receive_datagrams(socket, sender);
-    });
+    socket.async_receive_from(
+        asio::buffer(shared_buffer), sender, [&socket, &sender](const asio::error_code& ec, std::size_t n) {
+            asio::error_code ignored;
+            if (!ec) socket.send_to(asio::buffer(shared_buffer.data(), n), sender, 0, ignored);
+            receive_datagrams(socket, sender);
+        });
 }
 
 }  // namespace

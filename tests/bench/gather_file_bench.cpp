@@ -116,7 +116,8 @@ std::uint64_t read_and_send(portsock::tcp_stream& stream, const std::filesystem:
     std::vector<char> piece(64 * 1024);
     std::uint64_t sent = 0;
     std::error_code ec;
-    for (std::size_t n; !ec && (n = std::fread(piece.data(), 1, piece.size(), f)) > 0;) sent += stream.send_all(piece.data(), n, ec);
+    for (std::size_t n; !ec && (n = std::fread(piece.data(), 1, piece.size(), f)) > 0;)
+        sent += stream.send_all(piece.data(), n, ec);
     std::fclose(f);
     return sent;
 }
@@ -133,9 +134,9 @@ void file(benchmark::State& state) {
     });
     for (auto _ : state) {
         std::error_code ec;
-        const std::uint64_t sent = use_send_file
-                                       ? sockets.client.send_file(path, 0, portsock::tcp_stream::to_end_of_file, ec)
-                                       : read_and_send(sockets.client, path);
+        const std::uint64_t sent =
+            use_send_file ? sockets.client.send_file(path, 0, portsock::tcp_stream::to_end_of_file, ec)
+                          : read_and_send(sockets.client, path);
         if (ec || sent != file_size) {
             state.SkipWithError("file send failed");
             break;

@@ -76,8 +76,10 @@ options parse(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string name = argv[i];
         const std::string value = argv[i + 1];
-        if (name == "--rounds") o.rounds = std::stoi(value);
-        else if (name == "--waits") o.waits = std::stoi(value);
+        if (name == "--rounds")
+            o.rounds = std::stoi(value);
+        else if (name == "--waits")
+            o.waits = std::stoi(value);
         else if (name == "--idle") {
             o.idle.clear();
             std::stringstream list(value);
@@ -129,7 +131,8 @@ int main(int argc, char** argv) {
             }
             const double wait_us = median(waits);
             if (k == 0) base = wait_us;
-            std::printf("%-8s %7zu %12.2f %8.2f %18.2f\n", name, o.idle[k], wait_us, wait_us / base, median(registers));
+            std::printf("%-8s %7zu %12.2f %8.2f %18.2f\n", name, o.idle[k], wait_us, wait_us / base,
+                        median(registers));
         }
     }
 }

@@ -31,8 +31,9 @@ struct server {
     std::array<char, 64 * 1024> buffer;  // not zeroed: like the raw server's, untouched until used
 
     server() {
-        for (portsock::basic_socket* s : {static_cast<portsock::basic_socket*>(&echo), static_cast<portsock::basic_socket*>(&greet),
-                                          static_cast<portsock::basic_socket*>(&udp)})
+        for (portsock::basic_socket* s :
+             {static_cast<portsock::basic_socket*>(&echo), static_cast<portsock::basic_socket*>(&greet),
+              static_cast<portsock::basic_socket*>(&udp)})
             s->set_non_blocking(true);
         poller.add(echo, poll_events::readable, echo_token);
         poller.add(greet, poll_events::readable, welcome_token);
@@ -51,8 +52,10 @@ struct server {
             accepted.stream.set_non_blocking(true);
             accepted.stream.set_no_delay(true);
             std::uint64_t slot = connections.size();
-            if (free_slots.empty()) connections.emplace_back();
-            else slot = free_slots.back(), free_slots.pop_back();
+            if (free_slots.empty())
+                connections.emplace_back();
+            else
+                slot = free_slots.back(), free_slots.pop_back();
             poller.add(accepted.stream, poll_events::readable, slot);
             connections[slot].stream = std::move(accepted.stream);
         }
@@ -107,10 +110,14 @@ struct server {
         for (;;) {
             const std::size_t n = poller.wait(events);
             for (std::size_t i = 0; i < n; ++i) {
-                if (events[i].token == echo_token) accept_all(echo, false);
-                else if (events[i].token == welcome_token) accept_all(greet, true);
-                else if (events[i].token == udp_token) on_datagrams();
-                else on_stream(events[i]);
+                if (events[i].token == echo_token)
+                    accept_all(echo, false);
+                else if (events[i].token == welcome_token)
+                    accept_all(greet, true);
+                else if (events[i].token == udp_token)
+                    on_datagrams();
+                else
+                    on_stream(events[i]);
             }
         }
     }

@@ -85,7 +85,8 @@ void throughput(int pid, std::uint16_t port, double seconds) {
     const double elapsed = seconds_since(start);
     const double cpu = server_cpu(pid) - cpu0;
     stop = true;
-    while (s.receive(buffer.data(), buffer.size(), ec, 5s) > 0 && !ec) {}  // drain to end of stream
+    while (s.receive(buffer.data(), buffer.size(), ec, 5s) > 0 && !ec) {
+    }  // drain to end of stream
     sender.join();
     report("throughput_MiB_per_s", static_cast<double>(bytes) / elapsed / (1 << 20),
            cpu * 1e6 / (static_cast<double>(bytes) / (64 * 1024)));
@@ -132,7 +133,8 @@ void concurrent(int pid, std::uint16_t port, std::size_t connections, int rounds
             const std::size_t i = events[e].token;
             std::error_code ec;
             got[i] += streams[i].receive(sink.data(), sink.size() - got[i], ec);
-            if (ec && ec != std::errc::operation_would_block) throw std::system_error(ec, "concurrent receive");
+            if (ec && ec != std::errc::operation_would_block)
+                throw std::system_error(ec, "concurrent receive");
             if (got[i] < message.size()) continue;
             got[i] = 0;
             if (++done[i] == rounds) {
@@ -189,7 +191,8 @@ void udp_echo(int pid, std::uint16_t port, double seconds) {
 void idle(int pid, std::uint16_t port, std::size_t count) {
     std::vector<portsock::tcp_stream> streams;
     streams.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) streams.push_back(portsock::tcp_stream::connect(at(port), patience));
+    for (std::size_t i = 0; i < count; ++i)
+        streams.push_back(portsock::tcp_stream::connect(at(port), patience));
     char byte = 'x';
     for (auto& s : streams) s.send_all(&byte, 1, 5s);
     for (auto& s : streams) s.receive_exact(&byte, 1, patience);
@@ -226,7 +229,8 @@ void udp_batch(double seconds) {
                 for (std::size_t n; (n = receiver.receive_batch(in.data(), batch, ec)) > 0;)
                     for (std::size_t i = 0; i < n; ++i) delivered += in[i].size == payload.size() ? 1 : 0;
             } else {
-                for (std::size_t i = 0; i < batch; ++i) sender.send_to(payload.data(), payload.size(), to, ec);
+                for (std::size_t i = 0; i < batch; ++i)
+                    sender.send_to(payload.data(), payload.size(), to, ec);
                 for (;;) {
                     const auto info = receiver.receive_from(buffers[0].data(), buffers[0].size(), ec);
                     if (ec) break;

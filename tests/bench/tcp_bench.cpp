@@ -18,10 +18,10 @@
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <random>
 #include <string>
-#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -113,8 +113,8 @@ struct portsock_api : portsock_ops<portsock::tcp_stream> {
 // A listener in a fresh temporary directory, as the raw pair; the file is removed at once.
 struct portsock_local_api : portsock_ops<portsock::local_stream> {
     static pair connect_pair() {
-        const auto directory = std::filesystem::temp_directory_path() /
-                               ("psbench" + std::to_string(std::random_device{}()));
+        const auto directory =
+            std::filesystem::temp_directory_path() / ("psbench" + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(directory);
         const portsock::local_address at{(directory / "ps.sock").string()};
         portsock::local_listener listener{at};
@@ -173,13 +173,31 @@ void throughput(benchmark::State& state) {
 
 // Repetitions and minimum time come from the command line (run_bench.sh sets them).
 BENCHMARK_TEMPLATE(ping_pong, raw_api)->Name("PingPong/raw")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(ping_pong, portsock_api)->Name("PingPong/portsock")->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_TEMPLATE(ping_pong, portsock_api)
+    ->Name("PingPong/portsock")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 BENCHMARK_TEMPLATE(throughput, raw_api)->Name("Throughput/raw")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(throughput, portsock_api)->Name("Throughput/portsock")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(ping_pong, raw_local_api)->Name("LocalPingPong/raw")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(ping_pong, portsock_local_api)->Name("LocalPingPong/portsock")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(throughput, raw_local_api)->Name("LocalThroughput/raw")->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK_TEMPLATE(throughput, portsock_local_api)->Name("LocalThroughput/portsock")->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK_TEMPLATE(throughput, portsock_api)
+    ->Name("Throughput/portsock")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(ping_pong, raw_local_api)
+    ->Name("LocalPingPong/raw")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(ping_pong, portsock_local_api)
+    ->Name("LocalPingPong/portsock")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(throughput, raw_local_api)
+    ->Name("LocalThroughput/raw")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(throughput, portsock_local_api)
+    ->Name("LocalThroughput/portsock")
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 }  // namespace
 

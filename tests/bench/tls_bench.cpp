@@ -1,7 +1,8 @@
 // TLS benchmark: portsock::tls_stream against the same loops written directly on OpenSSL
 // (SSL_set_fd over the same loopback sockets), in the same process and run. Rounds
 // alternate which side goes first; the medians of the rate and of the CPU time per unit of
-// work, and their portsock / OpenSSL ratios, are printed. Not a test: run it with tests/bench/run_tls_bench.sh.
+// work, and their portsock / OpenSSL ratios, are printed. Not a test: run it with
+// tests/bench/run_tls_bench.sh.
 //
 // usage: portsock_tls_bench <certificate dir from tests/tls/make_certs.sh> [rounds]
 #include <portsock/portsock.hpp>
@@ -77,7 +78,8 @@ struct openssl_side {
     openssl_side() {
         for (SSL_CTX* ctx : {server, client}) SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
         openssl_check(SSL_CTX_use_certificate_chain_file(server, file("chain.pem").c_str()) == 1, "chain");
-        openssl_check(SSL_CTX_use_PrivateKey_file(server, file("leaf.key").c_str(), SSL_FILETYPE_PEM) == 1, "key");
+        openssl_check(SSL_CTX_use_PrivateKey_file(server, file("leaf.key").c_str(), SSL_FILETYPE_PEM) == 1,
+                      "key");
         SSL_CTX_set_default_verify_paths(client);  // as a portsock client context does
         openssl_check(SSL_CTX_load_verify_locations(client, file("ca.pem").c_str(), nullptr) == 1, "ca");
         SSL_CTX_set_verify(client, SSL_VERIFY_PEER, nullptr);
@@ -206,7 +208,8 @@ void compare(const char* name, const char* unit, double units_per_round, int rou
     std::printf("%-12s rate: portsock %9.1f %s, OpenSSL %9.1f %s, ratio %.3f (higher is better)\n", name,
                 median(rate_a), unit, median(rate_b), unit, median(rate_a) / median(rate_b));
     std::printf("%-12s CPU:  portsock %9.1f us, OpenSSL %9.1f us per %s, ratio %.3f (lower is better)\n", "",
-                median(cpu_a), median(cpu_b), unit[0] == 'M' ? "MiB" : "handshake", median(cpu_a) / median(cpu_b));
+                median(cpu_a), median(cpu_b), unit[0] == 'M' ? "MiB" : "handshake",
+                median(cpu_a) / median(cpu_b));
 }
 
 }  // namespace
@@ -219,8 +222,8 @@ int main(int argc, char* argv[]) try {
     dir = argv[1];
     const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 9;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    std::printf("%d interleaved rounds; %zu MiB per throughput round, %d handshakes per handshake round\n", rounds,
-                stream_bytes / (1024 * 1024), handshakes);
+    std::printf("%d interleaved rounds; %zu MiB per throughput round, %d handshakes per handshake round\n",
+                rounds, stream_bytes / (1024 * 1024), handshakes);
     compare("throughput", "MiB/s", static_cast<double>(stream_bytes) / (1024 * 1024), rounds,
             [](auto& side) { return throughput(side); });
     compare("handshakes", "/s", handshakes, rounds, [](auto& side) { return handshake_rate(side); });

@@ -13,7 +13,9 @@ namespace {
 char shared_buffer[64 * 1024];
 const char welcome[] = "Welcome to the server!";
 
-void give_buffer(uv_handle_t*, std::size_t, uv_buf_t* buf) { *buf = uv_buf_init(shared_buffer, sizeof shared_buffer); }
+void give_buffer(uv_handle_t*, std::size_t, uv_buf_t* buf) {
+    *buf = uv_buf_init(shared_buffer, sizeof shared_buffer);
+}
 
 void free_handle(uv_handle_t* handle) { std::free(handle); }
 
@@ -75,8 +77,12 @@ void on_datagram(uv_udp_t* socket, ssize_t n, const uv_buf_t* buf, const sockadd
 int bound_port(uv_handle_t* handle, bool datagram) {
     sockaddr_in address{};
     int length = sizeof address;
-    if (datagram) uv_udp_getsockname(reinterpret_cast<uv_udp_t*>(handle), reinterpret_cast<sockaddr*>(&address), &length);
-    else uv_tcp_getsockname(reinterpret_cast<uv_tcp_t*>(handle), reinterpret_cast<sockaddr*>(&address), &length);
+    if (datagram)
+        uv_udp_getsockname(reinterpret_cast<uv_udp_t*>(handle), reinterpret_cast<sockaddr*>(&address),
+                           &length);
+    else
+        uv_tcp_getsockname(reinterpret_cast<uv_tcp_t*>(handle), reinterpret_cast<sockaddr*>(&address),
+                           &length);
     return ntohs(address.sin_port);
 }
 

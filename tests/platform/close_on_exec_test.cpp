@@ -24,8 +24,7 @@ constexpr auto time_limit = std::chrono::seconds(20);
 
 // The shell looks at its own descriptors (/proc/self is the shell) and fails at the first
 // socket among them.
-constexpr const char* child_check =
-    "for f in /proc/self/fd/*; do [ -S \"$f\" ] && exit 3; done; exit 0";
+constexpr const char* child_check = "for f in /proc/self/fd/*; do [ -S \"$f\" ] && exit 3; done; exit 0";
 
 pf::address loopback_v4() {
     pf::address a;

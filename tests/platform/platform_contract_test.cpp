@@ -127,8 +127,8 @@ std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point st
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
-#define REQUIRE_IPV6()                                                                   \
-    do {                                                                                 \
+#define REQUIRE_IPV6()                                                                  \
+    do {                                                                                \
         if (!pf::has_ipv6_loopback()) GTEST_SKIP() << "this host has no IPv6 loopback"; \
     } while (false)
 
@@ -212,7 +212,8 @@ TEST(PlatformContract, PendingErrorAfterRefusedNonBlockingConnect) {
     pf::set_non_blocking(client.get(), true, ec);
     ASSERT_FALSE(ec) << ec.message();
     pf::connect(client.get(), nobody, ec);
-    if (ec == std::errc::connection_refused) GTEST_SKIP() << "this OS refused at once; no pending error to read";
+    if (ec == std::errc::connection_refused)
+        GTEST_SKIP() << "this OS refused at once; no pending error to read";
     ASSERT_TRUE(ec == std::errc::operation_in_progress || would_block(ec)) << ec.message();
 
     const unsigned ready = pf::wait(client.get(), pf::wait_writable, patience_ms, ec);
@@ -239,7 +240,8 @@ TEST(PlatformContract, NonBlockingConnectSucceeds) {
     pf::connect(client.get(), l.at, ec);
     if (ec) {
         ASSERT_TRUE(ec == std::errc::operation_in_progress || would_block(ec)) << ec.message();
-        EXPECT_EQ(pf::wait(client.get(), pf::wait_writable, patience_ms, ec), static_cast<unsigned>(pf::wait_writable));
+        EXPECT_EQ(pf::wait(client.get(), pf::wait_writable, patience_ms, ec),
+                  static_cast<unsigned>(pf::wait_writable));
         EXPECT_FALSE(pf::pending_error(client.get()));
     }
     EXPECT_TRUE(same_address(pf::peer_address(client.get(), ec), l.at));
@@ -274,7 +276,8 @@ TEST(PlatformContract, NonBlockingAcceptWouldBlockAndAcceptedHandleBlocks) {
     owned client = open_checked(pf::family::ipv4, pf::socket_type::stream);
     pf::connect(client.get(), l.at, ec);
     ASSERT_FALSE(ec) << ec.message();
-    ASSERT_EQ(pf::wait(l.handle.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    ASSERT_EQ(pf::wait(l.handle.get(), pf::wait_readable, patience_ms, ec),
+              static_cast<unsigned>(pf::wait_readable));
     owned accepted(pf::accept(l.handle.get(), nullptr, ec));
     ASSERT_FALSE(ec) << ec.message();
 
@@ -361,7 +364,8 @@ TEST(PlatformContract, DatagramRoundTrip) {
 
         EXPECT_EQ(pf::send_to(a.get(), "datagram", 8, b_at, ec), 8u);
         ASSERT_FALSE(ec) << ec.message();
-        ASSERT_EQ(pf::wait(b.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+        ASSERT_EQ(pf::wait(b.get(), pf::wait_readable, patience_ms, ec),
+                  static_cast<unsigned>(pf::wait_readable));
         char buffer[8];  // exactly the datagram's size: no truncation
         pf::address from;
         EXPECT_EQ(pf::receive_from(b.get(), buffer, sizeof buffer, &from, ec), 8u);
@@ -416,13 +420,15 @@ TEST(PlatformContract, WaitTimesOut) {
 TEST(PlatformContract, WaitReportsReadiness) {
     connection c = connect_loopback();
     std::error_code ec;
-    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_writable, patience_ms, ec), static_cast<unsigned>(pf::wait_writable))
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_writable, patience_ms, ec),
+              static_cast<unsigned>(pf::wait_writable))
         << "a fresh connection has room to send";
     EXPECT_EQ(pf::wait(c.client.get(), pf::wait_none, 0, ec), static_cast<unsigned>(pf::wait_none))
         << "no interest, nothing reported";
 
     ASSERT_EQ(pf::send(c.accepted.get(), "x", 1, ec), 1u);
-    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec),
+              static_cast<unsigned>(pf::wait_readable));
     EXPECT_FALSE(ec);
     EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable | pf::wait_writable, patience_ms, ec),
               static_cast<unsigned>(pf::wait_readable | pf::wait_writable));
@@ -434,7 +440,8 @@ TEST(PlatformContract, WaitWakesOnHangUp) {
     connection c = connect_loopback();
     c.accepted.reset();
     std::error_code ec;
-    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec), static_cast<unsigned>(pf::wait_readable));
+    EXPECT_EQ(pf::wait(c.client.get(), pf::wait_readable, patience_ms, ec),
+              static_cast<unsigned>(pf::wait_readable));
     EXPECT_FALSE(ec) << ec.message();
     char byte;
     EXPECT_EQ(pf::receive(c.client.get(), &byte, 1, ec), 0u);
@@ -459,7 +466,8 @@ TEST(PlatformContract, WaitAnyReportsEachReadyHandle) {
     connection quiet = connect_loopback();
     connection busy = connect_loopback();
     std::error_code ec = std::make_error_code(std::errc::io_error);
-    pf::wait_entry entries[2] = {{quiet.client.get(), pf::wait_readable, 7}, {busy.client.get(), pf::wait_readable, 7}};
+    pf::wait_entry entries[2] = {{quiet.client.get(), pf::wait_readable, 7},
+                                 {busy.client.get(), pf::wait_readable, 7}};
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(pf::wait_any(entries, 2, 150, ec), 0u);
     EXPECT_GE(elapsed_since(start), 135ms);
@@ -477,7 +485,8 @@ TEST(PlatformContract, WaitAnyReportsEachReadyHandle) {
     owned refused = open_checked(pf::family::ipv4, pf::socket_type::stream);
     pf::set_non_blocking(refused.get(), true, ec);
     pf::connect(refused.get(), closed_port(), ec);
-    pf::wait_entry more[2] = {{quiet.client.get(), pf::wait_readable, 0}, {refused.get(), pf::wait_writable, 0}};
+    pf::wait_entry more[2] = {{quiet.client.get(), pf::wait_readable, 0},
+                              {refused.get(), pf::wait_writable, 0}};
     for (int round = 0; round < 50 && (more[0].ready == 0 || more[1].ready == 0); ++round)
         pf::wait_any(more, 2, patience_ms, ec);
     EXPECT_FALSE(ec) << ec.message();
@@ -559,16 +568,17 @@ TEST(PlatformContract, BufferSizesAreAtLeastWhatWasAsked) {
     }
 }
 
-// The options beyond the basic seven (family-dependent, keep-alive timing, ...): each either works on this port (has_option() says so) or reports
-// operation_not_supported from both set and get, never a silent success.
+// The options beyond the basic seven (family-dependent, keep-alive timing, ...): each either works on this
+// port (has_option() says so) or reports operation_not_supported from both set and get, never a silent
+// success.
 TEST(PlatformContract, EachNewOptionWorksOrIsUnsupported) {
     owned tcp = open_checked(pf::family::ipv4, pf::socket_type::stream);
     owned udp = open_checked(pf::family::ipv4, pf::socket_type::datagram);
-    const pf::option options[] = {pf::option::reuse_port,       pf::option::unicast_hops,
-                                  pf::option::traffic_class,    pf::option::keep_alive_idle,
+    const pf::option options[] = {pf::option::reuse_port,          pf::option::unicast_hops,
+                                  pf::option::traffic_class,       pf::option::keep_alive_idle,
                                   pf::option::keep_alive_interval, pf::option::keep_alive_count,
-                                  pf::option::multicast_hops,   pf::option::multicast_loop,
-                                  pf::option::share_address,    pf::option::receive_destination};
+                                  pf::option::multicast_hops,      pf::option::multicast_loop,
+                                  pf::option::share_address,       pf::option::receive_destination};
     for (const pf::option opt : options) {
         const bool on_tcp = opt == pf::option::keep_alive_idle || opt == pf::option::keep_alive_interval ||
                             opt == pf::option::keep_alive_count;
@@ -629,8 +639,8 @@ std::string format(const pf::address& a) {
 }
 
 TEST(PlatformContract, ParseAndFormatAddresses) {
-    const char* const texts[] = {"127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::", "2001:db8::1",
-                                 "fe80::1", "::ffff:127.0.0.1"};
+    const char* const texts[] = {"127.0.0.1", "0.0.0.0",     "255.255.255.255", "::1",
+                                 "::",        "2001:db8::1", "fe80::1",         "::ffff:127.0.0.1"};
     for (const char* text : texts) {
         SCOPED_TRACE(text);
         pf::address a;
@@ -796,7 +806,8 @@ protected:
         std::error_code ec;
         pf::poller_destroy(pf::poller_create(pf::poller_choice::scalable, ec));
         if (ec == std::errc::operation_not_supported)
-            GTEST_SKIP() << "no scalable poller on this port (no epoll: macOS, the BSDs, the posix-generic build)";
+            GTEST_SKIP()
+                << "no scalable poller on this port (no epoll: macOS, the BSDs, the posix-generic build)";
     }
 };
 
@@ -815,7 +826,10 @@ TEST_P(PlatformPoller, NamesItsBackend) {
     if (GetParam() == pf::poller_choice::scalable) {
         EXPECT_TRUE(name == "epoll" || name == "AFD") << name;
     } else {
-        EXPECT_TRUE(name == "poll" || name == "W" "SAPoll") << name;
+        EXPECT_TRUE(name == "poll" || name ==
+                                          "W"
+                                          "SAPoll")
+            << name;
     }
 }
 

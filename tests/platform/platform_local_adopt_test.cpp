@@ -28,9 +28,9 @@ pf::local_name path_name(const std::string& path) {
 
 std::string text_of(const pf::local_name& name) { return {name.text, name.size}; }
 
-#define REQUIRE_LOCAL_STREAM()                                                                  \
-    do {                                                                                        \
-        if (!pf::has_local_sockets(pf::socket_type::stream))                                    \
+#define REQUIRE_LOCAL_STREAM()                                                                        \
+    do {                                                                                              \
+        if (!pf::has_local_sockets(pf::socket_type::stream))                                          \
             GTEST_SKIP() << "this OS has no AF_UNIX stream sockets (Wine 8, Windows before 10 1803)"; \
     } while (false)
 

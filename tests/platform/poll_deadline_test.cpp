@@ -50,7 +50,8 @@ constexpr std::int64_t day_ms = 24LL * 60 * 60 * 1000;
 
 TEST(PollDeadline, ATimeoutLongerThanOneOsWaitEndsAtItsRealDeadline) {
     const std::int64_t longest = INT_MAX;
-    for (const std::int64_t limit : {30 * day_ms, longest + 1, 3 * longest + 7, std::int64_t{1'000'000'000'000}}) {
+    for (const std::int64_t limit :
+         {30 * day_ms, longest + 1, 3 * longest + 7, std::int64_t{1'000'000'000'000}}) {
         const auto start = fake_clock::now();
         fake_wait os{{}, runs_out};
         EXPECT_EQ(pf::wait_until_deadline<fake_clock>(limit, os), 0);
@@ -78,10 +79,12 @@ TEST(PollDeadline, ReadinessOrAnErrorEndsTheWaitAtOnce) {
     EXPECT_EQ(pf::wait_until_deadline<fake_clock>(40 * day_ms, [&](int) { return ++calls == 2 ? 1 : 0; }), 1);
     EXPECT_EQ(calls, 2);
     calls = 0;
-    EXPECT_EQ(pf::wait_until_deadline<fake_clock>(-1, [&](int ms) {
-                  EXPECT_EQ(ms, -1) << "an infinite wait asks the OS to wait forever";
-                  return ++calls == 5 ? -1 : 0;  // four interruptions, then an error
-              }),
+    EXPECT_EQ(pf::wait_until_deadline<fake_clock>(
+                  -1,
+                  [&](int ms) {
+                      EXPECT_EQ(ms, -1) << "an infinite wait asks the OS to wait forever";
+                      return ++calls == 5 ? -1 : 0;  // four interruptions, then an error
+                  }),
               -1);
     EXPECT_EQ(calls, 5);
 }

@@ -14,8 +14,8 @@ namespace raw {
 
 pf::handle make(kind k, const std::string& path) {
     const int domain = k == kind::tcp_listener || k == kind::udp ? AF_INET
-                       : k == kind::tcp_unconnected               ? AF_INET6
-                                                                  : AF_UNIX;
+                       : k == kind::tcp_unconnected              ? AF_INET6
+                                                                 : AF_UNIX;
     const int type = k == kind::udp || k == kind::local_datagram ? SOCK_DGRAM : SOCK_STREAM;
     const int fd = ::socket(domain, type, 0);
     if (fd < 0) return pf::invalid_handle;

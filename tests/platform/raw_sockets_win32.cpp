@@ -28,8 +28,8 @@ void start_winsock() {
 pf::handle make(kind k, const std::string& path) {
     start_winsock();
     const int domain = k == kind::tcp_listener || k == kind::udp ? AF_INET
-                       : k == kind::tcp_unconnected               ? AF_INET6
-                                                                  : AF_UNIX;
+                       : k == kind::tcp_unconnected              ? AF_INET6
+                                                                 : AF_UNIX;
     const int type = k == kind::udp || k == kind::local_datagram ? SOCK_DGRAM : SOCK_STREAM;
     const SOCKET s = ::socket(domain, type, 0);
     if (s == INVALID_SOCKET) return pf::invalid_handle;
@@ -63,7 +63,8 @@ pf::handle not_a_socket() {
 bool is_open_socket(pf::handle h) {
     int type = 0;
     int length = static_cast<int>(sizeof type);
-    return ::getsockopt(static_cast<SOCKET>(h), SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&type), &length) == 0;
+    return ::getsockopt(static_cast<SOCKET>(h), SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&type),
+                        &length) == 0;
 }
 
 void close_socket(pf::handle h) { ::closesocket(static_cast<SOCKET>(h)); }

@@ -34,12 +34,14 @@ std::string read_line(portsock::local_stream& redis) {
 // Sends a command as a RESP array of bulk strings.
 void send_command(portsock::local_stream& redis, const std::vector<std::string>& words) {
     std::string request = "*" + std::to_string(words.size()) + "\r\n";
-    for (const std::string& word : words) request += "$" + std::to_string(word.size()) + "\r\n" + word + "\r\n";
+    for (const std::string& word : words)
+        request += "$" + std::to_string(word.size()) + "\r\n" + word + "\r\n";
     redis.send_all(request, patience);
 }
 
 void expect(const std::string& got, const std::string& wanted, const char* what) {
-    if (got != wanted) throw std::runtime_error(std::string(what) + ": got '" + got + "', expected '" + wanted + "'");
+    if (got != wanted)
+        throw std::runtime_error(std::string(what) + ": got '" + got + "', expected '" + wanted + "'");
 }
 
 }  // namespace

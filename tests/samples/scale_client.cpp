@@ -24,7 +24,8 @@ std::vector<portsock::tcp_stream> connect_all(std::uint16_t port, std::size_t co
     std::vector<portsock::tcp_stream> streams;
     streams.reserve(count);
     const portsock::endpoint server = portsock::resolve("localhost", std::to_string(port)).front();
-    for (std::size_t i = 0; i < count; ++i) streams.push_back(portsock::tcp_stream::connect(server, patience));
+    for (std::size_t i = 0; i < count; ++i)
+        streams.push_back(portsock::tcp_stream::connect(server, patience));
     return streams;
 }
 

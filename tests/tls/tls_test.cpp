@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <limits>
 #include <future>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,7 +28,8 @@ using namespace portsock_tls_test;
 // The reader concept another part of portsock builds on: receive with an error_code and a
 // timeout, noexcept.
 static_assert(noexcept(std::declval<tls_stream&>().receive(std::declval<void*>(), std::size_t{},
-                                                              std::declval<std::error_code&>(), portsock::timeout{})));
+                                                           std::declval<std::error_code&>(),
+                                                           portsock::timeout{})));
 
 TEST(TlsErrors, CategoryAndConditions) {
     EXPECT_STREQ(portsock::tls_category().name(), "portsock.tls");
@@ -113,7 +114,8 @@ TEST_P(TlsBadCertificate, RejectedWithItsReason) {
     const tls_context server_ctx = server_context(GetParam().file);
     std::error_code server_error;
     one_shot_server server(tls_serving(server_ctx, server_error));
-    const thrown t = catch_system_error([&] { tls_stream::connect(client_context(), "localhost", server.port(), patience); });
+    const thrown t = catch_system_error(
+        [&] { tls_stream::connect(client_context(), "localhost", server.port(), patience); });
     EXPECT_EQ(t.code, tls_errc::certificate_verify_failed) << t.what;
     EXPECT_NE(t.what.find(GetParam().reason), std::string::npos) << t.what;
     EXPECT_NE(t.what.find("portsock::tls_stream::connect"), std::string::npos) << t.what;
@@ -134,7 +136,8 @@ INSTANTIATE_TEST_SUITE_P(Certificates, TlsBadCertificate,
 
 TEST(TlsBadCertificate, EachReasonIsItsOwnCode) {
     std::set<int> codes;
-    for (const char* file : {"expired.pem", "future.pem", "wronghost.pem", "untrusted.pem", "selfsigned.pem"}) {
+    for (const char* file :
+         {"expired.pem", "future.pem", "wronghost.pem", "untrusted.pem", "selfsigned.pem"}) {
         const tls_context server_ctx = server_context(file);
         std::error_code server_error;
         one_shot_server server(tls_serving(server_ctx, server_error));
@@ -178,7 +181,8 @@ TEST(TlsContext, CredentialsFromMemory) {
     server_ctx.use_certificate_chain(read_file(cert_path("chain.pem")));
     server_ctx.use_private_key(read_file(cert_path("leaf.key")));
     std::error_code server_error;
-    one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.send_all("hi", patience); }));
+    one_shot_server server(
+        tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.send_all("hi", patience); }));
     tls_context client_ctx(tls_role::client);
     client_ctx.add_certificate_authority(read_file(cert_path("ca.pem")));
     tls_stream client = tls_stream::connect(client_ctx, "localhost", server.port(), patience);
@@ -248,10 +252,11 @@ TEST(TlsStream, BadArgumentsAreClearErrors) {
 
     // A server name follows resolve()'s rule for host text: OpenSSL's own parser would have
     // matched the first four against the certificate's 127.0.0.1 and sent the last as SNI.
-    for (const char* name : {"127.0.0.1 junk", " 127.0.0.1", "127.000.000.001", "0127.0.0.1", "localhost junk",
-                             "127.1", "fe80::1%1"}) {
+    for (const char* name : {"127.0.0.1 junk", " 127.0.0.1", "127.000.000.001", "0127.0.0.1",
+                             "localhost junk", "127.1", "fe80::1%1"}) {
         one_shot_server refuser([](portsock::tcp_stream&&) {});
-        portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), refuser.port()});
+        portsock::tcp_stream tcp =
+            portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), refuser.port()});
         tls_stream::client(std::move(tcp), client_ctx, name, ec, patience);
         EXPECT_EQ(ec, std::errc::invalid_argument) << name;
         refuser.finish();
@@ -259,7 +264,8 @@ TEST(TlsStream, BadArgumentsAreClearErrors) {
 
     std::error_code server_error;
     one_shot_server server([](portsock::tcp_stream&&) {});
-    portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
+    portsock::tcp_stream tcp =
+        portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
     tls_stream::client(std::move(tcp), client_ctx, std::string_view("local\0host", 10), ec, patience);
     EXPECT_EQ(ec, std::errc::invalid_argument);
     server.finish();
@@ -285,7 +291,8 @@ TEST(TlsStream, AlpnPicksTheServersFirstChoiceTheClientOffers) {
     server_ctx.set_alpn_protocols({"h2", "http/1.1"});
     std::error_code server_error;
     std::string server_chose;
-    one_shot_server server(tls_serving(server_ctx, server_error, [&](tls_stream& tls) { server_chose = tls.alpn_protocol(); }));
+    one_shot_server server(
+        tls_serving(server_ctx, server_error, [&](tls_stream& tls) { server_chose = tls.alpn_protocol(); }));
     tls_context client_ctx = client_context();
     client_ctx.set_alpn_protocols({"http/1.1", "spdy/3"});
     tls_stream client = tls_stream::connect(client_ctx, "localhost", server.port(), patience);
@@ -341,7 +348,8 @@ TEST(TlsStream, TwelveIsTheMinimumAndWorks) {
     tls_context server_ctx = server_context();
     server_ctx.set_maximum_version(portsock::tls_version::tls1_2);
     std::error_code server_error;
-    one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.send_close_notify(patience); }));
+    one_shot_server server(
+        tls_serving(server_ctx, server_error, [](tls_stream& tls) { tls.send_close_notify(patience); }));
     tls_stream client = tls_stream::connect(client_context(), "localhost", server.port(), patience);
     EXPECT_EQ(client.protocol_version(), "TLSv1.2");
     char byte;
@@ -390,7 +398,8 @@ TEST(TlsPeers, GarbageFromAClientIsAHandshakeFailure) {
     const tls_context server_ctx = server_context();
     std::error_code server_error;
     one_shot_server server(tls_serving(server_ctx, server_error));
-    portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
+    portsock::tcp_stream tcp =
+        portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
     std::string garbage(600, '\0');
     for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>(i * 7 + 3);
     tcp.send_all(garbage, patience);
@@ -402,7 +411,8 @@ TEST(TlsPeers, PlainTcpClientIsAHandshakeFailure) {
     const tls_context server_ctx = server_context();
     std::error_code server_error;
     one_shot_server server(tls_serving(server_ctx, server_error));
-    portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
+    portsock::tcp_stream tcp =
+        portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()});
     tcp.send_all("GET / HTTP/1.0\r\n\r\n", patience);
     server.finish();
     EXPECT_EQ(server_error, tls_errc::handshake_failure) << server_error.message();
@@ -489,12 +499,14 @@ TEST(TlsStream, NonBlockingHandshakeAndReceiveWithAPoller) {
         start.get_future().wait_for(patience);  // the client's first handshake step must wait
         serve(std::move(tcp));
     });
-    portsock::tcp_stream tcp = portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()}, patience);
+    portsock::tcp_stream tcp =
+        portsock::tcp_stream::connect({portsock::ip_address::loopback_v4(), server.port()}, patience);
     tcp.set_non_blocking(true);
     std::error_code ec;
     tls_stream client = tls_stream::client(std::move(tcp), client_context(), "localhost", ec);
     ASSERT_TRUE(client.is_open()) << ec.message();
-    EXPECT_EQ(ec, tls_errc::want_read) << "the client hello is sent; the server has not answered: " << ec.message();
+    EXPECT_EQ(ec, tls_errc::want_read)
+        << "the client hello is sent; the server has not answered: " << ec.message();
     EXPECT_EQ(ec, std::errc::operation_would_block);
     EXPECT_FALSE(client.is_handshake_done());
     start.set_value();
@@ -504,7 +516,8 @@ TEST(TlsStream, NonBlockingHandshakeAndReceiveWithAPoller) {
     int waits = 0;
     while (ec && waits < 100) {  // bounded: a handshake takes a few round trips
         ASSERT_EQ(ec, std::errc::operation_would_block) << ec.message();
-        const auto need = ec == tls_errc::want_write ? portsock::poll_events::writable : portsock::poll_events::readable;
+        const auto need =
+            ec == tls_errc::want_write ? portsock::poll_events::writable : portsock::poll_events::readable;
         poller.modify(client.next_layer(), need, 1);
         poller.wait(events.data(), events.size(), patience);
         ++waits;
@@ -523,8 +536,10 @@ TEST(TlsStream, NonBlockingHandshakeAndReceiveWithAPoller) {
         poller.modify(client.next_layer(), portsock::poll_events::readable, 1);
         poller.wait(events.data(), events.size(), patience);
         const std::size_t n = client.receive(buffer, sizeof buffer, ec);
-        if (!ec) got.append(buffer, n);
-        else ASSERT_EQ(ec, tls_errc::want_read) << ec.message();
+        if (!ec)
+            got.append(buffer, n);
+        else
+            ASSERT_EQ(ec, tls_errc::want_read) << ec.message();
     }
     EXPECT_EQ(got, "ready");
     server.finish();

@@ -85,9 +85,9 @@ TEST(IpAddress, BytesRoundTrip) {
 // --- ip_address: parse and format -------------------------------------------------------
 
 TEST(IpAddress, ParseFormatRoundTrip) {
-    const char* const texts[] = {"0.0.0.0",   "127.0.0.1", "255.255.255.255", "192.0.2.1",
-                                 "::",        "::1",       "2001:db8::1",     "fe80::1%1",
-                                 "::ffff:127.0.0.1", "2001:db8:0:1:2:3:4:5"};
+    const char* const texts[] = {
+        "0.0.0.0", "127.0.0.1",   "255.255.255.255", "192.0.2.1",        "::",
+        "::1",     "2001:db8::1", "fe80::1%1",       "::ffff:127.0.0.1", "2001:db8:0:1:2:3:4:5"};
     for (const char* text : texts) {
         std::error_code ec = portsock::errc::not_open;  // must be cleared on success
         const ip_address parsed = ip_address::parse(text, ec);
@@ -168,8 +168,8 @@ TEST(IpAddress, ParseThrowsWithTheTextInWhat) {
 
 TEST(IpAddress, Ipv4OctetsRefuseLeadingZeros) {
     // "010" is octal 8 to inet_aton() and browsers: one text must not name two addresses.
-    for (const char* text : {"010.0.0.1", "1.2.3.04", "00.0.0.0", "127.0.0.01", "0127.0.0.1", "::ffff:01.2.3.4",
-                             "::ffff:1.2.3.004", "1.2.3.0000"}) {
+    for (const char* text : {"010.0.0.1", "1.2.3.04", "00.0.0.0", "127.0.0.01", "0127.0.0.1",
+                             "::ffff:01.2.3.4", "::ffff:1.2.3.004", "1.2.3.0000"}) {
         SCOPED_TRACE(text);
         std::error_code ec;
         EXPECT_EQ(ip_address::parse(text, ec), ip_address{});
@@ -203,7 +203,8 @@ TEST(IpAddress, NoLengthCapBeyondTheGrammar) {
         const ip_address a = ip_address::parse(text, ec);
         EXPECT_FALSE(ec) << ec.message();
         EXPECT_EQ(a.scope_id(), 1u);
-        EXPECT_EQ(ip_address::parse("fe80::1%" + std::string(zeros, '0') + "4294967295").scope_id(), 4294967295u);
+        EXPECT_EQ(ip_address::parse("fe80::1%" + std::string(zeros, '0') + "4294967295").scope_id(),
+                  4294967295u);
     }
     // The value decides, not the digit count.
     const std::string too_big[] = {"fe80::1%0", "fe80::1%00000", "fe80::1%04294967296",
@@ -390,9 +391,9 @@ TEST(Endpoint, ToStringBracketsIpv6) {
 }
 
 TEST(Endpoint, ParseFormatRoundTrip) {
-    const char* const texts[] = {"127.0.0.1:80", "0.0.0.0:0",      "255.255.255.255:65535",
-                                 "[::1]:80",     "[::]:0",         "[fe80::1%1]:8080",
-                                 "[2001:db8::7]:443", "[::ffff:127.0.0.1]:1"};
+    const char* const texts[] = {
+        "127.0.0.1:80", "0.0.0.0:0",        "255.255.255.255:65535", "[::1]:80",
+        "[::]:0",       "[fe80::1%1]:8080", "[2001:db8::7]:443",     "[::ffff:127.0.0.1]:1"};
     for (const char* text : texts) {
         std::error_code ec = portsock::errc::not_open;
         const endpoint ep = endpoint::parse(text, ec);
@@ -505,8 +506,9 @@ TEST(Endpoint, StreamsItsText) {
 
 TEST(ParsePort, AcceptsTheWholeRange) {
     const std::pair<const char*, std::uint16_t> good[] = {
-        {"0", 0}, {"1", 1}, {"80", 80}, {"8080", 8080}, {"65535", 65535}, {"00080", 80}, {"000080", 80},
-        {"0000000000000000000000065535", 65535}, {"00", 0}};
+        {"0", 0},         {"1", 1},      {"80", 80},     {"8080", 8080},
+        {"65535", 65535}, {"00080", 80}, {"000080", 80}, {"0000000000000000000000065535", 65535},
+        {"00", 0}};
     for (const auto& [text, port] : good) {
         std::error_code ec = portsock::errc::not_open;
         EXPECT_EQ(portsock::parse_port(text, ec), port) << text;
@@ -529,10 +531,25 @@ TEST(ParsePort, TheValueDecidesNotTheLength) {
 }
 
 TEST(ParsePort, RejectsOutOfRangeAndJunk) {
-    const std::string_view bad[] = {"65536", "99999",  "100000", "-1", "",   "12a", "a12",
-                                    " 80",   "80 ",    "+80",    "0x50", "4294967376",
-                                    "\t80", "8 0", "1e3", "065536", "\xd9\xa3",  // an Arabic-Indic digit
-                                    std::string_view("8\0", 2), std::string_view("80\0junk", 7)};
+    const std::string_view bad[] = {"65536",
+                                    "99999",
+                                    "100000",
+                                    "-1",
+                                    "",
+                                    "12a",
+                                    "a12",
+                                    " 80",
+                                    "80 ",
+                                    "+80",
+                                    "0x50",
+                                    "4294967376",
+                                    "\t80",
+                                    "8 0",
+                                    "1e3",
+                                    "065536",
+                                    "\xd9\xa3",  // an Arabic-Indic digit
+                                    std::string_view("8\0", 2),
+                                    std::string_view("80\0junk", 7)};
     for (const std::string_view text : bad) {
         SCOPED_TRACE(std::string(text));
         std::error_code ec;

@@ -53,7 +53,8 @@ TEST(Adopt, WrongKindIsRefusedAndLeftOpen) {
     const native_handle_type udp = udp_socket(portsock_test::any_port_v4()).release();
     EXPECT_FALSE(tcp_stream::adopt(udp, ec).is_open());
     EXPECT_EQ(ec, std::errc::wrong_protocol_type) << ec.message();
-    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::adopt(udp); }).code, std::errc::wrong_protocol_type);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::adopt(udp); }).code,
+              std::errc::wrong_protocol_type);
     EXPECT_FALSE(local_stream::adopt(udp, ec).is_open());
     EXPECT_EQ(ec, std::errc::wrong_protocol_type);
     udp_socket back = udp_socket::adopt(udp, ec);
@@ -68,7 +69,8 @@ TEST(Adopt, WrongKindIsRefusedAndLeftOpen) {
     EXPECT_EQ(ec, std::errc::wrong_protocol_type);
     tcp_listener listener = tcp_listener::adopt(listening);
     const native_handle_type connected = pair.client.release();
-    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::adopt(connected); }).code, std::errc::invalid_argument);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::adopt(connected); }).code,
+              std::errc::invalid_argument);
     tcp_stream client = tcp_stream::adopt(connected);
     client.send_all("still here", patience);
     EXPECT_EQ(pair.server.receive(64, patience), "still here");
@@ -113,7 +115,8 @@ TEST(Adopt, LocalDatagramComesBackAndRefusesStreams) {
     PORTSOCK_REQUIRE_LOCAL_DATAGRAM();
     portsock_test::temp_dir dir;
     const local_address at{dir.file("d.sock")};
-    portsock::local_datagram receiver = portsock::local_datagram::adopt(portsock::local_datagram(at).release());
+    portsock::local_datagram receiver =
+        portsock::local_datagram::adopt(portsock::local_datagram(at).release());
     portsock::local_datagram sender = portsock::local_datagram::open();
     sender.send_to("d", 1, at, patience);
     char byte = 0;

@@ -37,7 +37,8 @@ bool handle_blocks(tcp_stream& stream, tcp_stream& peer) {
     std::error_code ec;
     const std::size_t n = pf::receive(stream.native_handle(), &byte, 1, ec);
     ender.get();
-    if (ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again) return false;
+    if (ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again)
+        return false;
     EXPECT_FALSE(ec) << ec.message();
     EXPECT_EQ(n, 0u) << "expected the end of stream";
     return true;
@@ -138,7 +139,8 @@ TEST(BlockingMode, AnUntimedReceiveWaitsWhileAnotherThreadMakesTimedSends) {
         pair.client.send(&byte, 1, ec, 5ms);
         EXPECT_FALSE(ec) << ec.message();
     }
-    EXPECT_EQ(receiver.wait_for(100ms), std::future_status::timeout) << "the receive returned with nothing to receive";
+    EXPECT_EQ(receiver.wait_for(100ms), std::future_status::timeout)
+        << "the receive returned with nothing to receive";
     pair.server.send_all("done", patience);
     ASSERT_EQ(receiver.wait_for(patience), std::future_status::ready);
     EXPECT_EQ(receiver.get(), "done");

@@ -80,7 +80,8 @@ TEST(Cancel, WakesABlockedAccept) {
             EXPECT_FALSE(accepted.stream.is_open()) << "a cancelled accept returns no connection";
             return e;
         });
-        EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
+        EXPECT_EQ(ec, std::errc::operation_canceled)
+            << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
         std::error_code again;
         EXPECT_FALSE(listener.accept(again, 1s).stream.is_open());
         EXPECT_EQ(again, std::errc::operation_canceled);
@@ -115,7 +116,8 @@ TEST(Cancel, WakesABlockedReceive) {
             EXPECT_EQ(pair.client.receive(buffer, sizeof buffer, e, limit), 0u);
             return e;
         });
-        EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
+        EXPECT_EQ(ec, std::errc::operation_canceled)
+            << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
         // The peer sees the connection end.
         char byte = 0;
         std::error_code peer_ec;
@@ -162,7 +164,8 @@ TEST(Cancel, WakesABlockedSend) {
             pair.client.send_all(chunk.data(), chunk.size(), e, limit);
             return e;
         });
-        EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
+        EXPECT_EQ(ec, std::errc::operation_canceled)
+            << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
         expect_calls_cancelled(pair.client);
     }
 }
@@ -215,7 +218,8 @@ TEST(Cancel, WakesABlockedConnect) {
             stream.finish_connect(e, limit);
             return e;
         });
-        EXPECT_EQ(ec, std::errc::operation_canceled) << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
+        EXPECT_EQ(ec, std::errc::operation_canceled)
+            << ec.message() << (limit.is_infinite() ? " (untimed)" : " (timed)");
         std::error_code again;
         stream.finish_connect(again, 0ms);
         EXPECT_EQ(again, std::errc::operation_canceled);

@@ -36,10 +36,19 @@ TEST(EndpointFromText, ParsesNumericAddressesOfBothFamilies) {
 TEST(EndpointFromText, RejectsEveryKindOfBadTextInBothForms) {
     using namespace std::string_view_literals;
     const std::string too_long(300, '1');
-    const std::string_view bad[] = {
-        ""sv, "localhost"sv, "127.0.0.1:80"sv, "[::1]"sv, "1.2.3.256"sv, "1.2.3"sv, " 127.0.0.1"sv,
-        "127.0.0.1\n"sv, "127.0.0.1\0garbage"sv, "::1::2"sv, std::string_view("\x01\x02", 2), "::1%"sv,
-        too_long};
+    const std::string_view bad[] = {""sv,
+                                    "localhost"sv,
+                                    "127.0.0.1:80"sv,
+                                    "[::1]"sv,
+                                    "1.2.3.256"sv,
+                                    "1.2.3"sv,
+                                    " 127.0.0.1"sv,
+                                    "127.0.0.1\n"sv,
+                                    "127.0.0.1\0garbage"sv,
+                                    "::1::2"sv,
+                                    std::string_view("\x01\x02", 2),
+                                    "::1%"sv,
+                                    too_long};
     for (const std::string_view text : bad) {
         std::error_code ec;
         EXPECT_EQ(endpoint::parse(text, 80, ec), endpoint{}) << "'" << text << "'";
@@ -139,7 +148,7 @@ TEST(DocumentedBehaviour, ShutdownSendWhileAnotherThreadIsBlockedInReceive) {
             replies.append(data, n);
         }
     });
-    std::this_thread::sleep_for(100ms);  // let the receiver block
+    std::this_thread::sleep_for(100ms);                   // let the receiver block
     pair.client.shutdown(portsock::shutdown_type::send);  // from this thread, concurrently
     std::error_code ec;
     EXPECT_EQ(pair.server.receive(16, ec, patience), "") << "the peer reads end of stream";

@@ -61,81 +61,108 @@ std::vector<form> socket_forms() {
     return {
         {"basic_socket::close (open)", [](std::error_code& ec) { udp_socket(any_port_v4()).close(ec); }},
         {"basic_socket::close (empty)", [](std::error_code& ec) { udp_socket().close(ec); }},
-        {"basic_socket::local_endpoint", [](std::error_code& ec) { (void)udp_socket(any_port_v4()).local_endpoint(ec); }},
-        {"basic_socket::set_non_blocking", [](std::error_code& ec) { udp_socket(any_port_v4()).set_non_blocking(true, ec); }},
+        {"basic_socket::local_endpoint",
+         [](std::error_code& ec) { (void)udp_socket(any_port_v4()).local_endpoint(ec); }},
+        {"basic_socket::set_non_blocking",
+         [](std::error_code& ec) { udp_socket(any_port_v4()).set_non_blocking(true, ec); }},
     };
 }
 
 std::vector<form> tcp_stream_forms() {
     return {
-        {"tcp_stream::connect(endpoint)", [](std::error_code& ec) {
+        {"tcp_stream::connect(endpoint)",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              (void)tcp_stream::connect(where(l), ec);
          }},
-        {"tcp_stream::connect(endpoint, timeout)", [](std::error_code& ec) {
+        {"tcp_stream::connect(endpoint, timeout)",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              (void)tcp_stream::connect(where(l), ec, patience);
          }},
-        {"tcp_stream::connect(host, port)", [](std::error_code& ec) {
+        {"tcp_stream::connect(host, port)",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              (void)tcp_stream::connect("127.0.0.1", where(l).port(), ec, patience);
          }},
-        {"tcp_stream::start_connect", [](std::error_code& ec) {
+        {"tcp_stream::start_connect",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              (void)tcp_stream::start_connect(where(l), ec);
          }},
-        {"tcp_stream::finish_connect", [](std::error_code& ec) {
+        {"tcp_stream::finish_connect",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              tcp_stream s = tcp_stream::start_connect(where(l));
              s.finish_connect(ec, patience);
          }},
-        {"tcp_stream::send", [](std::error_code& ec) { (void)make_tcp_pair().client.send("x", 1, ec, patience); }},
-        {"tcp_stream::send (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send("", 0, ec); }},
-        {"tcp_stream::send_all", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", 2, ec); }},
-        {"tcp_stream::send_all (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all(static_cast<const void*>(nullptr), 0, ec); }},
-        {"tcp_stream::send_all(string_view)", [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", ec); }},
-        {"tcp_stream::receive", [](std::error_code& ec) {
+        {"tcp_stream::send",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.send("x", 1, ec, patience); }},
+        {"tcp_stream::send (0 bytes)",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.send("", 0, ec); }},
+        {"tcp_stream::send_all",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", 2, ec); }},
+        {"tcp_stream::send_all (0 bytes)",
+         [](std::error_code& ec) {
+             (void)make_tcp_pair().client.send_all(static_cast<const void*>(nullptr), 0, ec);
+         }},
+        {"tcp_stream::send_all(string_view)",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.send_all("xy", ec); }},
+        {"tcp_stream::receive",
+         [](std::error_code& ec) {
              auto pair = make_tcp_pair();
              queue_bytes(pair.server, "x");
              char byte = 0;
              (void)pair.client.receive(&byte, 1, ec, patience);
          }},
-        {"tcp_stream::receive (string)", [](std::error_code& ec) {
+        {"tcp_stream::receive (string)",
+         [](std::error_code& ec) {
              auto pair = make_tcp_pair();
              queue_bytes(pair.server, "x");
              (void)pair.client.receive(16, ec, patience);
          }},
-        {"tcp_stream::receive (string, end of stream)", [](std::error_code& ec) {
+        {"tcp_stream::receive (string, end of stream)",
+         [](std::error_code& ec) {
              auto pair = make_tcp_pair();
              pair.server.shutdown(shutdown_type::send);
              (void)pair.client.receive(16, ec, patience);
          }},
-        {"tcp_stream::receive_exact", [](std::error_code& ec) {
+        {"tcp_stream::receive_exact",
+         [](std::error_code& ec) {
              auto pair = make_tcp_pair();
              queue_bytes(pair.server, "xy");
              char bytes[2];
              (void)pair.client.receive_exact(bytes, 2, ec, patience);
          }},
-        {"tcp_stream::receive_exact (0 bytes)", [](std::error_code& ec) { (void)make_tcp_pair().client.receive_exact(nullptr, 0, ec); }},
-        {"tcp_stream::shutdown", [](std::error_code& ec) { make_tcp_pair().client.shutdown(shutdown_type::send, ec); }},
-        {"tcp_stream::remote_endpoint", [](std::error_code& ec) { (void)make_tcp_pair().client.remote_endpoint(ec); }},
-        {"tcp_stream::set_no_delay", [](std::error_code& ec) { make_tcp_pair().client.set_no_delay(true, ec); }},
+        {"tcp_stream::receive_exact (0 bytes)",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.receive_exact(nullptr, 0, ec); }},
+        {"tcp_stream::shutdown",
+         [](std::error_code& ec) { make_tcp_pair().client.shutdown(shutdown_type::send, ec); }},
+        {"tcp_stream::remote_endpoint",
+         [](std::error_code& ec) { (void)make_tcp_pair().client.remote_endpoint(ec); }},
+        {"tcp_stream::set_no_delay",
+         [](std::error_code& ec) { make_tcp_pair().client.set_no_delay(true, ec); }},
         {"tcp_stream::no_delay", [](std::error_code& ec) { (void)make_tcp_pair().client.no_delay(ec); }},
-        {"tcp_stream::set_keep_alive", [](std::error_code& ec) { make_tcp_pair().client.set_keep_alive(true, ec); }},
+        {"tcp_stream::set_keep_alive",
+         [](std::error_code& ec) { make_tcp_pair().client.set_keep_alive(true, ec); }},
         {"tcp_stream::keep_alive", [](std::error_code& ec) { (void)make_tcp_pair().client.keep_alive(ec); }},
     };
 }
 
 std::vector<form> tcp_listener_forms() {
     return {
-        {"tcp_listener::listen(endpoint)", [](std::error_code& ec) { (void)tcp_listener::listen(any_port_v4(), ec); }},
-        {"tcp_listener::listen(host, port)", [](std::error_code& ec) { (void)tcp_listener::listen("127.0.0.1", 0, ec); }},
-        {"tcp_listener::accept", [](std::error_code& ec) {
+        {"tcp_listener::listen(endpoint)",
+         [](std::error_code& ec) { (void)tcp_listener::listen(any_port_v4(), ec); }},
+        {"tcp_listener::listen(host, port)",
+         [](std::error_code& ec) { (void)tcp_listener::listen("127.0.0.1", 0, ec); }},
+        {"tcp_listener::accept",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              tcp_stream client = tcp_stream::connect(where(l), patience);
              (void)l.accept(ec);
          }},
-        {"tcp_listener::accept (timeout)", [](std::error_code& ec) {
+        {"tcp_listener::accept (timeout)",
+         [](std::error_code& ec) {
              tcp_listener l(any_port_v4());
              tcp_stream client = tcp_stream::connect(where(l), patience);
              (void)l.accept(ec, patience);
@@ -153,40 +180,49 @@ std::vector<form> udp_forms() {
              (void)udp_socket::bind(any_port_v4(), ec, shared);
          }},
         {"udp_socket::open", [](std::error_code& ec) { (void)udp_socket::open(address_family::ipv4, ec); }},
-        {"udp_socket::send_to", [](std::error_code& ec) {
+        {"udp_socket::send_to",
+         [](std::error_code& ec) {
              udp_pair p;
              (void)p.a.send_to("x", 1, where(p.b), ec, patience);
          }},
-        {"udp_socket::send_to(string_view)", [](std::error_code& ec) {
+        {"udp_socket::send_to(string_view)",
+         [](std::error_code& ec) {
              udp_pair p;
              (void)p.a.send_to("x", where(p.b), ec);
          }},
-        {"udp_socket::receive_from", [](std::error_code& ec) {
+        {"udp_socket::receive_from",
+         [](std::error_code& ec) {
              udp_pair p;
              p.a.send("x", 1, patience);
              char byte = 0;
              (void)p.b.receive_from(&byte, 1, ec, patience);
          }},
-        {"udp_socket::send_batch", [](std::error_code& ec) {
+        {"udp_socket::send_batch",
+         [](std::error_code& ec) {
              udp_pair p;
              const outgoing_datagram batch[] = {{"x", 1, where(p.b)}, {"y", 1, where(p.b)}};
              (void)p.a.send_batch(batch, 2, ec, patience);
          }},
-        {"udp_socket::send_batch (0 datagrams)", [](std::error_code& ec) { (void)udp_pair().a.send_batch(nullptr, 0, ec); }},
-        {"udp_socket::receive_batch", [](std::error_code& ec) {
+        {"udp_socket::send_batch (0 datagrams)",
+         [](std::error_code& ec) { (void)udp_pair().a.send_batch(nullptr, 0, ec); }},
+        {"udp_socket::receive_batch",
+         [](std::error_code& ec) {
              udp_pair p;
              p.a.send("x", 1, patience);
              char byte = 0;
              incoming_datagram slot(&byte, 1);
              (void)p.b.receive_batch(&slot, 1, ec, patience);
          }},
-        {"udp_socket::receive_batch (0 datagrams)", [](std::error_code& ec) { (void)udp_pair().b.receive_batch(nullptr, 0, ec); }},
-        {"udp_socket::connect", [](std::error_code& ec) {
+        {"udp_socket::receive_batch (0 datagrams)",
+         [](std::error_code& ec) { (void)udp_pair().b.receive_batch(nullptr, 0, ec); }},
+        {"udp_socket::connect",
+         [](std::error_code& ec) {
              udp_pair p;
              p.b.connect(where(p.a), ec);
          }},
         {"udp_socket::send", [](std::error_code& ec) { (void)udp_pair().a.send("x", 1, ec, patience); }},
-        {"udp_socket::receive", [](std::error_code& ec) {
+        {"udp_socket::receive",
+         [](std::error_code& ec) {
              udp_pair p;
              p.b.connect(where(p.a));
              p.a.send("x", 1, patience);
@@ -202,29 +238,34 @@ std::vector<form> udp_forms() {
 std::vector<form> poller_forms() {
     return {
         {"poller::create", [](std::error_code& ec) { (void)poller::create(ec); }},
-        {"poller::add", [](std::error_code& ec) {
+        {"poller::add",
+         [](std::error_code& ec) {
              poller p;
              udp_socket s(any_port_v4());
              p.add(s, poll_events::readable, 1, ec);
          }},
-        {"poller::modify", [](std::error_code& ec) {
+        {"poller::modify",
+         [](std::error_code& ec) {
              poller p;
              udp_socket s(any_port_v4());
              p.add(s, poll_events::readable, 1);
              p.modify(s, poll_events::writable, 2, ec);
          }},
-        {"poller::remove", [](std::error_code& ec) {
+        {"poller::remove",
+         [](std::error_code& ec) {
              poller p;
              udp_socket s(any_port_v4());
              p.add(s, poll_events::readable, 1);
              p.remove(s, ec);
          }},
-        {"poller::wait (nothing ready)", [](std::error_code& ec) {
+        {"poller::wait (nothing ready)",
+         [](std::error_code& ec) {
              poller p;
              poll_event events[4];
              (void)p.wait(events, 4, ec, std::chrono::milliseconds(0));
          }},
-        {"poller::wait(array)", [](std::error_code& ec) {
+        {"poller::wait(array)",
+         [](std::error_code& ec) {
              poller p;
              udp_socket s(any_port_v4());
              p.add(s, poll_events::writable, 1);
@@ -237,7 +278,8 @@ std::vector<form> poller_forms() {
 
 std::vector<form> every_form() {
     std::vector<form> all;
-    for (auto part : {address_forms(), socket_forms(), tcp_stream_forms(), tcp_listener_forms(), udp_forms(), poller_forms()})
+    for (auto part : {address_forms(), socket_forms(), tcp_stream_forms(), tcp_listener_forms(), udp_forms(),
+                      poller_forms()})
         all.insert(all.end(), part.begin(), part.end());
     return all;
 }
@@ -286,7 +328,8 @@ TEST(ErrorCodeForms, EveryStringReceiveRefusesASizeNoStringHolds) {
         const received_datagram from = p.b.receive_from(size, ec, patience);
         EXPECT_EQ(ec, std::errc::invalid_argument) << size;
         EXPECT_TRUE(from.data.empty());
-        EXPECT_EQ(catch_system_error([&] { (void)p.b.receive(size, patience); }).code, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { (void)p.b.receive(size, patience); }).code,
+                  std::errc::invalid_argument);
         EXPECT_EQ(catch_system_error([&] { (void)p.b.receive_from(size, patience); }).code,
                   std::errc::invalid_argument);
     }
@@ -372,18 +415,21 @@ TEST(ErrorCodeForms, ALocalPathTooLongIsReportedNeverThrown) {
     const std::string too_long(local_address::max_path_length() + 1, 'p');
     expect_each_local_form_reports(too_long, std::errc::filename_too_long, "std::string");
     expect_each_local_form_reports(too_long.c_str(), std::errc::filename_too_long, "const char*");
-    expect_each_local_form_reports(std::string_view(too_long), std::errc::filename_too_long, "std::string_view");
+    expect_each_local_form_reports(std::string_view(too_long), std::errc::filename_too_long,
+                                   "std::string_view");
     const std::string far_too_long(100000, 'p');
     expect_each_local_form_reports(far_too_long, std::errc::filename_too_long, "a 100000-byte path");
     // The throwing forms still throw, naming the limit.
     const auto thrown = catch_system_error([&] { (void)local_stream::connect(too_long, patience); });
     EXPECT_EQ(thrown.code, std::errc::filename_too_long);
-    EXPECT_NE(thrown.what.find(std::to_string(local_address::max_path_length())), std::string::npos) << thrown.what;
+    EXPECT_NE(thrown.what.find(std::to_string(local_address::max_path_length())), std::string::npos)
+        << thrown.what;
 }
 
 TEST(ErrorCodeForms, AnEmptyOrNulLocalPathIsReportedNeverThrown) {
     expect_each_local_form_reports("", std::errc::invalid_argument, "\"\"");
-    expect_each_local_form_reports(static_cast<const char*>(nullptr), std::errc::invalid_argument, "a null pointer");
+    expect_each_local_form_reports(static_cast<const char*>(nullptr), std::errc::invalid_argument,
+                                   "a null pointer");
     expect_each_local_form_reports(std::string("a\0b", 3), std::errc::invalid_argument, "a path with a NUL");
     expect_each_local_form_reports(local_address(), std::errc::invalid_argument, "an unnamed address");
 }
@@ -406,7 +452,8 @@ TEST(ErrorCodeForms, AGoodLocalPathStillWorksThroughEveryForm) {
 
 /// True if `{text, port}` can be passed where a `const endpoint&` goes (an implicit conversion).
 template <class Text>
-auto endpoint_from_braced_text(int) -> decltype(std::declval<void (&)(const endpoint&)>()({std::declval<Text>(), std::uint16_t{}}), true) {
+auto endpoint_from_braced_text(int)
+    -> decltype(std::declval<void (&)(const endpoint&)>()({std::declval<Text>(), std::uint16_t{}}), true) {
     return true;
 }
 template <class Text>
@@ -416,11 +463,15 @@ bool endpoint_from_braced_text(long) {
 
 TEST(ErrorCodeForms, TextNeverBecomesAnAddressUnseen) {
     static_assert(!std::is_convertible_v<const char*, ip_address>, "text to ip_address must be explicit");
-    static_assert(!std::is_convertible_v<std::string_view, ip_address>, "text to ip_address must be explicit");
+    static_assert(!std::is_convertible_v<std::string_view, ip_address>,
+                  "text to ip_address must be explicit");
     static_assert(std::is_constructible_v<ip_address, const char*>, "ip_address{\"239.1.2.3\"} compiles");
-    static_assert(std::is_constructible_v<endpoint, const char*, std::uint16_t>, "endpoint{\"::1\", 80} compiles");
-    EXPECT_FALSE(endpoint_from_braced_text<const char*>(0)) << "a braced {text, port} would be converted, and could throw";
-    EXPECT_TRUE((std::is_convertible_v<const char*, local_address_view>)) << "a path goes where an address goes";
+    static_assert(std::is_constructible_v<endpoint, const char*, std::uint16_t>,
+                  "endpoint{\"::1\", 80} compiles");
+    EXPECT_FALSE(endpoint_from_braced_text<const char*>(0))
+        << "a braced {text, port} would be converted, and could throw";
+    EXPECT_TRUE((std::is_convertible_v<const char*, local_address_view>))
+        << "a path goes where an address goes";
     // What the explicit forms give, and that the ec forms of the same text do not throw.
     std::error_code ec;
     EXPECT_NO_THROW((void)ip_address::parse("127.0.0.1:80", ec));
@@ -441,13 +492,15 @@ TEST(ErrorCodeForms, StaticListenAndBindHaveThrowingTwinsThatAgree) {
 
     (void)tcp_listener::listen("", busy.port(), ec);
     EXPECT_EQ(ec, errc::empty_host);
-    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::listen("", busy.port()); }).code, errc::empty_host);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_listener::listen("", busy.port()); }).code,
+              errc::empty_host);
     EXPECT_TRUE(tcp_listener::listen("127.0.0.1", 0).is_open());
 
     udp_socket bound = udp_socket::bind(any_port_v4());
     (void)udp_socket::bind(where(bound), ec, {});
     EXPECT_EQ(ec, std::errc::address_in_use);
-    EXPECT_EQ(catch_system_error([&] { (void)udp_socket::bind(where(bound)); }).code, std::errc::address_in_use);
+    EXPECT_EQ(catch_system_error([&] { (void)udp_socket::bind(where(bound)); }).code,
+              std::errc::address_in_use);
 }
 
 TEST(ErrorCodeForms, LocalStaticListenHasAThrowingTwinThatAgrees) {

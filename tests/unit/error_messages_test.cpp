@@ -1,8 +1,8 @@
 // Errors a person can act on, and that mean the same thing on every OS: what() names the
 // endpoint and the wait, send_all() and receive_exact() say how far they got, input quoted
 // in a message is bounded and escaped, and a full descriptor table is reported as such.
-#include "test_support.hpp"
 #include "temp_dir.hpp"
+#include "test_support.hpp"
 
 #include <portsock/local.hpp>
 
@@ -51,14 +51,15 @@ TEST(ErrorMessages, HostTextSaysWhichRuleAndSuggestsEndpointParse) {
         const char* text;
         const char* rule;
     } broken[] = {{"bad host", "no space"},         {"bad\thost", "no control byte"},
-                  {"1.2.3.999", "numeric address"},  {"010.0.0.1", "numeric address"},
-                  {"fe80::zz", "IPv6 address"},      {"a:b", "IPv6 address"}};
+                  {"1.2.3.999", "numeric address"}, {"010.0.0.1", "numeric address"},
+                  {"fe80::zz", "IPv6 address"},     {"a:b", "IPv6 address"}};
     for (const auto& entry : broken) {
         SCOPED_TRACE(entry.text);
         const auto thrown = catch_system_error([&] { (void)portsock::resolve(entry.text, "80"); });
         EXPECT_EQ(thrown.code, portsock::errc::invalid_host);
         EXPECT_NE(thrown.what.find(entry.rule), std::string::npos) << thrown.what;
-        EXPECT_EQ(thrown.what.find("endpoint::parse()"), std::string::npos) << "no port, no brackets: " << thrown.what;
+        EXPECT_EQ(thrown.what.find("endpoint::parse()"), std::string::npos)
+            << "no port, no brackets: " << thrown.what;
     }
 }
 
@@ -108,8 +109,10 @@ TEST(ErrorMessages, LocalSocketsNameThePathAndUdpTheDestination) {
     portsock_test::temp_dir dir;
     const portsock::local_address missing{dir.file("nobody-listens.sock")};
     if (portsock::has_local_stream_sockets()) {
-        const auto connect = catch_system_error([&] { (void)portsock::local_stream::connect(missing, patience); });
-        EXPECT_TRUE(contains(connect.what, "portsock::local_stream::connect to '" + missing.to_string() + "': "))
+        const auto connect =
+            catch_system_error([&] { (void)portsock::local_stream::connect(missing, patience); });
+        EXPECT_TRUE(
+            contains(connect.what, "portsock::local_stream::connect to '" + missing.to_string() + "': "))
             << connect.what;
         portsock::local_listener first(missing);
         const auto busy = catch_system_error([&] { portsock::local_listener second(missing); });
@@ -173,7 +176,8 @@ TEST(ErrorMessages, SendAllReportsTheBytesSentBeforeItFailed) {
     }
     EXPECT_GT(sent, 0u) << "the socket buffers took some";
     EXPECT_LT(sent, big.size());
-    EXPECT_TRUE(contains(what, "(" + std::to_string(sent) + " of " + std::to_string(big.size()) + " bytes sent)"))
+    EXPECT_TRUE(
+        contains(what, "(" + std::to_string(sent) + " of " + std::to_string(big.size()) + " bytes sent)"))
         << what;
     EXPECT_TRUE(contains(what, "(waited 200 ms)")) << what;
 
@@ -228,7 +232,8 @@ TEST(ErrorMessages, QuotedInputIsBoundedAndEscaped) {
         const auto control = catch_system_error([&] { call(forged); });
         EXPECT_EQ(control.what.find('\n'), std::string::npos) << "a newline would forge a log line";
         EXPECT_EQ(control.what.find('\x1b'), std::string::npos) << "an escape would drive the terminal";
-        EXPECT_TRUE(contains(control.what, R"('1.2.3.4\x0a[ERROR] forged line \x1b[31m\\\'')")) << control.what;
+        EXPECT_TRUE(contains(control.what, R"('1.2.3.4\x0a[ERROR] forged line \x1b[31m\\\'')"))
+            << control.what;
     }
 }
 
@@ -266,12 +271,14 @@ TEST(DescriptorTable, FullTableIsTooManyFilesOpen) {
     }
     const std::error_code refusal = filler.release();
     if (!full) GTEST_SKIP() << "no descriptor limit reached within 200,000 sockets or 20 s";
-    ASSERT_TRUE(refusal == std::errc::too_many_files_open || refusal == std::errc::too_many_files_open_in_system)
+    ASSERT_TRUE(refusal == std::errc::too_many_files_open ||
+                refusal == std::errc::too_many_files_open_in_system)
         << "the table filled up for another reason: " << refusal.message();
 
     EXPECT_TRUE(!resolved || resolved == std::errc::too_many_files_open) << resolved.message();
     EXPECT_NE(resolved, portsock::resolve_errc::host_not_found) << "the real cause, not \"not found\"";
-    EXPECT_TRUE(!resolved_again || resolved_again == std::errc::too_many_files_open) << resolved_again.message();
+    EXPECT_TRUE(!resolved_again || resolved_again == std::errc::too_many_files_open)
+        << resolved_again.message();
     EXPECT_TRUE(!connected_by_name || connected_by_name == std::errc::too_many_files_open)
         << connected_by_name.message();
     EXPECT_TRUE(!connected_by_name || portsock::is_resource_exhaustion(connected_by_name));

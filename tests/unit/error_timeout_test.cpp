@@ -36,9 +36,9 @@ TEST(ErrorCategory, EachIsOneDistinctInstance) {
 }
 
 TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
-    const errc all[] = {errc::not_open,      errc::invalid_address, errc::invalid_port,     errc::empty_host,
-                        errc::end_of_stream, errc::no_address,      errc::invalid_argument, errc::invalid_host,
-                        errc::message_too_long};
+    const errc all[] = {errc::not_open,         errc::invalid_address, errc::invalid_port,
+                        errc::empty_host,       errc::end_of_stream,   errc::no_address,
+                        errc::invalid_argument, errc::invalid_host,    errc::message_too_long};
     std::set<std::string> messages;
     for (const errc e : all) {
         const std::error_code ec = e;  // implicit: errc is an error-code enum
@@ -53,10 +53,14 @@ TEST(ErrorCategory, EveryLibraryCodeHasAMessage) {
 }
 
 TEST(ErrorCategory, EveryResolverCodeHasAMessage) {
-    const resolve_errc all[] = {resolve_errc::host_not_found,       resolve_errc::try_again,
-                                resolve_errc::service_not_found,    resolve_errc::family_not_supported,
-                                resolve_errc::out_of_memory,        resolve_errc::failure,
-                                resolve_errc::no_address_in_family, resolve_errc::bad_flags,
+    const resolve_errc all[] = {resolve_errc::host_not_found,
+                                resolve_errc::try_again,
+                                resolve_errc::service_not_found,
+                                resolve_errc::family_not_supported,
+                                resolve_errc::out_of_memory,
+                                resolve_errc::failure,
+                                resolve_errc::no_address_in_family,
+                                resolve_errc::bad_flags,
                                 resolve_errc::socket_type_not_supported};
     std::set<std::string> messages;
     for (const resolve_errc e : all) {
@@ -103,7 +107,8 @@ TEST(ErrorCategory, ResolverCodesMatchStdErrcWhereOneFits) {
 TEST(ErrorCategory, SocketCodesCompareEqualToStdErrc) {
     // A real OS error, whatever its native value: connecting where nothing listens.
     std::error_code ec;
-    const auto stream = portsock::tcp_stream::connect(portsock_test::closed_port(), ec, portsock_test::patience);
+    const auto stream =
+        portsock::tcp_stream::connect(portsock_test::closed_port(), ec, portsock_test::patience);
     ASSERT_EQ(ec, std::errc::connection_refused) << ec.category().name() << ' ' << ec.message();
     EXPECT_EQ(ec.category(), portsock::socket_category());
     EXPECT_FALSE(ec.message().empty());
@@ -114,14 +119,16 @@ TEST(ErrorCategory, SocketCodesCompareEqualToStdErrc) {
 TEST(ErrorCategory, ResourceExhaustionIsTheFourRunningOutConditions) {
     for (const std::errc out_of : {std::errc::too_many_files_open, std::errc::too_many_files_open_in_system,
                                    std::errc::no_buffer_space, std::errc::not_enough_memory})
-        EXPECT_TRUE(portsock::is_resource_exhaustion(std::make_error_code(out_of))) << std::make_error_code(out_of).message();
+        EXPECT_TRUE(portsock::is_resource_exhaustion(std::make_error_code(out_of)))
+            << std::make_error_code(out_of).message();
     EXPECT_TRUE(portsock::is_resource_exhaustion(make_error_code(resolve_errc::out_of_memory)));
     // Faults of the call or of one peer are not: retrying at once is right for would-block,
     // and the rest are reported.
-    for (const std::errc other : {std::errc::operation_would_block, std::errc::connection_reset,
-                                  std::errc::connection_aborted, std::errc::timed_out, std::errc::invalid_argument,
-                                  std::errc::bad_file_descriptor})
-        EXPECT_FALSE(portsock::is_resource_exhaustion(std::make_error_code(other))) << std::make_error_code(other).message();
+    for (const std::errc other :
+         {std::errc::operation_would_block, std::errc::connection_reset, std::errc::connection_aborted,
+          std::errc::timed_out, std::errc::invalid_argument, std::errc::bad_file_descriptor})
+        EXPECT_FALSE(portsock::is_resource_exhaustion(std::make_error_code(other)))
+            << std::make_error_code(other).message();
     EXPECT_FALSE(portsock::is_resource_exhaustion(make_error_code(errc::not_open)));
     EXPECT_FALSE(portsock::is_resource_exhaustion(std::error_code{}));
     // A real socket error of the OS's own category goes through the same comparison.
@@ -220,7 +227,8 @@ TEST(Timeout, SaturatingAddStopsAtTheLastTimePoint) {
     using portsock::detail::add_saturating;
     const auto now = steady_clock::now();
     EXPECT_EQ(add_saturating(now, milliseconds::max()), steady_clock::time_point::max());
-    EXPECT_EQ(add_saturating(now, duration_cast<milliseconds>(hours(24 * 365 * 1000))), steady_clock::time_point::max());
+    EXPECT_EQ(add_saturating(now, duration_cast<milliseconds>(hours(24 * 365 * 1000))),
+              steady_clock::time_point::max());
     EXPECT_EQ(add_saturating(now, 5ms), now + 5ms);
     EXPECT_EQ(add_saturating(now, -5ms), now) << "a negative amount counts as zero";
     EXPECT_EQ(add_saturating(steady_clock::time_point::max(), 1ms), steady_clock::time_point::max());

@@ -94,7 +94,8 @@ TEST(FamilyRule, TcpConnectToMappedAddressIsRefusedByFamily) {
         EXPECT_EQ(ec, family_not_supported) << ec.message();
         EXPECT_FALSE(stream.is_open());
     }
-    EXPECT_EQ(catch_system_error([&] { (void)tcp_stream::connect(to, patience); }).code, family_not_supported);
+    EXPECT_EQ(catch_system_error([&] { (void)tcp_stream::connect(to, patience); }).code,
+              family_not_supported);
     // By name as well: the numeric host resolves to the mapped address.
     std::error_code ec;
     (void)tcp_stream::connect("::ffff:127.0.0.1", to.port(), ec, patience);

@@ -12,9 +12,9 @@
 #include <portsock/udp.hpp>
 
 #include <array>
-#include <cstdlib>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -56,7 +56,8 @@ public:
         : thread_([this, &stream] {
               char piece[64 * 1024];
               std::error_code ec;
-              for (std::size_t n; (n = stream.receive(piece, sizeof piece, ec, patience)) > 0;) received_.append(piece, n);
+              for (std::size_t n; (n = stream.receive(piece, sizeof piece, ec, patience)) > 0;)
+                  received_.append(piece, n);
               error_ = ec;
           }) {}
     const std::string& join() {
@@ -81,8 +82,9 @@ struct tcp_kind {
 struct local_kind {
     using stream = portsock::local_stream;
     static const char* missing() {
-        return portsock::has_local_stream_sockets() ? nullptr
-                                                    : "this OS has no AF_UNIX stream sockets (Wine 8, Windows before 10 1803)";
+        return portsock::has_local_stream_sockets()
+                   ? nullptr
+                   : "this OS has no AF_UNIX stream sockets (Wine 8, Windows before 10 1803)";
     }
     static portsock_test::local_pair make(const portsock_test::temp_dir& dir) {
         static std::atomic<unsigned> count{0};
@@ -124,7 +126,8 @@ TEST(ConstBuffer, ViewsStringsContainersAndRawBytes) {
     const std::string text = "abc";
     const std::vector<std::uint16_t> numbers = {1, 2, 3};
     const std::array<char, 4> chars = {'w', 'x', 'y', 'z'};
-    const const_buffer parts[] = {text, "literal", std::string_view("view"), numbers, chars, {text.data(), 2}, {}};
+    const const_buffer parts[] = {text, "literal", std::string_view("view"), numbers, chars, {text.data(), 2},
+                                  {}};
     EXPECT_EQ(parts[0].data(), text.data());
     EXPECT_EQ(parts[0].size(), 3u);
     EXPECT_EQ(parts[1].size(), 7u) << "no terminating NUL";
@@ -142,7 +145,8 @@ TYPED_TEST(GatherWrite, SendAllSendsHeaderAndBodyInOrder) {
     auto pair = this->make_pair();
     //! [gather_write]
     const std::string body = "<h1>hello</h1>";
-    const std::string header = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    const std::string header =
+        "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     const portsock::const_buffer response[] = {header, body};
     pair.server.send_all(response, 2, patience);  // one system call, no concatenation
     //! [gather_write]
@@ -226,8 +230,9 @@ TYPED_TEST(GatherWrite, ATimeoutReportsHowMuchWentAndAClosedPeerIsAnError) {
     EXPECT_LT(sent, 2 * big.size());
     pair.server.close();
     const std::string thrown = catch_system_error([&] {
-        for (int i = 0; i < 100; ++i) pair.client.send_all(parts, 2, patience);  // bounded
-    }).what;
+                                   for (int i = 0; i < 100; ++i)
+                                       pair.client.send_all(parts, 2, patience);  // bounded
+                               }).what;
     EXPECT_NE(thrown.find("send_all"), std::string::npos) << thrown;
 }
 
@@ -315,7 +320,8 @@ TEST(GatherDatagram, TooManyPiecesOrTooManyBytesAreErrorsNotSplitDatagrams) {
     const const_buffer oversized[] = {half, half};
     EXPECT_EQ(sender.send_to(oversized, 2, receiver.local_endpoint(), ec), 0u);
     EXPECT_EQ(ec, std::errc::message_size);
-    EXPECT_EQ(catch_system_error([&] { sender.send(oversized, 2); }).code.category(), portsock::socket_category())
+    EXPECT_EQ(catch_system_error([&] { sender.send(oversized, 2); }).code.category(),
+              portsock::socket_category())
         << "unconnected: the OS's error";
     udp_socket empty;
     EXPECT_EQ(empty.send_to(oversized, 2, receiver.local_endpoint(), ec), 0u);
@@ -332,7 +338,8 @@ public:
         path_ = std::filesystem::temp_directory_path() /
                 ("portsock_send_file_" + std::to_string(++counter) + "_" +
                  std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".bin");
-        std::ofstream(path_, std::ios::binary).write(content.data(), static_cast<std::streamsize>(content.size()));
+        std::ofstream(path_, std::ios::binary)
+            .write(content.data(), static_cast<std::streamsize>(content.size()));
     }
     ~temporary_file() {
         std::error_code ignored;
@@ -365,9 +372,11 @@ TYPED_TEST(SendFile, SendsARangeAndStopsAtTheEndOfTheFile) {
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(file.path(), 1000, 70000, ec, patience), 70000u);
     EXPECT_FALSE(ec);
-    EXPECT_EQ(pair.client.send_file(file.path(), 199990, 100, ec, patience), 10u) << "cut at the end of the file";
+    EXPECT_EQ(pair.client.send_file(file.path(), 199990, 100, ec, patience), 10u)
+        << "cut at the end of the file";
     EXPECT_EQ(pair.client.send_file(file.path(), 200000, 5, ec, patience), 0u) << "at the end: nothing";
-    EXPECT_EQ(pair.client.send_file(file.path(), 1u << 31, TypeParam::stream::to_end_of_file, ec, patience), 0u)
+    EXPECT_EQ(pair.client.send_file(file.path(), 1u << 31, TypeParam::stream::to_end_of_file, ec, patience),
+              0u)
         << "past the end: nothing";
     EXPECT_FALSE(ec);
     EXPECT_EQ(pair.client.send_file(file.path(), 5, 0, ec, patience), 0u) << "a count of 0 sends nothing";
@@ -390,13 +399,15 @@ TYPED_TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
     const temporary_file file(pattern(4096, 3));
     auto pair = this->make_pair();
     const std::string real = file.path().string();
-    for (const std::string& text : {real + std::string("\0junk", 5), real + std::string(1, '\0'),
-                                    std::filesystem::temp_directory_path().string() + std::string(1, '\0') + real}) {
+    for (const std::string& text :
+         {real + std::string("\0junk", 5), real + std::string(1, '\0'),
+          std::filesystem::temp_directory_path().string() + std::string(1, '\0') + real}) {
         const std::filesystem::path with_nul(text);
         std::error_code ec;
         EXPECT_EQ(pair.client.send_file(with_nul, 0, 10, ec), 0u);
         EXPECT_EQ(ec, std::errc::invalid_argument) << ec.message();
-        EXPECT_EQ(catch_system_error([&] { pair.client.send_file(with_nul); }).code, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { pair.client.send_file(with_nul); }).code,
+                  std::errc::invalid_argument);
     }
     pair.client.send_all("nothing else", patience);
     EXPECT_EQ(pair.server.receive(64, patience), "nothing else") << "no byte of the file went";
@@ -404,13 +415,15 @@ TYPED_TEST(SendFile, ANulInThePathIsInvalidArgumentNotAnotherFile) {
 
 TYPED_TEST(SendFile, AMissingFileOrADirectoryIsAClearError) {
     auto pair = this->make_pair();
-    const std::filesystem::path missing = std::filesystem::temp_directory_path() / "portsock_no_such_file.bin";
+    const std::filesystem::path missing =
+        std::filesystem::temp_directory_path() / "portsock_no_such_file.bin";
     std::error_code ec;
     EXPECT_EQ(pair.client.send_file(missing, 0, 10, ec), 0u);
     EXPECT_EQ(ec, std::errc::no_such_file_or_directory) << ec.message();
     const auto thrown = catch_system_error([&] { pair.client.send_file(missing); });
     EXPECT_EQ(thrown.code, std::errc::no_such_file_or_directory);
-    EXPECT_NE(thrown.what.find("portsock_no_such_file.bin"), std::string::npos) << "names the file: " << thrown.what;
+    EXPECT_NE(thrown.what.find("portsock_no_such_file.bin"), std::string::npos)
+        << "names the file: " << thrown.what;
     EXPECT_EQ(pair.client.send_file(std::filesystem::temp_directory_path(), 0, 10, ec), 0u);
     EXPECT_TRUE(ec) << "a directory is not a file to send";
     pair.client.send_all("still usable", patience);
@@ -429,7 +442,8 @@ TYPED_TEST(SendFile, ATimeoutReportsHowMuchWent) {
     auto pair = this->make_pair();  // the server never reads
     std::error_code ec;
     const portsock_test::stopwatch clock;
-    const std::uint64_t sent = pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec, 300ms);
+    const std::uint64_t sent =
+        pair.client.send_file(file.path(), 0, TypeParam::stream::to_end_of_file, ec, 300ms);
     EXPECT_EQ(ec, std::errc::timed_out);
     portsock_test::expect_waited(clock.elapsed(), 300ms);
     EXPECT_LT(sent, std::uint64_t{64} << 20);
@@ -483,8 +497,9 @@ TYPED_TEST(SendFile, NonBlockingModeSendsWhatFitsAndCountsItExactly) {
     } catch (const portsock::transfer_error& error) {
         EXPECT_EQ(error.code(), std::errc::operation_would_block);
         total += error.bytes_transferred();
-        EXPECT_NE(std::string(error.what()).find("(" + std::to_string(error.bytes_transferred()) + " bytes sent)"),
-                  std::string::npos)
+        EXPECT_NE(
+            std::string(error.what()).find("(" + std::to_string(error.bytes_transferred()) + " bytes sent)"),
+            std::string::npos)
             << error.what();
     }
     // The count is exact: the peer gets those bytes, in order, and no more.
@@ -531,16 +546,24 @@ TYPED_TEST(SendFile, OffsetsAtOrPastTheEndAndHugeCountsSendNothingOrTheRest) {
     drain reader(pair.server);
     constexpr std::uint64_t all = TypeParam::stream::to_end_of_file;
     const std::uint64_t size = content.size();
-    const std::uint64_t past_the_end[] = {size, size + 1, std::uint64_t{1} << 62, (std::uint64_t{1} << 63) - 1,
-                                          std::uint64_t{1} << 63, (std::uint64_t{1} << 63) + 1, all - 1, all};
+    const std::uint64_t past_the_end[] = {size,
+                                          size + 1,
+                                          std::uint64_t{1} << 62,
+                                          (std::uint64_t{1} << 63) - 1,
+                                          std::uint64_t{1} << 63,
+                                          (std::uint64_t{1} << 63) + 1,
+                                          all - 1,
+                                          all};
     // Untimed and timed: on Windows, TransmitFile and read-and-send.
     for (const timeout limit : {timeout{}, timeout{patience}}) {
         for (const std::uint64_t offset : past_the_end) {
             for (const std::uint64_t count : {std::uint64_t{1}, std::uint64_t{4096}, all}) {
                 std::error_code ec;
-                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, ec, limit), 0u) << offset << " " << count;
+                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, ec, limit), 0u)
+                    << offset << " " << count;
                 EXPECT_FALSE(ec) << "offset " << offset << ", count " << count << ": " << ec.message();
-                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, limit), 0u) << offset << " " << count;
+                EXPECT_EQ(pair.client.send_file(file.path(), offset, count, limit), 0u)
+                    << offset << " " << count;
             }
         }
         EXPECT_EQ(pair.client.send_file(file.path(), size - 10, all, limit), 10u) << "a huge count: the rest";
@@ -560,9 +583,12 @@ TYPED_TEST(SendFile, AProcFileWhoseSizeSaysZeroSendsWhatItHolds) {
     EXPECT_EQ(pair.client.send_file(status, 0, 6, ec, patience), 6u) << ec.message();
     EXPECT_FALSE(ec) << ec.message();
     EXPECT_EQ(receive_exactly(pair.server, 6, patience), "Name:\t");
-    EXPECT_EQ(pair.client.send_file(status, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file, ec), 0u);
+    EXPECT_EQ(pair.client.send_file(status, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file, ec),
+              0u);
     EXPECT_FALSE(ec) << ec.message();
-    EXPECT_EQ(pair.client.send_file(status, TypeParam::stream::to_end_of_file, TypeParam::stream::to_end_of_file), 0u);
+    EXPECT_EQ(
+        pair.client.send_file(status, TypeParam::stream::to_end_of_file, TypeParam::stream::to_end_of_file),
+        0u);
     const std::uint64_t sent = pair.client.send_file(status);  // to the end: until a read says 0
     pair.client.shutdown(portsock::shutdown_type::send);
     drain reader(pair.server);
@@ -633,7 +659,8 @@ TYPED_TEST(SendFile, AFifoIsReadInOrderAndTakesNoOffset) {
         EXPECT_EQ(receive_exactly(pair.server, content.size(), patience), content);
 
         // An offset cannot be honoured: a clear error, in both forms, and nothing is read.
-        for (const std::uint64_t offset : {std::uint64_t{1}, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file}) {
+        for (const std::uint64_t offset :
+             {std::uint64_t{1}, std::uint64_t{1} << 63, TypeParam::stream::to_end_of_file}) {
             EXPECT_EQ(pair.client.send_file(fifo.path(), offset, 10, ec, patience), 0u);
             EXPECT_EQ(ec, std::errc::invalid_seek) << ec.message();
             const auto thrown = catch_system_error([&] { pair.client.send_file(fifo.path(), offset, 10); });

@@ -35,11 +35,11 @@ bool make_black_hole(black_hole& hole, const portsock::endpoint& local) {
     return false;
 }
 
-#define PORTSOCK_REQUIRE_BLACK_HOLE(hole, local)                                                   \
-    do {                                                                                           \
-        if (!make_black_hole(hole, local))                                                         \
-            GTEST_SKIP() << "this OS answers connects to a full accept queue, so no loopback "     \
-                            "address can drop attempts here";                                     \
+#define PORTSOCK_REQUIRE_BLACK_HOLE(hole, local)                                               \
+    do {                                                                                       \
+        if (!make_black_hole(hole, local))                                                     \
+            GTEST_SKIP() << "this OS answers connects to a full accept queue, so no loopback " \
+                            "address can drop attempts here";                                  \
     } while (false)
 
 /// The race connected to `listener`: accept the connection and compare the ends.
@@ -99,8 +99,8 @@ TEST(HappyEyeballs, FailedAttemptStartsTheNextAtOnce) {
     // RFC 8305 section 5: a refusal need not wait out the delay.
     portsock::tcp_listener listener(any_port_v4());
     const stopwatch clock;
-    const auto stream = portsock::tcp_stream::connect_any({closed_port(), closed_port(), where(listener)}, 20s,
-                                                          portsock::connect_options{5s});
+    const auto stream = portsock::tcp_stream::connect_any({closed_port(), closed_port(), where(listener)},
+                                                          20s, portsock::connect_options{5s});
     expect_connected_to(listener, stream);
     EXPECT_LT(clock.elapsed(), 2s) << "a refused attempt must start the next without the 5 s delay";
 }
@@ -114,8 +114,8 @@ TEST(HappyEyeballs, FamiliesAlternateFromTheFirst) {
     // Given v4, v4, v6, the race runs v4, v6, v4: the IPv6 listener is the second attempt,
     // one delay in, not the third, two delays in.
     const stopwatch clock;
-    const auto stream = portsock::tcp_stream::connect_any({first.address, second.address, where(listener)}, 10s,
-                                                          portsock::connect_options{1s});
+    const auto stream = portsock::tcp_stream::connect_any({first.address, second.address, where(listener)},
+                                                          10s, portsock::connect_options{1s});
     const auto elapsed = clock.elapsed();
     expect_connected_to(listener, stream);
     EXPECT_GE(elapsed, 990ms);
@@ -175,13 +175,15 @@ TEST(HappyEyeballs, BadArgumentsAreClearErrors) {
     EXPECT_EQ(ec, portsock::errc::no_address);
     EXPECT_FALSE(stream.is_open());
     portsock::tcp_listener listener(any_port_v4());
-    stream = portsock::tcp_stream::connect_any({where(listener)}, ec, patience, portsock::connect_options{-1ms});
+    stream =
+        portsock::tcp_stream::connect_any({where(listener)}, ec, patience, portsock::connect_options{-1ms});
     EXPECT_EQ(ec, portsock::errc::invalid_argument);
     EXPECT_FALSE(stream.is_open());
     stream = portsock::tcp_stream::connect("localhost", where(listener).port(), ec, patience,
                                            portsock::connect_options{-5ms});
     EXPECT_EQ(ec, std::errc::invalid_argument);
-    EXPECT_EQ(catch_system_error([] { portsock::tcp_stream::connect_any({}); }).code, portsock::errc::no_address);
+    EXPECT_EQ(catch_system_error([] { portsock::tcp_stream::connect_any({}); }).code,
+              portsock::errc::no_address);
     // The error_code form clears a stale error on success.
     ec = std::make_error_code(std::errc::io_error);
     stream = portsock::tcp_stream::connect_any({where(listener)}, ec, patience);
@@ -197,11 +199,14 @@ TEST(HappyEyeballs, NameWhoseFirstAddressDropsAttempts) {
     std::error_code ec;
     const auto addresses = portsock::resolve(name, "1", ec);
     if (ec || addresses.size() != 2 || !addresses[0].address().is_v6() || !addresses[1].address().is_v4())
-        GTEST_SKIP() << name << " does not resolve to ::1 then 127.0.0.1 here (tests/unit/run_with_hosts.sh sets it up)";
+        GTEST_SKIP()
+            << name
+            << " does not resolve to ::1 then 127.0.0.1 here (tests/unit/run_with_hosts.sh sets it up)";
     black_hole hole;
     PORTSOCK_REQUIRE_BLACK_HOLE(hole, any_port_v6());
     const std::uint16_t port = hole.address.port();
-    portsock::tcp_listener listener = portsock::tcp_listener::listen({portsock::ip_address::loopback_v4(), port}, ec);
+    portsock::tcp_listener listener =
+        portsock::tcp_listener::listen({portsock::ip_address::loopback_v4(), port}, ec);
     if (ec) GTEST_SKIP() << "port " << port << " is taken on 127.0.0.1: " << ec.message();
     const stopwatch clock;
     const auto stream = portsock::tcp_stream::connect(name, port, 2s);
@@ -210,7 +215,8 @@ TEST(HappyEyeballs, NameWhoseFirstAddressDropsAttempts) {
     EXPECT_TRUE(stream.remote_endpoint().address().is_v4());
     EXPECT_GE(elapsed, 240ms);
     EXPECT_LE(elapsed, 250ms + margin) << "measured " << elapsed.count() << " ms";
-    std::cout << "[ timing   ] " << name << " (::1 dropped, 127.0.0.1 listening): " << elapsed.count() << " ms\n";
+    std::cout << "[ timing   ] " << name << " (::1 dropped, 127.0.0.1 listening): " << elapsed.count()
+              << " ms\n";
 }
 
 }  // namespace

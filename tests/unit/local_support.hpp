@@ -10,16 +10,16 @@
 namespace portsock_test {
 
 /// Skips the calling test where the OS has no local stream sockets (Wine 8, old Windows).
-#define PORTSOCK_REQUIRE_LOCAL_STREAM()                                                          \
-    do {                                                                                         \
-        if (!portsock::has_local_stream_sockets())                                               \
+#define PORTSOCK_REQUIRE_LOCAL_STREAM()                                                               \
+    do {                                                                                              \
+        if (!portsock::has_local_stream_sockets())                                                    \
             GTEST_SKIP() << "this OS has no AF_UNIX stream sockets (Wine 8, Windows before 10 1803)"; \
     } while (false)
 
 /// Skips the calling test where the OS has no local datagram sockets (Windows).
-#define PORTSOCK_REQUIRE_LOCAL_DATAGRAM()                                              \
-    do {                                                                               \
-        if (!portsock::has_local_datagram_sockets())                                   \
+#define PORTSOCK_REQUIRE_LOCAL_DATAGRAM()                                                         \
+    do {                                                                                          \
+        if (!portsock::has_local_datagram_sockets())                                              \
             GTEST_SKIP() << "this OS has no AF_UNIX datagram sockets (Windows has streams only)"; \
     } while (false)
 

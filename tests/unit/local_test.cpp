@@ -324,14 +324,15 @@ TEST(LocalListener, AddressInUseSaysWhatIsAtThePath) {
     const auto file_error = catch_system_error([&] { local_listener second(plain); });
     EXPECT_EQ(file_error.code, std::errc::address_in_use);
     EXPECT_NE(file_error.what.find("not a socket"), std::string::npos) << file_error.what;
-    EXPECT_EQ(file_error.what.find("replace_stale_socket"), std::string::npos) << "no advice that cannot help";
+    EXPECT_EQ(file_error.what.find("replace_stale_socket"), std::string::npos)
+        << "no advice that cannot help";
 }
 
 TEST(LocalListener, AbstractNamesLeaveNoFile) {
     PORTSOCK_REQUIRE_LOCAL_STREAM();
     if (!portsock::has_abstract_local_names()) GTEST_SKIP() << "abstract names are Linux's";
-    const local_address at = local_address::abstract("portsock-test-" + std::to_string(
-        std::chrono::steady_clock::now().time_since_epoch().count()));
+    const local_address at = local_address::abstract(
+        "portsock-test-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     auto pair = make_local_pair(at);
     EXPECT_EQ(pair.listener.local_endpoint(), at);
     EXPECT_EQ(pair.client.remote_endpoint(), at);
@@ -412,7 +413,8 @@ TEST(LocalDatagram, TimeoutsAndMissingPeers) {
     (void)s.send_to("x", 1, local_address(), ec, patience);
     EXPECT_EQ(ec, portsock::errc::invalid_argument);
     (void)s.send("x", 1, ec, patience);
-    EXPECT_TRUE(ec == std::errc::not_connected || ec == std::errc::destination_address_required) << ec.message();
+    EXPECT_TRUE(ec == std::errc::not_connected || ec == std::errc::destination_address_required)
+        << ec.message();
     local_datagram empty;
     (void)empty.send_to("x", 1, local_address{dir.file("alone.sock")}, ec);
     EXPECT_EQ(ec, portsock::errc::not_open);

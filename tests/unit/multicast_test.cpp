@@ -123,7 +123,8 @@ TEST(Multicast, BadMembershipsAreInvalidArgument) {
     // Issue 20, item 11: the message names the group and the interface.
     EXPECT_NE(thrown.what.find("10.1.2.3 on the interface the OS chose"), std::string::npos) << thrown.what;
     const auto by_address = catch_system_error([&] { s.join_group(unicast, loopback); });
-    EXPECT_NE(by_address.what.find("10.1.2.3 on the interface of 127.0.0.1"), std::string::npos) << by_address.what;
+    EXPECT_NE(by_address.what.find("10.1.2.3 on the interface of 127.0.0.1"), std::string::npos)
+        << by_address.what;
     const auto by_index = catch_system_error([&] { s.leave_group(unicast, network_interface(7)); });
     EXPECT_NE(by_index.what.find("leave_group 10.1.2.3 on interface 7"), std::string::npos) << by_index.what;
     const auto with_source =
@@ -166,7 +167,8 @@ TEST(Multicast, InterfaceByNameErrors) {
         EXPECT_EQ(ec, std::errc::no_such_device) << bad;
         EXPECT_EQ(none.index(), 0u);
     }
-    const auto thrown = catch_system_error([] { (void)network_interface::from_name("no-such-interface-42"); });
+    const auto thrown =
+        catch_system_error([] { (void)network_interface::from_name("no-such-interface-42"); });
     EXPECT_EQ(thrown.code, std::errc::no_such_device);
     EXPECT_NE(thrown.what.find("no-such-interface-42"), std::string::npos) << thrown.what;
 }

@@ -182,7 +182,8 @@ std::vector<std::string> receive_all(portsock::udp_socket& socket, std::size_t c
         if (ec == std::errc::timed_out) continue;
         EXPECT_FALSE(ec) << ec.message();
         EXPECT_GE(n, 1u);
-        for (std::size_t i = 0; i < n; ++i) got.emplace_back(static_cast<char*>(slots[i].data), slots[i].size);
+        for (std::size_t i = 0; i < n; ++i)
+            got.emplace_back(static_cast<char*>(slots[i].data), slots[i].size);
     }
     return got;
 }
@@ -211,7 +212,8 @@ TEST(UdpBatch, ReportsTheSenderAndTruncation) {
     sender.send_to("ab", where(receiver));
     std::array<char, 4> small{};
     std::array<char, 64> big{};
-    std::array<portsock::incoming_datagram, 2> slots{{{small.data(), small.size()}, {big.data(), big.size()}}};
+    std::array<portsock::incoming_datagram, 2> slots{
+        {{small.data(), small.size()}, {big.data(), big.size()}}};
     std::size_t n = receiver.receive_batch(slots.data(), 1, patience);
     ASSERT_EQ(n, 1u);
     EXPECT_TRUE(slots[0].truncated);

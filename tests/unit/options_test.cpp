@@ -58,7 +58,8 @@ TEST(Options, BufferSizesOutOfRangeAreInvalidArgument) {
         std::error_code ec;
         udp.set_receive_buffer_size(bad, ec);
         EXPECT_EQ(ec, std::errc::invalid_argument) << bad;
-        EXPECT_EQ(catch_system_error([&] { udp.set_send_buffer_size(bad); }).code, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { udp.set_send_buffer_size(bad); }).code,
+                  std::errc::invalid_argument);
     }
     EXPECT_EQ(udp.receive_buffer_size(), before) << "a refused value must not change the buffer";
 }
@@ -188,7 +189,8 @@ TEST(Options, ReusePortRoundTripsOrIsUnsupported) {
 }
 
 TEST(Options, ReusePortLetsTwoListenersShareAPort) {
-    if (!portsock::has_reuse_port()) GTEST_SKIP() << "this OS has no SO_REUSEPORT (has_reuse_port() is false)";
+    if (!portsock::has_reuse_port())
+        GTEST_SKIP() << "this OS has no SO_REUSEPORT (has_reuse_port() is false)";
     portsock::listen_options sharing;
     sharing.reuse_port = true;
     tcp_listener first(portsock_test::any_port_v4(), sharing);
@@ -230,15 +232,17 @@ TEST(Options, KeepAliveTimingRoundTripsOrIsUnsupported) {
 
 TEST(Options, KeepAliveTimingOutOfRangeIsInvalidArgument) {
     auto pair = portsock_test::make_tcp_pair();
-    const keep_alive_settings bad[] = {{0s, 5s, 4}, {32768s, 5s, 4}, {30s, 0s, 4}, {30s, -1s, 4},
-                                       {30s, 5s, 0}, {30s, 5s, 128}, {30s, 5s, -3}};
+    const keep_alive_settings bad[] = {{0s, 5s, 4},  {32768s, 5s, 4}, {30s, 0s, 4}, {30s, -1s, 4},
+                                       {30s, 5s, 0}, {30s, 5s, 128},  {30s, 5s, -3}};
     for (const keep_alive_settings& timing : bad) {
         std::error_code ec;
         pair.client.set_keep_alive_timing(timing, ec);
-        EXPECT_EQ(ec, std::errc::invalid_argument) << timing.idle.count() << ' ' << timing.interval.count() << ' '
-                                                    << timing.probes;
+        EXPECT_EQ(ec, std::errc::invalid_argument)
+            << timing.idle.count() << ' ' << timing.interval.count() << ' ' << timing.probes;
     }
-    EXPECT_EQ(catch_system_error([&] { pair.client.set_keep_alive_timing({30s, 5s, 0}); }).code,
+    EXPECT_EQ(catch_system_error([&] {
+                  pair.client.set_keep_alive_timing({30s, 5s, 0});
+              }).code,
               std::errc::invalid_argument);
 }
 

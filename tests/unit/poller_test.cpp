@@ -54,7 +54,9 @@ bool reports_token(poller& p, std::uint64_t token, std::chrono::milliseconds lim
 
 // The Windows poll's name is spelled in two pieces: the repository's portability grep forbids
 // the Windows socket API prefix anywhere under tests/.
-const std::string windows_poll = "W" "SAPoll";
+const std::string windows_poll =
+    "W"
+    "SAPoll";
 
 TEST(PollerApi, NamesTheAutomaticBackend) {
     const std::string name = poller::backend();
@@ -93,7 +95,8 @@ std::string backend_label(const testing::TestParamInfo<portsock::poller_backend>
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Poller,
-                         testing::Values(portsock::poller_backend::scalable, portsock::poller_backend::portable),
+                         testing::Values(portsock::poller_backend::scalable,
+                                         portsock::poller_backend::portable),
                          backend_label);
 
 TEST_P(Poller, NamesItsBackend) {
@@ -234,22 +237,24 @@ TEST_P(Poller, ResetMakesTheAwaitedDirectionReady) {
 constexpr poll_events every_interest[] = {poll_events::none, readable, writable, readable | writable};
 
 /// Skips where poll() cannot tell a FIN apart (macOS, BSDs without POLLRDHUP).
-#define REQUIRE_PEER_SHUTDOWN_REPORTS()                                                   \
-    do {                                                                                  \
-        if (!poller::reports_peer_shutdown())                                             \
+#define REQUIRE_PEER_SHUTDOWN_REPORTS()                                                      \
+    do {                                                                                     \
+        if (!poller::reports_peer_shutdown())                                                \
             GTEST_SKIP() << "this OS's poll() has no POLLRDHUP: a FIN alone is not hang-up"; \
     } while (false)
 
 /// Watches `socket` with `interest`: expects hang_up, with every awaited direction, on two
 /// waits in a row (level-triggered: it stays reported).
-void expect_hang_up(const portsock::basic_socket& socket, poll_events interest, portsock::poller_backend backend) {
+void expect_hang_up(const portsock::basic_socket& socket, poll_events interest,
+                    portsock::poller_backend backend) {
     SCOPED_TRACE("interest " + std::to_string(static_cast<unsigned>(interest)));
     poller p(backend);
     p.add(socket, interest, 3);
     for (int round = 0; round < 2; ++round) {
         const poll_events got = wait_for_token(p, 3);
         EXPECT_TRUE(portsock::has(got, poll_events::hang_up)) << static_cast<unsigned>(got);
-        EXPECT_EQ(portsock::has(got, readable), portsock::has(interest, readable)) << static_cast<unsigned>(got);
+        EXPECT_EQ(portsock::has(got, readable), portsock::has(interest, readable))
+            << static_cast<unsigned>(got);
         if (portsock::has(interest, writable)) {
             EXPECT_TRUE(portsock::has(got, writable)) << static_cast<unsigned>(got);
         }
@@ -316,9 +321,12 @@ TEST_P(Poller, LocalPeerCloseOrHalfCloseIsHangUpWhateverTheInterest) {
     int n = 0;
     for (const bool half : {false, true}) {
         for (const poll_events interest : every_interest) {
-            auto pair = portsock_test::make_local_pair(portsock::local_address{dir.file(std::to_string(n++))});
-            if (!half) pair.client.close();
-            else pair.client.shutdown(portsock::shutdown_type::send);  // still reading
+            auto pair =
+                portsock_test::make_local_pair(portsock::local_address{dir.file(std::to_string(n++))});
+            if (!half)
+                pair.client.close();
+            else
+                pair.client.shutdown(portsock::shutdown_type::send);  // still reading
             expect_hang_up(pair.server, interest, GetParam());
             if (!half) continue;
             pair.server.send_all("answer", patience);
@@ -347,7 +355,8 @@ TEST_P(Poller, AConnectedPeerIsNoHangUp) {  // the other side of the contract: n
 TEST_P(Poller, ExtremeLimitsWaitForTheEvent) {
     // The wait's deadline saturates instead of wrapping into the past (a return at once).
     using namespace std::chrono;
-    for (const portsock::timeout limit : {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
+    for (const portsock::timeout limit :
+         {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
         poller p = make();
         auto pair = make_tcp_pair();
         p.add(pair.server, readable, 6);
@@ -593,7 +602,8 @@ TEST_P(Poller, AReusedHandleValueGetsNoEventOfTheClosedSocket) {
         reused = fresh.native_handle() == old_handle;
         p.add(fresh, readable, 2);
         EXPECT_EQ(events_over_waits(p, 2), poll_events::none) << "a stale event landed on the new socket";
-        EXPECT_EQ(events_over_waits(p, 1, 1), poll_events::none) << "an event under the closed socket's token";
+        EXPECT_EQ(events_over_waits(p, 1, 1), poll_events::none)
+            << "an event under the closed socket's token";
         sender.send_to("new", where(fresh), patience);
         EXPECT_EQ(wait_for_token(p, 2), readable);
         p.remove(fresh);
@@ -621,7 +631,8 @@ TEST_P(Poller, AWakeUpFromAnotherThreadIsConsumedByTheWaitItEnds) {
 
 class PollerClose : public Poller {};
 INSTANTIATE_TEST_SUITE_P(Backends, PollerClose,
-                         testing::Values(portsock::poller_backend::scalable, portsock::poller_backend::portable),
+                         testing::Values(portsock::poller_backend::scalable,
+                                         portsock::poller_backend::portable),
                          backend_label);
 // The SDK tells the poller of every close, so no event ever arrives under the closed
 // socket's token, and a new socket that the OS gives the same handle value can be added.
@@ -714,7 +725,7 @@ TEST_P(PollerClose, CloseWhileAnotherThreadWaitsReportsNothingUnderTheOldToken) 
     std::this_thread::sleep_for(50ms);  // most likely inside the poll call by now
 
     const auto old_handle = old_socket->native_handle();
-    old_socket.reset();  // closed mid-wait, without remove()
+    old_socket.reset();                         // closed mid-wait, without remove()
     portsock::udp_socket fresh(any_port_v4());  // POSIX: the same descriptor
     sender.send_to("x", where(fresh), patience);
     std::this_thread::sleep_for(50ms);  // a poll call that rescans sees the new socket

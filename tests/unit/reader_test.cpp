@@ -118,7 +118,8 @@ TEST(StreamReader, ReadsLinesEndingInLfOrCrlfThenACleanEnd) {
 TEST(StreamReader, ExtremeLimitsWaitForTheRecord) {
     // The reader's deadline saturates instead of wrapping into the past (a timeout at once).
     using namespace std::chrono;
-    for (const portsock::timeout limit : {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
+    for (const portsock::timeout limit :
+         {portsock::timeout(hours::max()), portsock::timeout(steady_clock::time_point::max())}) {
         auto pair = make_tcp_pair();
         std::thread late([&pair] {
             pair.server.send_all("par", patience);
@@ -195,7 +196,8 @@ TEST(StreamReader, ALineLongerThanTheLimitIsAnErrorNotAGrowingBuffer) {
 }
 
 TEST(StreamReader, SkipUntilDropsAnOverLongLineAndTheNextOneReads) {
-    scripted_stream stream({std::string(16, 'x'), std::string(16, 'y'), "\nnext\n", "ab", "CD", "E", "rest\n"});
+    scripted_stream stream(
+        {std::string(16, 'x'), std::string(16, 'y'), "\nnext\n", "ab", "CD", "E", "rest\n"});
     stream_reader reader(stream, 20);
     std::string line;
     std::error_code ec;

@@ -84,9 +84,16 @@ TEST(Resolve, NumericHostOfTheOtherFamilyIsNoAddressInFamily) {
 TEST(Resolve, NulOrControlByteInHostIsInvalidHost) {
     using namespace std::string_view_literals;
     // "127.0.0.1\0.trusted.example" must never resolve as 127.0.0.1: an allow-list bypass.
-    const std::string_view hosts[] = {"127.0.0.1\0.trusted.example"sv, "\0127.0.0.1"sv, "127.0.0.1\0"sv,
-                                      "localhost\0"sv, "local\0host"sv, "127.0.0.1\n"sv,
-                                      "local\x1b[31mhost"sv, "localhost\r\nX-Forged: 1"sv, "\x7f"sv, "\t"sv};
+    const std::string_view hosts[] = {"127.0.0.1\0.trusted.example"sv,
+                                      "\0127.0.0.1"sv,
+                                      "127.0.0.1\0"sv,
+                                      "localhost\0"sv,
+                                      "local\0host"sv,
+                                      "127.0.0.1\n"sv,
+                                      "local\x1b[31mhost"sv,
+                                      "localhost\r\nX-Forged: 1"sv,
+                                      "\x7f"sv,
+                                      "\t"sv};
     for (const std::string_view host : hosts) {
         SCOPED_TRACE(testing::PrintToString(std::string(host)));
         std::error_code ec;
@@ -104,9 +111,10 @@ TEST(Resolve, NulOrControlByteInHostIsInvalidHost) {
 // 8.0.0.1 (octal) and "127.1" or "0" as addresses that text never spelt. The same check
 // runs for resolve(), connect by name and listen by name.
 TEST(Resolve, TextEndingInANumberMustBeAnAddress) {
-    const char* legacy[] = {"127.1",      "0",         "010.0.0.1", "0x7f.1",  "0x7f000001", "2130706433",
-                            "127.0.0.1.", "1.2.3.4.5", "256.0.0.1", "1.2.3.04", "127.0.1",   "example.0x10",
-                            "1.2.3.4 ",   "host.123",  "1.2.3.4 junk", " localhost"};
+    const char* legacy[] = {"127.1",      "0",          "010.0.0.1",    "0x7f.1",
+                            "0x7f000001", "2130706433", "127.0.0.1.",   "1.2.3.4.5",
+                            "256.0.0.1",  "1.2.3.04",   "127.0.1",      "example.0x10",
+                            "1.2.3.4 ",   "host.123",   "1.2.3.4 junk", " localhost"};
     for (const char* host : legacy) {
         SCOPED_TRACE(host);
         std::error_code ec;
@@ -115,13 +123,17 @@ TEST(Resolve, TextEndingInANumberMustBeAnAddress) {
         const auto caught = catch_system_error([&] { (void)portsock::resolve(host, "80"); });
         EXPECT_EQ(caught.code, portsock::errc::invalid_host);
         portsock_test::expect_quoted(caught.what, host);
-        EXPECT_EQ(catch_system_error([&] { portsock::tcp_listener listener(host, 0); }).code, portsock::errc::invalid_host);
-        EXPECT_EQ(catch_system_error([&] { (void)portsock::tcp_stream::connect(host, 9, portsock_test::patience); }).code,
+        EXPECT_EQ(catch_system_error([&] { portsock::tcp_listener listener(host, 0); }).code,
+                  portsock::errc::invalid_host);
+        EXPECT_EQ(catch_system_error([&] {
+                      (void)portsock::tcp_stream::connect(host, 9, portsock_test::patience);
+                  }).code,
                   portsock::errc::invalid_host);
     }
     // Addresses in the one grammar, and names whose last label is not a number, still resolve.
     EXPECT_EQ(portsock::resolve("127.0.0.1", "80").front(), (endpoint{ip_address::loopback_v4(), 80}));
-    EXPECT_EQ(portsock::resolve("::ffff:127.0.0.1", "80").front().address(), ip_address::parse("::ffff:127.0.0.1"));
+    EXPECT_EQ(portsock::resolve("::ffff:127.0.0.1", "80").front().address(),
+              ip_address::parse("::ffff:127.0.0.1"));
     EXPECT_EQ(portsock::resolve("::1", "80").front().address(), ip_address::loopback_v6());
     EXPECT_FALSE(portsock::resolve("localhost", "80").empty());
     std::error_code ec;
@@ -138,7 +150,8 @@ TEST(Resolve, AFamilyThatIsNoAddressFamilyIsInvalidArgument) {
         EXPECT_EQ(ec, std::errc::invalid_argument) << value;
         EXPECT_EQ(catch_system_error([&] { (void)portsock::resolve("localhost", "80", family); }).code,
                   std::errc::invalid_argument);
-        EXPECT_EQ(catch_system_error([&] { (void)portsock::udp_socket::open(family); }).code, std::errc::invalid_argument);
+        EXPECT_EQ(catch_system_error([&] { (void)portsock::udp_socket::open(family); }).code,
+                  std::errc::invalid_argument);
         (void)portsock::udp_socket::open(family, ec);
         EXPECT_EQ(ec, std::errc::invalid_argument);
     }
@@ -155,9 +168,10 @@ TEST(Resolve, NumericServiceFollowsParsePortExactly) {
     using namespace std::string_view_literals;
     // getaddrinfo() would skip blanks, take a sign, stop at a NUL and wrap to 16 bits.
     const std::string_view services[] = {
-        "+70000"sv, " 65536"sv, ""sv,       " 80"sv,  "+80"sv,     "80\0junk"sv, "-1"sv,     "80 "sv,
-        "\t80"sv,  "8 0"sv,    "65536"sv,  "99999"sv, "4294967376"sv, "000080"sv, "0080"sv,   "0"sv,
-        "65535"sv,  "00000000000000000000000000000080"sv, "\0"sv, "80\n"sv,   "1.5"sv,    "-0"sv};
+        "+70000"sv,     " 65536"sv, ""sv,     " 80"sv, "+80"sv,   "80\0junk"sv,
+        "-1"sv,         "80 "sv,    "\t80"sv, "8 0"sv, "65536"sv, "99999"sv,
+        "4294967376"sv, "000080"sv, "0080"sv, "0"sv,   "65535"sv, "00000000000000000000000000000080"sv,
+        "\0"sv,         "80\n"sv,   "1.5"sv,  "-0"sv};
     for (const std::string_view service : services) {
         SCOPED_TRACE(testing::PrintToString(std::string(service)));
         std::error_code port_ec;
@@ -178,8 +192,8 @@ TEST(Resolve, NumericServiceFollowsParsePortExactly) {
 
 TEST(Resolve, MalformedServiceNamesAreInvalidPort) {
     using namespace std::string_view_literals;
-    for (const std::string_view service : {"-http"sv, "http-"sv, "ht--tp"sv, "ht tp"sv, "http\0"sv, "h\0ttp"sv,
-                                           "http\n"sv, "80junk\0"sv, "h_ttp"sv, "http/tcp"sv}) {
+    for (const std::string_view service : {"-http"sv, "http-"sv, "ht--tp"sv, "ht tp"sv, "http\0"sv,
+                                           "h\0ttp"sv, "http\n"sv, "80junk\0"sv, "h_ttp"sv, "http/tcp"sv}) {
         SCOPED_TRACE(testing::PrintToString(std::string(service)));
         std::error_code ec;
         EXPECT_TRUE(portsock::resolve("127.0.0.1", service, ec).empty());

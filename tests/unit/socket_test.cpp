@@ -25,9 +25,12 @@ using portsock_test::where;
 using namespace std::chrono_literals;
 
 static_assert(!std::is_copy_constructible_v<tcp_stream> && !std::is_copy_assignable_v<tcp_stream>);
-static_assert(std::is_nothrow_move_constructible_v<tcp_stream> && std::is_nothrow_move_assignable_v<tcp_stream>);
-static_assert(std::is_nothrow_move_constructible_v<tcp_listener> && std::is_nothrow_move_assignable_v<tcp_listener>);
-static_assert(std::is_nothrow_move_constructible_v<udp_socket> && std::is_nothrow_move_assignable_v<udp_socket>);
+static_assert(std::is_nothrow_move_constructible_v<tcp_stream> &&
+              std::is_nothrow_move_assignable_v<tcp_stream>);
+static_assert(std::is_nothrow_move_constructible_v<tcp_listener> &&
+              std::is_nothrow_move_assignable_v<tcp_listener>);
+static_assert(std::is_nothrow_move_constructible_v<udp_socket> &&
+              std::is_nothrow_move_assignable_v<udp_socket>);
 static_assert(!std::is_copy_constructible_v<udp_socket> && !std::is_copy_constructible_v<tcp_listener>);
 
 // Checks one call on an empty socket: the noexcept form reports not_open (which is
@@ -51,32 +54,48 @@ void expect_empty(const portsock::basic_socket& s) {
 void expect_stream_not_open(tcp_stream& s) {
     expect_empty(s);
     char buffer[4] = {};
-    expect_not_open("send", [&](auto& ec) { EXPECT_EQ(s.send(buffer, 4, ec, patience), 0u); },
-                    [&] { (void)s.send(buffer, 4, patience); });
-    expect_not_open("send_all", [&](auto& ec) { EXPECT_EQ(s.send_all(buffer, 4, ec, patience), 0u); },
-                    [&] { s.send_all(buffer, 4, patience); });
-    expect_not_open("send_all nothing", [&](auto& ec) { s.send_all(buffer, 0, ec); }, [&] { s.send_all(buffer, 0); });
-    expect_not_open("send_all text", [&](auto& ec) { s.send_all("text", ec); }, [&] { s.send_all("text"); });
-    expect_not_open("receive", [&](auto& ec) { EXPECT_EQ(s.receive(buffer, 4, ec, patience), 0u); },
-                    [&] { (void)s.receive(buffer, 4, patience); });
-    expect_not_open("receive string", [&](auto& ec) { EXPECT_EQ(s.receive(4, ec, patience), ""); },
-                    [&] { (void)s.receive(4, patience); });
-    expect_not_open("receive_exact", [&](auto& ec) { EXPECT_EQ(s.receive_exact(buffer, 4, ec, patience), 0u); },
-                    [&] { s.receive_exact(buffer, 4, patience); });
-    expect_not_open("receive_exact nothing", [&](auto& ec) { s.receive_exact(buffer, 0, ec); },
-                    [&] { s.receive_exact(buffer, 0); });
-    expect_not_open("shutdown", [&](auto& ec) { s.shutdown(portsock::shutdown_type::both, ec); },
-                    [&] { s.shutdown(portsock::shutdown_type::send); });
-    expect_not_open("remote_endpoint", [&](auto& ec) { EXPECT_EQ(s.remote_endpoint(ec), endpoint{}); },
-                    [&] { (void)s.remote_endpoint(); });
-    expect_not_open("local_endpoint", [&](auto& ec) { EXPECT_EQ(s.local_endpoint(ec), endpoint{}); },
-                    [&] { (void)s.local_endpoint(); });
-    expect_not_open("set_no_delay", [&](auto& ec) { s.set_no_delay(true, ec); }, [&] { s.set_no_delay(true); });
-    expect_not_open("no_delay", [&](auto& ec) { EXPECT_FALSE(s.no_delay(ec)); }, [&] { (void)s.no_delay(); });
-    expect_not_open("set_keep_alive", [&](auto& ec) { s.set_keep_alive(true, ec); }, [&] { s.set_keep_alive(true); });
-    expect_not_open("keep_alive", [&](auto& ec) { EXPECT_FALSE(s.keep_alive(ec)); }, [&] { (void)s.keep_alive(); });
-    expect_not_open("set_non_blocking", [&](auto& ec) { s.set_non_blocking(true, ec); },
-                    [&] { s.set_non_blocking(true); });
+    expect_not_open(
+        "send", [&](auto& ec) { EXPECT_EQ(s.send(buffer, 4, ec, patience), 0u); },
+        [&] { (void)s.send(buffer, 4, patience); });
+    expect_not_open(
+        "send_all", [&](auto& ec) { EXPECT_EQ(s.send_all(buffer, 4, ec, patience), 0u); },
+        [&] { s.send_all(buffer, 4, patience); });
+    expect_not_open(
+        "send_all nothing", [&](auto& ec) { s.send_all(buffer, 0, ec); }, [&] { s.send_all(buffer, 0); });
+    expect_not_open(
+        "send_all text", [&](auto& ec) { s.send_all("text", ec); }, [&] { s.send_all("text"); });
+    expect_not_open(
+        "receive", [&](auto& ec) { EXPECT_EQ(s.receive(buffer, 4, ec, patience), 0u); },
+        [&] { (void)s.receive(buffer, 4, patience); });
+    expect_not_open(
+        "receive string", [&](auto& ec) { EXPECT_EQ(s.receive(4, ec, patience), ""); },
+        [&] { (void)s.receive(4, patience); });
+    expect_not_open(
+        "receive_exact", [&](auto& ec) { EXPECT_EQ(s.receive_exact(buffer, 4, ec, patience), 0u); },
+        [&] { s.receive_exact(buffer, 4, patience); });
+    expect_not_open(
+        "receive_exact nothing", [&](auto& ec) { s.receive_exact(buffer, 0, ec); },
+        [&] { s.receive_exact(buffer, 0); });
+    expect_not_open(
+        "shutdown", [&](auto& ec) { s.shutdown(portsock::shutdown_type::both, ec); },
+        [&] { s.shutdown(portsock::shutdown_type::send); });
+    expect_not_open(
+        "remote_endpoint", [&](auto& ec) { EXPECT_EQ(s.remote_endpoint(ec), endpoint{}); },
+        [&] { (void)s.remote_endpoint(); });
+    expect_not_open(
+        "local_endpoint", [&](auto& ec) { EXPECT_EQ(s.local_endpoint(ec), endpoint{}); },
+        [&] { (void)s.local_endpoint(); });
+    expect_not_open(
+        "set_no_delay", [&](auto& ec) { s.set_no_delay(true, ec); }, [&] { s.set_no_delay(true); });
+    expect_not_open(
+        "no_delay", [&](auto& ec) { EXPECT_FALSE(s.no_delay(ec)); }, [&] { (void)s.no_delay(); });
+    expect_not_open(
+        "set_keep_alive", [&](auto& ec) { s.set_keep_alive(true, ec); }, [&] { s.set_keep_alive(true); });
+    expect_not_open(
+        "keep_alive", [&](auto& ec) { EXPECT_FALSE(s.keep_alive(ec)); }, [&] { (void)s.keep_alive(); });
+    expect_not_open(
+        "set_non_blocking", [&](auto& ec) { s.set_non_blocking(true, ec); },
+        [&] { s.set_non_blocking(true); });
     EXPECT_FALSE(s.is_non_blocking()) << "a failed set_non_blocking changes nothing";
     // Closing an empty socket is not an error.
     std::error_code ec = errc::not_open;
@@ -88,11 +107,14 @@ void expect_stream_not_open(tcp_stream& s) {
 
 void expect_listener_not_open(tcp_listener& s) {
     expect_empty(s);
-    expect_not_open("accept", [&](auto& ec) { EXPECT_FALSE(s.accept(ec, patience).stream.is_open()); },
-                    [&] { (void)s.accept(patience); });
-    expect_not_open("local_endpoint", [&](auto& ec) { (void)s.local_endpoint(ec); }, [&] { (void)s.local_endpoint(); });
-    expect_not_open("set_non_blocking", [&](auto& ec) { s.set_non_blocking(false, ec); },
-                    [&] { s.set_non_blocking(false); });
+    expect_not_open(
+        "accept", [&](auto& ec) { EXPECT_FALSE(s.accept(ec, patience).stream.is_open()); },
+        [&] { (void)s.accept(patience); });
+    expect_not_open(
+        "local_endpoint", [&](auto& ec) { (void)s.local_endpoint(ec); }, [&] { (void)s.local_endpoint(); });
+    expect_not_open(
+        "set_non_blocking", [&](auto& ec) { s.set_non_blocking(false, ec); },
+        [&] { s.set_non_blocking(false); });
     s.close();
     s.close();
 }
@@ -101,23 +123,35 @@ void expect_udp_not_open(udp_socket& s) {
     expect_empty(s);
     char buffer[4] = {};
     const endpoint somewhere{portsock::ip_address::loopback_v4(), 9};
-    expect_not_open("send_to", [&](auto& ec) { EXPECT_EQ(s.send_to(buffer, 4, somewhere, ec, patience), 0u); },
-                    [&] { (void)s.send_to(buffer, 4, somewhere, patience); });
-    expect_not_open("send_to text", [&](auto& ec) { (void)s.send_to("text", somewhere, ec); },
-                    [&] { (void)s.send_to("text", somewhere); });
-    expect_not_open("receive_from", [&](auto& ec) { EXPECT_EQ(s.receive_from(buffer, 4, ec, patience).size, 0u); },
-                    [&] { (void)s.receive_from(buffer, 4, patience); });
-    expect_not_open("connect", [&](auto& ec) { s.connect(somewhere, ec); }, [&] { s.connect(somewhere); });
-    expect_not_open("send", [&](auto& ec) { EXPECT_EQ(s.send(buffer, 4, ec, patience), 0u); },
-                    [&] { (void)s.send(buffer, 4, patience); });
-    expect_not_open("receive", [&](auto& ec) { EXPECT_EQ(s.receive(buffer, 4, ec, patience), 0u); },
-                    [&] { (void)s.receive(buffer, 4, patience); });
-    expect_not_open("remote_endpoint", [&](auto& ec) { (void)s.remote_endpoint(ec); }, [&] { (void)s.remote_endpoint(); });
-    expect_not_open("local_endpoint", [&](auto& ec) { (void)s.local_endpoint(ec); }, [&] { (void)s.local_endpoint(); });
-    expect_not_open("set_broadcast", [&](auto& ec) { s.set_broadcast(true, ec); }, [&] { s.set_broadcast(true); });
-    expect_not_open("broadcast", [&](auto& ec) { EXPECT_FALSE(s.broadcast(ec)); }, [&] { (void)s.broadcast(); });
-    expect_not_open("set_non_blocking", [&](auto& ec) { s.set_non_blocking(true, ec); },
-                    [&] { s.set_non_blocking(true); });
+    expect_not_open(
+        "send_to", [&](auto& ec) { EXPECT_EQ(s.send_to(buffer, 4, somewhere, ec, patience), 0u); },
+        [&] { (void)s.send_to(buffer, 4, somewhere, patience); });
+    expect_not_open(
+        "send_to text", [&](auto& ec) { (void)s.send_to("text", somewhere, ec); },
+        [&] { (void)s.send_to("text", somewhere); });
+    expect_not_open(
+        "receive_from", [&](auto& ec) { EXPECT_EQ(s.receive_from(buffer, 4, ec, patience).size, 0u); },
+        [&] { (void)s.receive_from(buffer, 4, patience); });
+    expect_not_open(
+        "connect", [&](auto& ec) { s.connect(somewhere, ec); }, [&] { s.connect(somewhere); });
+    expect_not_open(
+        "send", [&](auto& ec) { EXPECT_EQ(s.send(buffer, 4, ec, patience), 0u); },
+        [&] { (void)s.send(buffer, 4, patience); });
+    expect_not_open(
+        "receive", [&](auto& ec) { EXPECT_EQ(s.receive(buffer, 4, ec, patience), 0u); },
+        [&] { (void)s.receive(buffer, 4, patience); });
+    expect_not_open(
+        "remote_endpoint", [&](auto& ec) { (void)s.remote_endpoint(ec); },
+        [&] { (void)s.remote_endpoint(); });
+    expect_not_open(
+        "local_endpoint", [&](auto& ec) { (void)s.local_endpoint(ec); }, [&] { (void)s.local_endpoint(); });
+    expect_not_open(
+        "set_broadcast", [&](auto& ec) { s.set_broadcast(true, ec); }, [&] { s.set_broadcast(true); });
+    expect_not_open(
+        "broadcast", [&](auto& ec) { EXPECT_FALSE(s.broadcast(ec)); }, [&] { (void)s.broadcast(); });
+    expect_not_open(
+        "set_non_blocking", [&](auto& ec) { s.set_non_blocking(true, ec); },
+        [&] { s.set_non_blocking(true); });
     s.close();
     s.close();
 }

@@ -89,7 +89,8 @@ TEST(Tcp, ReceivingNothingReturnsAtOnce) {
     auto pair = make_tcp_pair();
     char byte = 0;
     std::error_code ec = make_error_code(std::errc::io_error);
-    for (const portsock::timeout limit : {portsock::timeout{}, portsock::timeout{patience}, portsock::timeout{0ms}}) {
+    for (const portsock::timeout limit :
+         {portsock::timeout{}, portsock::timeout{patience}, portsock::timeout{0ms}}) {
         const portsock_test::stopwatch clock;
         EXPECT_EQ(pair.client.receive(&byte, 0, ec, limit), 0u);
         EXPECT_FALSE(ec) << ec.message();
@@ -185,7 +186,8 @@ TEST(Tcp, ConnectRefusedByHostName) {
     std::error_code ec;
     (void)tcp_stream::connect("127.0.0.1", nobody.port(), ec, patience);
     EXPECT_EQ(ec, std::errc::connection_refused) << ec.message();
-    const auto caught = catch_system_error([&] { (void)tcp_stream::connect("127.0.0.1", nobody.port(), patience); });
+    const auto caught =
+        catch_system_error([&] { (void)tcp_stream::connect("127.0.0.1", nobody.port(), patience); });
     EXPECT_EQ(caught.code, std::errc::connection_refused);
     EXPECT_NE(caught.what.find("127.0.0.1"), std::string::npos) << caught.what;
 }
@@ -249,7 +251,8 @@ TEST(Tcp, DualStackPeerIsAMappedAddressThatUnmapsToIpv4) {
     listen_options options;
     options.dual_stack = true;
     tcp_listener listener(endpoint{ip_address::any_v6(), 0}, options);
-    tcp_stream client = tcp_stream::connect(endpoint{ip_address::loopback_v4(), where(listener).port()}, patience);
+    tcp_stream client =
+        tcp_stream::connect(endpoint{ip_address::loopback_v4(), where(listener).port()}, patience);
     const auto [stream, peer] = listener.accept(patience);
     EXPECT_TRUE(peer.address().is_v4_mapped()) << peer;
     EXPECT_TRUE(peer.address().is_loopback()) << "classified by its IPv4 meaning: " << peer;
@@ -269,7 +272,8 @@ TEST(Tcp, SecondListenerOnALivePortIsAddressInUse) {
         tcp_listener second = tcp_listener::listen(taken, ec, options);
         EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
         EXPECT_FALSE(second.is_open());
-        EXPECT_EQ(catch_system_error([&] { tcp_listener l(taken, options); }).code, std::errc::address_in_use);
+        EXPECT_EQ(catch_system_error([&] { tcp_listener l(taken, options); }).code,
+                  std::errc::address_in_use);
     }
     // The first listener is unharmed.
     tcp_stream client = tcp_stream::connect(taken, patience);
@@ -350,7 +354,8 @@ TEST(Tcp, SendingToAClosedPeerFailsWithoutSignal) {
     EXPECT_EQ(ec.category(), portsock::socket_category());
 
     // Once failed, it keeps failing, in the throwing form too.
-    const auto caught = catch_system_error([&] { pair.client.send_all(chunk.data(), chunk.size(), patience); });
+    const auto caught =
+        catch_system_error([&] { pair.client.send_all(chunk.data(), chunk.size(), patience); });
     EXPECT_TRUE(caught.code == std::errc::broken_pipe || caught.code == std::errc::connection_reset)
         << caught.what;
 }
@@ -472,8 +477,10 @@ TEST(Tcp, NonBlockingReceiveWouldBlock) {
     std::string got;
     for (int i = 0; i < 2000 && got.empty(); ++i) {
         got = pair.client.receive(16, ec);
-        if (ec == std::errc::operation_would_block) std::this_thread::sleep_for(1ms);
-        else ASSERT_FALSE(ec) << ec.message();
+        if (ec == std::errc::operation_would_block)
+            std::this_thread::sleep_for(1ms);
+        else
+            ASSERT_FALSE(ec) << ec.message();
     }
     EXPECT_EQ(got, "ready");
 
@@ -511,7 +518,8 @@ TEST(Tcp, LargeSendAllArrivesIntact) {
     const std::vector<unsigned char> sent = pattern(8 * 1024 * 1024, 7);
     std::error_code send_ec;
     std::size_t send_count = 0;
-    std::thread sender([&] { send_count = pair.server.send_all(sent.data(), sent.size(), send_ec, patience); });
+    std::thread sender(
+        [&] { send_count = pair.server.send_all(sent.data(), sent.size(), send_ec, patience); });
 
     std::vector<unsigned char> received(sent.size());
     std::error_code ec;
@@ -534,9 +542,12 @@ TEST(Tcp, ConcurrentSendAndReceiveOnOneSocket) {
 
     std::thread threads[] = {
         std::thread([&] { pair.client.send_all(up.data(), up.size(), errors[0], patience); }),
-        std::thread([&] { pair.client.receive_exact(down_received.data(), down_received.size(), errors[1], patience); }),
+        std::thread([&] {
+            pair.client.receive_exact(down_received.data(), down_received.size(), errors[1], patience);
+        }),
         std::thread([&] { pair.server.send_all(down.data(), down.size(), errors[2], patience); }),
-        std::thread([&] { pair.server.receive_exact(up_received.data(), up_received.size(), errors[3], patience); }),
+        std::thread(
+            [&] { pair.server.receive_exact(up_received.data(), up_received.size(), errors[3], patience); }),
     };
     for (std::thread& t : threads) t.join();
     for (const std::error_code& ec : errors) EXPECT_FALSE(ec) << ec.message();

@@ -131,9 +131,9 @@ inline portsock::endpoint closed_port(const portsock::endpoint& local = any_port
 }
 
 /// Skips the calling test where the host has no IPv6 loopback (containers, some CI).
-#define PORTSOCK_REQUIRE_IPV6()                                                  \
-    do {                                                                         \
-        if (!portsock::has_ipv6_loopback())                                      \
+#define PORTSOCK_REQUIRE_IPV6()                                                     \
+    do {                                                                            \
+        if (!portsock::has_ipv6_loopback())                                         \
             GTEST_SKIP() << "this host has no IPv6 loopback (::1 cannot be bound)"; \
     } while (false)
 
@@ -147,7 +147,8 @@ public:
         const stopwatch clock;
         constexpr std::size_t most = 200000;
         while (sockets_.size() < most && clock.elapsed() < 20s) {
-            portsock::udp_socket socket = portsock::udp_socket::open(portsock::address_family::ipv4, refusal_);
+            portsock::udp_socket socket =
+                portsock::udp_socket::open(portsock::address_family::ipv4, refusal_);
             if (refusal_) return true;
             sockets_.push_back(std::move(socket));
         }

@@ -156,7 +156,8 @@ TEST(Timeouts, SendTimesOutWhenThePeerDoesNotRead) {
 
     std::error_code thrown;
     expect_waited(send_until_it_fails([&] {
-                      thrown = catch_system_error_if_any([&] { (void)pair.client.send(chunk.data(), chunk.size(), limit); });
+                      thrown = catch_system_error_if_any(
+                          [&] { (void)pair.client.send(chunk.data(), chunk.size(), limit); });
                       return bool(thrown);
                   }),
                   limit);
@@ -173,7 +174,8 @@ TEST(Timeouts, SendTimesOutWhenThePeerDoesNotRead) {
     EXPECT_LT(last_sent, chunk.size());
 
     expect_waited(send_until_it_fails([&] {
-                      thrown = catch_system_error_if_any([&] { pair.client.send_all(chunk.data(), chunk.size(), limit); });
+                      thrown = catch_system_error_if_any(
+                          [&] { pair.client.send_all(chunk.data(), chunk.size(), limit); });
                       return bool(thrown);
                   }),
                   limit);
@@ -258,7 +260,8 @@ TEST(Timeouts, OneDeadlineBoundsSeveralCalls) {
     EXPECT_LT(second.elapsed(), portsock_test::overrun);
     // A zero wait still takes what is there already.
     EXPECT_EQ(accepted.stream.receive(16, deadline), "request");
-    EXPECT_EQ(catch_system_error([&] { (void)accepted.stream.receive(16, deadline); }).code, std::errc::timed_out);
+    EXPECT_EQ(catch_system_error([&] { (void)accepted.stream.receive(16, deadline); }).code,
+              std::errc::timed_out);
 }
 
 }  // namespace

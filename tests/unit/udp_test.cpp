@@ -363,7 +363,8 @@ std::vector<std::string> receive_datagrams(udp_socket& receiver, std::size_t cou
     while (got.size() < count && clock.elapsed() < patience) {
         for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = {storage.data() + i * room, room};
         std::error_code ec;
-        const std::size_t n = receiver.receive_batch(slots.data(), std::min(slots.size(), count - got.size()), ec, 1s);
+        const std::size_t n =
+            receiver.receive_batch(slots.data(), std::min(slots.size(), count - got.size()), ec, 1s);
         if (ec == std::errc::timed_out) continue;
         if (ec) {
             ADD_FAILURE() << ec.message();
@@ -428,8 +429,9 @@ TEST(UdpBatchRuns, EqualSizesArriveAsSeparateDatagrams) {
 TEST(UdpBatchRuns, AShorterDatagramEndsARun) {
     udp_socket receiver(portsock_test::any_port_v4());
     udp_socket sender(portsock_test::any_port_v4());
-    expect_delivered(sender, receiver,
-                     plan_of({300, 300, 300, 300, 120, 300, 300, 1, 300, 300, 299, 300, 500, 2}, where(receiver)));
+    expect_delivered(
+        sender, receiver,
+        plan_of({300, 300, 300, 300, 120, 300, 300, 1, 300, 300, 299, 300, 500, 2}, where(receiver)));
 }
 
 TEST(UdpBatchRuns, MixedSizesAndDestinationsSplitRuns) {
@@ -485,9 +487,11 @@ TEST(UdpBatchRuns, Ipv6Runs) {
     udp_socket sender(portsock_test::any_port_v6());
     std::vector<planned> plan;
     std::size_t tag = 0;
-    for (int i = 0; i < 20; ++i) plan.push_back({pattern(tag++, 1452), where(receiver)});  // the largest IPv6 segment
+    for (int i = 0; i < 20; ++i)
+        plan.push_back({pattern(tag++, 1452), where(receiver)});  // the largest IPv6 segment
     plan.push_back({pattern(tag++, 700), where(receiver)});
-    for (int i = 0; i < 4; ++i) plan.push_back({pattern(tag++, 1453), where(receiver)});  // too big to segment
+    for (int i = 0; i < 4; ++i)
+        plan.push_back({pattern(tag++, 1453), where(receiver)});  // too big to segment
     for (int i = 0; i < 30; ++i) plan.push_back({pattern(tag++, 64), where(receiver)});
     expect_delivered(sender, receiver, plan);
 }
@@ -495,14 +499,16 @@ TEST(UdpBatchRuns, Ipv6Runs) {
 TEST(UdpBatchRuns, DatagramsTooBigForARunGoAlone) {
     udp_socket receiver(portsock_test::any_port_v4());
     udp_socket sender(portsock_test::any_port_v4());
-    expect_delivered(sender, receiver,
-                     plan_of({1472, 1472, 1473, 1473, 1473, 9000, 9000, 1472, 1000, 20000, 1473}, where(receiver)));
+    expect_delivered(
+        sender, receiver,
+        plan_of({1472, 1472, 1473, 1473, 1473, 9000, 9000, 1472, 1000, 20000, 1473}, where(receiver)));
 }
 
 TEST(UdpBatchRuns, EmptyDatagramsAreNeverPartOfARun) {
     udp_socket receiver(portsock_test::any_port_v4());
     udp_socket sender(portsock_test::any_port_v4());
-    expect_delivered(sender, receiver, plan_of({64, 64, 64, 64, 0, 64, 64, 64, 0, 0, 64, 0}, where(receiver)));
+    expect_delivered(sender, receiver,
+                     plan_of({64, 64, 64, 64, 0, 64, 64, 64, 0, 0, 64, 0}, where(receiver)));
 }
 
 TEST(UdpBatchRuns, AnEarlyStopCountsDatagramsNotMessages) {
@@ -571,17 +577,21 @@ TEST(UdpBindOptions, APortIsNotSharedUnlessEverySocketAsks) {
             if (first_shares && second_shares) continue;
             SCOPED_TRACE(std::string("first ") + (first_shares ? "shares" : "does not") + ", second " +
                          (second_shares ? "shares" : "does not"));
-            udp_socket first = udp_socket::bind(portsock_test::any_port_v4(),
-                                                first_shares ? sharing_address() : portsock::udp_bind_options{});
+            udp_socket first =
+                udp_socket::bind(portsock_test::any_port_v4(),
+                                 first_shares ? sharing_address() : portsock::udp_bind_options{});
             std::error_code ec;
-            EXPECT_FALSE(udp_socket::bind(where(first), ec, second_shares ? sharing_address() : portsock::udp_bind_options{})
+            EXPECT_FALSE(udp_socket::bind(where(first), ec,
+                                          second_shares ? sharing_address() : portsock::udp_bind_options{})
                              .is_open());
             EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
             const auto thrown = catch_system_error([&] {
-                (void)udp_socket(where(first), second_shares ? sharing_address() : portsock::udp_bind_options{});
+                (void)udp_socket(where(first),
+                                 second_shares ? sharing_address() : portsock::udp_bind_options{});
             });
             EXPECT_EQ(thrown.code, std::errc::address_in_use);
-            EXPECT_NE(thrown.what.find("bind to " + where(first).to_string()), std::string::npos) << thrown.what;
+            EXPECT_NE(thrown.what.find("bind to " + where(first).to_string()), std::string::npos)
+                << thrown.what;
         }
     }
 }
@@ -594,8 +604,9 @@ TEST(UdpBindOptions, ReusePortWhereTheOsHasIt) {
     if (!portsock::has_reuse_port()) {
         EXPECT_FALSE(first.is_open());
         EXPECT_EQ(ec, std::errc::operation_not_supported) << ec.message();
-        EXPECT_EQ(catch_system_error([&] { (void)udp_socket::bind(portsock_test::any_port_v4(), options); }).code,
-                  std::errc::operation_not_supported);
+        EXPECT_EQ(
+            catch_system_error([&] { (void)udp_socket::bind(portsock_test::any_port_v4(), options); }).code,
+            std::errc::operation_not_supported);
         GTEST_SKIP() << "this OS has no SO_REUSEPORT (has_reuse_port() is false): refused, as checked";
     }
     ASSERT_FALSE(ec) << ec.message();
@@ -666,11 +677,12 @@ TEST(UdpDestination, Ipv6AndTruncation) {
     EXPECT_EQ(got.size, 4u);
     EXPECT_EQ(got.sender, where(sender));
     EXPECT_EQ(got.destination, ip_address::loopback_v6());
-    EXPECT_EQ(catch_system_error([&] {
-                  sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
-                  (void)receiver.receive_with_destination(small, sizeof small, patience);
-              }).code,
-              std::errc::message_size);
+    EXPECT_EQ(
+        catch_system_error([&] {
+            sender.send_to("0123456789", 10, {ip_address::loopback_v6(), where(receiver).port()}, patience);
+            (void)receiver.receive_with_destination(small, sizeof small, patience);
+        }).code,
+        std::errc::message_size);
 }
 
 TEST(UdpDestination, OffByDefaultAndOnEmptySockets) {

@@ -17,15 +17,22 @@ namespace portsock {
 /// also matches. Codes of this enumeration belong to error_category().
 /// @see @ref errors "Error handling"
 enum class errc {
-    not_open = 1,      ///< The object is empty (default-constructed, moved-from or closed): a socket, a poller, a stream_reader, a TLS context or stream; std::errc::bad_file_descriptor.
-    invalid_address,   ///< Text is not an IP address or endpoint; std::errc::invalid_argument.
-    invalid_port,      ///< A port or service is neither a number from 0 to 65535 nor a service name; std::errc::invalid_argument.
-    empty_host,        ///< A host name is empty; std::errc::invalid_argument.
-    end_of_stream,     ///< The peer closed the stream before the requested bytes arrived (tcp_stream::receive_exact()); no std::errc equivalent.
-    no_address,        ///< No address to use: an empty list (tcp_stream::connect_any()), or a name that resolved to none usable; no std::errc equivalent.
+    not_open = 1,  ///< The object is empty (default-constructed, moved-from or closed): a socket, a poller, a
+                   ///< stream_reader, a TLS context or stream; std::errc::bad_file_descriptor.
+    invalid_address,  ///< Text is not an IP address or endpoint; std::errc::invalid_argument.
+    invalid_port,     ///< A port or service is neither a number from 0 to 65535 nor a service name;
+                      ///< std::errc::invalid_argument.
+    empty_host,       ///< A host name is empty; std::errc::invalid_argument.
+    end_of_stream,    ///< The peer closed the stream before the requested bytes arrived
+                      ///< (tcp_stream::receive_exact()); no std::errc equivalent.
+    no_address,  ///< No address to use: an empty list (tcp_stream::connect_any()), or a name that resolved to
+                 ///< none usable; no std::errc equivalent.
     invalid_argument,  ///< Any other argument out of its domain; std::errc::invalid_argument.
-    invalid_host,      ///< A host holds a NUL, another control byte or a space, brackets or a port ("127.0.0.1:80", "[::1]"), or ends in a number without being an address ("127.1"); std::errc::invalid_argument.
-    message_too_long,  ///< A record, or a peek(), is longer than the reader's limit (stream_reader::read_line() and the like); std::errc::message_size.
+    invalid_host,      ///< A host holds a NUL, another control byte or a space, brackets or a port
+                       ///< ("127.0.0.1:80", "[::1]"), or ends in a number without being an address ("127.1");
+                       ///< std::errc::invalid_argument.
+    message_too_long,  ///< A record, or a peek(), is longer than the reader's limit
+                       ///< (stream_reader::read_line() and the like); std::errc::message_size.
 };
 
 /// Name-resolution (getaddrinfo) failures, the same on every OS.
@@ -38,15 +45,20 @@ enum class errc {
 /// Every `EAI_*` code has one value here, except `EAI_SYSTEM`, which is reported as its
 /// `errno` (socket_category(), e.g. std::errc::too_many_files_open).
 enum class resolve_errc {
-    host_not_found = 1,    ///< The name does not exist or has no address (EAI_NONAME, EAI_NODATA); no std::errc equivalent.
-    try_again,             ///< A temporary failure; retrying later may succeed (EAI_AGAIN); std::errc::resource_unavailable_try_again.
+    host_not_found =
+        1,  ///< The name does not exist or has no address (EAI_NONAME, EAI_NODATA); no std::errc equivalent.
+    try_again,             ///< A temporary failure; retrying later may succeed (EAI_AGAIN);
+                           ///< std::errc::resource_unavailable_try_again.
     service_not_found,     ///< The service name is not known (EAI_SERVICE); no std::errc equivalent.
-    family_not_supported,  ///< The address family is not supported (EAI_FAMILY); std::errc::address_family_not_supported.
+    family_not_supported,  ///< The address family is not supported (EAI_FAMILY);
+                           ///< std::errc::address_family_not_supported.
     out_of_memory,         ///< The resolver ran out of memory (EAI_MEMORY); std::errc::not_enough_memory.
     failure,               ///< A non-recoverable resolver failure (EAI_FAIL); no std::errc equivalent.
-    no_address_in_family,  ///< The host exists but has no address of the requested family (EAI_ADDRFAMILY), e.g. `"::1"` asked for IPv4; no std::errc equivalent.
+    no_address_in_family,  ///< The host exists but has no address of the requested family (EAI_ADDRFAMILY),
+                           ///< e.g. `"::1"` asked for IPv4; no std::errc equivalent.
     bad_flags,             ///< The resolver rejected its flags (EAI_BADFLAGS); std::errc::invalid_argument.
-    socket_type_not_supported,  ///< The resolver rejected the socket type (EAI_SOCKTYPE); std::errc::not_supported.
+    socket_type_not_supported,  ///< The resolver rejected the socket type (EAI_SOCKTYPE);
+                                ///< std::errc::not_supported.
 };
 
 /// The category of portsock::errc codes (name "portsock").
@@ -126,9 +138,7 @@ inline bool is_resource_exhaustion(const std::error_code& ec) noexcept {
 /// `std::error_code ec = portsock::errc::not_open;` works.
 /// @param e the error. @return the code.
 /// @threadsafety Safe to call from any thread.
-inline std::error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), error_category()};
-}
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 /// Makes an error_code of resolver_category(); found by argument-dependent lookup.
 /// @param e the error. @return the code.

@@ -28,8 +28,8 @@ public:
     /// @return the local endpoint.
     /// @throws std::system_error with errc::not_open, or the OS error.
     /// @platformnote For a socket not yet bound (udp_socket::open() before its first send),
-    /// Windows' `getsockname()` fails with Winsock's invalid-argument code (10022); portsock reports the wildcard
-    /// address and port 0 there, as POSIX does.
+    /// Windows' `getsockname()` fails with Winsock's invalid-argument code (10022); portsock reports the
+    /// wildcard address and port 0 there, as POSIX does.
     endpoint local_endpoint() const;
 
     /// The address and port the socket is bound to; see local_endpoint().

@@ -63,7 +63,8 @@ public:
     local_address(std::string_view path);  // NOLINT(google-explicit-constructor): a path is an address
     /// A filesystem path; see local_address(std::string_view).
     /// @param path the path, NUL-terminated; a null pointer is an empty path (errc::invalid_argument).
-    local_address(const char* path) : local_address(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
+    local_address(const char* path)
+        : local_address(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
     /// A filesystem path; see local_address(std::string_view).
     /// @param path the path.
     local_address(const std::string& path) : local_address(std::string_view(path)) {}  // NOLINT
@@ -136,13 +137,17 @@ PORTSOCK_EXPORT std::ostream& operator<<(std::ostream& out, const local_address&
 class PORTSOCK_EXPORT local_address_view {
 public:
     /// @param address the address (referred to, not copied).
-    local_address_view(const local_address& address) noexcept : address_(&address) {}  // NOLINT(google-explicit-constructor)
+    local_address_view(const local_address& address) noexcept
+        : address_(&address) {}  // NOLINT(google-explicit-constructor)
     /// @param path a filesystem path, checked when the call uses it.
-    local_address_view(std::string_view path) noexcept : path_(path) {}  // NOLINT(google-explicit-constructor)
+    local_address_view(std::string_view path) noexcept
+        : path_(path) {}  // NOLINT(google-explicit-constructor)
     /// @param path a filesystem path, NUL-terminated; a null pointer is an empty path.
-    local_address_view(const char* path) noexcept : path_(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
+    local_address_view(const char* path) noexcept
+        : path_(path ? std::string_view(path) : std::string_view()) {}  // NOLINT
     /// @param path a filesystem path.
-    local_address_view(const std::string& path) noexcept : path_(path) {}  // NOLINT(google-explicit-constructor)
+    local_address_view(const std::string& path) noexcept
+        : path_(path) {}  // NOLINT(google-explicit-constructor)
 
     /// The address, or the one the path makes (see local_address::from_path()).
     /// @param ec set as local_address::from_path() sets it; cleared for an address.
@@ -297,7 +302,8 @@ public:
     /// std::errc::address_family_not_supported (no local sockets here), or another OS error.
     explicit local_listener(const local_address& local, const local_listen_options& options = {});
 
-    /// Binds and listens: the static twin of local_listener(const local_address&, const local_listen_options&).
+    /// Binds and listens: the static twin of local_listener(const local_address&, const
+    /// local_listen_options&).
     /// @param local the address. @param options the settings. @return the listener.
     /// @throws std::system_error as that constructor.
     static local_listener listen(const local_address& local, const local_listen_options& options = {}) {
@@ -398,7 +404,8 @@ public:
     /// @return `size`. @throws std::system_error with std::errc::connection_refused (nobody
     /// bound there), std::errc::no_such_file_or_directory, std::errc::message_size (larger
     /// than the socket's send buffer), std::errc::timed_out, or another OS error.
-    std::size_t send_to(const void* data, std::size_t size, const local_address& destination, timeout limit = {});
+    std::size_t send_to(const void* data, std::size_t size, const local_address& destination,
+                        timeout limit = {});
     /// See send_to(const void*, std::size_t, const local_address&, timeout).
     /// @param data the bytes. @param size how many. @param destination where.
     /// @param ec set on failure. @param limit how long to wait. @return the size sent, or 0.
@@ -422,7 +429,8 @@ public:
     /// See receive_from(void*, std::size_t, timeout). @param data where. @param size the room.
     /// @param ec set on failure. @param limit how long to wait.
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
-    local_datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
+    local_datagram_info receive_from(void* data, std::size_t size, std::error_code& ec,
+                                     timeout limit = {}) noexcept;
 
     /// Receives one datagram, ignoring who sent it.
     /// @param data where. @param size the room. @param limit how long to wait.

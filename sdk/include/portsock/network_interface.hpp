@@ -27,12 +27,14 @@ public:
 
     /// The interface with this index; 0 lets the OS choose.
     /// @param index the interface index.
-    constexpr network_interface(std::uint32_t index) noexcept : index_(index) {}  // NOLINT: implicit by design
+    constexpr network_interface(std::uint32_t index) noexcept
+        : index_(index) {}  // NOLINT: implicit by design
 
     /// The interface that has this IPv4 address (IPv4 sockets only; an IPv6 address is
     /// reported as errc::invalid_argument by the call that uses it).
     /// @param address one of the interface's addresses.
-    network_interface(const ip_address& address) noexcept : address_(address) {}  // NOLINT: implicit by design
+    network_interface(const ip_address& address) noexcept
+        : address_(address) {}  // NOLINT: implicit by design
 
     /// Looks an interface up by name (`if_nametoindex()`): `"lo"`, `"eth0"` on Linux,
     /// `"lo0"`, `"en0"` on macOS; on Windows the NDIS name such as `"loopback_0"` or

@@ -48,7 +48,8 @@ enum class poll_events : unsigned {
     none = 0,      ///< Nothing: keep the socket registered but quiet (hang-up and error still report).
     readable = 1,  ///< Data or end of stream to receive, or a connection to accept.
     writable = 2,  ///< Room to send; a connect started with tcp_stream::start_connect() has finished.
-    hang_up = 4,   ///< Reported only: the peer shut down its sending side, or the connection is gone. Any awaited direction is reported too.
+    hang_up = 4,   ///< Reported only: the peer shut down its sending side, or the connection is gone. Any
+                   ///< awaited direction is reported too.
     error = 8,     ///< Reported only: the socket has a pending error. Any awaited direction is reported too.
 };
 
@@ -64,11 +65,13 @@ constexpr poll_events operator&(poll_events a, poll_events b) noexcept {
 constexpr poll_events& operator|=(poll_events& a, poll_events b) noexcept { return a = a | b; }
 /// @param set an event set. @param wanted one or more events.
 /// @return true if `set` holds any of `wanted`.
-constexpr bool has(poll_events set, poll_events wanted) noexcept { return (set & wanted) != poll_events::none; }
+constexpr bool has(poll_events set, poll_events wanted) noexcept {
+    return (set & wanted) != poll_events::none;
+}
 
 /// One ready socket, as poller::wait() reports it.
 struct poll_event {
-    std::uint64_t token = 0;                ///< The token the socket was registered with.
+    std::uint64_t token = 0;                 ///< The token the socket was registered with.
     poll_events events = poll_events::none;  ///< What it is ready for.
 
     /// @return true if receive() or accept() will not block.

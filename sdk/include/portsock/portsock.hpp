@@ -13,8 +13,8 @@
 #include <portsock/capabilities.hpp>
 #include <portsock/config.hpp>
 #include <portsock/error.hpp>
-#include <portsock/local.hpp>
 #include <portsock/ip_socket.hpp>
+#include <portsock/local.hpp>
 #include <portsock/network_interface.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/reader.hpp>

@@ -25,8 +25,9 @@ class reader_deadline {
 public:
     explicit reader_deadline(timeout limit) noexcept
         : limit_(limit),
-          end_(limit.milliseconds() > 0 ? add_saturating(clock::now(), std::chrono::milliseconds(limit.milliseconds()))
-                                        : clock::time_point{}) {}
+          end_(limit.milliseconds() > 0
+                   ? add_saturating(clock::now(), std::chrono::milliseconds(limit.milliseconds()))
+                   : clock::time_point{}) {}
 
     timeout remaining() const noexcept {
         if (limit_.milliseconds() <= 0) return limit_;  // infinite, or only look
@@ -187,7 +188,8 @@ public:
     /// std::errc::operation_would_block, and the stream's receive() errors. Nothing is
     /// consumed on error.
     /// @throws std::bad_alloc if `out` must grow and cannot.
-    std::size_t read_until(std::string& out, std::string_view delimiter, std::error_code& ec, timeout limit = {}) {
+    std::size_t read_until(std::string& out, std::string_view delimiter, std::error_code& ec,
+                           timeout limit = {}) {
         const std::size_t length = find_delimiter(delimiter, ec, limit);
         out.append(data_.get() + begin_, length);
         consume(length);
@@ -277,7 +279,8 @@ public:
     }
 
     /// Reads exactly `size` bytes and appends them to `out`.
-    /// @param out where the bytes are appended. @param size how many. @param limit how long the call may take.
+    /// @param out where the bytes are appended. @param size how many. @param limit how long the call may
+    /// take.
     /// @return `size`; or 0 if the stream ended before the first byte.
     /// @throws std::system_error on failure; see read_exact(void*, std::size_t, std::error_code&, timeout).
     std::size_t read_exact(std::string& out, std::size_t size, timeout limit = {}) {
@@ -322,7 +325,8 @@ public:
             return buffered();
         }
         const detail::reader_deadline until(limit);
-        while (end_ - begin_ < size && fill(ec, until.remaining()) > 0) {}
+        while (end_ - begin_ < size && fill(ec, until.remaining()) > 0) {
+        }
         return buffered();
     }
 
@@ -371,9 +375,9 @@ private:
         if (ec == errc::message_too_long) {
             const bool newline = delimiter == "\n";
             throw std::system_error(ec, std::string(what) + ": no " + (newline ? "newline" : "delimiter") +
-                                            " within the reader's max_size() of " + std::to_string(capacity_) +
-                                            " bytes; skip_until(" + (newline ? "\"\\n\"" : "delimiter") +
-                                            ") drops the record");
+                                            " within the reader's max_size() of " +
+                                            std::to_string(capacity_) + " bytes; skip_until(" +
+                                            (newline ? "\"\\n\"" : "delimiter") + ") drops the record");
         }
         if (ec) throw std::system_error(ec, what);
         return result;
@@ -434,7 +438,7 @@ private:
     Stream* stream_ = nullptr;
     std::size_t capacity_ = 0;
     std::unique_ptr<char[]> data_;
-    std::size_t begin_ = 0;    // buffered bytes are [begin_, end_)
+    std::size_t begin_ = 0;  // buffered bytes are [begin_, end_)
     std::size_t end_ = 0;
 };
 

@@ -45,8 +45,8 @@ namespace portsock {
 ///         errc::invalid_port, the service), cut to a bounded length with control bytes escaped.
 /// @errors
 /// Both forms report the same codes: errc::empty_host, errc::invalid_host,
-/// errc::invalid_port, std::errc::invalid_argument (a `family` out of range); resolve_errc::host_not_found, resolve_errc::try_again,
-/// resolve_errc::service_not_found, resolve_errc::family_not_supported,
+/// errc::invalid_port, std::errc::invalid_argument (a `family` out of range); resolve_errc::host_not_found,
+/// resolve_errc::try_again, resolve_errc::service_not_found, resolve_errc::family_not_supported,
 /// resolve_errc::out_of_memory, resolve_errc::failure, resolve_errc::no_address_in_family
 /// (e.g. `resolve("::1", "80", address_family::ipv4)`, on every OS), resolve_errc::bad_flags,
 /// resolve_errc::socket_type_not_supported; errc::no_address; std::errc::not_enough_memory;

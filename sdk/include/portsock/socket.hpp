@@ -7,8 +7,8 @@
 #include <portsock/export.hpp>
 
 #include <atomic>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <system_error>
 
 namespace portsock {
@@ -123,8 +123,8 @@ public:
     /// @throws std::system_error with errc::not_open, or the OS error.
     /// @platformnote `fcntl(O_NONBLOCK)` on POSIX, `ioctlsocket(FIONBIO)` on Windows, which
     /// cannot read the mode back; so portsock remembers it (is_non_blocking()). A would-block
-    /// result is `EAGAIN`/`EWOULDBLOCK` on POSIX and Winsock's would-block code (10035) on Windows; all compare
-    /// equal to std::errc::operation_would_block.
+    /// result is `EAGAIN`/`EWOULDBLOCK` on POSIX and Winsock's would-block code (10035) on Windows; all
+    /// compare equal to std::errc::operation_would_block.
     void set_non_blocking(bool on);
 
     /// Switches non-blocking mode; see set_non_blocking(bool).
@@ -234,8 +234,8 @@ private:
 
     native_handle_type handle_ = invalid_native_handle;
     bool non_blocking_ = false;
-    std::uint32_t timed_calls_ = 0;          // guarded by the handle's lock (sdk/src/socket.cpp)
-    std::atomic<bool> cancelled_{false};     // set by cancel(), cleared by close()
+    std::uint32_t timed_calls_ = 0;            // guarded by the handle's lock (sdk/src/socket.cpp)
+    std::atomic<bool> cancelled_{false};       // set by cancel(), cleared by close()
     std::atomic<std::uint32_t> accepting_{0};  // accept() calls in flight, for cancel()
 };
 

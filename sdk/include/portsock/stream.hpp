@@ -42,8 +42,8 @@ using stream_send_fn = std::size_t (*)(void* stream, const void* data, std::size
 using stream_receive_fn = std::size_t (*)(void* stream, void* data, std::size_t size, std::error_code& ec,
                                           timeout limit) noexcept;
 
-PORTSOCK_EXPORT std::size_t send_all_with(void* stream, stream_send_fn send, const void* data, std::size_t size,
-                                          std::error_code& ec, timeout limit) noexcept;
+PORTSOCK_EXPORT std::size_t send_all_with(void* stream, stream_send_fn send, const void* data,
+                                          std::size_t size, std::error_code& ec, timeout limit) noexcept;
 PORTSOCK_EXPORT std::size_t receive_exact_with(void* stream, stream_receive_fn receive, void* data,
                                                std::size_t size, std::error_code& ec, timeout limit) noexcept;
 PORTSOCK_EXPORT std::string receive_string_with(void* stream, stream_receive_fn receive, std::size_t max_size,
@@ -59,14 +59,16 @@ PORTSOCK_EXPORT std::string receive_string_with(void* stream, stream_receive_fn 
                                                         timeout limit);
 PORTSOCK_EXPORT std::size_t total_bytes(const const_buffer* buffers, std::size_t count) noexcept;
 
-PORTSOCK_EXPORT std::size_t socket_send(basic_socket& s, const void* data, std::size_t size, std::error_code& ec,
-                                        timeout limit) noexcept;
+PORTSOCK_EXPORT std::size_t socket_send(basic_socket& s, const void* data, std::size_t size,
+                                        std::error_code& ec, timeout limit) noexcept;
 PORTSOCK_EXPORT std::size_t socket_receive(basic_socket& s, void* data, std::size_t size, std::error_code& ec,
                                            timeout limit) noexcept;
-PORTSOCK_EXPORT std::size_t socket_send_gather(basic_socket& s, const const_buffer* buffers, std::size_t count,
-                                               std::error_code& ec, timeout limit) noexcept;
-PORTSOCK_EXPORT std::size_t socket_send_all_gather(basic_socket& s, const const_buffer* buffers, std::size_t count,
-                                                   std::error_code& ec, timeout limit) noexcept;
+PORTSOCK_EXPORT std::size_t socket_send_gather(basic_socket& s, const const_buffer* buffers,
+                                               std::size_t count, std::error_code& ec,
+                                               timeout limit) noexcept;
+PORTSOCK_EXPORT std::size_t socket_send_all_gather(basic_socket& s, const const_buffer* buffers,
+                                                   std::size_t count, std::error_code& ec,
+                                                   timeout limit) noexcept;
 PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, const std::filesystem::path& path,
                                                std::uint64_t offset, std::uint64_t count, std::error_code& ec,
                                                timeout limit) noexcept;
@@ -118,7 +120,8 @@ public:
     /// @param data the bytes. @param size how many. @param ec set on failure.
     /// @param limit how long the whole send may take.
     /// @return how many bytes were sent: `size` on success, fewer on error.
-    std::size_t send_all(const void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept {
+    std::size_t send_all(const void* data, std::size_t size, std::error_code& ec,
+                         timeout limit = {}) noexcept {
         if (!open_or_not_open(ec)) return 0;
         return detail::send_all_with(this, &send_thunk, data, size, ec, limit);
     }
@@ -183,7 +186,8 @@ public:
     /// Receives exactly `size` bytes; see receive_exact(void*, std::size_t, timeout).
     /// @param data where to put them. @param size how many. @param ec set on failure.
     /// @param limit how long it may take. @return how many bytes arrived: `size` on success.
-    std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept {
+    std::size_t receive_exact(void* data, std::size_t size, std::error_code& ec,
+                              timeout limit = {}) noexcept {
         if (!open_or_not_open(ec)) return 0;
         return detail::receive_exact_with(this, &receive_thunk, data, size, ec, limit);
     }
@@ -357,7 +361,8 @@ public:
         return sent;
     }
 
-    /// Sends a file, or part of it; see send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t, timeout).
+    /// Sends a file, or part of it; see send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t,
+    /// timeout).
     /// @param path the file. @param offset the first byte. @param count how many at most.
     /// @param ec set on failure. @param limit how long the whole send may take.
     /// @return how many bytes were sent.
@@ -419,7 +424,9 @@ public:
 
     /// See shutdown(shutdown_type).
     /// @param what the direction(s). @param ec set on failure.
-    void shutdown(shutdown_type what, std::error_code& ec) noexcept { detail::socket_shutdown(*this, what, ec); }
+    void shutdown(shutdown_type what, std::error_code& ec) noexcept {
+        detail::socket_shutdown(*this, what, ec);
+    }
 
     /// @}
 

@@ -167,7 +167,8 @@ public:
     static tcp_stream connect_any(const std::vector<endpoint>& candidates, timeout limit = {},
                                   const connect_options& options = {});
 
-    /// Races connects to several addresses; see connect_any(const std::vector<endpoint>&, timeout, const connect_options&).
+    /// Races connects to several addresses; see connect_any(const std::vector<endpoint>&, timeout, const
+    /// connect_options&).
     /// @param candidates the addresses. @param ec set on failure. @param limit how long it may take.
     /// @param options the delay between attempts. @return the stream, or an empty one on error.
     static tcp_stream connect_any(const std::vector<endpoint>& candidates, std::error_code& ec,
@@ -405,8 +406,8 @@ struct accepted_connection {
 /// @platformnote listen_options::reuse_address maps to `SO_REUSEADDR` on POSIX but to
 /// Windows' default on Windows, where `SO_REUSEADDR` would let another program bind
 /// the same live port. Windows reports some binds of a taken port as `WSAEACCES`; portsock
-/// reports std::errc::address_in_use, as POSIX does. listen_options::dual_stack always sets `IPV6_V6ONLY` explicitly,
-/// since its default differs: off on Linux and macOS, on in Windows and the BSDs.
+/// reports std::errc::address_in_use, as POSIX does. listen_options::dual_stack always sets `IPV6_V6ONLY`
+/// explicitly, since its default differs: off on Linux and macOS, on in Windows and the BSDs.
 /// @see @ref platforms "Platform notes"
 class PORTSOCK_EXPORT tcp_listener : public ip_socket {
 public:
@@ -447,10 +448,12 @@ public:
         return tcp_listener(local, options);
     }
 
-    /// Resolves and listens: the static twin of tcp_listener(std::string_view, std::uint16_t, const listen_options&).
+    /// Resolves and listens: the static twin of tcp_listener(std::string_view, std::uint16_t, const
+    /// listen_options&).
     /// @param host the name or address. @param port the port. @param options the settings.
     /// @return the listener. @throws std::system_error as that constructor.
-    static tcp_listener listen(std::string_view host, std::uint16_t port, const listen_options& options = {}) {
+    static tcp_listener listen(std::string_view host, std::uint16_t port,
+                               const listen_options& options = {}) {
         return tcp_listener(host, port, options);
     }
 

@@ -58,7 +58,8 @@ public:
     /// @param end when the wait must be over, on the steady clock (one that never jumps:
     ///        a time point of `std::chrono::system_clock` does not convert).
     template <class Duration>
-    timeout(std::chrono::time_point<std::chrono::steady_clock, Duration> end) noexcept  // NOLINT: implicit by design
+    timeout(std::chrono::time_point<std::chrono::steady_clock, Duration>
+                end) noexcept  // NOLINT: implicit by design
         : milliseconds_(round_up(as_milliseconds(end.time_since_epoch()) -
                                  as_milliseconds(std::chrono::steady_clock::now().time_since_epoch()))) {}
 
@@ -106,8 +107,8 @@ namespace detail {
 /// deadline too far off to represent is as good as never. A negative `ms` counts as zero.
 /// For clocks whose tick is a millisecond or finer (the steady clock's nanoseconds).
 template <class Clock, class Duration>
-constexpr std::chrono::time_point<Clock, Duration> add_saturating(std::chrono::time_point<Clock, Duration> from,
-                                                                  std::chrono::milliseconds ms) noexcept {
+constexpr std::chrono::time_point<Clock, Duration> add_saturating(
+    std::chrono::time_point<Clock, Duration> from, std::chrono::milliseconds ms) noexcept {
     using point = std::chrono::time_point<Clock, Duration>;
     if (ms.count() <= 0) return from;
     const Duration since = from.time_since_epoch();

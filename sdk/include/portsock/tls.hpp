@@ -22,8 +22,8 @@ namespace portsock {
 
 /// @cond INTERNAL
 namespace tls_detail {
-struct context_state;  // the SSL_CTX, shared by a context and its streams
-struct stream_state;   // the TCP stream and its SSL object
+struct context_state;       // the SSL_CTX, shared by a context and its streams
+struct stream_state;        // the TCP stream and its SSL object
 struct pass_phrase_source;  // what a key being loaded may be decrypted with
 }  // namespace tls_detail
 /// @endcond
@@ -37,17 +37,26 @@ struct pass_phrase_source;  // what a key being loaded may be decrypted with
 /// `ec == portsock::tls_errc::certificate_verify_failed`.
 /// @see @ref tls "TLS guide"
 enum class tls_errc {
-    certificate_verify_failed = 1,  ///< The peer's certificate was rejected: expired, not yet valid, host-name mismatch, untrusted issuer, self-signed, ... (the reason is the message).
-    handshake_failure,              ///< The handshake failed for another reason: not TLS, no common cipher, the peer's alert, garbage bytes.
-    protocol_version,               ///< No TLS version both sides accept (portsock accepts TLS 1.2 and 1.3 only).
-    unexpected_eof,                 ///< The transport ended without a close_notify: the stream may have been truncated (an attack or a crash), so it is an error, never end of stream.
-    protocol_error,                 ///< After the handshake, the peer sent bytes that are not valid TLS records (bad record MAC, garbage).
-    want_read,                      ///< Non-blocking mode: the operation needs the socket readable; wait for poll_events::readable and call again. Also equals std::errc::operation_would_block.
-    want_write,                     ///< Non-blocking mode: the operation needs the socket writable; wait for poll_events::writable and call again. Also equals std::errc::operation_would_block.
-    invalid_certificate,            ///< A certificate or CA file, directory or PEM text could not be loaded.
-    invalid_private_key,            ///< A private key could not be loaded, or does not match the certificate.
-    wrong_role,                     ///< A client context used for a server stream, or the other way round; std::errc::invalid_argument.
-    not_supported,                  ///< A setting OpenSSL refused (e.g. an empty or too long ALPN name); std::errc::invalid_argument.
+    certificate_verify_failed =
+        1,  ///< The peer's certificate was rejected: expired, not yet valid, host-name mismatch, untrusted
+            ///< issuer, self-signed, ... (the reason is the message).
+    handshake_failure,  ///< The handshake failed for another reason: not TLS, no common cipher, the peer's
+                        ///< alert, garbage bytes.
+    protocol_version,   ///< No TLS version both sides accept (portsock accepts TLS 1.2 and 1.3 only).
+    unexpected_eof,  ///< The transport ended without a close_notify: the stream may have been truncated (an
+                     ///< attack or a crash), so it is an error, never end of stream.
+    protocol_error,  ///< After the handshake, the peer sent bytes that are not valid TLS records (bad record
+                     ///< MAC, garbage).
+    want_read,       ///< Non-blocking mode: the operation needs the socket readable; wait for
+                     ///< poll_events::readable and call again. Also equals std::errc::operation_would_block.
+    want_write,      ///< Non-blocking mode: the operation needs the socket writable; wait for
+                     ///< poll_events::writable and call again. Also equals std::errc::operation_would_block.
+    invalid_certificate,  ///< A certificate or CA file, directory or PEM text could not be loaded.
+    invalid_private_key,  ///< A private key could not be loaded, or does not match the certificate.
+    wrong_role,           ///< A client context used for a server stream, or the other way round;
+                          ///< std::errc::invalid_argument.
+    not_supported,        ///< A setting OpenSSL refused (e.g. an empty or too long ALPN name);
+                          ///< std::errc::invalid_argument.
 };
 
 /// The category of TLS error codes (name "portsock.tls"); see tls_errc.
@@ -185,7 +194,8 @@ public:
     void use_private_key_file(const std::string& path, std::string_view pass_phrase);
     /// See use_private_key_file(const std::string&, std::string_view).
     /// @param path the file. @param pass_phrase what decrypts it. @param ec set on failure.
-    void use_private_key_file(const std::string& path, std::string_view pass_phrase, std::error_code& ec) noexcept;
+    void use_private_key_file(const std::string& path, std::string_view pass_phrase,
+                              std::error_code& ec) noexcept;
 
     /// Uses a private key given as PEM text; see use_private_key_file().
     /// @param pem the text. @throws std::system_error with tls_errc::invalid_private_key.
@@ -254,7 +264,8 @@ private:
     tls_context() noexcept = default;
     void load_private_key_file(const std::string& path, tls_detail::pass_phrase_source& source,
                                std::error_code& ec) noexcept;
-    void load_private_key(std::string_view pem, tls_detail::pass_phrase_source& source, std::error_code& ec) noexcept;
+    void load_private_key(std::string_view pem, tls_detail::pass_phrase_source& source,
+                          std::error_code& ec) noexcept;
     std::shared_ptr<tls_detail::context_state> impl_;  // shared with the streams made from this context
     tls_role role_ = tls_role::client;
     bool verify_ = true;
@@ -378,12 +389,13 @@ public:
     /// @return the stream, handshake not started.
     /// @throws std::system_error with tls_errc::wrong_role, errc::not_open (an empty stream
     ///         or context), std::errc::invalid_argument (the name, as for client()).
-    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name);
+    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context,
+                                     std::string_view server_name);
     /// See prepare_client(tcp_stream&&, const tls_context&, std::string_view).
     /// @param stream the stream. @param context the client context. @param server_name the name.
     /// @param ec set on failure. @return the stream; empty on error.
-    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
-                                     std::error_code& ec) noexcept;
+    static tls_stream prepare_client(tcp_stream&& stream, const tls_context& context,
+                                     std::string_view server_name, std::error_code& ec) noexcept;
 
     /// Sets up TLS as a server on an accepted TCP stream, as server() does, without running
     /// the handshake: call handshake() next; cancel() can stop it from another thread.
@@ -396,7 +408,8 @@ public:
     /// See prepare_server(tcp_stream&&, const tls_context&).
     /// @param stream the stream. @param context the server context. @param ec set on failure.
     /// @return the stream; empty on error.
-    static tls_stream prepare_server(tcp_stream&& stream, const tls_context& context, std::error_code& ec) noexcept;
+    static tls_stream prepare_server(tcp_stream&& stream, const tls_context& context,
+                                     std::error_code& ec) noexcept;
 
     /// Runs (or goes on with) the handshake; does nothing once it is done. Needed after
     /// prepare_client() or prepare_server(), and in non-blocking mode after client() or
@@ -445,12 +458,16 @@ public:
 
     /// The former name of send_close_notify(timeout).
     /// @param limit how long sending may take. @throws std::system_error as send_close_notify().
-    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]]
-    void shutdown(timeout limit = {}) { send_close_notify(limit); }
+    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]] void shutdown(
+        timeout limit = {}) {
+        send_close_notify(limit);
+    }
     /// The former name of send_close_notify(std::error_code&, timeout).
     /// @param ec set on failure. @param limit how long it may take.
-    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]]
-    void shutdown(std::error_code& ec, timeout limit = {}) noexcept { send_close_notify(ec, limit); }
+    [[deprecated("use send_close_notify(): shutdown() is the TCP name for one direction")]] void shutdown(
+        std::error_code& ec, timeout limit = {}) noexcept {
+        send_close_notify(ec, limit);
+    }
 
     /// Makes every call blocked on this stream in another thread (a handshake, receive,
     /// send or shutdown) return, and every later call fail, with

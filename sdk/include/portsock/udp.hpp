@@ -149,7 +149,8 @@ public:
     /// Opens, sets options and binds; see udp_socket(const endpoint&, const udp_bind_options&).
     /// @param local the endpoint. @param ec set on failure. @param options what to set before binding.
     /// @return the socket, or an empty one on error.
-    static udp_socket bind(const endpoint& local, std::error_code& ec, const udp_bind_options& options = {}) noexcept;
+    static udp_socket bind(const endpoint& local, std::error_code& ec,
+                           const udp_bind_options& options = {}) noexcept;
 
     /// Opens an unbound socket of one family; the OS binds it on the first send.
     /// @param family address_family::ipv4 or address_family::ipv6.
@@ -197,8 +198,8 @@ public:
     /// See send_to(const void*, std::size_t, const endpoint&, timeout).
     /// @param data the bytes. @param size how many. @param destination where to.
     /// @param ec set on failure. @param limit how long to wait. @return `size`, or 0 on error.
-    std::size_t send_to(const void* data, std::size_t size, const endpoint& destination,
-                        std::error_code& ec, timeout limit = {}) noexcept;
+    std::size_t send_to(const void* data, std::size_t size, const endpoint& destination, std::error_code& ec,
+                        timeout limit = {}) noexcept;
 
     /// Sends a string as one datagram.
     /// @param text the bytes. @param destination where to. @param limit how long to wait.
@@ -227,7 +228,8 @@ public:
     std::size_t send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,
                         timeout limit = {});
 
-    /// Sends several buffers as one datagram; see send_to(const const_buffer*, std::size_t, const endpoint&, timeout).
+    /// Sends several buffers as one datagram; see send_to(const const_buffer*, std::size_t, const endpoint&,
+    /// timeout).
     /// @param buffers the pieces. @param count how many. @param destination where to.
     /// @param ec set on failure. @param limit how long to wait. @return the size sent, or 0 on error.
     std::size_t send_to(const const_buffer* buffers, std::size_t count, const endpoint& destination,
@@ -266,7 +268,8 @@ public:
     /// @param data where to put it. @param size the room there. @param ec set on failure.
     /// @param limit how long to wait.
     /// @return size and sender; on std::errc::message_size, the bytes copied and the sender.
-    datagram_info receive_from(void* data, std::size_t size, std::error_code& ec, timeout limit = {}) noexcept;
+    datagram_info receive_from(void* data, std::size_t size, std::error_code& ec,
+                               timeout limit = {}) noexcept;
 
     /// Receives one datagram as receive_from(void*, std::size_t, timeout) does, with the
     /// address it was sent to, if set_receive_destination(true) was called first.
@@ -496,7 +499,8 @@ public:
     ///         has_source_specific_multicast()), or the OS error.
     /// @platformnote `IP_ADD_SOURCE_MEMBERSHIP` for IPv4 by address, RFC 3678
     /// `MCAST_JOIN_SOURCE_GROUP` otherwise.
-    void join_source_group(const ip_address& group, const ip_address& source, const network_interface& where = {});
+    void join_source_group(const ip_address& group, const ip_address& source,
+                           const network_interface& where = {});
     /// See join_source_group(const ip_address&, const ip_address&, const network_interface&).
     /// @param group the group. @param source the sender. @param where the interface.
     /// @param ec set on failure.
@@ -506,7 +510,8 @@ public:
     /// Leaves a source-specific membership made with join_source_group().
     /// @param group the group. @param source the sender. @param where the interface.
     /// @throws std::system_error as join_source_group(), or if there was no such membership.
-    void leave_source_group(const ip_address& group, const ip_address& source, const network_interface& where = {});
+    void leave_source_group(const ip_address& group, const ip_address& source,
+                            const network_interface& where = {});
     /// See leave_source_group(const ip_address&, const ip_address&, const network_interface&).
     /// @param group the group. @param source the sender. @param where the interface.
     /// @param ec set on failure.

@@ -31,8 +31,10 @@ struct pem_source {
 // is not one (a cast number).
 int wire_version(tls_version version, std::error_code& ec) noexcept {
     switch (version) {
-    case tls_version::tls1_2: return TLS1_2_VERSION;
-    case tls_version::tls1_3: return TLS1_3_VERSION;
+        case tls_version::tls1_2:
+            return TLS1_2_VERSION;
+        case tls_version::tls1_3:
+            return TLS1_3_VERSION;
     }
     ec = std::make_error_code(std::errc::invalid_argument);
     return 0;
@@ -96,8 +98,8 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, cons
     if (self->alpn_wire.empty()) return SSL_TLSEXT_ERR_NOACK;
     auto* server = reinterpret_cast<const unsigned char*>(self->alpn_wire.data());
     unsigned char* chosen = nullptr;
-    if (SSL_select_next_proto(&chosen, out_length, server, static_cast<unsigned>(self->alpn_wire.size()), offered,
-                              offered_length) != OPENSSL_NPN_NEGOTIATED) {
+    if (SSL_select_next_proto(&chosen, out_length, server, static_cast<unsigned>(self->alpn_wire.size()),
+                              offered, offered_length) != OPENSSL_NPN_NEGOTIATED) {
         return SSL_TLSEXT_ERR_NOACK;
     }
     *out = chosen;
@@ -216,11 +218,14 @@ void tls_context::add_certificate_authority(std::string_view pem, std::error_cod
     if (ctx == nullptr) return;
     pem_source source(pem);
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    for_each_certificate(source.bio, [&](X509* cert) {
-        const bool added = X509_STORE_add_cert(store, cert) == 1;
-        X509_free(cert);  // the store holds its own reference
-        return added;
-    }, ec);
+    for_each_certificate(
+        source.bio,
+        [&](X509* cert) {
+            const bool added = X509_STORE_add_cert(store, cert) == 1;
+            X509_free(cert);  // the store holds its own reference
+            return added;
+        },
+        ec);
 }
 
 void tls_context::use_certificate_chain_file(const std::string& path) {
@@ -246,16 +251,19 @@ void tls_context::use_certificate_chain(std::string_view pem, std::error_code& e
     pem_source source(pem);
     bool first = true;
     SSL_CTX_clear_chain_certs(ctx);
-    for_each_certificate(source.bio, [&](X509* cert) {
-        if (std::exchange(first, false)) {
-            const bool used = SSL_CTX_use_certificate(ctx, cert) == 1;
+    for_each_certificate(
+        source.bio,
+        [&](X509* cert) {
+            if (std::exchange(first, false)) {
+                const bool used = SSL_CTX_use_certificate(ctx, cert) == 1;
+                X509_free(cert);
+                return used;
+            }
+            if (SSL_CTX_add0_chain_cert(ctx, cert) == 1) return true;  // the context owns it now
             X509_free(cert);
-            return used;
-        }
-        if (SSL_CTX_add0_chain_cert(ctx, cert) == 1) return true;  // the context owns it now
-        X509_free(cert);
-        return false;
-    }, ec);
+            return false;
+        },
+        ec);
 }
 
 void tls_context::use_private_key_file(const std::string& path) {
@@ -305,7 +313,8 @@ void tls_context::use_private_key(std::string_view pem, std::string_view pass_ph
                              [&](std::error_code& ec) { use_private_key(pem, pass_phrase, ec); });
 }
 
-void tls_context::use_private_key(std::string_view pem, std::string_view pass_phrase, std::error_code& ec) noexcept {
+void tls_context::use_private_key(std::string_view pem, std::string_view pass_phrase,
+                                  std::error_code& ec) noexcept {
     tls_detail::pass_phrase_source given{pass_phrase, true};
     load_private_key(pem, given, ec);
 }
@@ -316,7 +325,8 @@ void tls_context::load_private_key(std::string_view pem, tls_detail::pass_phrase
     if (ctx == nullptr) return;
     pem_source text(pem);
     EVP_PKEY* key = PEM_read_bio_PrivateKey(text.bio, nullptr, tls_detail::password_callback, &source);
-    const bool used = key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+    const bool used =
+        key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
     EVP_PKEY_free(key);
     if (!used) ec = private_key_error(source);
 }
@@ -359,7 +369,8 @@ void tls_context::set_alpn_protocols(const std::vector<std::string>& protocols) 
                              [&](std::error_code& ec) { set_alpn_protocols(protocols, ec); });
 }
 
-void tls_context::set_alpn_protocols(const std::vector<std::string>& protocols, std::error_code& ec) noexcept {
+void tls_context::set_alpn_protocols(const std::vector<std::string>& protocols,
+                                     std::error_code& ec) noexcept {
     SSL_CTX* ctx = context_of(impl_, ec);
     if (ctx == nullptr) return;
     std::string wire;

@@ -31,21 +31,28 @@ int reason_of(int value) noexcept { return value & reason_mask; }
 // The condition of an OpenSSL error, by what it says and when it happened.
 tls_errc condition_of_openssl(int value) noexcept {
     switch (kind_of(value)) {
-    case failure_kind::load_certificate: return tls_errc::invalid_certificate;
-    case failure_kind::load_private_key: return tls_errc::invalid_private_key;
-    default: break;
+        case failure_kind::load_certificate:
+            return tls_errc::invalid_certificate;
+        case failure_kind::load_private_key:
+            return tls_errc::invalid_private_key;
+        default:
+            break;
     }
     if (library_of(value) == ERR_LIB_SSL) {
         switch (reason_of(value)) {
-        case SSL_R_UNEXPECTED_EOF_WHILE_READING: return tls_errc::unexpected_eof;
-        case SSL_R_CERTIFICATE_VERIFY_FAILED: return tls_errc::certificate_verify_failed;
-        case SSL_R_UNSUPPORTED_PROTOCOL:
-        case SSL_R_NO_PROTOCOLS_AVAILABLE:
-        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-        case SSL_R_WRONG_SSL_VERSION:
-        case SSL_R_VERSION_TOO_LOW:
-        case SSL_R_VERSION_TOO_HIGH: return tls_errc::protocol_version;
-        default: break;
+            case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+                return tls_errc::unexpected_eof;
+            case SSL_R_CERTIFICATE_VERIFY_FAILED:
+                return tls_errc::certificate_verify_failed;
+            case SSL_R_UNSUPPORTED_PROTOCOL:
+            case SSL_R_NO_PROTOCOLS_AVAILABLE:
+            case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+            case SSL_R_WRONG_SSL_VERSION:
+            case SSL_R_VERSION_TOO_LOW:
+            case SSL_R_VERSION_TOO_HIGH:
+                return tls_errc::protocol_version;
+            default:
+                break;
         }
     }
     return kind_of(value) == failure_kind::handshake ? tls_errc::handshake_failure : tls_errc::protocol_error;
@@ -53,33 +60,35 @@ tls_errc condition_of_openssl(int value) noexcept {
 
 tls_errc condition_of_detail(detail_code code) noexcept {
     switch (code) {
-    case detail_code::key_is_encrypted:
-    case detail_code::wrong_pass_phrase:
-    case detail_code::no_private_key: return tls_errc::invalid_private_key;
-    case detail_code::no_certificate:
-    case detail_code::directory_not_found:
-    case detail_code::not_a_directory: break;
+        case detail_code::key_is_encrypted:
+        case detail_code::wrong_pass_phrase:
+        case detail_code::no_private_key:
+            return tls_errc::invalid_private_key;
+        case detail_code::no_certificate:
+        case detail_code::directory_not_found:
+        case detail_code::not_a_directory:
+            break;
     }
     return tls_errc::invalid_certificate;
 }
 
 const char* detail_message(detail_code code) noexcept {
     switch (code) {
-    case detail_code::key_is_encrypted:
-        return "invalid private key: it is encrypted and no pass phrase was given (pass one to "
-               "use_private_key_file() or use_private_key())";
-    case detail_code::wrong_pass_phrase:
-        return "invalid private key: the pass phrase given does not decrypt it";
-    case detail_code::no_certificate:
-        return "invalid certificate: the server context has no certificate (call "
-               "use_certificate_chain_file() or use_certificate_chain() before serving)";
-    case detail_code::no_private_key:
-        return "invalid private key: the server context has no private key (call "
-               "use_private_key_file() or use_private_key() before serving)";
-    case detail_code::directory_not_found:
-        return "invalid certificate: the CA directory does not exist";
-    case detail_code::not_a_directory:
-        return "invalid certificate: the CA path is not a directory (use load_verify_file() for a file)";
+        case detail_code::key_is_encrypted:
+            return "invalid private key: it is encrypted and no pass phrase was given (pass one to "
+                   "use_private_key_file() or use_private_key())";
+        case detail_code::wrong_pass_phrase:
+            return "invalid private key: the pass phrase given does not decrypt it";
+        case detail_code::no_certificate:
+            return "invalid certificate: the server context has no certificate (call "
+                   "use_certificate_chain_file() or use_certificate_chain() before serving)";
+        case detail_code::no_private_key:
+            return "invalid private key: the server context has no private key (call "
+                   "use_private_key_file() or use_private_key() before serving)";
+        case detail_code::directory_not_found:
+            return "invalid certificate: the CA directory does not exist";
+        case detail_code::not_a_directory:
+            return "invalid certificate: the CA path is not a directory (use load_verify_file() for a file)";
     }
     return "invalid certificate";
 }
@@ -93,17 +102,28 @@ tls_errc condition_of(int value) noexcept {
 
 std::string own_message(tls_errc e) {
     switch (e) {
-    case tls_errc::certificate_verify_failed: return "certificate verify failed";
-    case tls_errc::handshake_failure: return "TLS handshake failed";
-    case tls_errc::protocol_version: return "no TLS protocol version in common";
-    case tls_errc::unexpected_eof: return "unexpected end of stream without close_notify (possible truncation)";
-    case tls_errc::protocol_error: return "TLS protocol error";
-    case tls_errc::want_read: return "TLS operation needs the socket readable";
-    case tls_errc::want_write: return "TLS operation needs the socket writable";
-    case tls_errc::invalid_certificate: return "invalid certificate";
-    case tls_errc::invalid_private_key: return "invalid private key";
-    case tls_errc::wrong_role: return "TLS context of the wrong role (client or server)";
-    case tls_errc::not_supported: return "TLS setting not supported";
+        case tls_errc::certificate_verify_failed:
+            return "certificate verify failed";
+        case tls_errc::handshake_failure:
+            return "TLS handshake failed";
+        case tls_errc::protocol_version:
+            return "no TLS protocol version in common";
+        case tls_errc::unexpected_eof:
+            return "unexpected end of stream without close_notify (possible truncation)";
+        case tls_errc::protocol_error:
+            return "TLS protocol error";
+        case tls_errc::want_read:
+            return "TLS operation needs the socket readable";
+        case tls_errc::want_write:
+            return "TLS operation needs the socket writable";
+        case tls_errc::invalid_certificate:
+            return "invalid certificate";
+        case tls_errc::invalid_private_key:
+            return "invalid private key";
+        case tls_errc::wrong_role:
+            return "TLS context of the wrong role (client or server)";
+        case tls_errc::not_supported:
+            return "TLS setting not supported";
     }
     return "unknown TLS error";
 }
@@ -140,8 +160,10 @@ public:
     bool equivalent(int value, const std::error_condition& condition) const noexcept override {
         if (condition == default_error_condition(value)) return true;
         const tls_errc e = condition_of(value);
-        if (condition == std::errc::operation_would_block) return e == tls_errc::want_read || e == tls_errc::want_write;
-        if (condition == std::errc::invalid_argument) return e == tls_errc::wrong_role || e == tls_errc::not_supported;
+        if (condition == std::errc::operation_would_block)
+            return e == tls_errc::want_read || e == tls_errc::want_write;
+        if (condition == std::errc::invalid_argument)
+            return e == tls_errc::wrong_role || e == tls_errc::not_supported;
         return false;
     }
 };
@@ -173,11 +195,14 @@ std::error_code take_openssl_error(failure_kind kind, tls_errc fallback) noexcep
 }
 
 std::error_code verify_error(long result) noexcept {
-    if (result <= 0 || result >= verify_limit - verify_base) return make_error_code(tls_errc::certificate_verify_failed);
+    if (result <= 0 || result >= verify_limit - verify_base)
+        return make_error_code(tls_errc::certificate_verify_failed);
     return {verify_base + static_cast<int>(result), tls_category()};
 }
 
-std::error_code make_error_code(detail_code code) noexcept { return {static_cast<int>(code), tls_category()}; }
+std::error_code make_error_code(detail_code code) noexcept {
+    return {static_cast<int>(code), tls_category()};
+}
 
 std::string quoted(std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -203,7 +228,9 @@ std::string quoted(std::string_view text) {
 
 void throw_tls_error(const std::error_code& ec, const char* what) { throw std::system_error(ec, what); }
 
-void throw_tls_error(const std::error_code& ec, const std::string& what) { throw std::system_error(ec, what); }
+void throw_tls_error(const std::error_code& ec, const std::string& what) {
+    throw std::system_error(ec, what);
+}
 
 }  // namespace tls_detail
 

@@ -28,10 +28,10 @@ struct context_state {
 
 /// What a failed OpenSSL call was doing: it decides the condition of its error.
 enum class failure_kind : int {
-    transfer = 0,           // after the handshake: protocol_error
-    handshake = 1,          // during the handshake: handshake_failure, unless more precise
-    load_certificate = 2,   // invalid_certificate
-    load_private_key = 3,   // invalid_private_key
+    transfer = 0,          // after the handshake: protocol_error
+    handshake = 1,         // during the handshake: handshake_failure, unless more precise
+    load_certificate = 2,  // invalid_certificate
+    load_private_key = 3,  // invalid_private_key
 };
 
 /// The first error in OpenSSL's queue as a tls_category() code (the queue is then cleared);
@@ -99,7 +99,6 @@ template <class Call>
 auto tls_or_throw(const char* what, Call&& call) {
     return tls_or_throw_with([what] { return std::string(what); }, std::forward<Call>(call));
 }
-
 
 }  // namespace tls_detail
 }  // namespace portsock

@@ -1,9 +1,9 @@
 // tls_stream: OpenSSL's record layer over portsock's own tcp_stream, through a custom BIO,
 // so timeouts, non-blocking mode and the poller behave as they do for TCP.
-#include "tls_internal.hpp"
 #include "internal.hpp"
 #include "stream_loops.hpp"
 #include "text.hpp"
+#include "tls_internal.hpp"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -45,7 +45,8 @@ bool retryable(const std::error_code& ec) noexcept {
 int bio_write(BIO* bio, const char* data, int size) {
     auto* s = static_cast<state*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
-    const std::size_t sent = s->tcp.send(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
+    const std::size_t sent =
+        s->tcp.send(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
     if (!s->io_error) return static_cast<int>(sent);
     if (retryable(s->io_error)) BIO_set_retry_write(bio);
     return -1;
@@ -54,7 +55,8 @@ int bio_write(BIO* bio, const char* data, int size) {
 int bio_read(BIO* bio, char* data, int size) {
     auto* s = static_cast<state*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
-    const std::size_t got = s->tcp.receive(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
+    const std::size_t got =
+        s->tcp.receive(data, static_cast<std::size_t>(size), s->io_error, s->until.remaining());
     if (s->io_error) {
         if (retryable(s->io_error)) BIO_set_retry_read(bio);
         return -1;
@@ -65,9 +67,12 @@ int bio_read(BIO* bio, char* data, int size) {
 
 long bio_ctrl(BIO* bio, int command, long, void*) {
     switch (command) {
-    case BIO_CTRL_FLUSH: return 1;  // writes go straight to the socket
-    case BIO_CTRL_EOF: return static_cast<state*>(BIO_get_data(bio))->transport_eof ? 1 : 0;
-    default: return 0;
+        case BIO_CTRL_FLUSH:
+            return 1;  // writes go straight to the socket
+        case BIO_CTRL_EOF:
+            return static_cast<state*>(BIO_get_data(bio))->transport_eof ? 1 : 0;
+        default:
+            return 0;
     }
 }
 
@@ -97,26 +102,29 @@ std::error_code failure(state& s, int result) noexcept {
     // session tickets), so what counts is whether the handshake ever completed.
     const failure_kind kind = s.established ? failure_kind::transfer : failure_kind::handshake;
     switch (SSL_get_error(s.ssl, result)) {
-    case SSL_ERROR_WANT_READ:
-        if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;  // timed_out
-        return make_error_code(tls_errc::want_read);
-    case SSL_ERROR_WANT_WRITE:
-        if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;
-        return make_error_code(tls_errc::want_write);
-    case SSL_ERROR_SYSCALL:
-        ERR_clear_error();
-        if (s.io_error) return s.io_error;  // connection_reset, broken_pipe, ...
-        return make_error_code(tls_errc::unexpected_eof);  // EOF that OpenSSL did not name
-    case SSL_ERROR_SSL: {
-        const unsigned long first = ERR_peek_error();
-        if (ERR_GET_LIB(first) == ERR_LIB_SSL && ERR_GET_REASON(first) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+        case SSL_ERROR_WANT_READ:
+            if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;  // timed_out
+            return make_error_code(tls_errc::want_read);
+        case SSL_ERROR_WANT_WRITE:
+            if (s.io_error && !detail::would_block(s.io_error)) return s.io_error;
+            return make_error_code(tls_errc::want_write);
+        case SSL_ERROR_SYSCALL:
             ERR_clear_error();
-            return tls_detail::verify_error(SSL_get_verify_result(s.ssl));
+            if (s.io_error) return s.io_error;                 // connection_reset, broken_pipe, ...
+            return make_error_code(tls_errc::unexpected_eof);  // EOF that OpenSSL did not name
+        case SSL_ERROR_SSL: {
+            const unsigned long first = ERR_peek_error();
+            if (ERR_GET_LIB(first) == ERR_LIB_SSL &&
+                ERR_GET_REASON(first) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
+                ERR_clear_error();
+                return tls_detail::verify_error(SSL_get_verify_result(s.ssl));
+            }
+            return tls_detail::take_openssl_error(kind, kind == failure_kind::handshake
+                                                            ? tls_errc::handshake_failure
+                                                            : tls_errc::protocol_error);
         }
-        return tls_detail::take_openssl_error(kind, kind == failure_kind::handshake ? tls_errc::handshake_failure
-                                                                                    : tls_errc::protocol_error);
-    }
-    default: return tls_detail::take_openssl_error(kind, tls_errc::protocol_error);
+        default:
+            return tls_detail::take_openssl_error(kind, tls_errc::protocol_error);
     }
 }
 
@@ -291,9 +299,13 @@ tls_stream::tls_stream(tls_stream&&) noexcept = default;
 tls_stream& tls_stream::operator=(tls_stream&&) noexcept = default;
 tls_stream::tls_stream(std::unique_ptr<tls_detail::stream_state> s) noexcept : state_(std::move(s)) {}
 
-tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port, timeout limit) {
+tls_stream tls_stream::connect(const tls_context& context, std::string_view host, std::uint16_t port,
+                               timeout limit) {
     return tls_detail::tls_or_throw_with(
-        [&] { return "portsock::tls_stream::connect to " + tls_detail::quoted(host) + " port " + std::to_string(port); },
+        [&] {
+            return "portsock::tls_stream::connect to " + tls_detail::quoted(host) + " port " +
+                   std::to_string(port);
+        },
         [&](std::error_code& ec) { return connect(context, host, port, ec, limit); });
 }
 
@@ -317,10 +329,9 @@ tls_stream tls_stream::connect(const tls_context& context, std::string_view host
 
 tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
                               timeout limit) {
-    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::client", server_name, stream),
-                                         [&](std::error_code& ec) {
-                                             return client(std::move(stream), context, server_name, ec, limit);
-                                         });
+    return tls_detail::tls_or_throw_with(
+        peer_context("portsock::tls_stream::client", server_name, stream),
+        [&](std::error_code& ec) { return client(std::move(stream), context, server_name, ec, limit); });
 }
 
 tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
@@ -330,10 +341,9 @@ tls_stream tls_stream::client(tcp_stream&& stream, const tls_context& context, s
 }
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, timeout limit) {
-    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::server", {}, stream),
-                                         [&](std::error_code& ec) {
-                                             return server(std::move(stream), context, ec, limit);
-                                         });
+    return tls_detail::tls_or_throw_with(
+        peer_context("portsock::tls_stream::server", {}, stream),
+        [&](std::error_code& ec) { return server(std::move(stream), context, ec, limit); });
 }
 
 tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, std::error_code& ec,
@@ -342,15 +352,15 @@ tls_stream tls_stream::server(tcp_stream&& stream, const tls_context& context, s
     return ec ? tls_stream{} : start(std::move(result), ec, limit);
 }
 
-tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name) {
-    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::prepare_client", server_name, stream),
-                                         [&](std::error_code& ec) {
-                                             return prepare_client(std::move(stream), context, server_name, ec);
-                                         });
+tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context,
+                                      std::string_view server_name) {
+    return tls_detail::tls_or_throw_with(
+        peer_context("portsock::tls_stream::prepare_client", server_name, stream),
+        [&](std::error_code& ec) { return prepare_client(std::move(stream), context, server_name, ec); });
 }
 
-tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context, std::string_view server_name,
-                                      std::error_code& ec) noexcept {
+tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& context,
+                                      std::string_view server_name, std::error_code& ec) noexcept {
     std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::client, ec);
     if (!s || !expect_name(s->ssl, server_name, context.verifies_peer(), ec)) return {};
     SSL_set_connect_state(s->ssl);
@@ -358,13 +368,13 @@ tls_stream tls_stream::prepare_client(tcp_stream&& stream, const tls_context& co
 }
 
 tls_stream tls_stream::prepare_server(tcp_stream&& stream, const tls_context& context) {
-    return tls_detail::tls_or_throw_with(peer_context("portsock::tls_stream::prepare_server", {}, stream),
-                                         [&](std::error_code& ec) {
-                                             return prepare_server(std::move(stream), context, ec);
-                                         });
+    return tls_detail::tls_or_throw_with(
+        peer_context("portsock::tls_stream::prepare_server", {}, stream),
+        [&](std::error_code& ec) { return prepare_server(std::move(stream), context, ec); });
 }
 
-tls_stream tls_stream::prepare_server(tcp_stream&& stream, const tls_context& context, std::error_code& ec) noexcept {
+tls_stream tls_stream::prepare_server(tcp_stream&& stream, const tls_context& context,
+                                      std::error_code& ec) noexcept {
     std::unique_ptr<state> s = make_state(std::move(stream), context, context.impl_, tls_role::server, ec);
     if (!s) return {};
     SSL_set_accept_state(s->ssl);
@@ -400,7 +410,8 @@ std::size_t tls_stream::send(const void* data, std::size_t size, timeout limit) 
                                     [&](std::error_code& ec) { return send(data, size, ec, limit); });
 }
 
-std::size_t tls_stream::send(const void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept {
+std::size_t tls_stream::send(const void* data, std::size_t size, std::error_code& ec,
+                             timeout limit) noexcept {
     if (!check_open(state_, ec)) return 0;
     if (size == 0) {
         ec.clear();
@@ -424,7 +435,8 @@ std::size_t tls_stream::receive(void* data, std::size_t size, std::error_code& e
     }
     std::size_t got = 0;
     const int result = run(*state_, limit, ec, [&] { return SSL_read_ex(state_->ssl, data, size, &got); });
-    if (result <= 0 && SSL_get_error(state_->ssl, result) == SSL_ERROR_ZERO_RETURN) ec.clear();  // close_notify
+    if (result <= 0 && SSL_get_error(state_->ssl, result) == SSL_ERROR_ZERO_RETURN)
+        ec.clear();  // close_notify
     return ec ? 0 : got;
 }
 
@@ -492,7 +504,9 @@ tcp_stream& tls_stream::next_layer() noexcept {
     return state_->tcp;
 }
 
-const tcp_stream& tls_stream::next_layer() const noexcept { return const_cast<tls_stream*>(this)->next_layer(); }
+const tcp_stream& tls_stream::next_layer() const noexcept {
+    return const_cast<tls_stream*>(this)->next_layer();
+}
 
 native_handle_type tls_stream::native_handle() const noexcept {
     return state_ ? state_->tcp.native_handle() : invalid_native_handle;

@@ -66,9 +66,11 @@ void echo_connection(int fd) {
     for (;;) {
         sockaddr_storage from{};
         socklen_t length = sizeof from;
-        const ssize_t n = ::recvfrom(udp, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
+        const ssize_t n =
+            ::recvfrom(udp, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
         if (n < 0) continue;
-        ::sendto(udp, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&from), length);
+        ::sendto(udp, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&from),
+                 length);
     }
 }
 

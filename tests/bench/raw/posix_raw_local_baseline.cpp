@@ -24,7 +24,8 @@ local_pair connect_local_pair() {
     if (listener < 0 || ::bind(listener, name, sizeof address) != 0 || ::listen(listener, 4) != 0)
         throw std::runtime_error("raw local listen failed");
     const int client = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    if (client < 0 || ::connect(client, name, sizeof address) != 0) throw std::runtime_error("raw local connect failed");
+    if (client < 0 || ::connect(client, name, sizeof address) != 0)
+        throw std::runtime_error("raw local connect failed");
     const int server = ::accept(listener, nullptr, nullptr);
     if (server < 0) throw std::runtime_error("raw local accept failed");
     ::close(listener);

@@ -53,7 +53,8 @@ struct server {
             }
             const int on = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-            if (unsent.size() <= static_cast<std::size_t>(fd)) unsent.resize(static_cast<std::size_t>(fd) + 1);
+            if (unsent.size() <= static_cast<std::size_t>(fd))
+                unsent.resize(static_cast<std::size_t>(fd) + 1);
             watch(fd, EPOLLIN);
         }
     }
@@ -91,9 +92,11 @@ struct server {
         for (;;) {
             sockaddr_storage from{};
             socklen_t length = sizeof from;
-            const ssize_t n = ::recvfrom(udp, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
+            const ssize_t n =
+                ::recvfrom(udp, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
             if (n < 0) return;
-            ::sendto(udp, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&from), length);
+            ::sendto(udp, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL,
+                     reinterpret_cast<sockaddr*>(&from), length);
         }
     }
 
@@ -103,9 +106,12 @@ struct server {
             const int n = ::epoll_wait(epoll_fd, ready, 256, -1);
             for (int i = 0; i < n; ++i) {
                 const int fd = ready[i].data.fd;
-                if (fd == echo || fd == greet) accept_all(fd);
-                else if (fd == udp) on_datagrams();
-                else on_stream(fd, ready[i].events);
+                if (fd == echo || fd == greet)
+                    accept_all(fd);
+                else if (fd == udp)
+                    on_datagrams();
+                else
+                    on_stream(fd, ready[i].events);
             }
         }
     }

@@ -31,7 +31,9 @@ sockaddr_in loopback(std::uint16_t port) {
     return address;
 }
 
-int clamp(std::size_t size) { return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size); }
+int clamp(std::size_t size) {
+    return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
 
 }  // namespace
 
@@ -40,8 +42,8 @@ raw_handle listen_loopback(std::uint16_t& port) {
     const SOCKET s = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     sockaddr_in address = loopback(0);
     int length = static_cast<int>(sizeof address);
-    if (s == INVALID_SOCKET || ::bind(s, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(s, 16) != 0 ||
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    if (s == INVALID_SOCKET || ::bind(s, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(s, 16) != 0 || ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0)
         throw std::runtime_error("raw listen failed");
     port = ::ntohs(address.sin_port);
     return handle_of(s);
@@ -57,14 +59,16 @@ raw_handle connect_loopback(std::uint16_t port) {
     start_winsock();
     const SOCKET s = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     sockaddr_in address = loopback(port);
-    if (s == INVALID_SOCKET || ::connect(s, reinterpret_cast<sockaddr*>(&address), static_cast<int>(sizeof address)) != 0)
+    if (s == INVALID_SOCKET ||
+        ::connect(s, reinterpret_cast<sockaddr*>(&address), static_cast<int>(sizeof address)) != 0)
         throw std::runtime_error("raw connect failed");
     return handle_of(s);
 }
 
 void set_no_delay(raw_handle h) {
     const BOOL on = TRUE;
-    ::setsockopt(socket_of(h), IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), static_cast<int>(sizeof on));
+    ::setsockopt(socket_of(h), IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on),
+                 static_cast<int>(sizeof on));
 }
 
 bool send_all(raw_handle h, const void* data, std::size_t size) {

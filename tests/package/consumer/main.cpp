@@ -14,8 +14,8 @@
 
 int main() try {
     if (std::strcmp(portsock::version(), PORTSOCK_VERSION_STRING) != 0) {
-        std::cerr << "portsock consumer: headers are " << PORTSOCK_VERSION_STRING
-                  << " but the library is " << portsock::version() << '\n';
+        std::cerr << "portsock consumer: headers are " << PORTSOCK_VERSION_STRING << " but the library is "
+                  << portsock::version() << '\n';
         return 1;
     }
 

@@ -18,7 +18,8 @@ int main(int argc, char* argv[]) try {
     context.load_verify_file(argv[2]);
     auto stream = portsock::tls_stream::connect(context, "localhost", portsock::parse_port(argv[1]),
                                                 std::chrono::seconds(10));
-    stream.send_all("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", std::chrono::seconds(10));
+    stream.send_all("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    std::chrono::seconds(10));
     std::string head;
     while (head.find("\r\n") == std::string::npos) {
         const std::string more = stream.receive(4096, std::chrono::seconds(10));

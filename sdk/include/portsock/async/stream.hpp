@@ -398,13 +398,13 @@ public:
     }
 
     /// Sends `count` bytes of a file from `offset` (to its end by default), as
-    /// portsock::stream_socket::send_file() does (TCP and local streams), suspending while the peer does not read.
+    /// portsock::stream_socket::send_file() does (TCP and local streams), suspending while the peer does not
+    /// read.
     /// @param path the file. @param offset where to start. @param count how many bytes.
     /// @param limit how long in all. @return an awaitable of the count sent.
     /// @throws std::system_error when awaited, as tcp_stream::send_file().
     auto send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
-                   std::uint64_t count = portsock::tcp_stream::to_end_of_file,
-                   timeout limit = {}) noexcept {
+                   std::uint64_t count = portsock::tcp_stream::to_end_of_file, timeout limit = {}) noexcept {
         return send_file_impl(path, offset, count, nullptr, limit);
     }
     /// See send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t, timeout).
@@ -412,8 +412,7 @@ public:
     /// @param ec set on failure. @param limit how long in all.
     /// @return an awaitable of the count sent before any error.
     auto send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
-                   std::error_code& ec,
-                   timeout limit = {}) noexcept {
+                   std::error_code& ec, timeout limit = {}) noexcept {
         return send_file_impl(path, offset, count, &ec, limit);
     }
 
