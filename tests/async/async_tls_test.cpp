@@ -453,9 +453,13 @@ async::task<crowd_result> crowd(const tls_context& server, const tls_context& cl
 TEST(AsyncTls, OneThreadServesAThousandClientsWithAHundredHostile) {
     const tls_context server = server_context();
     const tls_context client = client_context();
-    const bool scans_every_socket = std::string_view(portsock::poller::backend()) == "WSAPoll";
-    const int ordinary = scans_every_socket ? 90 : 900;
-    const int hostile = scans_every_socket ? 10 : 100;
+    // Wine: every socket call goes through the one wineserver, which walks every pending
+    // AFD poll (or WSAPoll scans every socket): a thousand busy TLS clients there take
+    // minutes and starve every other test, so 100 show the same bound.
+    const bool small_crowd =
+        portsock_test::under_wine() || std::string_view(portsock::poller::backend()) == "WSAPoll";
+    const int ordinary = small_crowd ? 90 : 900;
+    const int hostile = small_crowd ? 10 : 100;
     constexpr auto handshake_limit = 10s;
     async::event_loop loop;
     const stopwatch clock;
