@@ -439,7 +439,8 @@ deb_metadata() {
     # The TLS development files are a package of their own, which brings OpenSSL's.
     local tls_dev="$PACKAGES/libportsock-tls-dev_$VERSION-1_$DEB_ARCH.deb"
     ! dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls" || fail "libportsock-dev depends on the TLS library"
-    ! dpkg-deb -c "$dev" | grep -F -e 'tls.hpp' -e 'portsock-tls.pc' -e 'TlsTargets' || fail "TLS files in libportsock-dev"
+    # (portsock/async/tls.hpp, the async layer's TLS stream, ships with the async headers.)
+    ! dpkg-deb -c "$dev" | grep -F -e './usr/include/portsock/tls.hpp' -e 'portsock-tls.pc' -e 'TlsTargets' || fail "TLS files in libportsock-dev"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libssl-dev"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-dev (= $VERSION-1)"
