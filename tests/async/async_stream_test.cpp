@@ -119,6 +119,47 @@ TEST(AsyncTcp, ResolveOnAHelperThread) {
     EXPECT_TRUE(bad) << "an empty host is an error";
 }
 
+async::task<std::size_t> resolve_numeric_twice() {
+    std::error_code ec;
+    const auto first =
+        co_await async::resolve("127.0.0.1", "80", ec, portsock::address_family::unspecified, patience);
+    EXPECT_FALSE(ec) << ec.message();
+    const auto second =
+        co_await async::resolve("::1", "80", ec, portsock::address_family::unspecified, patience);
+    co_return first.size() + (ec ? 0 : second.size());
+}
+
+// Each resolve runs on a helper thread that the loop joins; a helper that never ran once
+// hung a loop forever in about one run in a thousand (mingw-w64 under Wine, detached
+// threads). Many short loops in a row, each bounded by `patience`, look for that again.
+TEST(AsyncTcp, EveryResolveHelperRunsAcrossManyLoops) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    int rounds = 0;
+    for (; rounds < 200 && std::chrono::steady_clock::now() < give_up; ++rounds) {
+        async::event_loop loop;
+        ASSERT_GE(loop.run(resolve_numeric_twice()), 1u) << "round " << rounds;
+    }
+    EXPECT_GE(rounds, 20) << "too few rounds ran in the time allowed";
+}
+
+async::task<int> abandon_a_resolve() {
+    // The sleep wins: the resolve is cancelled while its helper may still be running.
+    auto first = co_await async::when_any(
+        []() -> async::task<int> {
+            (void)co_await async::resolve("localhost", "80");
+            co_return 1;
+        }(),
+        []() -> async::task<int> { co_return 2; }());
+    co_return first.value;
+}
+
+TEST(AsyncTcp, ALoopOutlivesTheHelperOfACancelledResolve) {
+    for (int round = 0; round < 20; ++round) {
+        async::event_loop loop;
+        EXPECT_EQ(loop.run(abandon_a_resolve()), 2);
+    }  // ~event_loop joins the helper, which posts to the loop after the task is gone
+}
+
 async::task<std::error_code> connect_refused(portsock::endpoint gone, bool& threw) {
     std::error_code ec;
     auto stream = co_await async::tcp_stream::connect(gone, ec, patience);

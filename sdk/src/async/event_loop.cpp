@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <list>
+#include <thread>
 
 namespace portsock::async {
 
@@ -39,14 +41,51 @@ timer_node::~timer_node() {
 
 }  // namespace detail
 
-event_loop::event_loop() = default;
+/// The loop's helper threads, joined rather than detached: a helper posts its result to
+/// the loop, so the loop must outlive it, and a joined thread needs no condition variable
+/// (a detached thread started here under Wine's winpthreads at times never ran at all).
+struct event_loop::helper_threads {
+    struct helper {
+        std::thread thread;
+        std::atomic<bool> finished{false};
+    };
+    std::list<helper> running;  // a list: a helper's node stays where its thread writes
+
+    /// Joins the helpers that have finished, so the list stays as short as the work.
+    void reap() noexcept {
+        for (auto it = running.begin(); it != running.end();) {
+            if (!it->finished.load(std::memory_order_acquire)) {
+                ++it;
+                continue;
+            }
+            it->thread.join();
+            it = running.erase(it);
+        }
+    }
+
+    void start(std::function<void()> work) {
+        reap();
+        helper& slot = running.emplace_back();
+        try {
+            slot.thread = std::thread([&slot, work = std::move(work)] {
+                work();
+                slot.finished.store(true, std::memory_order_release);
+            });
+        } catch (...) {
+            running.pop_back();
+            throw;
+        }
+    }
+
+    ~helper_threads() {
+        for (helper& h : running) h.thread.join();
+    }
+};
+
+event_loop::event_loop() : helpers_(std::make_unique<helper_threads>()) {}
 
 event_loop::~event_loop() {
-    {
-        // A helper posts its result to this loop: it must be done before the loop goes.
-        std::unique_lock lock(helpers_mutex_);
-        helpers_done_.wait(lock, [this] { return helpers_ == 0; });
-    }
+    helpers_.reset();  // a helper posts its result to this loop: it must be done first
     while (ready_.next != &ready_) ready_.next->unlink();
 }
 
@@ -74,24 +113,7 @@ void event_loop::stop() noexcept {
     poller_.wake(ignored);
 }
 
-void event_loop::start_helper(std::function<void()> work) {
-    {
-        std::lock_guard lock(helpers_mutex_);
-        ++helpers_;
-    }
-    try {
-        std::thread([this, work = std::move(work)] {
-            work();
-            std::lock_guard lock(helpers_mutex_);  // notified under the lock: the loop outlives this
-            --helpers_;
-            helpers_done_.notify_all();
-        }).detach();
-    } catch (...) {
-        std::lock_guard lock(helpers_mutex_);
-        --helpers_;
-        throw;
-    }
-}
+void event_loop::start_helper(std::function<void()> work) { helpers_->start(std::move(work)); }
 
 // --- the ready queue ---------------------------------------------------------------------
 

@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +20,6 @@
 #include <optional>
 #include <stop_token>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -263,9 +261,8 @@ private:
     std::vector<std::function<void()>> posted_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
-    std::mutex helpers_mutex_;
-    std::condition_variable helpers_done_;
-    std::size_t helpers_ = 0;  // helper threads still running (detached; waited for by ~event_loop)
+    struct helper_threads;
+    std::unique_ptr<helper_threads> helpers_;  // joined by ~event_loop
 };
 
 /// A socket's registration in an event loop: what the awaitable operations of the async
