@@ -6,6 +6,8 @@
 #   development  its headers (async.hpp, async/*.hpp, async_export.hpp), link-time files,
 #                portsockAsyncTargets.cmake (loaded by find_package(portsock COMPONENTS async))
 #                and portsock-async.pc
+#   tls_development  async/tls.hpp, the awaitable TLS stream: header-only over both
+#                components, it includes portsock/tls.hpp, so it ships with the TLS headers
 install(TARGETS portsock_async
     EXPORT portsockAsyncTargets
     RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT async
@@ -20,7 +22,13 @@ install(FILES
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/sdk/include/portsock/async"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/portsock"
     COMPONENT development
-    FILES_MATCHING PATTERN "*.hpp")
+    FILES_MATCHING PATTERN "*.hpp"
+    PATTERN "tls.hpp" EXCLUDE)
+if(TARGET portsock_tls)
+    install(FILES "${PROJECT_SOURCE_DIR}/sdk/include/portsock/async/tls.hpp"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/portsock/async"
+        COMPONENT tls_development)
+endif()
 install(EXPORT portsockAsyncTargets
     NAMESPACE portsock::
     FILE portsockAsyncTargets.cmake

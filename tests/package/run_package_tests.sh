@@ -439,12 +439,14 @@ deb_metadata() {
     # The TLS development files are a package of their own, which brings OpenSSL's.
     local tls_dev="$PACKAGES/libportsock-tls-dev_$VERSION-1_$DEB_ARCH.deb"
     ! dpkg-deb -f "$dev" Depends | grep -F "libportsock-tls" || fail "libportsock-dev depends on the TLS library"
-    # (portsock/async/tls.hpp, the async layer's TLS stream, ships with the async headers.)
-    ! dpkg-deb -c "$dev" | grep -F -e './usr/include/portsock/tls.hpp' -e 'portsock-tls.pc' -e 'TlsTargets' || fail "TLS files in libportsock-dev"
+    # portsock/async/tls.hpp includes portsock/tls.hpp: it ships with the TLS headers.
+    ! dpkg-deb -c "$dev" | grep -F -e './usr/include/portsock/tls.hpp' -e './usr/include/portsock/async/tls.hpp' \
+        -e 'portsock-tls.pc' -e 'TlsTargets' || fail "TLS files in libportsock-dev"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libssl-dev"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-tls${MAJOR} (= $VERSION-1)"
     dpkg-deb -f "$tls_dev" Depends | grep -F "libportsock-dev (= $VERSION-1)"
     dpkg-deb -c "$tls_dev" | grep -F "./usr/include/portsock/tls.hpp"
+    dpkg-deb -c "$tls_dev" | grep -F "./usr/include/portsock/async/tls.hpp"
     dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/pkgconfig/portsock-tls.pc"
     dpkg-deb -c "$tls_dev" | grep -F "./usr/$SHARED_LIBDIR/cmake/portsock/portsockTlsTargets.cmake"
     # The async library is a package of its own; its headers are in libportsock-dev.
