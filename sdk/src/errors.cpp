@@ -12,6 +12,8 @@ transfer_error::transfer_error(std::error_code ec, const std::string& what, std:
 
 transfer_error::~transfer_error() = default;
 
+std::error_code make_socket_error(std::errc condition) noexcept { return platform::make_error(condition); }
+
 namespace detail {
 
 void throw_error(const std::error_code& ec, const char* what) { throw std::system_error(ec, what); }

@@ -33,6 +33,20 @@ bool contains(const std::string& text, std::string_view part) { return text.find
 
 // --- what() names the endpoint -----------------------------------------------------------
 
+// The conditions portsock reports itself get the OS's socket code and text on every port;
+// mingw-w64's strerror() has no text for the POSIX-only codes ("Unknown error").
+TEST(ErrorMessages, SocketErrorsHaveTextOnEveryPort) {
+    for (const std::errc condition :
+         {std::errc::timed_out, std::errc::operation_canceled, std::errc::connection_refused,
+          std::errc::connection_reset, std::errc::connection_aborted, std::errc::not_connected}) {
+        const std::error_code ec = portsock::make_socket_error(condition);
+        EXPECT_EQ(ec, condition) << ec.message();
+        EXPECT_EQ(&ec.category(), &portsock::socket_category()) << ec.message();
+        EXPECT_FALSE(ec.message().empty());
+        EXPECT_EQ(ec.message().find("nknown"), std::string::npos) << ec.message();
+    }
+}
+
 TEST(ErrorMessages, HostTextSaysWhichRuleAndSuggestsEndpointParse) {
     // Issue 20, item 11: an address with a port or brackets, passed as a host.
     for (const char* text : {"127.0.0.1:80", "[::1]", "[::1]:443", "localhost:8080"}) {

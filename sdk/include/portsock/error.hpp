@@ -88,6 +88,17 @@ PORTSOCK_EXPORT const std::error_category& resolver_category() noexcept;
 /// @return the one instance of the category.
 PORTSOCK_EXPORT const std::error_category& socket_category() noexcept;
 
+/// The error of socket_category() for `condition`: the code an OS socket call reports for
+/// it (`ETIMEDOUT`, Winsock's `WSAETIMEDOUT`). portsock's own timeouts and cancellations
+/// are made this way, so their message() is the same text on every OS, also where the C
+/// library's strerror() knows no text for the POSIX code (mingw-w64's says "Unknown error"
+/// for std::errc::timed_out and std::errc::operation_canceled). Use it for errors your
+/// own code reports beside portsock's.
+/// @param condition the portable condition. @return a code that compares equal to
+///        `condition`; where the OS has no code for it, std::make_error_code(condition).
+/// @threadsafety Safe to call from any thread.
+PORTSOCK_EXPORT std::error_code make_socket_error(std::errc condition) noexcept;
+
 /// A failed transfer that had already moved some bytes: thrown by the throwing forms of
 /// tcp_stream::send_all() and tcp_stream::receive_exact().
 ///

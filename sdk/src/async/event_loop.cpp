@@ -238,7 +238,7 @@ std::unique_ptr<detail::registration> event_loop::register_socket(const basic_so
 void event_loop::unregister_socket(detail::registration& reg) noexcept {
     for (int slot = 0; slot < 2; ++slot) {
         if (detail::io_op* op = reg.waiter[slot]) {
-            op->error_ = std::make_error_code(std::errc::operation_canceled);
+            op->error_ = portsock::make_socket_error(std::errc::operation_canceled);
             op->finish();
         }
     }
@@ -362,7 +362,7 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
     std::array<poll_event, event_capacity> events;
     while (!main.done()) {
         if (stop_requested_.exchange(false))
-            throw std::system_error(std::make_error_code(std::errc::operation_canceled),
+            throw std::system_error(portsock::make_socket_error(std::errc::operation_canceled),
                                     "portsock::async::event_loop::run: stopped");
         if (external_stop_.exchange(false)) root.request_stop();
         run_posted();

@@ -44,7 +44,7 @@ void io_op::report(std::error_code* out, const char* what) const {
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
     error_.clear();
     if (token.stop_requested()) {
-        error_ = std::make_error_code(std::errc::operation_canceled);
+        error_ = portsock::make_socket_error(std::errc::operation_canceled);
         return false;
     }
     if (!loop_) {
@@ -54,7 +54,7 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
     const outcome first = attempt();
     if (first == outcome::done) return false;  // completed at once: no suspension
     if (limit_.milliseconds() == 0) {          // "do not wait"
-        if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
+        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return false;
     }
     ready_.handle = h;
@@ -142,7 +142,7 @@ void io_op::fire(void* self) noexcept { static_cast<io_op*>(self)->on_timer(); }
 
 void io_op::on_timer() noexcept {
     if (clock::now() >= deadline_) {
-        if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
+        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return finish();
     }
     // A retry: tell a readiness wait that it may try again (what is ready is not known).
@@ -165,7 +165,7 @@ void io_op::on_descriptor_freed() noexcept {
 }
 
 void io_op::on_stop() noexcept {
-    error_ = std::make_error_code(std::errc::operation_canceled);
+    error_ = portsock::make_socket_error(std::errc::operation_canceled);
     finish();
 }
 

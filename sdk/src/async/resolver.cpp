@@ -167,7 +167,7 @@ task<tcp_stream> connect_any(std::vector<endpoint> candidates, std::error_code& 
     group.spawn(start_attempts(interleave(candidates), r, options.attempt_delay, deadline, bounded));
     co_await group.join();
     if (r.winner) co_return std::move(*r.winner);
-    ec = r.last_error ? r.last_error : std::make_error_code(std::errc::timed_out);
+    ec = r.last_error ? r.last_error : portsock::make_socket_error(std::errc::timed_out);
     co_return tcp_stream{};
 }
 

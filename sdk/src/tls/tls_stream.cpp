@@ -145,7 +145,7 @@ template <class Op>
 int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
     s.until = detail::deadline(limit);
     if (is_cancelled(s)) {
-        ec = std::make_error_code(std::errc::operation_canceled);
+        ec = portsock::make_socket_error(std::errc::operation_canceled);
         return -1;
     }
     for (;;) {
@@ -159,12 +159,12 @@ int run(state& s, timeout limit, std::error_code& ec, Op&& op) noexcept {
         }
         ec = failure(s, result);
         // After cancel() the transport's end, or whatever OpenSSL made of it, is the cancel.
-        if (is_cancelled(s)) ec = std::make_error_code(std::errc::operation_canceled);
+        if (is_cancelled(s)) ec = portsock::make_socket_error(std::errc::operation_canceled);
         const bool spurious_want = !s.io_error && !s.tcp.is_non_blocking() &&
                                    (ec == tls_errc::want_read || ec == tls_errc::want_write);
         if (!spurious_want) return result;
         if (has_passed(s.until)) {
-            ec = std::make_error_code(std::errc::timed_out);
+            ec = portsock::make_socket_error(std::errc::timed_out);
             return result;
         }
     }

@@ -294,7 +294,7 @@ public:
             if (!ec) co_return basic_stream(loop, std::move(socket));
             if (ec != std::errc::timed_out && !detail::would_block(ec)) co_return basic_stream{};
             if (std::chrono::steady_clock::now() >= deadline) {
-                ec = std::make_error_code(std::errc::timed_out);
+                ec = portsock::make_socket_error(std::errc::timed_out);
                 co_return basic_stream{};
             }
             co_await sleep_for(std::chrono::milliseconds(10), ec);

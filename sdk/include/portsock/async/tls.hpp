@@ -53,7 +53,7 @@ inline poll_events tls_wanted(std::error_code& ec, const op_deadline& until) noe
     else if (ec == tls_errc::want_write)
         wanted = poll_events::writable;
     if (wanted != poll_events::none && until.passed()) {
-        ec = std::make_error_code(std::errc::timed_out);
+        ec = portsock::make_socket_error(std::errc::timed_out);
         return poll_events::none;
     }
     return wanted;
@@ -439,7 +439,7 @@ private:
     bool check_start(const std::stop_token& stop, std::error_code& ec) const noexcept {
         ec.clear();
         if (stop.stop_requested())
-            ec = std::make_error_code(std::errc::operation_canceled);
+            ec = portsock::make_socket_error(std::errc::operation_canceled);
         else if (!tls_.is_open() || !watch_.loop())
             ec = make_error_code(errc::not_open);
         return !ec;
