@@ -1,0 +1,59 @@
+// Fetches https://localhost:PORT/PATH over TLS, trusting CA.pem, and checks that the body is,
+// byte for byte, the file EXPECTED. One deadline bounds the whole request.
+// (https_fetch.py is the same program in Python; tests/bench/count_lines.py counts both.)
+//
+// usage: https_fetch PORT CA.pem PATH EXPECTED
+#include <portsock/async.hpp>
+#include <portsock/async/reader.hpp>
+#include <portsock/async/tls.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+
+namespace async = portsock::async;
+using namespace std::chrono_literals;
+
+bool is_header(std::string_view line, std::string_view name) {  // HTTP names ignore case
+    return line.size() > name.size() && line[name.size()] == ':' &&
+           std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+           });
+}
+
+async::task<std::string> fetch(const portsock::tls_context& context, std::uint16_t port, std::string path) {
+    const portsock::timeout deadline = std::chrono::steady_clock::now() + 10s;
+    auto stream = co_await async::tls_stream::connect(context, "localhost", port, deadline);
+    co_await stream.send_all("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                             deadline);
+    async::stream_reader reader(stream);
+    std::string line;
+    co_await reader.read_line(line, deadline);
+    if (line.find(" 200 ") == std::string::npos) throw std::runtime_error(line);
+    std::size_t length = 0;
+    for (line.clear(); co_await reader.read_line(line, deadline) > 2; line.clear())  // to the blank line
+        if (is_header(line, "content-length")) length = std::stoul(line.substr(15));
+    std::string body(length, '\0');
+    if (co_await reader.read_exact(body.data(), length, deadline) < length)
+        throw std::runtime_error("cut short");
+    co_return body;
+}
+
+int main(int argc, char* argv[]) try {
+    if (argc != 5) throw std::invalid_argument("usage: https_fetch PORT CA.pem PATH EXPECTED");
+    portsock::tls_context context(portsock::tls_role::client);
+    context.load_verify_file(argv[2]);
+    async::event_loop loop;
+    const std::string body = loop.run(fetch(context, portsock::parse_port(argv[1]), argv[3]));
+    std::ifstream file(argv[4], std::ios::binary);
+    if (body != std::string(std::istreambuf_iterator<char>(file), {}))
+        throw std::runtime_error(std::string("the body differs from ") + argv[4]);
+    std::cout << "fetched " << body.size() << " bytes, identical to " << argv[4] << '\n';
+} catch (const std::exception& error) {
+    std::cerr << "https_fetch: " << error.what() << '\n';
+    return 1;
+}

@@ -1,0 +1,45 @@
+// A Redis client over a local (Unix-domain) socket, pipelining: N SETs in one write, then
+// their N replies; N GETs in one write, then their N values. Every reply is checked.
+// (redis_pipeline.py is the same program in Python; tests/bench/count_lines.py counts both.)
+//
+// usage: redis_pipeline SOCKET N
+#include <portsock/async.hpp>
+#include <portsock/async/reader.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace async = portsock::async;
+using namespace std::chrono_literals;
+
+async::task<> pipeline(std::string path, int count) {
+    const portsock::timeout deadline = std::chrono::steady_clock::now() + 10s;
+    auto redis = co_await async::local_stream::connect(path, deadline);
+    async::stream_reader reader(redis);
+    std::string sets, gets, reply;
+    for (int i = 0; i < count; ++i) {
+        sets += "SET key:" + std::to_string(i) + " value-" + std::to_string(i) + "\r\n";
+        gets += "GET key:" + std::to_string(i) + "\r\n";
+    }
+    co_await redis.send_all(sets, deadline);
+    for (int i = 0; i < count; ++i, reply.clear())
+        if (co_await reader.read_line(reply, deadline); reply != "+OK")
+            throw std::runtime_error("SET: " + reply);
+    co_await redis.send_all(gets, deadline);
+    for (int i = 0; i < count; ++i, reply.clear()) {
+        co_await reader.read_line(reply, deadline);                // "$7": the value's length
+        std::string value(std::stoul(reply.substr(1)) + 2, '\0');  // and its "\r\n"
+        co_await reader.read_exact(value.data(), value.size(), deadline);
+        if (value != "value-" + std::to_string(i) + "\r\n") throw std::runtime_error("GET: " + value);
+    }
+    std::cout << count << " SETs and " << count << " GETs pipelined, every reply as expected\n";
+}
+
+int main(int argc, char* argv[]) try {
+    if (argc != 3) throw std::invalid_argument("usage: redis_pipeline SOCKET N");
+    async::event_loop loop;
+    loop.run(pipeline(argv[1], std::stoi(argv[2])));
+} catch (const std::exception& error) {
+    std::cerr << "redis_pipeline: " << error.what() << '\n';
+    return 1;
+}
