@@ -4,10 +4,8 @@
 //
 // usage: https_fetch PORT CA.pem PATH EXPECTED
 #include <portsock/async.hpp>
-#include <portsock/async/reader.hpp>
 #include <portsock/async/tls.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -17,16 +15,8 @@
 namespace async = portsock::async;
 using namespace std::chrono_literals;
 
-bool is_header(std::string_view line, std::string_view name) {  // HTTP names ignore case
-    return line.size() > name.size() && line[name.size()] == ':' &&
-           std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) ==
-                      std::tolower(static_cast<unsigned char>(b));
-           });
-}
-
 async::task<std::string> fetch(const portsock::tls_context& context, std::uint16_t port, std::string path) {
-    const portsock::timeout deadline = std::chrono::steady_clock::now() + 10s;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
     auto stream = co_await async::tls_stream::connect(context, "localhost", port, deadline);
     co_await stream.send_all("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                              deadline);
@@ -35,8 +25,10 @@ async::task<std::string> fetch(const portsock::tls_context& context, std::uint16
     co_await reader.read_line(line, deadline);
     if (line.find(" 200 ") == std::string::npos) throw std::runtime_error(line);
     std::size_t length = 0;
-    for (line.clear(); co_await reader.read_line(line, deadline) > 2; line.clear())  // to the blank line
-        if (is_header(line, "content-length")) length = std::stoul(line.substr(15));
+    for (line.clear(); co_await reader.read_line(line, deadline) > 2; line.clear()) {  // to the blank line
+        for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (line.rfind("content-length:", 0) == 0) length = std::stoul(line.substr(15));
+    }
     std::string body(length, '\0');
     if (co_await reader.read_exact(body.data(), length, deadline) < length)
         throw std::runtime_error("cut short");
@@ -47,8 +39,7 @@ int main(int argc, char* argv[]) try {
     if (argc != 5) throw std::invalid_argument("usage: https_fetch PORT CA.pem PATH EXPECTED");
     portsock::tls_context context(portsock::tls_role::client);
     context.load_verify_file(argv[2]);
-    async::event_loop loop;
-    const std::string body = loop.run(fetch(context, portsock::parse_port(argv[1]), argv[3]));
+    const std::string body = async::run(fetch(context, portsock::parse_port(argv[1]), argv[3]));
     std::ifstream file(argv[4], std::ios::binary);
     if (body != std::string(std::istreambuf_iterator<char>(file), {}))
         throw std::runtime_error(std::string("the body differs from ") + argv[4]);

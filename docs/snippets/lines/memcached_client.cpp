@@ -4,7 +4,6 @@
 //
 // usage: memcached_client HOST PORT
 #include <portsock/async.hpp>
-#include <portsock/async/reader.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -14,7 +13,7 @@ namespace async = portsock::async;
 using namespace std::chrono_literals;
 
 async::task<> expect(async::stream_reader<async::tcp_stream>& cache, std::string command,
-                     std::string expected, portsock::timeout deadline) {
+                     std::string expected, std::chrono::steady_clock::time_point deadline) {
     co_await cache.stream().send_all(command, deadline);
     std::string reply;  // as many lines as expected has
     for (auto lines = std::count(expected.begin(), expected.end(), '\n'); lines > 0; --lines)
@@ -23,7 +22,7 @@ async::task<> expect(async::stream_reader<async::tcp_stream>& cache, std::string
 }
 
 async::task<> session(std::string host, std::uint16_t port) {
-    const portsock::timeout deadline = std::chrono::steady_clock::now() + 10s;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
     auto stream = co_await async::connect(host, port, deadline);
     async::stream_reader cache(stream);
     co_await expect(cache, "set greeting 0 0 22\r\nWelcome to the server!\r\n", "STORED\r\n", deadline);
@@ -37,8 +36,7 @@ async::task<> session(std::string host, std::uint16_t port) {
 
 int main(int argc, char* argv[]) try {
     if (argc != 3) throw std::invalid_argument("usage: memcached_client HOST PORT");
-    async::event_loop loop;
-    loop.run(session(argv[1], portsock::parse_port(argv[2])));
+    async::run(session(argv[1], portsock::parse_port(argv[2])));
 } catch (const std::exception& error) {
     std::cerr << "memcached_client: " << error.what() << '\n';
     return 1;

@@ -4,7 +4,6 @@
 //
 // usage: redis_pipeline SOCKET N
 #include <portsock/async.hpp>
-#include <portsock/async/reader.hpp>
 
 #include <iostream>
 #include <string>
@@ -13,7 +12,7 @@ namespace async = portsock::async;
 using namespace std::chrono_literals;
 
 async::task<> pipeline(std::string path, int count) {
-    const portsock::timeout deadline = std::chrono::steady_clock::now() + 10s;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
     auto redis = co_await async::local_stream::connect(path, deadline);
     async::stream_reader reader(redis);
     std::string sets, gets, reply;
@@ -37,8 +36,7 @@ async::task<> pipeline(std::string path, int count) {
 
 int main(int argc, char* argv[]) try {
     if (argc != 3) throw std::invalid_argument("usage: redis_pipeline SOCKET N");
-    async::event_loop loop;
-    loop.run(pipeline(argv[1], std::stoi(argv[2])));
+    async::run(pipeline(argv[1], std::stoi(argv[2])));
 } catch (const std::exception& error) {
     std::cerr << "redis_pipeline: " << error.what() << '\n';
     return 1;

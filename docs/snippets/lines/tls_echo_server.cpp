@@ -36,8 +36,7 @@ int main(int argc, char* argv[]) try {
     portsock::tls_context context(portsock::tls_role::server);
     context.use_certificate_chain_file(argv[2]);
     context.use_private_key_file(argv[3]);
-    async::event_loop loop;
-    loop.run(serve(portsock::parse_port(argv[1]), context));
+    async::run(serve(portsock::parse_port(argv[1]), context));
 } catch (const std::exception& error) {
     std::cerr << "tls_echo_server: " << error.what() << '\n';
     return 1;
