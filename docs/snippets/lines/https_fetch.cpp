@@ -21,18 +21,14 @@ async::task<std::string> fetch(const portsock::tls_context& context, std::uint16
     co_await stream.send_all("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                              deadline);
     async::stream_reader reader(stream);
-    std::string line;
-    co_await reader.read_line(line, deadline);
+    std::string line = co_await reader.read_line(deadline);
     if (line.find(" 200 ") == std::string::npos) throw std::runtime_error(line);
     std::size_t length = 0;
-    for (line.clear(); co_await reader.read_line(line, deadline) > 2; line.clear()) {  // to the blank line
+    while (!(line = co_await reader.read_line(deadline)).empty()) {  // to the blank line
         for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (line.rfind("content-length:", 0) == 0) length = std::stoul(line.substr(15));
     }
-    std::string body(length, '\0');
-    if (co_await reader.read_exact(body.data(), length, deadline) < length)
-        throw std::runtime_error("cut short");
-    co_return body;
+    co_return co_await reader.read_exact(length, deadline);
 }
 
 int main(int argc, char* argv[]) try {

@@ -15,20 +15,19 @@ async::task<> pipeline(std::string path, int count) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
     auto redis = co_await async::local_stream::connect(path, deadline);
     async::stream_reader reader(redis);
-    std::string sets, gets, reply;
+    std::string sets, gets;
     for (int i = 0; i < count; ++i) {
         sets += "SET key:" + std::to_string(i) + " value-" + std::to_string(i) + "\r\n";
         gets += "GET key:" + std::to_string(i) + "\r\n";
     }
     co_await redis.send_all(sets, deadline);
-    for (int i = 0; i < count; ++i, reply.clear())
-        if (co_await reader.read_line(reply, deadline); reply != "+OK")
+    for (int i = 0; i < count; ++i)
+        if (auto reply = co_await reader.read_line(deadline); reply != "+OK")
             throw std::runtime_error("SET: " + reply);
     co_await redis.send_all(gets, deadline);
-    for (int i = 0; i < count; ++i, reply.clear()) {
-        co_await reader.read_line(reply, deadline);                // "$7": the value's length
-        std::string value(std::stoul(reply.substr(1)) + 2, '\0');  // and its "\r\n"
-        co_await reader.read_exact(value.data(), value.size(), deadline);
+    for (int i = 0; i < count; ++i) {
+        const std::size_t length = std::stoul((co_await reader.read_line(deadline)).substr(1));  // "$7"
+        const std::string value = co_await reader.read_exact(length + 2, deadline);  // and its "\r\n"
         if (value != "value-" + std::to_string(i) + "\r\n") throw std::runtime_error("GET: " + value);
     }
     std::cout << count << " SETs and " << count << " GETs pipelined, every reply as expected\n";
