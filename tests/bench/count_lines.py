@@ -5,6 +5,10 @@ ratio. A code line is any line that is neither blank nor only a comment: include
 braces and main() count. Comments are // and /* */ in C++, # in Python (the programs have no
 docstrings; a line-starting string literal is counted as code).
 
+A second pair of columns counts the protocol code alone: the functions that use the
+library, without the includes / imports, `namespace` / `using` lines, and main() (C++) or
+the module-level lines and `def main()` (Python), which are each language's own fixed cost.
+
 usage: count_lines.py [DIR]   (default: docs/snippets/lines next to this repository's tests/)
 """
 import pathlib
@@ -18,8 +22,8 @@ PROGRAMS = [
 ]
 
 
-def cpp_code_lines(text):
-    count, in_block = 0, False
+def cpp_code_lines(text, protocol_only=False):
+    count, in_block, in_main = 0, False, False
     for line in text.splitlines():
         code = ""
         rest = line
@@ -39,26 +43,41 @@ def cpp_code_lines(text):
                     code, in_block, rest = code + rest[:start_block], True, rest[start_block + 2:]
                 else:
                     code, rest = code + rest[:start_line], ""
-        count += bool(code.strip())
+        code = code.strip()
+        in_main = in_main or code.startswith("int main(")
+        boilerplate = code.startswith(("#include", "namespace ", "using namespace")) or in_main
+        count += bool(code) and not (protocol_only and boilerplate)
     return count
 
 
-def python_code_lines(text):
-    return sum(1 for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
+def python_code_lines(text, protocol_only=False):
+    count, in_main = 0, False
+    for line in text.splitlines():
+        code = line.strip()
+        if not code or code.startswith("#"):
+            continue
+        top_level = not line[0].isspace()
+        if top_level:
+            in_main = code.startswith("def main(")
+        boilerplate = in_main or (top_level and not code.startswith(("def ", "async def ")))
+        count += not (protocol_only and boilerplate)
+    return count
 
 
 def main():
     root = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
         pathlib.Path(__file__).resolve().parents[2] / "docs" / "snippets" / "lines"
-    print("| program | portsock (C++) | Python asyncio | ratio |")
-    print("|---|---:|---:|---:|")
-    total_cpp = total_py = 0
+    print("| program | portsock (C++) | Python asyncio | ratio | protocol code: C++ | Python | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    totals = [0, 0, 0, 0]
     for name, what in PROGRAMS:
-        cpp = cpp_code_lines((root / f"{name}.cpp").read_text())
-        py = python_code_lines((root / f"{name}.py").read_text())
-        total_cpp, total_py = total_cpp + cpp, total_py + py
-        print(f"| {what} (`{name}`) | {cpp} | {py} | {cpp / py:.2f}x |")
-    print(f"| **all four** | **{total_cpp}** | **{total_py}** | **{total_cpp / total_py:.2f}x** |")
-
+        cpp_text, py_text = (root / f"{name}.cpp").read_text(), (root / f"{name}.py").read_text()
+        counts = [cpp_code_lines(cpp_text), python_code_lines(py_text),
+                  cpp_code_lines(cpp_text, True), python_code_lines(py_text, True)]
+        totals = [t + c for t, c in zip(totals, counts)]
+        print(f"| {what} (`{name}`) | {counts[0]} | {counts[1]} | {counts[0] / counts[1]:.2f}x "
+              f"| {counts[2]} | {counts[3]} | {counts[2] / counts[3]:.2f}x |")
+    print(f"| **all four** | **{totals[0]}** | **{totals[1]}** | **{totals[0] / totals[1]:.2f}x** "
+          f"| **{totals[2]}** | **{totals[3]}** | **{totals[2] / totals[3]:.2f}x** |")
 
 main()
