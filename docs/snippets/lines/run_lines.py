@@ -187,7 +187,7 @@ def case_memcached(work):
     skip_unless_installed("memcached", "memcached")
     port = free_port()
     memcached = subprocess.Popen(["memcached", "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-m", "16"],
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  **as_peer_user())
     try:
         wait_until(lambda: accepts(port) or memcached.poll() is not None, "memcached listens")
@@ -247,12 +247,17 @@ def s_client_echo(openssl, port, line):
 def case_tls_echo(work):
     openssl = shutil.which("openssl")
     for name, command in (("portsock", cpp_command()), ("python", [sys.executable, str(HERE / Args.py)])):
+        errors = open(work / f"{name}-server.err", "w+")
         server = subprocess.Popen(command + ["0", f"{Args.certs}/chain.pem", f"{Args.certs}/leaf.key"],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True)
+        watchdog = threading.Timer(LIMIT, server.kill)  # bounds the readline below
+        watchdog.start()
         try:
             line = server.stdout.readline()
+            watchdog.cancel()
             match = re.fullmatch(r"listening on port (\d+)\n", line)
-            check(match is not None, f"{name} server starts: {line!r}")
+            errors.seek(0)
+            check(match is not None, f"{name} server starts: {line!r} {errors.read()[-400:]!r}")
             if not match:
                 continue
             port = int(match.group(1))
@@ -271,7 +276,9 @@ def case_tls_echo(work):
                 check(said == "hello from s_client", f"{name}: openssl s_client's line echoed: {said!r}")
             check(server.poll() is None, f"{name} server still serving")
         finally:
+            watchdog.cancel()
             stop(server)
+            errors.close()
 
 
 class Args:
