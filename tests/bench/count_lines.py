@@ -10,6 +10,7 @@ library, without the includes / imports, `namespace` / `using` lines, and main()
 the module-level lines and `def main()` (Python), which are each language's own fixed cost.
 
 usage: count_lines.py [DIR]   (default: docs/snippets/lines next to this repository's tests/)
+       count_lines.py --check PAGE [DIR]   exits 1 unless PAGE carries every row of the table
 """
 import pathlib
 import sys
@@ -64,20 +65,38 @@ def python_code_lines(text, protocol_only=False):
     return count
 
 
-def main():
-    root = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
-        pathlib.Path(__file__).resolve().parents[2] / "docs" / "snippets" / "lines"
-    print("| program | portsock (C++) | Python asyncio | ratio | protocol code: C++ | Python | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+def table(root):
+    rows = ["| program | portsock (C++) | Python asyncio | ratio | protocol code: C++ | Python | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
     totals = [0, 0, 0, 0]
     for name, what in PROGRAMS:
         cpp_text, py_text = (root / f"{name}.cpp").read_text(), (root / f"{name}.py").read_text()
         counts = [cpp_code_lines(cpp_text), python_code_lines(py_text),
                   cpp_code_lines(cpp_text, True), python_code_lines(py_text, True)]
         totals = [t + c for t, c in zip(totals, counts)]
-        print(f"| {what} (`{name}`) | {counts[0]} | {counts[1]} | {counts[0] / counts[1]:.2f}x "
-              f"| {counts[2]} | {counts[3]} | {counts[2] / counts[3]:.2f}x |")
-    print(f"| **all four** | **{totals[0]}** | **{totals[1]}** | **{totals[0] / totals[1]:.2f}x** "
-          f"| **{totals[2]}** | **{totals[3]}** | **{totals[2] / totals[3]:.2f}x** |")
+        rows.append(f"| {what} (`{name}`) | {counts[0]} | {counts[1]} | {counts[0] / counts[1]:.2f}x "
+                    f"| {counts[2]} | {counts[3]} | {counts[2] / counts[3]:.2f}x |")
+    rows.append(f"| **all four** | **{totals[0]}** | **{totals[1]}** | **{totals[0] / totals[1]:.2f}x** "
+                f"| **{totals[2]}** | **{totals[3]}** | **{totals[2] / totals[3]:.2f}x** |")
+    return rows
 
-main()
+
+def main():
+    arguments = sys.argv[1:]
+    page = None
+    if arguments[:1] == ["--check"]:
+        page, arguments = pathlib.Path(arguments[1]), arguments[2:]
+    root = pathlib.Path(arguments[0]) if arguments else \
+        pathlib.Path(__file__).resolve().parents[2] / "docs" / "snippets" / "lines"
+    rows = table(root)
+    if page is None:
+        print("\n".join(rows))
+        return 0
+    lines = set(page.read_text().splitlines())
+    stale = [row for row in rows if row not in lines]
+    for row in stale:
+        print(f"{page} lacks this row of `count_lines.py`'s table (update the page): {row}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+sys.exit(main())
