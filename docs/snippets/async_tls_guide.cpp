@@ -81,7 +81,7 @@ async::task<> kv_server(async::tcp_listener& server) {
 // a longer one gets errc::message_too_long, never an ever-growing buffer.
 async::task<std::string> get(async::tcp_stream& stream, async::stream_reader<async::tcp_stream>& reader,
                              const std::string& key) {
-    const portsock::timeout deadline = std::chrono::steady_clock::now() + 5s;  // the whole exchange
+    const auto deadline = std::chrono::steady_clock::now() + 5s;  // the whole exchange (a time point)
     co_await stream.send_all("GET " + key + "\r\n", deadline);
     std::string header;
     co_await reader.read_line(header, deadline);  // "$22"

@@ -60,7 +60,7 @@ std::string lower(std::string text) {
 
 //! [fetch]
 async::task<> fetch(url_parts url, const portsock::tls_context& context, std::chrono::seconds limit) {
-    const portsock::timeout deadline = std::chrono::steady_clock::now() + limit;  // for every step below
+    const auto deadline = std::chrono::steady_clock::now() + limit;  // a time point: one limit for every step
     auto stream = co_await async::tls_stream::connect(context, url.host, url.port, deadline);
     co_await stream.send_all(
         "GET " + url.path + " HTTP/1.1\r\nHost: " + url.host + "\r\nConnection: close\r\n\r\n", deadline);

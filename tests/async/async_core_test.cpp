@@ -218,6 +218,45 @@ TEST(AsyncCancelThreads, RunsStopTokenCancelsTheMainTaskFromAnotherThread) {
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
+async::task<int> sleeps_then(int value) {
+    co_await async::sleep_for(1ms);  // needs a running loop with its timers
+    co_return value;
+}
+
+async::task<void> sleeps_and_sets(bool& done) {
+    co_await async::sleep_for(1ms);
+    done = true;
+}
+
+// async::run(): a loop of its own for each call, as asyncio.run().
+TEST(AsyncTask, RunFunctionRunsTheMainTaskOnANewLoop) {
+    EXPECT_EQ(async::run(sleeps_then(42)), 42);
+    EXPECT_EQ(async::run(add_one(1)), 2) << "a second call, a second loop";
+    bool done = false;
+    async::run(sleeps_and_sets(done));  // a task<void>
+    EXPECT_TRUE(done);
+}
+
+TEST(AsyncTask, RunFunctionRethrowsAndIsCancelledByItsToken) {
+    EXPECT_THROW(async::run(rethrows()), std::runtime_error);
+    std::stop_source source;
+    source.request_stop();
+    std::error_code ec;
+    const stopwatch clock;
+    async::run(cancelled_by_token(ec), source.get_token());
+    EXPECT_EQ(ec, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+TEST(AsyncTaskThreads, RunFunctionOnTwoThreadsAtOnceGivesEachItsLoop) {
+    int other = 0;
+    std::thread thread([&other] { other = async::run(sleeps_then(7)); });
+    const int mine = async::run(sleeps_then(8));
+    thread.join();
+    EXPECT_EQ(mine, 8);
+    EXPECT_EQ(other, 7);
+}
+
 async::task<void> destroyed_child_owner(bool& destroyed) {
     struct sentinel {
         bool* flag;

@@ -162,4 +162,57 @@ TEST(AsyncReader, AnExactReadCutShortIsEndOfStream) {
     loop.run(cut_exact_read());
 }
 
+// The forms that return what they read: a whole line or exactly `size` bytes, or
+// end_of_stream (also at a boundary, where the std::string& forms return 0 without error).
+async::task<void> returning_forms() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(send_in_pieces(accepted.stream, "$7\r\nvalue-1\r\n\nlast\nabcdefxyz", 4, 300ms));
+    async::stream_reader<async::tcp_stream> reader(client, 16);
+    EXPECT_EQ(co_await reader.read_line(patience), "$7");
+    EXPECT_EQ(co_await reader.read_exact(9, patience), "value-1\r\n");
+    EXPECT_EQ(co_await reader.read_line(patience), "") << "an empty line is a line, not the end";
+    std::error_code ec;
+    EXPECT_EQ(co_await reader.read_line(ec, patience), "last");
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(co_await reader.read_exact(0, ec, patience), "");
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(co_await reader.read_exact(6, ec, patience), "abcdef");
+    // The sender holds the stream open 300 ms: a shorter limit ends the call, not the stream.
+    const stopwatch clock;
+    EXPECT_EQ(co_await reader.read_line(ec, 50ms), "");
+    EXPECT_EQ(ec, std::errc::timed_out);
+    expect_waited(clock.elapsed(), 50ms);
+    // Then the stream ends three bytes into an exact read of eight: those three and end_of_stream.
+    EXPECT_EQ(co_await reader.read_exact(8, ec, patience), "xyz");
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    // At the end, both forms report end_of_stream: the throwing ones as std::system_error.
+    EXPECT_EQ(co_await reader.read_line(ec, patience), "");
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    EXPECT_EQ(co_await reader.read_exact(1, ec, patience), "");
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    bool threw = false;
+    try {
+        (void)co_await reader.read_line(patience);
+    } catch (const std::system_error& error) {
+        threw = error.code() == portsock::errc::end_of_stream;
+    }
+    EXPECT_TRUE(threw) << "read_line(timeout) at the end of the stream throws end_of_stream";
+    threw = false;
+    try {
+        (void)co_await reader.read_exact(4, patience);
+    } catch (const std::system_error& error) {
+        threw = error.code() == portsock::errc::end_of_stream;
+    }
+    EXPECT_TRUE(threw) << "read_exact(size, timeout) at the end of the stream throws end_of_stream";
+    co_await group.join();
+}
+
+TEST(AsyncReader, ReturningFormsReadALineOrExactBytesOrReportTheEnd) {
+    async::event_loop loop;
+    loop.run(returning_forms());
+}
+
 }  // namespace

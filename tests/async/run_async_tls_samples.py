@@ -232,6 +232,42 @@ def case_https_get_timeout(args):
     print(f"stalled server: {err.strip()} after {elapsed:.1f} s")
 
 
+def case_https_get_drip(args):
+    """A server that answers its head a line every 0.5 s, for 15 s: the request ends at its
+    limit (2 s) however many lines keep coming, since one deadline bounds every step (a
+    limit per read would let the drip run for all 15 s)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(f"{args.certs}/chain.pem", f"{args.certs}/leaf.key")
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def drip():
+        connection, _ = listener.accept()
+        with context.wrap_socket(connection, server_side=True) as tls:
+            tls.recv(4096)  # the request
+            try:
+                tls.sendall(b"HTTP/1.0 200 OK\r\n")
+                for line in range(30):
+                    if done.wait(0.5):
+                        break
+                    tls.sendall(f"X-Drip: {line}\r\n".encode())
+            except OSError:
+                pass  # the client gave up, as it must
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    result = run_program(args, f"https://localhost:{port}/", f"{args.certs}/ca.pem", 2)
+    elapsed = time.monotonic() - started
+    done.set()
+    thread.join(LIMIT)
+    listener.close()
+    err = result.stderr.decode(errors="replace")
+    check(result.returncode == 1 and "timed out" in err.lower(), f"status {result.returncode}: {err!r}")
+    check(1.8 <= elapsed < 2 + 6, f"the request took {elapsed:.1f} s with a 2 s limit, the drip 15 s")
+    print(f"dripping server: {err.strip()} after {elapsed:.1f} s")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", required=True)
@@ -241,7 +277,8 @@ def main():
     args = parser.parse_args()
     {"vs_s_client": case_vs_s_client, "vs_asyncio": case_vs_asyncio,
      "hostile_clients": case_hostile_clients,
-     "https_get_vs_python": case_https_get_vs_python, "https_get_timeout": case_https_get_timeout}[args.case](args)
+     "https_get_vs_python": case_https_get_vs_python, "https_get_timeout": case_https_get_timeout,
+     "https_get_drip": case_https_get_drip}[args.case](args)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1

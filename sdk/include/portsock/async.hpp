@@ -1,9 +1,13 @@
 /// @file
 /// portsock::async: C++20 coroutines over portsock's poller and non-blocking sockets
-/// (the optional component `async`, target portsock::async). See @ref async "the async guide".
+/// (the optional component `async`, target portsock::async): the event loop and tasks, TCP
+/// and local streams, the reader and datagrams. TLS, which needs OpenSSL, is apart:
+/// `<portsock/async/tls.hpp>`. See @ref async "the async guide".
 #pragma once
 
+#include <portsock/async/datagram.hpp>
 #include <portsock/async/event_loop.hpp>
+#include <portsock/async/reader.hpp>
 #include <portsock/async/stream.hpp>
 #include <portsock/async/task.hpp>
 #include <portsock/async/task_group.hpp>

@@ -265,6 +265,22 @@ private:
     std::unique_ptr<helper_threads> helpers_;  // joined by ~event_loop
 };
 
+/// Runs `main` on a new event loop until it ends, then destroys the loop: the one call that
+/// starts an async program, as Python's `asyncio.run()` does. The same as
+/// `event_loop loop; return loop.run(std::move(main), std::move(stop));`; make the loop
+/// yourself to post() to it or stop() it from another thread.
+/// @param main the main task. @param stop cancels `main` when stopped, from any thread.
+/// @return the main task's value.
+/// @throws whatever `main` throws; std::system_error if the loop cannot be created, and
+///         event_loop::run()'s errors.
+/// @threadsafety Any thread: each call has a loop of its own. Not inside a task (it would
+///         hold that task's loop until it returns): `co_await main` there.
+template <class T>
+T run(task<T> main, std::stop_token stop = {}) {
+    event_loop loop;
+    return loop.run(std::move(main), std::move(stop));
+}
+
 /// A socket's registration in an event loop: what the awaitable operations of the async
 /// stream and listener types wait with, and what other awaitables (TLS, datagrams) can
 /// build on. Owned by the object that owns the socket; move it together with the socket

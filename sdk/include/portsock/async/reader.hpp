@@ -93,6 +93,27 @@ public:
         co_return n;
     }
 
+    /// Reads one line and returns it, without its `\n` or `\r\n`: the form for a reply or a
+    /// header, where the stream must not end. Python's `readline()`, less the terminator.
+    /// @param ec set on failure: errc::end_of_stream if the stream ends before a whole line
+    ///        (before its first byte too), and read_line(std::string&, std::error_code&, timeout)'s
+    ///        errors. @param limit how long in all.
+    /// @return the line; what is read of it (or nothing) on error.
+    task<std::string> read_line(std::error_code& ec, timeout limit = {}) {
+        std::string line;
+        if (co_await read_line(line, ec, limit) == 0 && !ec) ec = make_error_code(errc::end_of_stream);
+        co_return line;
+    }
+    /// See read_line(std::error_code&, timeout). @param limit how long in all.
+    /// @return the line. @throws std::system_error with the error (errc::end_of_stream
+    ///         included).
+    task<std::string> read_line(timeout limit = {}) {
+        std::error_code ec;
+        std::string line = co_await read_line(ec, limit);
+        if (ec) throw std::system_error(ec, "portsock::async::stream_reader::read_line");
+        co_return line;
+    }
+
     /// Reads up to and including `delimiter` and appends it all to `out`.
     /// @param out where to append. @param delimiter the end of a record (not empty, at most
     ///        max_size() bytes: else errc::invalid_argument). @param ec set on failure,
@@ -144,6 +165,29 @@ public:
         const std::size_t n = co_await read_exact(data, size, ec, limit);
         if (ec) throw std::system_error(ec, "portsock::async::stream_reader::read_exact");
         co_return n;
+    }
+
+    /// Reads exactly `size` bytes and returns them (Python's `readexactly()`): the end of the
+    /// stream before the last byte is an error, before the first one too.
+    /// @param size how many; the string is allocated at once, so bound a size that comes
+    ///        from the peer first. @param ec set on failure: errc::end_of_stream, and
+    ///        read_exact(void*, std::size_t, std::error_code&, timeout)'s errors.
+    /// @param limit how long in all. @return the bytes; those read (or none) on error.
+    task<std::string> read_exact(std::size_t size, std::error_code& ec, timeout limit = {}) {
+        std::string bytes(size, '\0');
+        const std::size_t n = co_await read_exact(bytes.data(), size, ec, limit);
+        if (n < size && !ec) ec = make_error_code(errc::end_of_stream);
+        bytes.resize(n);
+        co_return bytes;
+    }
+    /// See read_exact(std::size_t, std::error_code&, timeout). @param size how many.
+    /// @param limit how long in all. @return the bytes. @throws std::system_error with the
+    ///         error (errc::end_of_stream included).
+    task<std::string> read_exact(std::size_t size, timeout limit = {}) {
+        std::error_code ec;
+        std::string bytes = co_await read_exact(size, ec, limit);
+        if (ec) throw std::system_error(ec, "portsock::async::stream_reader::read_exact");
+        co_return bytes;
     }
 
     /// Waits until `size` bytes are buffered (or the stream ends) without consuming them.
