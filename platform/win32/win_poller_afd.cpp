@@ -403,6 +403,12 @@ group* take_group(afd_state* p) noexcept {
     return g;
 }
 
+/// Makes room for `room` entries, growing geometrically: reserving one more entry per add()
+/// would copy the whole list each time. Throws std::bad_alloc.
+void reserve_room(std::vector<registration*>& list, std::size_t room) {
+    if (list.capacity() < room) list.reserve(std::max(room, 2 * list.capacity()));
+}
+
 void recycle_group(afd_state* p, group* g) noexcept {
     g->next_spare = p->spare;
     p->spare = g;
@@ -760,9 +766,9 @@ void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
         try {
             // Twice: a list being armed holds its armed entries until the end, while a
             // failed group may queue its members again.
-            p->to_arm_hot.reserve(2 * (p->alive + 1));
-            p->to_arm_reported.reserve(2 * (p->alive + 1));
-            p->to_arm_cold.reserve(2 * (p->alive + 1));
+            const std::size_t room = 2 * (p->alive + 1);
+            for (auto* list : {&p->to_arm_hot, &p->to_arm_reported, &p->to_arm_cold})
+                reserve_room(*list, room);
             p->registered.emplace(s, r);
             stored = true;
         } catch (const std::bad_alloc&) {
