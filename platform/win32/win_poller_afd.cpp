@@ -16,9 +16,11 @@
 //   start of the next wait(), which makes readiness level-triggered (a socket that is still
 //   ready completes again at once). The members that were ready go into "hot" groups of
 //   their own, the others into "cold" ones, so an idle socket is not re-armed again and
-//   again beside a busy one.
+//   again beside a busy one;
+// - wake() posts a completion packet of its own (PostQueuedCompletionStatus); it is consumed
+//   by the wait that receives it, so it never stays signalled.
 //
-// Why groups and not one poll per socket (docs/platforms.md, "AFD and Wine"): Wine's server
+// Why groups and not one poll per socket (docs/platforms.md, the Wine note): Wine's server
 // keeps every pending poll in one list and walks all of it, with every socket of every
 // request, each time a socket's events are looked at (server/sock.c,
 // sock_get_poll_events(), complete_async_polls(), sock_close_handle()): that happens for
@@ -26,22 +28,19 @@
 // through thousands of list nodes; a group holds its sockets in one array, so the walk is
 // a short list of arrays. On Windows a poll of many handles is as legal and costs the
 // driver the same per handle.
-// - wake() posts a completion packet of its own (PostQueuedCompletionStatus); it is consumed
-//   by the wait that receives it, so it never stays signalled.
 //
 // The pitfalls the field met (wepoll, mio, the JDK), and what this file does about them:
-// - A completion names its registration (the request's context), never a handle value: a
+// - A completion names its group (the request's context), never a handle value, and a
+//   ready handle in it is matched only against the handles that group was issued with: a
 //   socket closed while its poll is pending, and a new socket given the same value, cannot
-//   be confused. A registration that is removed or forgotten is cancelled and marked dead,
-//   and freed only when its last completion has come back, since the driver writes into it
-//   until then.
+//   be confused. A registration that is removed or forgotten leaves its group at once (its
+//   slot is emptied, so the old completion reports nothing for it); the group, which the
+//   driver writes into, is reused or freed only once its completion has come back.
 // - One registration, so one pending poll, per socket per poller: a second add() is
 //   std::errc::file_exists, and a group's membership changes only between its polls: a
 //   member removed, forgotten or given a wider interest cancels the group's poll, and the
 //   other members are armed again once its completion is back, never a second poll beside
 //   the first.
-// - A completion names its group (the request's context); a ready handle in it is matched
-//   against the handles that group was issued with, never looked up by value elsewhere.
 // - A cancelled poll completes with STATUS_CANCELLED and still the requested events: the
 //   status is looked at first.
 // - Event mapping: CONNECT_FAIL is error (and writable if awaited), ABORT hang-up and error,
