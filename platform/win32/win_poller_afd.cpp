@@ -7,24 +7,40 @@
 // port, it completes into the port, so readiness arrives the way I/O completions do:
 // - the poller opens its own \Device\Afd\portsock handle (NtCreateFile) and ties it to a
 //   completion port of its own;
-// - each registered socket has one registration, which owns one pending IOCTL_AFD_POLL for
-//   the socket's base handle (SIO_BASE_HANDLE: the provider's socket beneath any layered
-//   service provider), asking for the events its interest needs;
+// - each registered socket has one registration, and every registration waiting for an
+//   event is a member of one pending IOCTL_AFD_POLL, a *group* of up to group_capacity base
+//   handles (SIO_BASE_HANDLE: the provider's socket beneath any layered service provider),
+//   each asking for the events its interest needs;
 // - wait() is GetQueuedCompletionStatusEx(): only completed polls cost anything;
-// - a completed poll is re-armed at the start of the next wait(), which makes readiness
-//   level-triggered: a socket that is still ready completes again at once;
+// - a completed group is taken apart: its members are armed again, in new groups, at the
+//   start of the next wait(), which makes readiness level-triggered (a socket that is still
+//   ready completes again at once). The members that were ready go into "hot" groups of
+//   their own, the others into "cold" ones, so an idle socket is not re-armed again and
+//   again beside a busy one;
 // - wake() posts a completion packet of its own (PostQueuedCompletionStatus); it is consumed
 //   by the wait that receives it, so it never stays signalled.
 //
+// Why groups and not one poll per socket (docs/platforms.md, the Wine note): Wine's server
+// keeps every pending poll in one list and walks all of it, with every socket of every
+// request, each time a socket's events are looked at (server/sock.c,
+// sock_get_poll_events(), complete_async_polls(), sock_close_handle()): that happens for
+// the re-armed ready socket on every wait. One request per socket made that walk a chase
+// through thousands of list nodes; a group holds its sockets in one array, so the walk is
+// a short list of arrays. On Windows a poll of many handles is as legal and costs the
+// driver the same per handle.
+//
 // The pitfalls the field met (wepoll, mio, the JDK), and what this file does about them:
-// - A completion names its registration (the request's context), never a handle value: a
+// - A completion names its group (the request's context), never a handle value, and a
+//   ready handle in it is matched only against the handles that group was issued with: a
 //   socket closed while its poll is pending, and a new socket given the same value, cannot
-//   be confused. A registration that is removed or forgotten is cancelled and marked dead,
-//   and freed only when its last completion has come back, since the driver writes into it
-//   until then.
+//   be confused. A registration that is removed or forgotten leaves its group at once (its
+//   slot is emptied, so the old completion reports nothing for it); the group, which the
+//   driver writes into, is reused or freed only once its completion has come back.
 // - One registration, so one pending poll, per socket per poller: a second add() is
-//   std::errc::file_exists, and a change of interest cancels the pending poll and re-arms
-//   once its completion is back, never issuing a second one beside it.
+//   std::errc::file_exists, and a group's membership changes only between its polls: a
+//   member removed, forgotten or given a wider interest cancels the group's poll, and the
+//   other members are armed again once its completion is back, never a second poll beside
+//   the first.
 // - A cancelled poll completes with STATUS_CANCELLED and still the requested events: the
 //   status is looked at first.
 // - Event mapping: CONNECT_FAIL is error (and writable if awaited), ABORT hang-up and error,
@@ -121,11 +137,15 @@ struct afd_poll_handle_info {
     nt::status status;
 };
 
+/// The most sockets one poll asks about. Larger groups shorten Wine's walk further but make
+/// each re-arm of a group whose member got an event dearer (every member is polled again).
+constexpr ULONG group_capacity = 32;
+
 struct afd_poll_info {
     LARGE_INTEGER timeout;  // absolute; the largest value: never
     ULONG number_of_handles;
     ULONG exclusive;
-    afd_poll_handle_info handles[1];
+    afd_poll_handle_info handles[group_capacity];  // only number_of_handles are sent
 };
 
 // Completion keys: the driver handle's completions, and the packets wake() and cancel() post.
@@ -136,20 +156,34 @@ constexpr ULONG_PTR key_cancel_note = 3;
 /// How many completions one GetQueuedCompletionStatusEx() takes at most.
 constexpr ULONG batch_size = 256;
 
-/// One socket in one poller, with its pending poll. The driver writes into iosb and info
-/// until the poll's completion has been received: only then may it be freed.
+struct group;
+
+/// One socket in one poller: either a member of one pending group, or queued to be armed
+/// at the next wait, or (dead) waiting to be freed.
 struct registration {
-    nt::io_status_block iosb{};
-    afd_poll_info info{};
     SOCKET socket = INVALID_SOCKET;  // the user's handle: the key of the poller's map
     HANDLE base = nullptr;           // the provider's socket, which the driver polls
     std::uint64_t token = 0;
     unsigned interest = 0;
-    ULONG armed = 0;                // the events the pending poll asks for
+    group* in_group = nullptr;      // the pending poll it is a member of
+    ULONG slot = 0;                 // its index in that group
     std::uint64_t reported_in = 0;  // the wait that last reported it (no duplicate report)
-    bool pending = false;           // a poll is issued and its completion not received
-    bool queued = false;            // in the poller's to_arm list
-    bool dead = false;              // removed or forgotten: freed once neither pending nor queued
+    bool queued = false;            // in one of the poller's to-arm lists
+    bool alone = false;             // armed in a group of its own (a group with it failed)
+    bool dead = false;              // removed or forgotten: freed once neither queued nor in a group
+};
+
+/// One pending IOCTL_AFD_POLL for up to group_capacity sockets. The driver writes into iosb
+/// and info until the completion has been received: only then may it be reused or freed.
+struct group {
+    nt::io_status_block iosb{};
+    afd_poll_info info{};
+    HANDLE issued[group_capacity]{};          // the base handles asked about, by slot
+    ULONG asked[group_capacity]{};            // the events asked for, by slot
+    registration* members[group_capacity]{};  // by slot; null once a member left
+    ULONG count = 0;
+    bool cancel_requested = false;
+    group* next_spare = nullptr;  // in the poller's list of groups to reuse
 };
 
 }  // namespace
@@ -164,10 +198,19 @@ struct afd_state : poller_state {
     // Guards what follows: forget() and cancel() come from any thread, also mid-wait.
     std::mutex lock;
     std::unordered_map<SOCKET, registration*> registered;
-    std::vector<registration*> to_arm;  // reserved for every registration alive: no allocation in wait()
-    std::vector<SOCKET> cancelled;      // registered sockets that cancel() shut down
-    std::size_t alive = 0;              // registrations allocated, dead ones included
-    std::size_t pending = 0;            // polls issued, completions not yet received
+    // To be armed at the next wait: members that were ready but found no room in the
+    // caller's buffer (hot), then those that were reported (reported), then the others
+    // (cold). Armed in that order, the unreported come first out of the next completion,
+    // so a small buffer starves none. Each is reserved for every registration alive: no
+    // allocation there in wait().
+    std::vector<registration*> to_arm_hot;
+    std::vector<registration*> to_arm_reported;
+    std::vector<registration*> to_arm_cold;
+    std::vector<SOCKET> cancelled;  // registered sockets that cancel() shut down
+    group* spare = nullptr;         // completed groups, reused before allocating
+    std::size_t alive = 0;          // registrations allocated, dead ones included
+    std::size_t pending = 0;        // groups issued, completions not yet received
+    bool retry_soon = false;        // a group could not be allocated: arm again shortly
     std::uint64_t wait_number = 0;
     OVERLAPPED_ENTRY entries[batch_size];
 };
@@ -295,98 +338,243 @@ unsigned from_afd(ULONG got, unsigned interest) noexcept {
     return events;
 }
 
-// --- registrations (the caller holds the poller's lock) -----------------------------------
+// --- registrations and groups (the caller holds the poller's lock) ------------------------
 
-/// Frees r once the driver and the to_arm list are done with it.
+/// Frees r once no list and no group refers to it.
 void release_if_done(afd_state* p, registration* r) noexcept {
-    if (!r->dead || r->pending || r->queued) return;
+    if (!r->dead || r->queued || r->in_group) return;
     delete r;
     --p->alive;
 }
 
-/// Asks the driver to end r's pending poll; its completion comes back with STATUS_CANCELLED
-/// (or with events, if it completed first).
-void cancel_poll(afd_state* p, registration* r) noexcept {
+/// Asks the driver to end g's poll; its completion comes back with STATUS_CANCELLED (or
+/// with events, if it completed first). Once is enough.
+void cancel_group(afd_state* p, group* g) noexcept {
+    if (g->cancel_requested) return;
+    g->cancel_requested = true;
     nt::io_status_block ignored{};
-    nt::NtCancelIoFileEx(p->afd, &r->iosb, &ignored);
+    nt::NtCancelIoFileEx(p->afd, &g->iosb, &ignored);
 }
 
-/// Ends r: out of the map, its poll cancelled, freed when its completion is back.
+/// Takes r out of its group's member list; the group's poll itself is left alone.
+void detach(registration* r) noexcept {
+    if (!r->in_group) return;
+    r->in_group->members[r->slot] = nullptr;
+    r->in_group = nullptr;
+}
+
+/// Ends r: out of the map, out of its group (whose poll is cancelled, so that no poll asks
+/// about the socket any more), freed when no list refers to it.
 void end_registration(afd_state* p, registration* r) noexcept {
     const auto found = p->registered.find(r->socket);
     if (found != p->registered.end() && found->second == r) p->registered.erase(found);
     r->dead = true;
-    if (r->pending) cancel_poll(p, r);
+    if (group* g = r->in_group) {
+        detach(r);
+        cancel_group(p, g);
+    }
     release_if_done(p, r);
 }
 
-void queue_arm(afd_state* p, registration* r) noexcept {
-    if (r->queued) return;
+enum class arm_list_kind { hot, reported, cold };
+
+/// Queues r to be armed by the next wait, in a group of its kind.
+void queue_arm(afd_state* p, registration* r, arm_list_kind kind) noexcept {
+    if (r->queued || r->in_group) return;
     r->queued = true;
-    p->to_arm.push_back(r);  // capacity reserved for every registration alive: no allocation
+    // Capacity is reserved for every registration alive: no allocation.
+    auto& list = kind == arm_list_kind::hot        ? p->to_arm_hot
+                 : kind == arm_list_kind::reported ? p->to_arm_reported
+                                                   : p->to_arm_cold;
+    list.push_back(r);
 }
 
-/// Issues r's poll. A base handle the driver rejects belongs to a socket closed without
-/// poller_forget(): the registration ends, unreported, as POLLNVAL does for poll().
-void arm(afd_state* p, registration* r) noexcept {
-    const ULONG events = to_afd(r->interest);
-    r->info = afd_poll_info{};
-    r->info.timeout.QuadPart = INT64_MAX;
-    r->info.number_of_handles = 1;
-    r->info.exclusive = FALSE;
-    r->info.handles[0].handle = r->base;
-    r->info.handles[0].events = events;
-    r->iosb.code = nt::status_pending;
-    // The context is r: the completion packet carries it, never the handle value.
-    const nt::status code = nt::NtDeviceIoControlFile(p->afd, nullptr, nullptr, r, &r->iosb, ioctl_afd_poll,
-                                                      &r->info, sizeof r->info, &r->info, sizeof r->info);
-    if (code < 0) {  // failed at once: no completion will come
-        end_registration(p, r);
+group* take_group(afd_state* p) noexcept {
+    group* g = p->spare;
+    if (g)
+        p->spare = g->next_spare;
+    else
+        g = new (std::nothrow) group;
+    if (!g) return nullptr;
+    g->count = 0;
+    g->cancel_requested = false;
+    g->next_spare = nullptr;
+    return g;
+}
+
+/// Makes room for `room` entries, growing geometrically: reserving one more entry per add()
+/// would copy the whole list each time. Throws std::bad_alloc.
+void reserve_room(std::vector<registration*>& list, std::size_t room) {
+    if (list.capacity() < room) list.reserve(std::max(room, 2 * list.capacity()));
+}
+
+void recycle_group(afd_state* p, group* g) noexcept {
+    g->next_spare = p->spare;
+    p->spare = g;
+}
+
+void arm_alone(afd_state* p, registration* r) noexcept;
+
+/// Issues g's poll for its members. If the driver rejects it (a member's socket was closed
+/// without poller_forget()), each member is tried alone, so that only that one ends,
+/// unreported, as POLLNVAL does for poll().
+void issue(afd_state* p, group* g) noexcept {
+    g->info.timeout.QuadPart = INT64_MAX;
+    g->info.number_of_handles = g->count;
+    g->info.exclusive = FALSE;
+    for (ULONG i = 0; i < g->count; ++i) {
+        registration* r = g->members[i];
+        g->issued[i] = r->base;
+        g->asked[i] = to_afd(r->interest);
+        g->info.handles[i] = {r->base, g->asked[i], 0};
+        r->in_group = g;
+        r->slot = i;
+    }
+    g->iosb.code = nt::status_pending;
+    const ULONG size =
+        static_cast<ULONG>(offsetof(afd_poll_info, handles) + g->count * sizeof(afd_poll_handle_info));
+    // The context is g: the completion packet carries it, never a handle value.
+    const nt::status code = nt::NtDeviceIoControlFile(p->afd, nullptr, nullptr, g, &g->iosb, ioctl_afd_poll,
+                                                      &g->info, size, &g->info, size);
+    if (code >= 0) {  // pending or done at once: either way a completion comes
+        ++p->pending;
         return;
     }
-    r->pending = true;  // pending or done at once: either way a completion comes
-    r->armed = events;
-    ++p->pending;
+    const ULONG count = g->count;
+    registration* members[group_capacity];
+    std::copy(g->members, g->members + count, members);
+    for (ULONG i = 0; i < count; ++i) detach(members[i]);
+    recycle_group(p, g);
+    for (ULONG i = 0; i < count; ++i) {
+        if (count == 1)
+            end_registration(p, members[i]);  // failed at once: no completion will come
+        else
+            arm_alone(p, members[i]);
+    }
+}
+
+void arm_alone(afd_state* p, registration* r) noexcept {
+    group* g = take_group(p);
+    if (!g) {
+        p->retry_soon = true;
+        queue_arm(p, r, arm_list_kind::cold);
+        return;
+    }
+    r->alone = true;
+    g->members[0] = r;
+    g->count = 1;
+    issue(p, g);
+}
+
+/// Arms the queued registrations of one list, group_capacity to a group. What cannot be
+/// armed for want of memory stays queued, and the wait comes back soon to try again.
+void arm_list(afd_state* p, std::vector<registration*>& list) noexcept {
+    group* g = nullptr;
+    std::size_t done = 0;
+    for (; done < list.size(); ++done) {
+        registration* r = list[done];
+        if (r->dead || r->in_group) {
+            r->queued = false;
+            release_if_done(p, r);
+            continue;
+        }
+        group* target = r->alone ? take_group(p) : g ? g : (g = take_group(p));
+        if (!target) {
+            p->retry_soon = true;
+            break;
+        }
+        r->queued = false;
+        if (r->alone) {
+            target->members[0] = r;
+            target->count = 1;
+            issue(p, target);
+            continue;
+        }
+        g->members[g->count++] = r;
+        if (g->count == group_capacity) {
+            issue(p, g);
+            g = nullptr;
+        }
+    }
+    if (g && g->count > 0)
+        issue(p, g);
+    else if (g)
+        recycle_group(p, g);
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
 void arm_queued(afd_state* p) noexcept {
-    for (registration* r : p->to_arm) {
-        r->queued = false;
-        if (r->dead)
-            release_if_done(p, r);
-        else if (!r->pending)
-            arm(p, r);  // else: a cancelled poll is on its way back, then re-armed
-    }
-    p->to_arm.clear();
+    p->retry_soon = false;
+    arm_list(p, p->to_arm_hot);
+    arm_list(p, p->to_arm_reported);
+    arm_list(p, p->to_arm_cold);
 }
 
-/// Handles one completed poll of r; adds its event to `events` if it has one.
-void complete(afd_state* p, registration* r, poller_event* events, std::size_t& filled) noexcept {
-    r->pending = false;
-    --p->pending;
-    if (r->dead) {
-        release_if_done(p, r);
-        return;
-    }
-    const nt::status code = r->iosb.code;
-    if (code == nt::status_cancelled) {  // a change of interest: the events are the requested ones
-        queue_arm(p, r);
-        return;
-    }
-    if (code < 0) {  // the driver gave up on the socket
-        end_registration(p, r);
-        return;
-    }
-    const ULONG got = r->info.number_of_handles > 0 ? r->info.handles[0].events : 0;
+/// The slot of g that asked about `handle` and has not been matched yet, or count.
+ULONG find_slot(const group* g, HANDLE handle, const bool* matched) noexcept {
+    for (ULONG i = 0; i < g->count; ++i)
+        if (!matched[i] && g->issued[i] == handle) return i;
+    return g->count;
+}
+
+/// Handles one ready member r of a completed group: reports it if `events` has room.
+void complete_member(afd_state* p, registration* r, ULONG got, poller_event* events, std::size_t& filled,
+                     std::size_t capacity) noexcept {
     if (got & afd_local_close) {  // closed without poller_forget()
         end_registration(p, r);
         return;
     }
-    queue_arm(p, r);  // level-triggered: asked again at the next wait
+    r->alone = false;
     const unsigned ready = from_afd(got, r->interest);
-    if (ready == 0) return;  // an event of an interest since narrowed
+    if (ready == 0) {  // an event of an interest since narrowed
+        queue_arm(p, r, arm_list_kind::cold);
+        return;
+    }
+    // Level-triggered: asked again at the next wait, where one that found no room here
+    // comes first.
+    if (filled == capacity) {
+        queue_arm(p, r, arm_list_kind::hot);
+        return;
+    }
+    queue_arm(p, r, arm_list_kind::reported);
     events[filled++] = {r->token, ready};
     r->reported_in = p->wait_number;
+}
+
+/// Handles one completed group; adds its members' events to `events`.
+void complete(afd_state* p, group* g, poller_event* events, std::size_t& filled,
+              std::size_t capacity) noexcept {
+    --p->pending;
+    const nt::status code = g->iosb.code;
+    bool matched[group_capacity] = {};
+    if (code >= 0 && code != nt::status_pending) {
+        const ULONG ready = std::min(g->info.number_of_handles, g->count);
+        for (ULONG k = 0; k < ready; ++k) {
+            const afd_poll_handle_info& got = g->info.handles[k];
+            const ULONG i = find_slot(g, got.handle, matched);
+            if (i == g->count) continue;
+            matched[i] = true;
+            registration* r = g->members[i];
+            if (!r) continue;  // left the group while its poll was pending
+            detach(r);
+            complete_member(p, r, got.events, events, filled, capacity);
+        }
+    }
+    // The rest: not ready, or the poll was cancelled (its events are the requested ones,
+    // not news) or failed. A failed group's members are tried alone.
+    const bool failed = code < 0 && code != nt::status_cancelled;
+    for (ULONG i = 0; i < g->count; ++i) {
+        registration* r = g->members[i];
+        if (!r) continue;
+        detach(r);
+        if (failed && g->count == 1)
+            end_registration(p, r);  // the driver gave up on the socket
+        else {
+            r->alone = r->alone || failed;
+            queue_arm(p, r, arm_list_kind::cold);
+        }
+    }
+    recycle_group(p, g);
 }
 
 /// Registered sockets that cancel() shut down are hung up (their poll may never complete).
@@ -420,14 +608,18 @@ registration* find_registration(afd_state* p, SOCKET s) noexcept {
 int wait_once(afd_state* p, poller_event* events, std::size_t capacity, std::size_t& filled, int ms,
               std::error_code& ec) noexcept {
     bool look_only = false;
+    bool retry_soon = false;
     {
         const std::lock_guard<std::mutex> hold(p->lock);
         ++p->wait_number;
         arm_queued(p);
         look_only = !p->cancelled.empty();
+        retry_soon = p->retry_soon;
     }
     const ULONG room = static_cast<ULONG>(std::min<std::size_t>(capacity, batch_size));
     ULONG count = 0;
+    constexpr int retry_ms = 10;  // out of memory for a group: arm again after this long
+    if (retry_soon && (ms < 0 || ms > retry_ms)) ms = retry_ms;
     const DWORD timeout = look_only ? 0 : ms < 0 ? INFINITE : static_cast<DWORD>(ms);
     if (!::GetQueuedCompletionStatusEx(p->port, p->entries, room, &count, timeout, FALSE)) {
         if (::GetLastError() != WAIT_TIMEOUT) {
@@ -444,7 +636,7 @@ int wait_once(afd_state* p, poller_event* events, std::size_t capacity, std::siz
             woken = true;
             p->wake_pending.release();  // the packet is consumed: the next wake() posts again
         } else if (entry.lpCompletionKey == key_poll) {
-            complete(p, reinterpret_cast<registration*>(entry.lpOverlapped), events, filled);
+            complete(p, reinterpret_cast<group*>(entry.lpOverlapped), events, filled, capacity);
         }  // key_cancel_note: only makes this wait look at the cancelled list
     }
     report_cancelled(p, events, filled, capacity);
@@ -460,11 +652,17 @@ void drain_pending(afd_state* p) noexcept {
         if (!::GetQueuedCompletionStatusEx(p->port, p->entries, batch_size, &count, 100, FALSE)) continue;
         for (ULONG i = 0; i < count; ++i) {
             if (p->entries[i].lpCompletionKey != key_poll) continue;
-            auto* r = reinterpret_cast<registration*>(p->entries[i].lpOverlapped);
-            r->pending = false;
+            auto* g = reinterpret_cast<group*>(p->entries[i].lpOverlapped);
             --p->pending;
-            release_if_done(p, r);
+            delete g;  // its members were detached and freed before the cancel
         }
+    }
+}
+
+void free_spare_groups(afd_state* p) noexcept {
+    while (group* g = p->spare) {
+        p->spare = g->next_spare;
+        delete g;
     }
 }
 
@@ -523,17 +721,24 @@ void destroy(poller_state* state) noexcept {
     afd_state* p = afd_of(state);
     if (!p) return;
     if (p->enrolled) leave(p);  // from now on no other thread finds it
-    for (registration* r : p->to_arm) r->queued = false;
-    p->to_arm.clear();
+    for (auto* list : {&p->to_arm_hot, &p->to_arm_reported, &p->to_arm_cold}) {
+        for (registration* r : *list) {
+            r->queued = false;
+            release_if_done(p, r);  // the dead ones; the live ones follow
+        }
+        list->clear();
+    }
     for (auto& [s, r] : p->registered) {
         r->dead = true;
-        if (r->pending)
-            cancel_poll(p, r);
-        else
-            release_if_done(p, r);
+        if (group* g = r->in_group) {
+            detach(r);
+            cancel_group(p, g);
+        }
+        release_if_done(p, r);
     }
     p->registered.clear();
     if (p->afd) drain_pending(p);
+    free_spare_groups(p);
     if (p->afd) ::CloseHandle(p->afd);
     if (p->port) ::CloseHandle(p->port);
     delete p;
@@ -558,7 +763,11 @@ void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
     bool stored = false;
     if (r) {
         try {
-            p->to_arm.reserve(p->alive + 1);
+            // Twice: a list being armed holds its armed entries until the end, while a
+            // failed group may queue its members again.
+            const std::size_t room = 2 * (p->alive + 1);
+            for (auto* list : {&p->to_arm_hot, &p->to_arm_reported, &p->to_arm_cold})
+                reserve_room(*list, room);
             p->registered.emplace(s, r);
             stored = true;
         } catch (const std::bad_alloc&) {
@@ -574,7 +783,7 @@ void add(poller_state* state, handle h, unsigned interest, std::uint64_t token,
     r->base = base;
     r->token = token;
     r->interest = interest;
-    queue_arm(p, r);  // armed by the next wait
+    queue_arm(p, r, arm_list_kind::cold);  // armed by the next wait
     ec.clear();
 }
 
@@ -592,11 +801,9 @@ void modify(poller_state* state, handle h, unsigned interest, std::uint64_t toke
         r->interest = interest;
         // A pending poll that asks for everything needed may stay: what it reports beyond
         // the interest is filtered out. One that asks for too little is replaced, once its
-        // cancelled completion is back (one poll per socket).
-        if (!r->pending)
-            queue_arm(p, r);
-        else if (to_afd(interest) & ~r->armed)
-            cancel_poll(p, r);
+        // group's cancelled completion is back (one poll per socket).
+        group* g = r->in_group;
+        if (g && (to_afd(interest) & ~g->asked[r->slot])) cancel_group(p, g);
     }
     ec.clear();
 }

@@ -611,6 +611,106 @@ TEST_P(Poller, AReusedHandleValueGetsNoEventOfTheClosedSocket) {
     testing::Test::RecordProperty("handle_value_reused", reused ? "yes" : "no");
 }
 
+// --- many sockets: a backend may watch several sockets with one request (AFD groups them) ---
+
+/// UDP sockets on loopback, each registered for readable under its index as token.
+struct crowd {
+    std::vector<portsock::udp_socket> sockets;
+    portsock::udp_socket sender{any_port_v4()};
+
+    crowd(poller& p, std::size_t count) {
+        sockets.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            sockets.emplace_back(any_port_v4());
+            p.add(sockets.back(), readable, i);
+        }
+        look(p);  // every poll is pending now
+    }
+    void send_to(std::size_t i) { sender.send_to("x", where(sockets[i]), patience); }
+    void drain(std::size_t i) {
+        char buffer[8];
+        sockets[i].receive_from(buffer, sizeof buffer, patience);
+    }
+};
+
+/// The tokens reported over a few short waits.
+std::set<std::uint64_t> tokens_over_waits(poller& p, int waits = 4) {
+    std::array<poll_event, 16> events{};
+    std::set<std::uint64_t> seen;
+    for (int i = 0; i < waits; ++i) {
+        const std::size_t n = p.wait(events, 30ms);
+        for (std::size_t k = 0; k < n; ++k) seen.insert(events[k].token);
+    }
+    return seen;
+}
+
+TEST_P(Poller, AmongManySocketsOnlyTheReadyOnesAreReportedAndTheRestStayWatched) {
+    poller p = make();
+    crowd c(p, 100);
+    EXPECT_TRUE(tokens_over_waits(p, 2).empty());
+    c.send_to(37);
+    EXPECT_EQ(wait_for_token(p, 37), readable);
+    EXPECT_EQ(tokens_over_waits(p), (std::set<std::uint64_t>{37})) << "only the ready one, again and again";
+    c.drain(37);
+    EXPECT_TRUE(tokens_over_waits(p).empty()) << "drained: nothing is ready";
+    // The sockets that shared a request with the ready one are still watched, and so are
+    // the others.
+    for (const std::size_t i : {36u, 38u, 0u, 99u}) {
+        c.send_to(i);
+        EXPECT_EQ(wait_for_token(p, i), readable) << "socket " << i;
+        c.drain(i);
+    }
+    EXPECT_TRUE(tokens_over_waits(p).empty());
+}
+
+TEST_P(Poller, RemovingOneOfManySocketsKeepsTheOthersWatched) {
+    poller p = make();
+    crowd c(p, 100);
+    p.remove(c.sockets[10]);
+    c.sockets[11].close();  // closing forgets it too
+    look(p);
+    c.send_to(10);
+    EXPECT_FALSE(tokens_over_waits(p).count(10)) << "removed";
+    for (const std::size_t i : {9u, 12u, 50u}) {
+        c.send_to(i);
+        EXPECT_EQ(wait_for_token(p, i), readable) << "socket " << i;
+        c.drain(i);
+    }
+    EXPECT_TRUE(tokens_over_waits(p).empty());
+}
+
+TEST_P(Poller, WideningTheInterestOfOneOfManySocketsKeepsTheOthersWatched) {
+    poller p = make();
+    crowd c(p, 100);
+    p.modify(c.sockets[20], readable | writable, 1000);
+    EXPECT_EQ(wait_for_token(p, 1000), writable);
+    p.modify(c.sockets[20], readable, 20);
+    c.send_to(21);
+    c.send_to(70);
+    EXPECT_EQ(wait_for_token(p, 21), readable);
+    EXPECT_EQ(wait_for_token(p, 70), readable);
+    c.drain(21);
+    c.drain(70);
+    EXPECT_TRUE(tokens_over_waits(p).empty());
+}
+
+TEST_P(Poller, ManySocketsReadyAtOnceAreAllReportedThroughASmallBuffer) {
+    poller p = make();
+    crowd c(p, 100);
+    for (std::size_t i = 0; i < 100; i += 3) c.send_to(i);
+    std::set<std::uint64_t> seen;
+    std::array<poll_event, 4> events{};
+    stopwatch clock;
+    while (seen.size() < 34 && clock.elapsed() < patience) {
+        const std::size_t n = p.wait(events, 100ms);
+        for (std::size_t k = 0; k < n; ++k) {
+            EXPECT_EQ(events[k].token % 3, 0u) << "token " << events[k].token << " was never ready";
+            seen.insert(events[k].token);
+        }
+    }
+    EXPECT_EQ(seen.size(), 34u);
+}
+
 TEST_P(Poller, AWakeUpFromAnotherThreadIsConsumedByTheWaitItEnds) {
     poller p = make();
     std::array<poll_event, 4> events{};
