@@ -15,7 +15,8 @@
 // Prints the medians of the rate and of the process CPU time per unit of work, and the
 // portsock / OpenSSL ratios. Not a test: run it with tests/bench/run_async_tls_bench.sh.
 //
-// usage: portsock_async_tls_bench <certificate dir from tests/tls/make_certs.sh> [rounds]
+// usage: portsock_async_tls_bench <certificate dir from tests/tls/make_certs.sh> [rounds] [portsock|openssl]
+// (the third argument runs one side only, for a profiler or strace -c; no ratios then)
 #include <portsock/async.hpp>
 #include <portsock/async/tls.hpp>
 #include <portsock/portsock.hpp>
@@ -367,6 +368,15 @@ double median(std::vector<double> values) {
 
 void report(const char* what, const char* unit, double units, const std::vector<sample>& ours,
             const std::vector<sample>& theirs) {
+    if (ours.empty() || theirs.empty()) {
+        const std::vector<sample>& one = ours.empty() ? theirs : ours;
+        std::vector<double> rate, cpu;
+        for (const sample& s : one)
+            rate.push_back(units / s.seconds), cpu.push_back(s.cpu_seconds * 1e6 / units);
+        std::printf("%-10s %s only: %8.1f %s/s, %8.1f us CPU per %s\n", what,
+                    ours.empty() ? "OpenSSL" : "portsock", median(rate), unit, median(cpu), unit);
+        return;
+    }
     std::vector<double> rate_a, rate_b, cpu_a, cpu_b, round_ratio;
     for (std::size_t i = 0; i < ours.size(); ++i) {
         rate_a.push_back(units / ours[i].seconds);
@@ -394,6 +404,8 @@ int main(int argc, char* argv[]) try {
     }
     dir = argv[1];
     const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 9;
+    const std::string only = argc > 3 ? argv[3] : "";
+    const bool run_ours = only != "openssl", run_theirs = only != "portsock";
     const portsock_contexts ours;
     const openssl_contexts theirs;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -403,15 +415,19 @@ int main(int argc, char* argv[]) try {
     std::vector<sample> hs_ours, hs_theirs, bulk_ours, bulk_theirs;
     for (int r = 0; r < rounds; ++r) {  // interleaved, alternating who goes first
         const auto hs_a = [&] {
+            if (!run_ours) return;
             hs_ours.push_back(measure([&] { portsock_round(ours, handshakes, greeting_size); }));
         };
         const auto hs_b = [&] {
+            if (!run_theirs) return;
             hs_theirs.push_back(measure([&] { openssl_round(theirs, handshakes, greeting_size); }));
         };
         const auto bulk_a = [&] {
+            if (!run_ours) return;
             bulk_ours.push_back(measure([&] { portsock_round(ours, 1, stream_bytes); }));
         };
         const auto bulk_b = [&] {
+            if (!run_theirs) return;
             bulk_theirs.push_back(measure([&] { openssl_round(theirs, 1, stream_bytes); }));
         };
         if (r % 2 == 0)
