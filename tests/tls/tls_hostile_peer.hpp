@@ -125,6 +125,7 @@ constexpr auto receive_limit = 200ms;
 // slack. Before the fix, a flood held it for as long as the flood lasted (4.2 s measured).
 constexpr auto bound = receive_limit + 800ms;
 constexpr auto flood_length = 10s;  // how long the peer floods at most
+constexpr std::size_t flood_send_buffer = 8 * 1024;
 
 // The peer floods records with `queue_some` until told to stop (or flood_length), then sends
 // "after". `records` counts the flood's records, `ok` whether the peer got that far.
@@ -139,6 +140,10 @@ template <class QueueSome>
 std::function<void(portsock::tcp_stream&&)> flooding_peer(int max_version, flood_result& result,
                                                           QueueSome queue_some) {
     return [max_version, &result, queue_some](portsock::tcp_stream&& tcp) {
+        // A small send buffer keeps the backlog the client must read through after the
+        // flood short: one loop turn or system call per record is slow under the emulator.
+        std::error_code ignored;  // the OS default only makes the test slower
+        tcp.set_send_buffer_size(flood_send_buffer, ignored);
         openssl_peer peer(std::move(tcp), max_version);
         result.handshake_done = peer.accept();
         if (!result.handshake_done) return;
