@@ -387,4 +387,151 @@ TEST(AsyncLoop, RunningOutsideALoopIsOperationNotPermitted) {
     }
 }
 
+// --- one frame per child: the group's own bookkeeping ------------------------------------
+
+async::task<void> count_after_yield(int& ended) {
+    co_await async::yield{};
+    ++ended;
+}
+
+async::task<void> count_at_once(int& ended) {
+    ++ended;
+    co_return;
+}
+
+async::task<void> spawn_thousands(int& ended, std::size_t& most) {
+    async::task_group group;
+    for (int i = 0; i < 5000; ++i) {
+        if (i % 2 == 0)
+            group.spawn(count_after_yield(ended));
+        else
+            group.spawn(count_at_once(ended));  // ends while it starts
+    }
+    most = group.size();
+    EXPECT_EQ(ended, 0) << "children start at the loop's next turn, not in spawn()";
+    co_await group.join();
+    EXPECT_EQ(group.size(), 0u);
+}
+
+TEST(AsyncTaskGroup, ThousandsOfChildrenEachRunOnceAndJoinWaitsForAll) {
+    async::event_loop loop;
+    int ended = 0;
+    std::size_t most = 0;
+    loop.run(spawn_thousands(ended, most));
+    EXPECT_EQ(most, 5000u);
+    EXPECT_EQ(ended, 5000);
+}
+
+async::task<void> record_then_spawn(std::vector<int>& order, int id, async::task_group& group) {
+    order.push_back(id);
+    if (id <= 3) group.spawn(record_then_spawn(order, id + 10, group));  // starts a turn later
+    co_return;
+}
+
+async::task<void> spawn_in_order(std::vector<int>& order) {
+    async::task_group group;
+    for (int id = 1; id <= 3; ++id) group.spawn(record_then_spawn(order, id, group));
+    co_await async::yield{};  // one turn: the three spawned, not yet those they spawn
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+    co_await group.join();
+}
+
+TEST(AsyncTaskGroup, ChildrenStartInSpawnOrderAndTheirOwnSpawnsWaitATurn) {
+    async::event_loop loop;
+    std::vector<int> order;
+    loop.run(spawn_in_order(order));
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 11, 12, 13}));
+}
+
+async::task<void> throw_at_once() {
+    throw std::runtime_error("at once");
+    co_return;
+}
+
+async::task<void> group_with_child_failing_at_start(std::error_code& sibling) {
+    async::task_group group;
+    group.spawn(sleep_forever(sibling));
+    group.spawn(throw_at_once());  // fails before its first suspension
+    co_await group.join();
+}
+
+TEST(AsyncTaskGroup, ChildFailingBeforeItsFirstSuspensionIsRethrown) {
+    async::event_loop loop;
+    std::error_code sibling;
+    EXPECT_THROW(loop.run(group_with_child_failing_at_start(sibling)), std::runtime_error);
+    EXPECT_EQ(sibling, std::errc::operation_canceled);
+}
+
+async::task<void> cancel_before_start(std::error_code& ec, bool& ran) {
+    async::task_group group;
+    group.spawn([](std::error_code& out, bool& flag) -> async::task<void> {
+        flag = true;
+        co_await async::sleep_for(10s, out);
+    }(ec, ran));
+    group.cancel();  // before the child starts: its first wait ends at once
+    co_await group.join();
+}
+
+TEST(AsyncCancel, ChildOfAGroupCancelledBeforeItStartsEndsAtItsFirstWait) {
+    async::event_loop loop;
+    std::error_code ec;
+    bool ran = false;
+    const stopwatch clock;
+    loop.run(cancel_before_start(ec, ran));
+    EXPECT_TRUE(ran);
+    EXPECT_EQ(ec, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> sleep_in_nested_task(std::error_code& ec) { co_await sleep_forever(ec); }
+
+async::task<void> inner_group(std::error_code& a, std::error_code& b) {
+    async::task_group inner;
+    inner.spawn(sleep_in_nested_task(a));
+    inner.spawn(sleep_forever(b));
+    co_await inner.join();  // the outer group's cancellation reaches the inner children
+}
+
+async::task<void> cancel_nested_groups(std::error_code& a, std::error_code& b, std::error_code& c) {
+    async::task_group outer;
+    outer.spawn(inner_group(a, b));
+    outer.spawn(sleep_in_nested_task(c));
+    co_await async::sleep_for(10ms);
+    outer.cancel();
+    co_await outer.join();
+}
+
+TEST(AsyncCancel, CancellingAGroupReachesNestedTasksAndNestedGroups) {
+    async::event_loop loop;
+    std::error_code a, b, c;
+    const stopwatch clock;
+    loop.run(cancel_nested_groups(a, b, c));
+    EXPECT_EQ(a, std::errc::operation_canceled);
+    EXPECT_EQ(b, std::errc::operation_canceled);
+    EXPECT_EQ(c, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> many_waits_cancelled(int& cancelled) {
+    async::task_group group;
+    for (int i = 0; i < 2000; ++i)
+        group.spawn([](int& count) -> async::task<void> {
+            std::error_code ec;
+            co_await async::sleep_for(10s, ec);
+            if (ec == std::errc::operation_canceled) ++count;
+        }(cancelled));
+    co_await async::sleep_for(5ms);
+    group.cancel();
+    co_await group.join();
+}
+
+TEST(AsyncCancel, ThousandsOfPendingWaitsAllEndCancelled) {
+    async::event_loop loop;
+    int cancelled = 0;
+    const stopwatch clock;
+    loop.run(many_waits_cancelled(cancelled));
+    EXPECT_EQ(cancelled, 2000);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 }  // namespace

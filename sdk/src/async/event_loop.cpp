@@ -134,7 +134,10 @@ void event_loop::run_ready() {
         detail::ready_node* node = ready_.next;
         node->unlink();
         // Cleared before it runs: an operation resumed once is never scheduled again.
-        std::exchange(node->handle, {}).resume();
+        if (const std::coroutine_handle<> h = std::exchange(node->handle, {}))
+            h.resume();
+        else
+            static_cast<detail::call_node*>(node)->call(*static_cast<detail::call_node*>(node));
     }
     turn_end_.unlink();
 }

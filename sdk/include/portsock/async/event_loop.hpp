@@ -51,6 +51,12 @@ struct ready_node {
     }
 };
 
+/// A ready-queue entry that calls a function instead of resuming a coroutine (scheduled
+/// with an empty handle): one node can then start many coroutines in its turn.
+struct call_node : ready_node {
+    void (*call)(call_node& self) noexcept = nullptr;
+};
+
 /// An entry of the loop's timer heap: removes itself when destroyed.
 struct timer_node {
     static constexpr std::size_t not_armed = ~std::size_t{0};

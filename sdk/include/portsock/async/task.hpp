@@ -2,7 +2,10 @@
 /// portsock::async::task: a lazy, move-only C++20 coroutine that produces a T.
 #pragma once
 
+#include <portsock/async_export.hpp>
+
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <stop_token>
@@ -13,9 +16,15 @@ namespace portsock::async {
 
 template <class T = void>
 class task;
+class task_group;
 
 /// @cond INTERNAL
 namespace detail {
+
+struct promise_base;
+/// Hands a child of a task_group that has ended back to its group (which destroys its
+/// frame). @return what to resume next: the group's joiner, or nothing.
+PORTSOCK_ASYNC_EXPORT std::coroutine_handle<> end_child(promise_base& child) noexcept;
 
 /// A coroutine promise that carries the ambient cancellation: every portsock awaitable
 /// reads the stop token of the coroutine that awaits it.
@@ -42,6 +51,8 @@ struct promise_base {
     std::coroutine_handle<> continuation = std::noop_coroutine();
     std::exception_ptr exception;
     std::stop_token stop;
+    task_group* group = nullptr;    // set when spawned into a group: the group awaits it
+    std::uint32_t child_index = 0;  // its place among the group's children
     phase state = phase::idle;
 
     struct final_awaiter {
@@ -53,7 +64,8 @@ struct promise_base {
                 promise.state = phase::ended_while_starting;
                 return std::noop_coroutine();  // back to the awaiter's await_suspend
             }
-            return promise.continuation;  // symmetric transfer
+            if (promise.group) return end_child(promise);  // destroys this frame
+            return promise.continuation;                   // symmetric transfer
         }
         void await_resume() noexcept {}
     };
@@ -163,6 +175,8 @@ public:
 
     /// @cond INTERNAL
     std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
+    /// Gives up the coroutine: the caller destroys it.
+    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, {}); }
     explicit task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
     /// @endcond
 
