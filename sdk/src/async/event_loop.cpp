@@ -33,14 +33,6 @@ private:
 
 }  // namespace
 
-namespace detail {
-
-timer_node::~timer_node() {
-    if (armed() && loop) loop->disarm(*this);
-}
-
-}  // namespace detail
-
 /// The loop's helper threads, joined rather than detached: a helper posts its result to
 /// the loop, so the loop must outlive it, and a joined thread needs no condition variable
 /// (a detached thread started here under Wine's winpthreads at times never ran at all).
@@ -184,7 +176,6 @@ void event_loop::heap_down(std::size_t i) noexcept {
 
 void event_loop::arm(detail::timer_node& node) noexcept {
     if (node.armed()) disarm(node);
-    node.loop = this;
     node.index = timers_.size();
     timers_.push_back(&node);  // reserve() in drive() makes a failure here unlikely
     heap_up(node.index);
@@ -208,7 +199,7 @@ void event_loop::fire_timers() noexcept {
     while (!timers_.empty() && timers_.front()->when <= now) {
         detail::timer_node* node = timers_.front();
         disarm(*node);
-        node->fire(node->owner);
+        static_cast<detail::io_op*>(node)->on_timer();  // every timer is an operation's
     }
 }
 
@@ -349,8 +340,9 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
     const current_guard guard(this);
     stop_requested_.store(false);
     external_stop_.store(false);
-    std::stop_source root;
-    promise.stop = root.get_token();
+    detail::stop_scope root;
+    promise.stop = root.source.get_token();
+    promise.scope = &root;
     struct external_forwarder {
         event_loop* loop;
         void operator()() const noexcept {

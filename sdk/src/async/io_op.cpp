@@ -5,6 +5,7 @@
 #include <portsock/error.hpp>
 
 #include <algorithm>
+#include <new>
 
 namespace portsock::async::detail {
 
@@ -27,10 +28,7 @@ int slot_for(poll_events direction) noexcept {
 }  // namespace
 
 io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : loop_(loop), reg_(reg), slot_(slot_for(direction)), limit_(limit) {
-    timer_.owner = this;
-    timer_.fire = &io_op::fire;
-}
+    : loop_(loop), reg_(reg), limit_(limit), slot_(static_cast<signed char>(slot_for(direction))) {}
 
 io_op::~io_op() { detach(); }
 
@@ -41,7 +39,7 @@ void io_op::report(std::error_code* out, const char* what) const {
         throw std::system_error(error_, what);
 }
 
-bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
+bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     error_.clear();
     if (token.stop_requested()) {
         error_ = std::make_error_code(std::errc::operation_canceled);
@@ -65,8 +63,30 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
         ready_.handle = {};  // not suspended: nothing may resume it
         return false;
     }
-    if (token.stop_possible()) on_stop_.emplace(std::move(token), stop_forwarder{this});
+    if (!listen_for_stop(std::move(token), scope)) {
+        detach();
+        ready_.handle = {};
+        return false;
+    }
     return true;
+}
+
+bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
+    if (scope) {  // the usual case: join the scope's list
+        stop_link& head = scope->waiting;
+        stop_prev = head.stop_prev;
+        stop_next = &head;
+        head.stop_prev->stop_next = this;
+        head.stop_prev = this;
+        return true;
+    }
+    if (!token.stop_possible()) return true;
+    // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
+    foreign_stop_.reset(new (std::nothrow)
+                            std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this}));
+    if (foreign_stop_) return true;
+    error_ = std::make_error_code(std::errc::not_enough_memory);
+    return false;
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
@@ -118,13 +138,13 @@ void io_op::retry_later(std::chrono::milliseconds after) noexcept {
 }
 
 void io_op::arm_timer() noexcept {
-    const auto when = std::min(deadline_, retry_at_);
-    if (when == clock::time_point::max()) {
-        loop_->disarm(timer_);
+    const auto next = std::min(deadline_, retry_at_);
+    if (next == clock::time_point::max()) {
+        loop_->disarm(*this);
         return;
     }
-    timer_.when = when;
-    loop_->arm(timer_);
+    when = next;
+    loop_->arm(*this);
 }
 
 void io_op::on_ready(poll_events events) noexcept {
@@ -137,8 +157,6 @@ void io_op::on_ready(poll_events events) noexcept {
         loop_->park(*reg_);
     }
 }
-
-void io_op::fire(void* self) noexcept { static_cast<io_op*>(self)->on_timer(); }
 
 void io_op::on_timer() noexcept {
     if (clock::now() >= deadline_) {
@@ -180,8 +198,19 @@ void io_op::detach() noexcept {
     watching_ = false;
     if (backing_off_) loop_->remove_backing_off(*this);
     backing_off_ = false;
-    if (loop_) loop_->disarm(timer_);
-    on_stop_.reset();
+    if (loop_) loop_->disarm(*this);
+    stop_unlink();
+    foreign_stop_.reset();
+}
+
+stop_scope::~stop_scope() {
+    while (waiting.stop_next != &waiting) waiting.stop_next->stop_unlink();
+}
+
+void stop_scope::request_stop() noexcept {
+    source.request_stop();
+    // on_stop() unlinks the operation (finish(), detach()) and only schedules its resumption.
+    while (waiting.stop_next != &waiting) static_cast<io_op*>(waiting.stop_next)->on_stop();
 }
 
 }  // namespace portsock::async::detail

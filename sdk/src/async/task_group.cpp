@@ -38,7 +38,8 @@ void task_group::spawn(task<void> work) {
     const detail::child_handle child = work.release();
     auto& promise = child.promise();
     promise.group = this;
-    promise.stop = source_.get_token();
+    promise.stop = scope_.source.get_token();
+    promise.scope = &scope_;
     promise.child_index = static_cast<std::uint32_t>(children_.size());
     children_.push_back(child);
     spawned_.push_back(child);
@@ -66,7 +67,7 @@ std::coroutine_handle<> task_group::child_done(detail::promise_base& child) noex
 }
 
 void task_group::record(std::exception_ptr failure) noexcept {
-    if (source_.stop_requested()) {
+    if (scope_.source.stop_requested()) {
         try {
             std::rethrow_exception(failure);
         } catch (const std::system_error& error) {
@@ -75,7 +76,7 @@ void task_group::record(std::exception_ptr failure) noexcept {
         }
     }
     if (!failure_) failure_ = failure;
-    source_.request_stop();
+    scope_.request_stop();
 }
 
 void task_group::rethrow_failure() {

@@ -57,20 +57,48 @@ struct call_node : ready_node {
     void (*call)(call_node& self) noexcept = nullptr;
 };
 
-/// An entry of the loop's timer heap: removes itself when destroyed.
+/// An entry of the loop's timer heap (the base of every operation; the operation disarms it).
 struct timer_node {
     static constexpr std::size_t not_armed = ~std::size_t{0};
-    event_loop* loop = nullptr;
     clock::time_point when{};
     std::size_t index = not_armed;
-    void* owner = nullptr;
-    void (*fire)(void* owner) noexcept = nullptr;
 
     timer_node() noexcept = default;
     timer_node(const timer_node&) = delete;
     timer_node& operator=(const timer_node&) = delete;
-    PORTSOCK_ASYNC_EXPORT ~timer_node();
     bool armed() const noexcept { return index != not_armed; }
+};
+
+/// A link in a stop_scope's list of waiting operations (circular, intrusive).
+struct stop_link {
+    stop_link* stop_prev = this;
+    stop_link* stop_next = this;
+
+    stop_link() noexcept = default;
+    stop_link(const stop_link&) = delete;
+    stop_link& operator=(const stop_link&) = delete;
+    ~stop_link() { stop_unlink(); }
+    void stop_unlink() noexcept {
+        stop_prev->stop_next = stop_next;
+        stop_next->stop_prev = stop_prev;
+        stop_prev = stop_next = this;
+    }
+};
+
+/// A stop source that portsock owns (run()'s, a task group's), with the list of the
+/// operations that wait under its token: they join the list, 16 bytes each, instead of
+/// registering a std::stop_callback each (64). Stopped on the loop's thread only.
+struct stop_scope {
+    std::stop_source source;
+    stop_link waiting;  // the list's sentinel
+
+    stop_scope() = default;
+    stop_scope(const stop_scope&) = delete;
+    stop_scope& operator=(const stop_scope&) = delete;
+    /// Leaves the operations still listed unlinked: nothing can cancel them any more.
+    PORTSOCK_ASYNC_EXPORT ~stop_scope();
+    /// Stops the source (its std::stop_callbacks run), then cancels every listed operation.
+    PORTSOCK_ASYNC_EXPORT void request_stop() noexcept;
 };
 
 class io_op;
@@ -88,7 +116,7 @@ struct registration {
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
-class PORTSOCK_ASYNC_EXPORT io_op {
+class PORTSOCK_ASYNC_EXPORT io_op : private timer_node, private stop_link {
 public:
     enum class outcome { done, would_block, back_off };
 
@@ -98,7 +126,7 @@ public:
     bool await_ready() const noexcept { return false; }
     template <class P>
     bool await_suspend(std::coroutine_handle<P> h) noexcept {
-        return start(h, stop_token_of(h));
+        return start(h, stop_token_of(h), stop_scope_of(h));
     }
 
 protected:
@@ -121,12 +149,14 @@ protected:
 
 private:
     friend class portsock::async::event_loop;
+    friend struct stop_scope;
     struct stop_forwarder {
         io_op* op;
         void operator()() const noexcept { op->on_stop(); }
     };
 
-    bool start(std::coroutine_handle<> h, std::stop_token token) noexcept;
+    bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
+    bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
     void retry_later(std::chrono::milliseconds after) noexcept;
@@ -137,20 +167,19 @@ private:
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
-    static void fire(void* self) noexcept;
 
     event_loop* loop_;
     registration* reg_;
-    int slot_;  // 0 readable, 1 writable, -1 none
     timeout limit_;
     clock::time_point deadline_ = clock::time_point::max();
     clock::time_point retry_at_ = clock::time_point::max();
+    ready_node ready_;
+    // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
+    std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
+    signed char slot_;          // 0 readable, 1 writable, -1 none
     bool claimed_ = false;      // holds its direction of the registration
     bool watching_ = false;     // waits in the poller (not on a retry timer)
     bool backing_off_ = false;  // out of descriptors: in the loop's list, retried on a timer
-    timer_node timer_;
-    ready_node ready_;
-    std::optional<std::stop_callback<stop_forwarder>> on_stop_;
 };
 
 }  // namespace detail

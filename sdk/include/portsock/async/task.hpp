@@ -22,6 +22,7 @@ class task_group;
 namespace detail {
 
 struct promise_base;
+struct stop_scope;
 /// Hands a child of a task_group that has ended back to its group (which destroys its
 /// frame). @return what to resume next: the group's joiner, or nothing.
 PORTSOCK_ASYNC_EXPORT std::coroutine_handle<> end_child(promise_base& child) noexcept;
@@ -51,6 +52,7 @@ struct promise_base {
     std::coroutine_handle<> continuation = std::noop_coroutine();
     std::exception_ptr exception;
     std::stop_token stop;
+    stop_scope* scope = nullptr;    // the source of `stop` when portsock owns it, else nullptr
     task_group* group = nullptr;    // set when spawned into a group: the group awaits it
     std::uint32_t child_index = 0;  // its place among the group's children
     phase state = phase::idle;
@@ -75,6 +77,15 @@ struct promise_base {
     void unhandled_exception() noexcept { exception = std::current_exception(); }
     const std::stop_token& stop_token() const noexcept { return stop; }
 };
+
+/// The portsock stop source behind a coroutine's stop token, if there is one (see stop_scope).
+template <class P>
+stop_scope* stop_scope_of(std::coroutine_handle<P> h) noexcept {
+    if constexpr (std::is_base_of_v<promise_base, P>)
+        return h.promise().scope;
+    else
+        return nullptr;
+}
 
 template <class T>
 struct task_promise : promise_base {
@@ -157,7 +168,10 @@ public:
         bool await_suspend(std::coroutine_handle<P> parent) noexcept {
             auto& promise = handle.promise();
             promise.continuation = parent;
-            if (!promise.stop.stop_possible()) promise.stop = detail::stop_token_of(parent);
+            if (!promise.stop.stop_possible()) {
+                promise.stop = detail::stop_token_of(parent);
+                promise.scope = detail::stop_scope_of(parent);
+            }
             promise.state = detail::promise_base::phase::starting;
             handle.resume();
             if (promise.state == detail::promise_base::phase::ended_while_starting)

@@ -61,10 +61,10 @@ public:
 
     /// Cancels every child: their pending and later operations end with
     /// std::errc::operation_canceled.
-    void cancel() noexcept { source_.request_stop(); }
+    void cancel() noexcept { scope_.request_stop(); }
 
     /// @return the token the children inherit (stopped once the group is cancelled).
-    std::stop_token stop_token() const noexcept { return source_.get_token(); }
+    std::stop_token stop_token() const noexcept { return scope_.source.get_token(); }
 
     /// @return how many children have not ended yet.
     std::size_t size() const noexcept { return children_.size(); }
@@ -107,7 +107,7 @@ private:
     void rethrow_failure();
 
     event_loop* loop_;
-    std::stop_source source_;
+    detail::stop_scope scope_;
     std::vector<detail::child_handle> children_;  // every child that has not ended
     std::vector<detail::child_handle> spawned_;   // those not started yet
     starter starter_;
