@@ -199,7 +199,7 @@ void event_loop::fire_timers() noexcept {
     while (!timers_.empty() && timers_.front()->when <= now) {
         detail::timer_node* node = timers_.front();
         disarm(*node);
-        static_cast<detail::io_op*>(node)->on_timer();  // every timer is an operation's
+        detail::io_op::owner_of(*node).on_timer();  // every timer is an operation's
     }
 }
 

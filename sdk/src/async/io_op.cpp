@@ -5,7 +5,9 @@
 #include <portsock/error.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <new>
+#include <type_traits>
 
 namespace portsock::async::detail {
 
@@ -32,6 +34,21 @@ io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout
 
 io_op::~io_op() { detach(); }
 
+static_assert(std::is_standard_layout_v<op_hooks>);
+
+// op_hooks is standard-layout: its members' offsets lead back from a hook to its operation.
+io_op& io_op::owner_of(timer_node& hook) noexcept {
+    auto* hooks =
+        reinterpret_cast<op_hooks*>(reinterpret_cast<char*>(&hook) - offsetof(op_hooks, timer_hook));
+    return static_cast<io_op&>(*hooks);
+}
+
+io_op& io_op::owner_of(ready_node& hook) noexcept {
+    auto* hooks =
+        reinterpret_cast<op_hooks*>(reinterpret_cast<char*>(&hook) - offsetof(op_hooks, ready_hook));
+    return static_cast<io_op&>(*hooks);
+}
+
 void io_op::report(std::error_code* out, const char* what) const {
     if (out)
         *out = error_;
@@ -55,17 +72,18 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
         if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
         return false;
     }
-    ready_.handle = h;
+    ready_hook.handle = h;
+    queued_ = false;
     if (!limit_.is_infinite())
         deadline_ =
             portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
     if (!begin_wait(first)) {
-        ready_.handle = {};  // not suspended: nothing may resume it
+        ready_hook.handle = {};  // not suspended: nothing may resume it
         return false;
     }
     if (!listen_for_stop(std::move(token), scope)) {
         detach();
-        ready_.handle = {};
+        ready_hook.handle = {};
         return false;
     }
     return true;
@@ -73,11 +91,11 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
 
 bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     if (scope) {  // the usual case: join the scope's list
-        stop_link& head = scope->waiting;
-        stop_prev = head.stop_prev;
-        stop_next = &head;
-        head.stop_prev->stop_next = this;
-        head.stop_prev = this;
+        ready_node& head = scope->waiting;
+        ready_hook.prev = head.prev;
+        ready_hook.next = &head;
+        head.prev->next = &ready_hook;
+        head.prev = &ready_hook;
         return true;
     }
     if (!token.stop_possible()) return true;
@@ -140,11 +158,11 @@ void io_op::retry_later(std::chrono::milliseconds after) noexcept {
 void io_op::arm_timer() noexcept {
     const auto next = std::min(deadline_, retry_at_);
     if (next == clock::time_point::max()) {
-        loop_->disarm(*this);
+        loop_->disarm(timer_hook);
         return;
     }
-    when = next;
-    loop_->arm(*this);
+    timer_hook.when = next;
+    loop_->arm(timer_hook);
 }
 
 void io_op::on_ready(poll_events events) noexcept {
@@ -189,7 +207,10 @@ void io_op::on_stop() noexcept {
 
 void io_op::finish() noexcept {
     detach();
-    if (ready_.handle) loop_->schedule(ready_, ready_.handle);
+    if (ready_hook.handle) {
+        loop_->schedule(ready_hook, ready_hook.handle);
+        queued_ = true;
+    }
 }
 
 void io_op::detach() noexcept {
@@ -198,19 +219,19 @@ void io_op::detach() noexcept {
     watching_ = false;
     if (backing_off_) loop_->remove_backing_off(*this);
     backing_off_ = false;
-    if (loop_) loop_->disarm(*this);
-    stop_unlink();
+    if (loop_) loop_->disarm(timer_hook);
+    ready_hook.unlink();  // from its stop_scope's list
     foreign_stop_.reset();
 }
 
 stop_scope::~stop_scope() {
-    while (waiting.stop_next != &waiting) waiting.stop_next->stop_unlink();
+    while (waiting.next != &waiting) waiting.next->unlink();
 }
 
 void stop_scope::request_stop() noexcept {
     source.request_stop();
     // on_stop() unlinks the operation (finish(), detach()) and only schedules its resumption.
-    while (waiting.stop_next != &waiting) static_cast<io_op*>(waiting.stop_next)->on_stop();
+    while (waiting.next != &waiting) io_op::owner_of(*waiting.next).on_stop();
 }
 
 }  // namespace portsock::async::detail

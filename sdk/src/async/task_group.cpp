@@ -7,7 +7,9 @@ namespace portsock::async {
 
 namespace detail {
 
-std::coroutine_handle<> end_child(promise_base& child) noexcept { return child.group->child_done(child); }
+std::coroutine_handle<> end_child(promise_base& child) noexcept {
+    return child.scope->owner->child_done(child);
+}
 
 namespace {
 
@@ -24,6 +26,7 @@ void make_room(std::vector<child_handle>& children) {
 task_group::task_group() : task_group(event_loop::running()) {}
 
 task_group::task_group(event_loop& loop) noexcept : loop_(&loop) {
+    scope_.owner = this;
     starter_.group = this;
     starter_.call = &task_group::start_spawned;
 }
@@ -37,7 +40,7 @@ void task_group::spawn(task<void> work) {
     detail::make_room(spawned_);
     const detail::child_handle child = work.release();
     auto& promise = child.promise();
-    promise.group = this;
+    promise.spawned = true;
     promise.stop = scope_.source.get_token();
     promise.scope = &scope_;
     promise.child_index = static_cast<std::uint32_t>(children_.size());

@@ -69,28 +69,14 @@ struct timer_node {
     bool armed() const noexcept { return index != not_armed; }
 };
 
-/// A link in a stop_scope's list of waiting operations (circular, intrusive).
-struct stop_link {
-    stop_link* stop_prev = this;
-    stop_link* stop_next = this;
-
-    stop_link() noexcept = default;
-    stop_link(const stop_link&) = delete;
-    stop_link& operator=(const stop_link&) = delete;
-    ~stop_link() { stop_unlink(); }
-    void stop_unlink() noexcept {
-        stop_prev->stop_next = stop_next;
-        stop_next->stop_prev = stop_prev;
-        stop_prev = stop_next = this;
-    }
-};
-
 /// A stop source that portsock owns (run()'s, a task group's), with the list of the
-/// operations that wait under its token: they join the list, 16 bytes each, instead of
-/// registering a std::stop_callback each (64). Stopped on the loop's thread only.
+/// operations that wait under its token: they join the list by the ready-queue link they
+/// need anyway once they end, instead of registering a std::stop_callback each (64 bytes).
+/// Stopped on the loop's thread only.
 struct stop_scope {
     std::stop_source source;
-    stop_link waiting;  // the list's sentinel
+    ready_node waiting;           // the list's sentinel
+    task_group* owner = nullptr;  // the group whose children run under it, if any
 
     stop_scope() = default;
     stop_scope(const stop_scope&) = delete;
@@ -116,7 +102,14 @@ struct registration {
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
-class PORTSOCK_ASYNC_EXPORT io_op : private timer_node, private stop_link {
+/// The links of an operation: in the loop's timer heap, and in its stop_scope's list
+/// while it waits, then in the loop's ready queue once it ends.
+struct op_hooks {
+    timer_node timer_hook;
+    ready_node ready_hook;
+};
+
+class PORTSOCK_ASYNC_EXPORT io_op : private op_hooks {
 public:
     enum class outcome { done, would_block, back_off };
 
@@ -138,7 +131,7 @@ protected:
     /// Resumes the awaiter at the loop's next turn, if it waits (for subclasses whose
     /// completion comes from elsewhere, such as a helper thread's result).
     void complete_now() noexcept {
-        if (ready_.handle && !ready_.linked()) finish();
+        if (ready_hook.handle && !queued_) finish();
     }
     /// Throws error_ (naming `what`) unless `out` takes it.
     void report(std::error_code* out, const char* what) const;
@@ -167,19 +160,21 @@ private:
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
+    static io_op& owner_of(timer_node& hook) noexcept;
+    static io_op& owner_of(ready_node& hook) noexcept;
 
     event_loop* loop_;
     registration* reg_;
     timeout limit_;
     clock::time_point deadline_ = clock::time_point::max();
     clock::time_point retry_at_ = clock::time_point::max();
-    ready_node ready_;
     // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
     std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
     signed char slot_;          // 0 readable, 1 writable, -1 none
     bool claimed_ = false;      // holds its direction of the registration
     bool watching_ = false;     // waits in the poller (not on a retry timer)
     bool backing_off_ = false;  // out of descriptors: in the loop's list, retried on a timer
+    bool queued_ = false;       // ended: in the loop's ready queue
 };
 
 }  // namespace detail

@@ -53,9 +53,9 @@ struct promise_base {
     std::exception_ptr exception;
     std::stop_token stop;
     stop_scope* scope = nullptr;    // the source of `stop` when portsock owns it, else nullptr
-    task_group* group = nullptr;    // set when spawned into a group: the group awaits it
-    std::uint32_t child_index = 0;  // its place among the group's children
+    std::uint32_t child_index = 0;  // a spawned task's place among its group's children
     phase state = phase::idle;
+    bool spawned = false;  // a task_group's child: its group (the owner of `scope`) awaits it
 
     struct final_awaiter {
         bool await_ready() noexcept { return false; }
@@ -66,8 +66,8 @@ struct promise_base {
                 promise.state = phase::ended_while_starting;
                 return std::noop_coroutine();  // back to the awaiter's await_suspend
             }
-            if (promise.group) return end_child(promise);  // destroys this frame
-            return promise.continuation;                   // symmetric transfer
+            if (promise.spawned) return end_child(promise);  // destroys this frame
+            return promise.continuation;                     // symmetric transfer
         }
         void await_resume() noexcept {}
     };
