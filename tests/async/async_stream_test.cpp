@@ -812,4 +812,41 @@ TEST(AsyncTcp, GroupDestroyedWhileItsChildrenWaitOnSocketsResumesNothing) {
     EXPECT_EQ(resumed, 0);
 }
 
+async::task<void> wait_then_report(async::tcp_stream& stream, std::error_code& ec,
+                                   portsock::poll_events& seen) {
+    seen = co_await async::readiness(stream.watch(), portsock::poll_events::readable, ec);
+}
+
+async::task<void> move_a_stream_while_an_operation_waits(std::error_code& first, portsock::poll_events& seen,
+                                                         std::error_code& second) {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto [server, peer] = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(wait_then_report(server, first, seen));
+    co_await async::sleep_for(5ms);  // it waits in the poller now
+    async::tcp_stream moved = std::move(server);
+    co_await client.send_all("x", patience);
+    co_await group.join();  // the wait followed the registration to its new place
+    EXPECT_NE(seen, portsock::poll_events::none);
+    char byte = 0;
+    EXPECT_EQ(co_await moved.receive(&byte, 1, patience), 1u);
+    group.spawn(wait_then_report(moved, second, seen));
+    co_await async::sleep_for(5ms);
+    async::tcp_stream again = std::move(moved);
+    again.close();  // withdraws the moved registration: its waiting operation ends
+    co_await group.join();
+}
+
+TEST(AsyncTcp, MovingAStreamWhileAnOperationWaitsKeepsTheWait) {
+    async::event_loop loop;
+    std::error_code first, second;
+    portsock::poll_events seen = portsock::poll_events::none;
+    const stopwatch clock;
+    loop.run(move_a_stream_while_an_operation_waits(first, seen, second));
+    EXPECT_FALSE(first) << first.message();
+    EXPECT_EQ(second, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 }  // namespace

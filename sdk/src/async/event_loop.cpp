@@ -211,8 +211,7 @@ timeout event_loop::next_wait() const noexcept {
 
 // --- registrations -----------------------------------------------------------------------
 
-std::unique_ptr<detail::registration> event_loop::register_socket(const basic_socket& socket) {
-    auto reg = std::make_unique<detail::registration>();
+void event_loop::register_socket(detail::registration& reg, const basic_socket& socket) {
     std::uint32_t slot;
     if (!free_slots_.empty()) {
         slot = free_slots_.back();
@@ -222,11 +221,18 @@ std::unique_ptr<detail::registration> event_loop::register_socket(const basic_so
         slots_.push_back(nullptr);
         generations_.push_back(0);
     }
-    slots_[slot] = reg.get();
-    reg->loop = this;
-    reg->socket = &socket;
-    reg->token = (std::uint64_t{generations_[slot]} << 32) | slot;
-    return reg;
+    slots_[slot] = &reg;
+    reg.loop = this;
+    reg.socket = &socket;
+    reg.token = (std::uint64_t{generations_[slot]} << 32) | slot;
+}
+
+void event_loop::relocate(detail::registration& from, detail::registration& to) noexcept {
+    to = from;
+    slots_[static_cast<std::uint32_t>(to.token & 0xffffffffu)] = &to;
+    for (detail::io_op* op : to.waiter)
+        if (op) op->reg_ = &to;
+    from = detail::registration{};
 }
 
 void event_loop::unregister_socket(detail::registration& reg) noexcept {
@@ -378,28 +384,35 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
 
 // --- socket_watch ------------------------------------------------------------------------
 
-socket_watch::socket_watch(event_loop& loop, const basic_socket& socket)
-    : reg_(loop.register_socket(socket)) {}
+socket_watch::socket_watch(event_loop& loop, const basic_socket& socket) {
+    loop.register_socket(reg_, socket);
+}
+
+socket_watch::socket_watch(socket_watch&& other) noexcept { take(other); }
 
 socket_watch& socket_watch::operator=(socket_watch&& other) noexcept {
     if (this != &other) {
         release();
-        reg_ = std::move(other.reg_);
+        take(other);
     }
     return *this;
+}
+
+void socket_watch::take(socket_watch& other) noexcept {
+    if (other.reg_.loop) other.reg_.loop->relocate(other.reg_, reg_);
 }
 
 socket_watch::~socket_watch() { release(); }
 
 void socket_watch::rebind(const basic_socket& socket) noexcept {
-    if (reg_) reg_->socket = &socket;
+    if (reg_.loop) reg_.socket = &socket;
 }
 
 void socket_watch::release() noexcept {
-    if (!reg_) return;
-    event_loop* loop = reg_->loop;
-    loop->unregister_socket(*reg_);
-    reg_.reset();
+    if (!reg_.loop) return;
+    event_loop* loop = reg_.loop;
+    loop->unregister_socket(reg_);
+    reg_ = detail::registration{};
     loop->descriptor_freed();
 }
 

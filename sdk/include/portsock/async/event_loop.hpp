@@ -255,7 +255,8 @@ public:
     void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
     void arm(detail::timer_node& node) noexcept;
     void disarm(detail::timer_node& node) noexcept;
-    std::unique_ptr<detail::registration> register_socket(const basic_socket& socket);
+    void register_socket(detail::registration& reg, const basic_socket& socket);
+    void relocate(detail::registration& from, detail::registration& to) noexcept;
     void unregister_socket(detail::registration& reg) noexcept;
     void claim(detail::registration& reg, int slot, detail::io_op& op, std::error_code& ec) noexcept;
     void watch(detail::registration& reg, int slot, std::error_code& ec) noexcept;
@@ -298,7 +299,9 @@ private:
 /// A socket's registration in an event loop: what the awaitable operations of the async
 /// stream and listener types wait with, and what other awaitables (TLS, datagrams) can
 /// build on. Owned by the object that owns the socket; move it together with the socket
-/// and rebind() it to the socket's new address.
+/// and rebind() it to the socket's new address. The registration lives inside the watch
+/// (no allocation of its own): moving the watch moves it, and operations waiting on it
+/// follow it.
 ///
 /// @threadsafety The loop's thread only.
 class PORTSOCK_ASYNC_EXPORT socket_watch {
@@ -308,8 +311,8 @@ public:
     /// Registers `socket` with `loop` (lazily: nothing reaches the poller before a wait).
     /// @param loop the loop. @param socket an open socket, put in non-blocking mode by the caller.
     socket_watch(event_loop& loop, const basic_socket& socket);
-    /// Takes the registration of `other`. @param other the source.
-    socket_watch(socket_watch&& other) noexcept = default;
+    /// Takes the registration of `other`, leaving `other` empty. @param other the source.
+    socket_watch(socket_watch&& other) noexcept;
     /// Releases this registration (see release()), then takes that of `other`.
     /// @param other the source. @return *this.
     socket_watch& operator=(socket_watch&& other) noexcept;
@@ -326,14 +329,16 @@ public:
     void release() noexcept;
 
     /// @return the loop, or nullptr if empty.
-    event_loop* loop() const noexcept { return reg_ ? reg_->loop : nullptr; }
+    event_loop* loop() const noexcept { return reg_.loop; }
 
     /// @cond INTERNAL
-    detail::registration* get() const noexcept { return reg_.get(); }
+    detail::registration* get() const noexcept { return reg_.loop ? &reg_ : nullptr; }
     /// @endcond
 
 private:
-    std::unique_ptr<detail::registration> reg_;
+    void take(socket_watch& other) noexcept;
+
+    mutable detail::registration reg_;  // empty while reg_.loop is nullptr
 };
 
 /// Awaitable: waits until a registered socket is ready for `events` (or reports hang-up or
