@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <coroutine>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -531,6 +533,54 @@ TEST(AsyncCancel, ThousandsOfPendingWaitsAllEndCancelled) {
     const stopwatch clock;
     loop.run(many_waits_cancelled(cancelled));
     EXPECT_EQ(cancelled, 2000);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+// A coroutine type of the user's own, with its own stop token: portsock's operations (and
+// the tasks it awaits) honour that token too.
+struct user_coroutine {
+    struct promise_type {
+        std::stop_token token;
+        user_coroutine get_return_object() noexcept {
+            return {std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_always initial_suspend() noexcept { return {}; }
+        std::suspend_always final_suspend() noexcept { return {}; }
+        void return_void() noexcept {}
+        void unhandled_exception() noexcept { std::terminate(); }
+        std::stop_token stop_token() const noexcept { return token; }
+    };
+    std::coroutine_handle<promise_type> handle;
+};
+
+user_coroutine user_waits(bool in_a_task, std::error_code& ec) {
+    if (in_a_task)
+        co_await sleep_in_nested_task(ec);  // the task inherits the user's token
+    else
+        co_await async::sleep_for(10s, ec);
+}
+
+async::task<void> drive_user_coroutine(bool in_a_task, std::error_code& ec) {
+    std::stop_source source;
+    user_coroutine user = user_waits(in_a_task, ec);
+    user.handle.promise().token = source.get_token();
+    user.handle.resume();  // runs until it waits
+    co_await async::sleep_for(5ms);
+    EXPECT_FALSE(user.handle.done());
+    source.request_stop();
+    for (int turn = 0; turn < 100 && !user.handle.done(); ++turn) co_await async::sleep_for(1ms);
+    EXPECT_TRUE(user.handle.done());
+    user.handle.destroy();
+}
+
+TEST(AsyncCancel, StopTokenOfAUsersOwnCoroutineTypeCancelsItsOperations) {
+    async::event_loop loop;
+    std::error_code direct, in_task;
+    const stopwatch clock;
+    loop.run(drive_user_coroutine(false, direct));
+    loop.run(drive_user_coroutine(true, in_task));
+    EXPECT_EQ(direct, std::errc::operation_canceled);
+    EXPECT_EQ(in_task, std::errc::operation_canceled);
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
