@@ -30,7 +30,7 @@ int slot_for(poll_events direction) noexcept {
 }  // namespace
 
 io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : loop_(loop), reg_(reg), limit_(limit), slot_(static_cast<signed char>(slot_for(direction))) {}
+    : slot_(static_cast<signed char>(slot_for(direction))), loop_(loop), reg_(reg), limit_(limit) {}
 
 io_op::~io_op() { detach(); }
 
@@ -138,13 +138,12 @@ void io_op::wait_in_poller() noexcept {
     loop_->watch(*reg_, slot_, error_);
     if (error_) return;
     watching_ = true;
-    retry_at_ = clock::time_point::max();
     arm_timer();
 }
 
 void io_op::retry_later(std::chrono::milliseconds after) noexcept {
     watching_ = false;  // its interest is dropped lazily, in event_loop::dispatch()
-    retry_at_ = portsock::detail::add_saturating(clock::now(), after);
+    const auto retry_at = portsock::detail::add_saturating(clock::now(), after);
     if (after == exhaustion_retry && !backing_off_) {
         try {
             loop_->add_backing_off(*this);
@@ -152,11 +151,13 @@ void io_op::retry_later(std::chrono::milliseconds after) noexcept {
         } catch (...) {  // no memory for the list: the timer alone retries
         }
     }
-    arm_timer();
+    arm_timer(retry_at);
 }
 
-void io_op::arm_timer() noexcept {
-    const auto next = std::min(deadline_, retry_at_);
+// Every arming states the whole wait (the deadline, and a retry if one is due), so no
+// retry time is kept between armings.
+void io_op::arm_timer(clock::time_point retry_at) noexcept {
+    const auto next = std::min(deadline_, retry_at);
     if (next == clock::time_point::max()) {
         loop_->disarm(timer_hook);
         return;
@@ -195,10 +196,7 @@ void io_op::on_timer() noexcept {
     if (error_) finish();
 }
 
-void io_op::on_descriptor_freed() noexcept {
-    retry_at_ = clock::now();
-    arm_timer();
-}
+void io_op::on_descriptor_freed() noexcept { arm_timer(clock::now()); }
 
 void io_op::on_stop() noexcept {
     error_ = std::make_error_code(std::errc::operation_canceled);

@@ -141,6 +141,13 @@ protected:
     bool deadline_is_success_ = false;      // a sleep: its deadline is its end
 
 private:
+    // Beside the flags above, in one word with them.
+    signed char slot_;              // 0 readable, 1 writable, -1 none
+    bool claimed_ : 1 = false;      // holds its direction of the registration
+    bool watching_ : 1 = false;     // waits in the poller (not on a retry timer)
+    bool backing_off_ : 1 = false;  // out of descriptors: in the loop's list, retried on a timer
+    bool queued_ : 1 = false;       // ended: in the loop's ready queue
+
     friend class portsock::async::event_loop;
     friend struct stop_scope;
     struct stop_forwarder {
@@ -153,7 +160,7 @@ private:
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
     void retry_later(std::chrono::milliseconds after) noexcept;
-    void arm_timer() noexcept;
+    void arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
@@ -167,14 +174,8 @@ private:
     registration* reg_;
     timeout limit_;
     clock::time_point deadline_ = clock::time_point::max();
-    clock::time_point retry_at_ = clock::time_point::max();
     // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
     std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
-    signed char slot_;          // 0 readable, 1 writable, -1 none
-    bool claimed_ = false;      // holds its direction of the registration
-    bool watching_ = false;     // waits in the poller (not on a retry timer)
-    bool backing_off_ = false;  // out of descriptors: in the loop's list, retried on a timer
-    bool queued_ = false;       // ended: in the loop's ready queue
 };
 
 }  // namespace detail
