@@ -584,4 +584,29 @@ TEST(AsyncCancel, StopTokenOfAUsersOwnCoroutineTypeCancelsItsOperations) {
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
+async::task<void> sleep_and_count(std::chrono::milliseconds d, int& woken) {
+    co_await async::sleep_for(d);
+    ++woken;
+}
+
+async::task<void> rounds_of_timed_waits(int& woken, bool& in_time) {
+    for (int round = 0; round < 3; ++round) {  // later rounds reuse the loop's timers
+        async::task_group group;
+        for (int i = 0; i < 300; ++i)
+            group.spawn(sleep_and_count(std::chrono::milliseconds(1 + i % 7), woken));
+        const stopwatch clock;
+        co_await group.join();
+        if (clock.elapsed() >= overrun) in_time = false;
+    }
+}
+
+TEST(AsyncTimers, HundredsOfTimedWaitsAtOnceInSeveralRoundsAllWake) {
+    async::event_loop loop;
+    int woken = 0;
+    bool in_time = true;
+    loop.run(rounds_of_timed_waits(woken, in_time));
+    EXPECT_EQ(woken, 900);
+    EXPECT_TRUE(in_time);
+}
+
 }  // namespace

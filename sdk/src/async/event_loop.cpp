@@ -174,6 +174,35 @@ void event_loop::heap_down(std::size_t i) noexcept {
     }
 }
 
+detail::timer_entry* event_loop::acquire_timer(detail::io_op& op) noexcept {
+    if (!free_timers_) {
+        constexpr std::size_t block_size = 64;
+        try {
+            auto block = std::make_unique<detail::timer_entry[]>(block_size);
+            timer_blocks_.push_back(std::move(block));
+        } catch (...) {
+            return nullptr;
+        }
+        detail::timer_entry* block = timer_blocks_.back().get();
+        for (std::size_t i = 0; i < block_size; ++i) {
+            block[i].next_free = free_timers_;
+            free_timers_ = &block[i];
+        }
+    }
+    detail::timer_entry* entry = free_timers_;
+    free_timers_ = entry->next_free;
+    entry->op = &op;
+    entry->deadline = detail::clock::time_point::max();
+    return entry;
+}
+
+void event_loop::release_timer(detail::timer_entry& entry) noexcept {
+    disarm(entry);
+    entry.op = nullptr;
+    entry.next_free = free_timers_;
+    free_timers_ = &entry;
+}
+
 void event_loop::arm(detail::timer_node& node) noexcept {
     if (node.armed()) disarm(node);
     node.index = timers_.size();
@@ -199,7 +228,7 @@ void event_loop::fire_timers() noexcept {
     while (!timers_.empty() && timers_.front()->when <= now) {
         detail::timer_node* node = timers_.front();
         disarm(*node);
-        detail::io_op::owner_of(*node).on_timer();  // every timer is an operation's
+        static_cast<detail::timer_entry*>(node)->op->on_timer();  // every timer is an operation's
     }
 }
 

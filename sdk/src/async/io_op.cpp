@@ -36,13 +36,7 @@ io_op::~io_op() { detach(); }
 
 static_assert(std::is_standard_layout_v<op_hooks>);
 
-// op_hooks is standard-layout: its members' offsets lead back from a hook to its operation.
-io_op& io_op::owner_of(timer_node& hook) noexcept {
-    auto* hooks =
-        reinterpret_cast<op_hooks*>(reinterpret_cast<char*>(&hook) - offsetof(op_hooks, timer_hook));
-    return static_cast<io_op&>(*hooks);
-}
-
+// op_hooks is standard-layout: the offset of its member leads back from the hook to its operation.
 io_op& io_op::owner_of(ready_node& hook) noexcept {
     auto* hooks =
         reinterpret_cast<op_hooks*>(reinterpret_cast<char*>(&hook) - offsetof(op_hooks, ready_hook));
@@ -74,10 +68,18 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
     }
     ready_hook.handle = h;
     queued_ = false;
-    if (!limit_.is_infinite())
-        deadline_ =
+    if (!limit_.is_infinite()) {
+        timer_ = loop_->acquire_timer(*this);
+        if (!timer_) {
+            error_ = std::make_error_code(std::errc::not_enough_memory);
+            ready_hook.handle = {};
+            return false;
+        }
+        timer_->deadline =
             portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
+    }
     if (!begin_wait(first)) {
+        detach();
         ready_hook.handle = {};  // not suspended: nothing may resume it
         return false;
     }
@@ -108,24 +110,17 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_ || slot_ < 0) {  // a sleep: the deadline alone
-        arm_timer();
-        return true;
-    }
+    if (!reg_ || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
     if (first == outcome::back_off) {
         loop_->claim(*reg_, slot_, *this, error_);
         if (error_) return false;
         claimed_ = true;
-        retry_later(exhaustion_retry);
-        return true;
+        return retry_later(exhaustion_retry);
     }
     loop_->claim(*reg_, slot_, *this, error_);
     if (error_) return false;
     claimed_ = true;
-    if (reg_->hung_up) {
-        retry_later(hung_up_retry);
-        return true;
-    }
+    if (reg_->hung_up) return retry_later(hung_up_retry);
     wait_in_poller();
     if (error_) {
         detach();
@@ -138,10 +133,10 @@ void io_op::wait_in_poller() noexcept {
     loop_->watch(*reg_, slot_, error_);
     if (error_) return;
     watching_ = true;
-    arm_timer();
+    (void)arm_timer();  // the deadline's timer, if any, is held already: this cannot fail
 }
 
-void io_op::retry_later(std::chrono::milliseconds after) noexcept {
+bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
     watching_ = false;  // its interest is dropped lazily, in event_loop::dispatch()
     const auto retry_at = portsock::detail::add_saturating(clock::now(), after);
     if (after == exhaustion_retry && !backing_off_) {
@@ -151,26 +146,35 @@ void io_op::retry_later(std::chrono::milliseconds after) noexcept {
         } catch (...) {  // no memory for the list: the timer alone retries
         }
     }
-    arm_timer(retry_at);
+    return arm_timer(retry_at);
 }
 
 // Every arming states the whole wait (the deadline, and a retry if one is due), so no
-// retry time is kept between armings.
-void io_op::arm_timer(clock::time_point retry_at) noexcept {
-    const auto next = std::min(deadline_, retry_at);
+// retry time is kept between armings. Fails (not_enough_memory) only when a retry needs a
+// timer and the loop has none left.
+bool io_op::arm_timer(clock::time_point retry_at) noexcept {
+    const auto next = std::min(deadline(), retry_at);
     if (next == clock::time_point::max()) {
-        loop_->disarm(timer_hook);
-        return;
+        if (timer_) loop_->disarm(*timer_);
+        return true;
     }
-    timer_hook.when = next;
-    loop_->arm(timer_hook);
+    if (!timer_ && (timer_ = loop_->acquire_timer(*this)) == nullptr) {
+        error_ = std::make_error_code(std::errc::not_enough_memory);
+        return false;
+    }
+    timer_->when = next;
+    loop_->arm(*timer_);
+    return true;
 }
 
 void io_op::on_ready(poll_events events) noexcept {
     seen_ = events;
     const outcome next = attempt();
     if (next == outcome::done) return finish();
-    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (next == outcome::back_off) {
+        if (!retry_later(exhaustion_retry)) finish();
+        return;
+    }
     if (has(events, poll_events::hang_up) || has(events, poll_events::error)) {
         // Would block although the peer hung up: waiting in the poller would spin.
         loop_->park(*reg_);
@@ -178,7 +182,7 @@ void io_op::on_ready(poll_events events) noexcept {
 }
 
 void io_op::on_timer() noexcept {
-    if (clock::now() >= deadline_) {
+    if (clock::now() >= deadline()) {
         if (!deadline_is_success_) error_ = std::make_error_code(std::errc::timed_out);
         return finish();
     }
@@ -186,17 +190,25 @@ void io_op::on_timer() noexcept {
     seen_ = reg_ && reg_->hung_up ? poll_events::hang_up : poll_events::none;
     const outcome next = attempt();
     if (next == outcome::done) return finish();
-    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (next == outcome::back_off) {
+        if (!retry_later(exhaustion_retry)) finish();
+        return;
+    }
     if (backing_off_) {
         loop_->remove_backing_off(*this);
         backing_off_ = false;
     }
-    if (reg_ && reg_->hung_up) return retry_later(hung_up_retry);
+    if (reg_ && reg_->hung_up) {
+        if (!retry_later(hung_up_retry)) finish();
+        return;
+    }
     wait_in_poller();  // descriptors are back: wait for readiness again
     if (error_) finish();
 }
 
-void io_op::on_descriptor_freed() noexcept { arm_timer(clock::now()); }
+void io_op::on_descriptor_freed() noexcept {
+    (void)arm_timer(clock::now());  // backing off: its retry's timer is held already
+}
 
 void io_op::on_stop() noexcept {
     error_ = std::make_error_code(std::errc::operation_canceled);
@@ -217,7 +229,10 @@ void io_op::detach() noexcept {
     watching_ = false;
     if (backing_off_) loop_->remove_backing_off(*this);
     backing_off_ = false;
-    if (loop_) loop_->disarm(timer_hook);
+    if (timer_) {
+        loop_->release_timer(*timer_);
+        timer_ = nullptr;
+    }
     ready_hook.unlink();  // from its stop_scope's list
     foreign_stop_.reset();
 }

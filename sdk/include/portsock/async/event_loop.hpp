@@ -102,10 +102,17 @@ struct registration {
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
-/// The links of an operation: in the loop's timer heap, and in its stop_scope's list
-/// while it waits, then in the loop's ready queue once it ends.
+/// An operation's timer, from a pool of the loop: only a wait with a deadline or a retry
+/// holds one, so an untimed wait carries a pointer instead of the timer's fields.
+struct timer_entry : timer_node {
+    io_op* op = nullptr;
+    clock::time_point deadline = clock::time_point::max();
+    timer_entry* next_free = nullptr;
+};
+
+/// The link of an operation in its stop_scope's list while it waits, then in the loop's
+/// ready queue once it ends.
 struct op_hooks {
-    timer_node timer_hook;
     ready_node ready_hook;
 };
 
@@ -159,21 +166,23 @@ private:
     bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
-    void retry_later(std::chrono::milliseconds after) noexcept;
-    void arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
+    bool retry_later(std::chrono::milliseconds after) noexcept;
+    bool arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
+    clock::time_point deadline() const noexcept {
+        return timer_ ? timer_->deadline : clock::time_point::max();
+    }
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
-    static io_op& owner_of(timer_node& hook) noexcept;
     static io_op& owner_of(ready_node& hook) noexcept;
 
     event_loop* loop_;
     registration* reg_;
     timeout limit_;
-    clock::time_point deadline_ = clock::time_point::max();
+    timer_entry* timer_ = nullptr;  // held while a deadline or a retry is armed
     // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
     std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
 };
@@ -254,6 +263,8 @@ public:
 
     /// @cond INTERNAL
     void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
+    detail::timer_entry* acquire_timer(detail::io_op& op) noexcept;
+    void release_timer(detail::timer_entry& entry) noexcept;
     void arm(detail::timer_node& node) noexcept;
     void disarm(detail::timer_node& node) noexcept;
     void register_socket(detail::registration& reg, const basic_socket& socket);
@@ -285,6 +296,8 @@ private:
     detail::ready_node turn_end_;    // marks where run_ready()'s turn ends
     detail::ready_node main_start_;  // schedules run()'s main task
     std::vector<detail::timer_node*> timers_;
+    std::vector<std::unique_ptr<detail::timer_entry[]>> timer_blocks_;  // the timers' pool
+    detail::timer_entry* free_timers_ = nullptr;
     std::vector<detail::registration*> slots_;
     std::vector<std::uint32_t> generations_;
     std::vector<std::uint32_t> free_slots_;
