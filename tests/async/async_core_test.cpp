@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <coroutine>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -424,6 +426,226 @@ TEST(AsyncLoop, RunningOutsideALoopIsOperationNotPermitted) {
     } catch (const std::system_error& error) {
         EXPECT_EQ(error.code(), std::errc::operation_not_permitted);
     }
+}
+
+// --- one frame per child: the group's own bookkeeping ------------------------------------
+
+async::task<void> count_after_yield(int& ended) {
+    co_await async::yield{};
+    ++ended;
+}
+
+async::task<void> count_at_once(int& ended) {
+    ++ended;
+    co_return;
+}
+
+async::task<void> spawn_thousands(int& ended, std::size_t& most) {
+    async::task_group group;
+    for (int i = 0; i < 5000; ++i) {
+        if (i % 2 == 0)
+            group.spawn(count_after_yield(ended));
+        else
+            group.spawn(count_at_once(ended));  // ends while it starts
+    }
+    most = group.size();
+    EXPECT_EQ(ended, 0) << "children start at the loop's next turn, not in spawn()";
+    co_await group.join();
+    EXPECT_EQ(group.size(), 0u);
+}
+
+TEST(AsyncTaskGroup, ThousandsOfChildrenEachRunOnceAndJoinWaitsForAll) {
+    async::event_loop loop;
+    int ended = 0;
+    std::size_t most = 0;
+    loop.run(spawn_thousands(ended, most));
+    EXPECT_EQ(most, 5000u);
+    EXPECT_EQ(ended, 5000);
+}
+
+async::task<void> record_then_spawn(std::vector<int>& order, int id, async::task_group& group) {
+    order.push_back(id);
+    if (id <= 3) group.spawn(record_then_spawn(order, id + 10, group));  // starts a turn later
+    co_return;
+}
+
+async::task<void> spawn_in_order(std::vector<int>& order) {
+    async::task_group group;
+    for (int id = 1; id <= 3; ++id) group.spawn(record_then_spawn(order, id, group));
+    co_await async::yield{};  // one turn: the three spawned, not yet those they spawn
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+    co_await group.join();
+}
+
+TEST(AsyncTaskGroup, ChildrenStartInSpawnOrderAndTheirOwnSpawnsWaitATurn) {
+    async::event_loop loop;
+    std::vector<int> order;
+    loop.run(spawn_in_order(order));
+    EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 11, 12, 13}));
+}
+
+async::task<void> throw_at_once() {
+    throw std::runtime_error("at once");
+    co_return;
+}
+
+async::task<void> group_with_child_failing_at_start(std::error_code& sibling) {
+    async::task_group group;
+    group.spawn(sleep_forever(sibling));
+    group.spawn(throw_at_once());  // fails before its first suspension
+    co_await group.join();
+}
+
+TEST(AsyncTaskGroup, ChildFailingBeforeItsFirstSuspensionIsRethrown) {
+    async::event_loop loop;
+    std::error_code sibling;
+    EXPECT_THROW(loop.run(group_with_child_failing_at_start(sibling)), std::runtime_error);
+    EXPECT_EQ(sibling, std::errc::operation_canceled);
+}
+
+async::task<void> cancel_before_start(std::error_code& ec, bool& ran) {
+    async::task_group group;
+    group.spawn([](std::error_code& out, bool& flag) -> async::task<void> {
+        flag = true;
+        co_await async::sleep_for(10s, out);
+    }(ec, ran));
+    group.cancel();  // before the child starts: its first wait ends at once
+    co_await group.join();
+}
+
+TEST(AsyncCancel, ChildOfAGroupCancelledBeforeItStartsEndsAtItsFirstWait) {
+    async::event_loop loop;
+    std::error_code ec;
+    bool ran = false;
+    const stopwatch clock;
+    loop.run(cancel_before_start(ec, ran));
+    EXPECT_TRUE(ran);
+    EXPECT_EQ(ec, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> sleep_in_nested_task(std::error_code& ec) { co_await sleep_forever(ec); }
+
+async::task<void> inner_group(std::error_code& a, std::error_code& b) {
+    async::task_group inner;
+    inner.spawn(sleep_in_nested_task(a));
+    inner.spawn(sleep_forever(b));
+    co_await inner.join();  // the outer group's cancellation reaches the inner children
+}
+
+async::task<void> cancel_nested_groups(std::error_code& a, std::error_code& b, std::error_code& c) {
+    async::task_group outer;
+    outer.spawn(inner_group(a, b));
+    outer.spawn(sleep_in_nested_task(c));
+    co_await async::sleep_for(10ms);
+    outer.cancel();
+    co_await outer.join();
+}
+
+TEST(AsyncCancel, CancellingAGroupReachesNestedTasksAndNestedGroups) {
+    async::event_loop loop;
+    std::error_code a, b, c;
+    const stopwatch clock;
+    loop.run(cancel_nested_groups(a, b, c));
+    EXPECT_EQ(a, std::errc::operation_canceled);
+    EXPECT_EQ(b, std::errc::operation_canceled);
+    EXPECT_EQ(c, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> many_waits_cancelled(int& cancelled) {
+    async::task_group group;
+    for (int i = 0; i < 2000; ++i)
+        group.spawn([](int& count) -> async::task<void> {
+            std::error_code ec;
+            co_await async::sleep_for(10s, ec);
+            if (ec == std::errc::operation_canceled) ++count;
+        }(cancelled));
+    co_await async::sleep_for(5ms);
+    group.cancel();
+    co_await group.join();
+}
+
+TEST(AsyncCancel, ThousandsOfPendingWaitsAllEndCancelled) {
+    async::event_loop loop;
+    int cancelled = 0;
+    const stopwatch clock;
+    loop.run(many_waits_cancelled(cancelled));
+    EXPECT_EQ(cancelled, 2000);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+// A coroutine type of the user's own, with its own stop token: portsock's operations (and
+// the tasks it awaits) honour that token too.
+struct user_coroutine {
+    struct promise_type {
+        std::stop_token token;
+        user_coroutine get_return_object() noexcept {
+            return {std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_always initial_suspend() noexcept { return {}; }
+        std::suspend_always final_suspend() noexcept { return {}; }
+        void return_void() noexcept {}
+        void unhandled_exception() noexcept { std::terminate(); }
+        std::stop_token stop_token() const noexcept { return token; }
+    };
+    std::coroutine_handle<promise_type> handle;
+};
+
+user_coroutine user_waits(bool in_a_task, std::error_code& ec) {
+    if (in_a_task)
+        co_await sleep_in_nested_task(ec);  // the task inherits the user's token
+    else
+        co_await async::sleep_for(10s, ec);
+}
+
+async::task<void> drive_user_coroutine(bool in_a_task, std::error_code& ec) {
+    std::stop_source source;
+    user_coroutine user = user_waits(in_a_task, ec);
+    user.handle.promise().token = source.get_token();
+    user.handle.resume();  // runs until it waits
+    co_await async::sleep_for(5ms);
+    EXPECT_FALSE(user.handle.done());
+    source.request_stop();
+    for (int turn = 0; turn < 100 && !user.handle.done(); ++turn) co_await async::sleep_for(1ms);
+    EXPECT_TRUE(user.handle.done());
+    user.handle.destroy();
+}
+
+TEST(AsyncCancel, StopTokenOfAUsersOwnCoroutineTypeCancelsItsOperations) {
+    async::event_loop loop;
+    std::error_code direct, in_task;
+    const stopwatch clock;
+    loop.run(drive_user_coroutine(false, direct));
+    loop.run(drive_user_coroutine(true, in_task));
+    EXPECT_EQ(direct, std::errc::operation_canceled);
+    EXPECT_EQ(in_task, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> sleep_and_count(std::chrono::milliseconds d, int& woken) {
+    co_await async::sleep_for(d);
+    ++woken;
+}
+
+async::task<void> rounds_of_timed_waits(int& woken, bool& in_time) {
+    for (int round = 0; round < 3; ++round) {  // later rounds reuse the loop's timers
+        async::task_group group;
+        for (int i = 0; i < 300; ++i)
+            group.spawn(sleep_and_count(std::chrono::milliseconds(1 + i % 7), woken));
+        const stopwatch clock;
+        co_await group.join();
+        if (clock.elapsed() >= overrun) in_time = false;
+    }
+}
+
+TEST(AsyncTimers, HundredsOfTimedWaitsAtOnceInSeveralRoundsAllWake) {
+    async::event_loop loop;
+    int woken = 0;
+    bool in_time = true;
+    loop.run(rounds_of_timed_waits(woken, in_time));
+    EXPECT_EQ(woken, 900);
+    EXPECT_TRUE(in_time);
 }
 
 }  // namespace

@@ -754,4 +754,103 @@ TEST(AsyncLocal, SendFileAndGatherWritesAsOverTcp) {
     EXPECT_TRUE(received == content.substr(100) + "gather-end") << received.size();
 }
 
+// --- a group's children waiting on sockets: cancellation and destruction -----------------
+
+async::task<void> wait_readable(async::tcp_stream& stream, std::error_code& ec) {
+    co_await async::readiness(stream.watch(), portsock::poll_events::readable, ec);
+}
+
+async::task<void> cancel_socket_waits_in_a_group(std::error_code& direct, std::error_code& nested) {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto [server, peer] = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(wait_readable(server, direct));  // waits in the poller: nothing is sent
+    group.spawn([](async::tcp_stream& stream, std::error_code& ec) -> async::task<void> {
+        char byte = 0;
+        (void)co_await stream.receive(&byte, 1, ec);  // a task awaited by the child
+    }(client, nested));
+    co_await async::sleep_for(10ms);
+    EXPECT_EQ(group.size(), 2u);
+    group.cancel();
+    co_await group.join();
+    // The cancelled waits gave their registrations back: the streams wait again.
+    co_await client.send_all("x", patience);
+    char byte = 0;
+    EXPECT_EQ(co_await server.receive(&byte, 1, patience), 1u);
+}
+
+TEST(AsyncTcp, CancellingAGroupEndsItsChildrensSocketWaits) {
+    async::event_loop loop;
+    std::error_code direct, nested;
+    const stopwatch clock;
+    loop.run(cancel_socket_waits_in_a_group(direct, nested));
+    EXPECT_EQ(direct, std::errc::operation_canceled);
+    EXPECT_EQ(nested, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+async::task<void> destroy_group_while_children_wait(int& resumed) {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto [server, peer] = co_await listener.accept(patience);
+    {
+        async::task_group group;
+        group.spawn([](async::tcp_stream& stream, int& count) -> async::task<void> {
+            std::error_code ec;
+            co_await async::readiness(stream.watch(), portsock::poll_events::readable, ec);
+            ++count;  // must never run: the frame is destroyed while it waits
+        }(server, resumed));
+        co_await async::sleep_for(5ms);
+    }  // frames destroyed where they wait: their registrations and stop links go with them
+    co_await client.send_all("x", patience);  // the socket turns readable
+    co_await async::sleep_for(20ms);
+    char byte = 0;
+    EXPECT_EQ(co_await server.receive(&byte, 1, patience), 1u) << "the registration was freed";
+}
+
+TEST(AsyncTcp, GroupDestroyedWhileItsChildrenWaitOnSocketsResumesNothing) {
+    async::event_loop loop;
+    int resumed = 0;
+    loop.run(destroy_group_while_children_wait(resumed));
+    EXPECT_EQ(resumed, 0);
+}
+
+async::task<void> wait_then_report(async::tcp_stream& stream, std::error_code& ec,
+                                   portsock::poll_events& seen) {
+    seen = co_await async::readiness(stream.watch(), portsock::poll_events::readable, ec);
+}
+
+async::task<void> move_a_stream_while_an_operation_waits(std::error_code& first, portsock::poll_events& seen,
+                                                         std::error_code& second) {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto [server, peer] = co_await listener.accept(patience);
+    async::task_group group;
+    group.spawn(wait_then_report(server, first, seen));
+    co_await async::sleep_for(5ms);  // it waits in the poller now
+    async::tcp_stream moved = std::move(server);
+    co_await client.send_all("x", patience);
+    co_await group.join();  // the wait followed the registration to its new place
+    EXPECT_NE(seen, portsock::poll_events::none);
+    char byte = 0;
+    EXPECT_EQ(co_await moved.receive(&byte, 1, patience), 1u);
+    group.spawn(wait_then_report(moved, second, seen));
+    co_await async::sleep_for(5ms);
+    async::tcp_stream again = std::move(moved);
+    again.close();  // withdraws the moved registration: its waiting operation ends
+    co_await group.join();
+}
+
+TEST(AsyncTcp, MovingAStreamWhileAnOperationWaitsKeepsTheWait) {
+    async::event_loop loop;
+    std::error_code first, second;
+    portsock::poll_events seen = portsock::poll_events::none;
+    const stopwatch clock;
+    loop.run(move_a_stream_while_an_operation_waits(first, seen, second));
+    EXPECT_FALSE(first) << first.message();
+    EXPECT_EQ(second, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 }  // namespace

@@ -18,8 +18,10 @@ constexpr std::string_view welcome = "Welcome to the server!";
 const portsock::endpoint loopback{portsock::ip_address::loopback_v4(), 0};
 std::array<char, 64 * 1024> shared_buffer;
 
-// In its own coroutine, so that an idle connection's frame does not hold this awaiter.
-async::task<> send_rest(async::tcp_stream& stream, std::string rest, std::error_code& ec) {
+// In its own coroutine, so that an idle connection's frame holds neither this awaiter nor
+// the copy: the copy is taken at once (before any other task can reuse the shared buffer).
+async::task<> send_rest(async::tcp_stream& stream, const char* data, std::size_t size, std::error_code& ec) {
+    const std::string rest(data, size);
     co_await stream.send_all(rest, ec);
 }
 
@@ -33,7 +35,7 @@ async::task<> echo(async::tcp_stream stream) {
         if (ec || n == 0) co_return;
         const std::size_t sent = stream.socket().send_all(shared_buffer.data(), n, ec);
         if (ec == std::errc::operation_would_block)  // a slow reader: keep its bytes, wait for it
-            co_await send_rest(stream, std::string(shared_buffer.data() + sent, n - sent), ec);
+            co_await send_rest(stream, shared_buffer.data() + sent, n - sent, ec);
         if (ec) co_return;
     }
 }

@@ -33,14 +33,6 @@ private:
 
 }  // namespace
 
-namespace detail {
-
-timer_node::~timer_node() {
-    if (armed() && loop) loop->disarm(*this);
-}
-
-}  // namespace detail
-
 /// The loop's helper threads, joined rather than detached: a helper posts its result to
 /// the loop, so the loop must outlive it, and a joined thread needs no condition variable
 /// (a detached thread started here under Wine's winpthreads at times never ran at all).
@@ -134,7 +126,10 @@ void event_loop::run_ready() {
         detail::ready_node* node = ready_.next;
         node->unlink();
         // Cleared before it runs: an operation resumed once is never scheduled again.
-        std::exchange(node->handle, {}).resume();
+        if (const std::coroutine_handle<> h = std::exchange(node->handle, {}))
+            h.resume();
+        else
+            static_cast<detail::call_node*>(node)->call(*static_cast<detail::call_node*>(node));
     }
     turn_end_.unlink();
 }
@@ -179,9 +174,37 @@ void event_loop::heap_down(std::size_t i) noexcept {
     }
 }
 
+detail::timer_entry* event_loop::acquire_timer(detail::io_op& op) noexcept {
+    if (!free_timers_) {
+        constexpr std::size_t block_size = 64;
+        try {
+            auto block = std::make_unique<detail::timer_entry[]>(block_size);
+            timer_blocks_.push_back(std::move(block));
+        } catch (...) {
+            return nullptr;
+        }
+        detail::timer_entry* block = timer_blocks_.back().get();
+        for (std::size_t i = 0; i < block_size; ++i) {
+            block[i].next_free = free_timers_;
+            free_timers_ = &block[i];
+        }
+    }
+    detail::timer_entry* entry = free_timers_;
+    free_timers_ = entry->next_free;
+    entry->op = &op;
+    entry->deadline = detail::clock::time_point::max();
+    return entry;
+}
+
+void event_loop::release_timer(detail::timer_entry& entry) noexcept {
+    disarm(entry);
+    entry.op = nullptr;
+    entry.next_free = free_timers_;
+    free_timers_ = &entry;
+}
+
 void event_loop::arm(detail::timer_node& node) noexcept {
     if (node.armed()) disarm(node);
-    node.loop = this;
     node.index = timers_.size();
     timers_.push_back(&node);  // reserve() in drive() makes a failure here unlikely
     heap_up(node.index);
@@ -205,7 +228,7 @@ void event_loop::fire_timers() noexcept {
     while (!timers_.empty() && timers_.front()->when <= now) {
         detail::timer_node* node = timers_.front();
         disarm(*node);
-        node->fire(node->owner);
+        static_cast<detail::timer_entry*>(node)->op->on_timer();  // every timer is an operation's
     }
 }
 
@@ -217,8 +240,7 @@ timeout event_loop::next_wait() const noexcept {
 
 // --- registrations -----------------------------------------------------------------------
 
-std::unique_ptr<detail::registration> event_loop::register_socket(const basic_socket& socket) {
-    auto reg = std::make_unique<detail::registration>();
+void event_loop::register_socket(detail::registration& reg, const basic_socket& socket) {
     std::uint32_t slot;
     if (!free_slots_.empty()) {
         slot = free_slots_.back();
@@ -228,11 +250,18 @@ std::unique_ptr<detail::registration> event_loop::register_socket(const basic_so
         slots_.push_back(nullptr);
         generations_.push_back(0);
     }
-    slots_[slot] = reg.get();
-    reg->loop = this;
-    reg->socket = &socket;
-    reg->token = (std::uint64_t{generations_[slot]} << 32) | slot;
-    return reg;
+    slots_[slot] = &reg;
+    reg.loop = this;
+    reg.socket = &socket;
+    reg.token = (std::uint64_t{generations_[slot]} << 32) | slot;
+}
+
+void event_loop::relocate(detail::registration& from, detail::registration& to) noexcept {
+    to = from;
+    slots_[static_cast<std::uint32_t>(to.token & 0xffffffffu)] = &to;
+    for (detail::io_op* op : to.waiter)
+        if (op) op->reg_ = &to;
+    from = detail::registration{};
 }
 
 void event_loop::unregister_socket(detail::registration& reg) noexcept {
@@ -346,8 +375,9 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
     const current_guard guard(this);
     stop_requested_.store(false);
     external_stop_.store(false);
-    std::stop_source root;
-    promise.stop = root.get_token();
+    detail::stop_scope root;
+    promise.stop = root.source.get_token();
+    promise.scope = &root;
     struct external_forwarder {
         event_loop* loop;
         void operator()() const noexcept {
@@ -383,28 +413,35 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
 
 // --- socket_watch ------------------------------------------------------------------------
 
-socket_watch::socket_watch(event_loop& loop, const basic_socket& socket)
-    : reg_(loop.register_socket(socket)) {}
+socket_watch::socket_watch(event_loop& loop, const basic_socket& socket) {
+    loop.register_socket(reg_, socket);
+}
+
+socket_watch::socket_watch(socket_watch&& other) noexcept { take(other); }
 
 socket_watch& socket_watch::operator=(socket_watch&& other) noexcept {
     if (this != &other) {
         release();
-        reg_ = std::move(other.reg_);
+        take(other);
     }
     return *this;
+}
+
+void socket_watch::take(socket_watch& other) noexcept {
+    if (other.reg_.loop) other.reg_.loop->relocate(other.reg_, reg_);
 }
 
 socket_watch::~socket_watch() { release(); }
 
 void socket_watch::rebind(const basic_socket& socket) noexcept {
-    if (reg_) reg_->socket = &socket;
+    if (reg_.loop) reg_.socket = &socket;
 }
 
 void socket_watch::release() noexcept {
-    if (!reg_) return;
-    event_loop* loop = reg_->loop;
-    loop->unregister_socket(*reg_);
-    reg_.reset();
+    if (!reg_.loop) return;
+    event_loop* loop = reg_.loop;
+    loop->unregister_socket(reg_);
+    reg_ = detail::registration{};
     loop->descriptor_freed();
 }
 

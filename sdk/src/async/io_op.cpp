@@ -5,6 +5,9 @@
 #include <portsock/error.hpp>
 
 #include <algorithm>
+#include <cstddef>
+#include <new>
+#include <type_traits>
 
 namespace portsock::async::detail {
 
@@ -27,12 +30,18 @@ int slot_for(poll_events direction) noexcept {
 }  // namespace
 
 io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : loop_(loop), reg_(reg), slot_(slot_for(direction)), limit_(limit) {
-    timer_.owner = this;
-    timer_.fire = &io_op::fire;
-}
+    : slot_(static_cast<signed char>(slot_for(direction))), loop_(loop), reg_(reg), limit_(limit) {}
 
 io_op::~io_op() { detach(); }
+
+static_assert(std::is_standard_layout_v<op_hooks>);
+
+// op_hooks is standard-layout: the offset of its member leads back from the hook to its operation.
+io_op& io_op::owner_of(ready_node& hook) noexcept {
+    auto* hooks =
+        reinterpret_cast<op_hooks*>(reinterpret_cast<char*>(&hook) - offsetof(op_hooks, ready_hook));
+    return static_cast<io_op&>(*hooks);
+}
 
 void io_op::report(std::error_code* out, const char* what) const {
     if (out)
@@ -41,7 +50,7 @@ void io_op::report(std::error_code* out, const char* what) const {
         throw std::system_error(error_, what);
 }
 
-bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
+bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     error_.clear();
     if (token.stop_requested()) {
         error_ = portsock::make_socket_error(std::errc::operation_canceled);
@@ -57,37 +66,61 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token) noexcept {
         if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return false;
     }
-    ready_.handle = h;
-    if (!limit_.is_infinite())
-        deadline_ =
+    ready_hook.handle = h;
+    queued_ = false;
+    if (!limit_.is_infinite()) {
+        timer_ = loop_->acquire_timer(*this);
+        if (!timer_) {
+            error_ = std::make_error_code(std::errc::not_enough_memory);
+            ready_hook.handle = {};
+            return false;
+        }
+        timer_->deadline =
             portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
+    }
     if (!begin_wait(first)) {
-        ready_.handle = {};  // not suspended: nothing may resume it
+        detach();
+        ready_hook.handle = {};  // not suspended: nothing may resume it
         return false;
     }
-    if (token.stop_possible()) on_stop_.emplace(std::move(token), stop_forwarder{this});
+    if (!listen_for_stop(std::move(token), scope)) {
+        detach();
+        ready_hook.handle = {};
+        return false;
+    }
     return true;
 }
 
-bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_ || slot_ < 0) {  // a sleep: the deadline alone
-        arm_timer();
+bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
+    if (scope) {  // the usual case: join the scope's list
+        ready_node& head = scope->waiting;
+        ready_hook.prev = head.prev;
+        ready_hook.next = &head;
+        head.prev->next = &ready_hook;
+        head.prev = &ready_hook;
         return true;
     }
+    if (!token.stop_possible()) return true;
+    // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
+    foreign_stop_.reset(new (std::nothrow)
+                            std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this}));
+    if (foreign_stop_) return true;
+    error_ = std::make_error_code(std::errc::not_enough_memory);
+    return false;
+}
+
+bool io_op::begin_wait(outcome first) noexcept {
+    if (!reg_ || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
     if (first == outcome::back_off) {
         loop_->claim(*reg_, slot_, *this, error_);
         if (error_) return false;
         claimed_ = true;
-        retry_later(exhaustion_retry);
-        return true;
+        return retry_later(exhaustion_retry);
     }
     loop_->claim(*reg_, slot_, *this, error_);
     if (error_) return false;
     claimed_ = true;
-    if (reg_->hung_up) {
-        retry_later(hung_up_retry);
-        return true;
-    }
+    if (reg_->hung_up) return retry_later(hung_up_retry);
     wait_in_poller();
     if (error_) {
         detach();
@@ -100,13 +133,12 @@ void io_op::wait_in_poller() noexcept {
     loop_->watch(*reg_, slot_, error_);
     if (error_) return;
     watching_ = true;
-    retry_at_ = clock::time_point::max();
-    arm_timer();
+    (void)arm_timer();  // the deadline's timer, if any, is held already: this cannot fail
 }
 
-void io_op::retry_later(std::chrono::milliseconds after) noexcept {
+bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
     watching_ = false;  // its interest is dropped lazily, in event_loop::dispatch()
-    retry_at_ = portsock::detail::add_saturating(clock::now(), after);
+    const auto retry_at = portsock::detail::add_saturating(clock::now(), after);
     if (after == exhaustion_retry && !backing_off_) {
         try {
             loop_->add_backing_off(*this);
@@ -114,34 +146,43 @@ void io_op::retry_later(std::chrono::milliseconds after) noexcept {
         } catch (...) {  // no memory for the list: the timer alone retries
         }
     }
-    arm_timer();
+    return arm_timer(retry_at);
 }
 
-void io_op::arm_timer() noexcept {
-    const auto when = std::min(deadline_, retry_at_);
-    if (when == clock::time_point::max()) {
-        loop_->disarm(timer_);
-        return;
+// Every arming states the whole wait (the deadline, and a retry if one is due), so no
+// retry time is kept between armings. Fails (not_enough_memory) only when a retry needs a
+// timer and the loop has none left.
+bool io_op::arm_timer(clock::time_point retry_at) noexcept {
+    const auto next = std::min(deadline(), retry_at);
+    if (next == clock::time_point::max()) {
+        if (timer_) loop_->disarm(*timer_);
+        return true;
     }
-    timer_.when = when;
-    loop_->arm(timer_);
+    if (!timer_ && (timer_ = loop_->acquire_timer(*this)) == nullptr) {
+        error_ = std::make_error_code(std::errc::not_enough_memory);
+        return false;
+    }
+    timer_->when = next;
+    loop_->arm(*timer_);
+    return true;
 }
 
 void io_op::on_ready(poll_events events) noexcept {
     seen_ = events;
     const outcome next = attempt();
     if (next == outcome::done) return finish();
-    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (next == outcome::back_off) {
+        if (!retry_later(exhaustion_retry)) finish();
+        return;
+    }
     if (has(events, poll_events::hang_up) || has(events, poll_events::error)) {
         // Would block although the peer hung up: waiting in the poller would spin.
         loop_->park(*reg_);
     }
 }
 
-void io_op::fire(void* self) noexcept { static_cast<io_op*>(self)->on_timer(); }
-
 void io_op::on_timer() noexcept {
-    if (clock::now() >= deadline_) {
+    if (clock::now() >= deadline()) {
         if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return finish();
     }
@@ -149,19 +190,24 @@ void io_op::on_timer() noexcept {
     seen_ = reg_ && reg_->hung_up ? poll_events::hang_up : poll_events::none;
     const outcome next = attempt();
     if (next == outcome::done) return finish();
-    if (next == outcome::back_off) return retry_later(exhaustion_retry);
+    if (next == outcome::back_off) {
+        if (!retry_later(exhaustion_retry)) finish();
+        return;
+    }
     if (backing_off_) {
         loop_->remove_backing_off(*this);
         backing_off_ = false;
     }
-    if (reg_ && reg_->hung_up) return retry_later(hung_up_retry);
+    if (reg_ && reg_->hung_up) {
+        if (!retry_later(hung_up_retry)) finish();
+        return;
+    }
     wait_in_poller();  // descriptors are back: wait for readiness again
     if (error_) finish();
 }
 
 void io_op::on_descriptor_freed() noexcept {
-    retry_at_ = clock::now();
-    arm_timer();
+    (void)arm_timer(clock::now());  // backing off: its retry's timer is held already
 }
 
 void io_op::on_stop() noexcept {
@@ -171,7 +217,10 @@ void io_op::on_stop() noexcept {
 
 void io_op::finish() noexcept {
     detach();
-    if (ready_.handle) loop_->schedule(ready_, ready_.handle);
+    if (ready_hook.handle) {
+        loop_->schedule(ready_hook, ready_hook.handle);
+        queued_ = true;
+    }
 }
 
 void io_op::detach() noexcept {
@@ -180,8 +229,22 @@ void io_op::detach() noexcept {
     watching_ = false;
     if (backing_off_) loop_->remove_backing_off(*this);
     backing_off_ = false;
-    if (loop_) loop_->disarm(timer_);
-    on_stop_.reset();
+    if (timer_) {
+        loop_->release_timer(*timer_);
+        timer_ = nullptr;
+    }
+    ready_hook.unlink();  // from its stop_scope's list
+    foreign_stop_.reset();
+}
+
+stop_scope::~stop_scope() {
+    while (waiting.next != &waiting) waiting.next->unlink();
+}
+
+void stop_scope::request_stop() noexcept {
+    source.request_stop();
+    // on_stop() unlinks the operation (finish(), detach()) and only schedules its resumption.
+    while (waiting.next != &waiting) io_op::owner_of(*waiting.next).on_stop();
 }
 
 }  // namespace portsock::async::detail

@@ -1,51 +1,76 @@
 // portsock::async::task_group: children, their failures and the join.
 #include <portsock/async/task_group.hpp>
 
+#include <algorithm>
+
 namespace portsock::async {
 
 namespace detail {
 
-child_task run_child(task<void> work) { co_await std::move(work); }
-
-void child_promise::unhandled_exception() noexcept { group->record(std::current_exception()); }
-
-std::coroutine_handle<> child_promise::final_awaiter::await_suspend(child_handle self) noexcept {
-    return self.promise().group->child_done(self);
+std::coroutine_handle<> end_child(promise_base& child) noexcept {
+    return child.scope->owner->child_done(child);
 }
+
+namespace {
+
+// Room for one more, growing geometrically (reserve(size() + 1) would copy every time).
+void make_room(std::vector<child_handle>& children) {
+    if (children.size() == children.capacity())
+        children.reserve(std::max<std::size_t>(8, 2 * children.size()));
+}
+
+}  // namespace
 
 }  // namespace detail
 
 task_group::task_group() : task_group(event_loop::running()) {}
 
-task_group::task_group(event_loop& loop) noexcept : loop_(&loop) {}
+task_group::task_group(event_loop& loop) noexcept : loop_(&loop) {
+    scope_.owner = this;
+    starter_.group = this;
+    starter_.call = &task_group::start_spawned;
+}
 
 task_group::~task_group() {
     for (detail::child_handle child : children_) child.destroy();
 }
 
 void task_group::spawn(task<void> work) {
-    children_.reserve(children_.size() + 1);  // the only step that may throw: before the frame exists
-    detail::child_handle child = detail::run_child(std::move(work)).handle;
+    detail::make_room(children_);  // the only steps that may throw: before the group owns the frame
+    detail::make_room(spawned_);
+    const detail::child_handle child = work.release();
     auto& promise = child.promise();
-    promise.group = this;
-    promise.stop = source_.get_token();
-    promise.index = children_.size();
+    promise.spawned = true;
+    promise.stop = scope_.source.get_token();
+    promise.scope = &scope_;
+    promise.child_index = static_cast<std::uint32_t>(children_.size());
     children_.push_back(child);
-    loop_->schedule(promise.node, child);
+    spawned_.push_back(child);
+    if (!starter_.linked()) loop_->schedule(starter_, {});
 }
 
-std::coroutine_handle<> task_group::child_done(detail::child_handle child) noexcept {
-    const std::size_t index = child.promise().index;
+void task_group::start_spawned(detail::call_node& node) noexcept {
+    // Those spawned while these start wait for the next turn. A child that ends here may
+    // resume the joiner, which may destroy the group: only the local batch is used after.
+    std::vector<detail::child_handle> batch;
+    batch.swap(static_cast<starter&>(node).group->spawned_);
+    for (detail::child_handle child : batch) child.resume();
+}
+
+std::coroutine_handle<> task_group::child_done(detail::promise_base& child) noexcept {
+    if (child.exception) record(std::exchange(child.exception, nullptr));
+    const std::uint32_t index = child.child_index;
+    const detail::child_handle ended = children_[index];
     children_[index] = children_.back();
-    children_[index].promise().index = index;
+    children_[index].promise().child_index = index;
     children_.pop_back();
-    child.destroy();
+    ended.destroy();
     if (children_.empty() && joiner_) return std::exchange(joiner_, {});
     return std::noop_coroutine();
 }
 
 void task_group::record(std::exception_ptr failure) noexcept {
-    if (source_.stop_requested()) {
+    if (scope_.source.stop_requested()) {
         try {
             std::rethrow_exception(failure);
         } catch (const std::system_error& error) {
@@ -54,7 +79,7 @@ void task_group::record(std::exception_ptr failure) noexcept {
         }
     }
     if (!failure_) failure_ = failure;
-    source_.request_stop();
+    scope_.request_stop();
 }
 
 void task_group::rethrow_failure() {

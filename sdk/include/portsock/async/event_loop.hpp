@@ -51,20 +51,40 @@ struct ready_node {
     }
 };
 
-/// An entry of the loop's timer heap: removes itself when destroyed.
+/// A ready-queue entry that calls a function instead of resuming a coroutine (scheduled
+/// with an empty handle): one node can then start many coroutines in its turn.
+struct call_node : ready_node {
+    void (*call)(call_node& self) noexcept = nullptr;
+};
+
+/// An entry of the loop's timer heap (the base of every operation; the operation disarms it).
 struct timer_node {
     static constexpr std::size_t not_armed = ~std::size_t{0};
-    event_loop* loop = nullptr;
     clock::time_point when{};
     std::size_t index = not_armed;
-    void* owner = nullptr;
-    void (*fire)(void* owner) noexcept = nullptr;
 
     timer_node() noexcept = default;
     timer_node(const timer_node&) = delete;
     timer_node& operator=(const timer_node&) = delete;
-    PORTSOCK_ASYNC_EXPORT ~timer_node();
     bool armed() const noexcept { return index != not_armed; }
+};
+
+/// A stop source that portsock owns (run()'s, a task group's), with the list of the
+/// operations that wait under its token: they join the list by the ready-queue link they
+/// need anyway once they end, instead of registering a std::stop_callback each (64 bytes).
+/// Stopped on the loop's thread only.
+struct stop_scope {
+    std::stop_source source;
+    ready_node waiting;           // the list's sentinel
+    task_group* owner = nullptr;  // the group whose children run under it, if any
+
+    stop_scope() = default;
+    stop_scope(const stop_scope&) = delete;
+    stop_scope& operator=(const stop_scope&) = delete;
+    /// Leaves the operations still listed unlinked: nothing can cancel them any more.
+    PORTSOCK_ASYNC_EXPORT ~stop_scope();
+    /// Stops the source (its std::stop_callbacks run), then cancels every listed operation.
+    PORTSOCK_ASYNC_EXPORT void request_stop() noexcept;
 };
 
 class io_op;
@@ -82,7 +102,21 @@ struct registration {
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
-class PORTSOCK_ASYNC_EXPORT io_op {
+/// An operation's timer, from a pool of the loop: only a wait with a deadline or a retry
+/// holds one, so an untimed wait carries a pointer instead of the timer's fields.
+struct timer_entry : timer_node {
+    io_op* op = nullptr;
+    clock::time_point deadline = clock::time_point::max();
+    timer_entry* next_free = nullptr;
+};
+
+/// The link of an operation in its stop_scope's list while it waits, then in the loop's
+/// ready queue once it ends.
+struct op_hooks {
+    ready_node ready_hook;
+};
+
+class PORTSOCK_ASYNC_EXPORT io_op : private op_hooks {
 public:
     enum class outcome { done, would_block, back_off };
 
@@ -92,7 +126,7 @@ public:
     bool await_ready() const noexcept { return false; }
     template <class P>
     bool await_suspend(std::coroutine_handle<P> h) noexcept {
-        return start(h, stop_token_of(h));
+        return start(h, stop_token_of(h), stop_scope_of(h));
     }
 
 protected:
@@ -104,7 +138,7 @@ protected:
     /// Resumes the awaiter at the loop's next turn, if it waits (for subclasses whose
     /// completion comes from elsewhere, such as a helper thread's result).
     void complete_now() noexcept {
-        if (ready_.handle && !ready_.linked()) finish();
+        if (ready_hook.handle && !queued_) finish();
     }
     /// Throws error_ (naming `what`) unless `out` takes it.
     void report(std::error_code* out, const char* what) const;
@@ -114,37 +148,43 @@ protected:
     bool deadline_is_success_ = false;      // a sleep: its deadline is its end
 
 private:
+    // Beside the flags above, in one word with them.
+    signed char slot_;              // 0 readable, 1 writable, -1 none
+    bool claimed_ : 1 = false;      // holds its direction of the registration
+    bool watching_ : 1 = false;     // waits in the poller (not on a retry timer)
+    bool backing_off_ : 1 = false;  // out of descriptors: in the loop's list, retried on a timer
+    bool queued_ : 1 = false;       // ended: in the loop's ready queue
+
     friend class portsock::async::event_loop;
+    friend struct stop_scope;
     struct stop_forwarder {
         io_op* op;
         void operator()() const noexcept { op->on_stop(); }
     };
 
-    bool start(std::coroutine_handle<> h, std::stop_token token) noexcept;
+    bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
+    bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
-    void retry_later(std::chrono::milliseconds after) noexcept;
-    void arm_timer() noexcept;
+    bool retry_later(std::chrono::milliseconds after) noexcept;
+    bool arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
+    clock::time_point deadline() const noexcept {
+        return timer_ ? timer_->deadline : clock::time_point::max();
+    }
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
-    static void fire(void* self) noexcept;
+    static io_op& owner_of(ready_node& hook) noexcept;
 
     event_loop* loop_;
     registration* reg_;
-    int slot_;  // 0 readable, 1 writable, -1 none
     timeout limit_;
-    clock::time_point deadline_ = clock::time_point::max();
-    clock::time_point retry_at_ = clock::time_point::max();
-    bool claimed_ = false;      // holds its direction of the registration
-    bool watching_ = false;     // waits in the poller (not on a retry timer)
-    bool backing_off_ = false;  // out of descriptors: in the loop's list, retried on a timer
-    timer_node timer_;
-    ready_node ready_;
-    std::optional<std::stop_callback<stop_forwarder>> on_stop_;
+    timer_entry* timer_ = nullptr;  // held while a deadline or a retry is armed
+    // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
+    std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
 };
 
 }  // namespace detail
@@ -223,9 +263,12 @@ public:
 
     /// @cond INTERNAL
     void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
+    detail::timer_entry* acquire_timer(detail::io_op& op) noexcept;
+    void release_timer(detail::timer_entry& entry) noexcept;
     void arm(detail::timer_node& node) noexcept;
     void disarm(detail::timer_node& node) noexcept;
-    std::unique_ptr<detail::registration> register_socket(const basic_socket& socket);
+    void register_socket(detail::registration& reg, const basic_socket& socket);
+    void relocate(detail::registration& from, detail::registration& to) noexcept;
     void unregister_socket(detail::registration& reg) noexcept;
     void claim(detail::registration& reg, int slot, detail::io_op& op, std::error_code& ec) noexcept;
     void watch(detail::registration& reg, int slot, std::error_code& ec) noexcept;
@@ -253,6 +296,8 @@ private:
     detail::ready_node turn_end_;    // marks where run_ready()'s turn ends
     detail::ready_node main_start_;  // schedules run()'s main task
     std::vector<detail::timer_node*> timers_;
+    std::vector<std::unique_ptr<detail::timer_entry[]>> timer_blocks_;  // the timers' pool
+    detail::timer_entry* free_timers_ = nullptr;
     std::vector<detail::registration*> slots_;
     std::vector<std::uint32_t> generations_;
     std::vector<std::uint32_t> free_slots_;
@@ -284,7 +329,9 @@ T run(task<T> main, std::stop_token stop = {}) {
 /// A socket's registration in an event loop: what the awaitable operations of the async
 /// stream and listener types wait with, and what other awaitables (TLS, datagrams) can
 /// build on. Owned by the object that owns the socket; move it together with the socket
-/// and rebind() it to the socket's new address.
+/// and rebind() it to the socket's new address. The registration lives inside the watch
+/// (no allocation of its own): moving the watch moves it, and operations waiting on it
+/// follow it.
 ///
 /// @threadsafety The loop's thread only.
 class PORTSOCK_ASYNC_EXPORT socket_watch {
@@ -294,8 +341,8 @@ public:
     /// Registers `socket` with `loop` (lazily: nothing reaches the poller before a wait).
     /// @param loop the loop. @param socket an open socket, put in non-blocking mode by the caller.
     socket_watch(event_loop& loop, const basic_socket& socket);
-    /// Takes the registration of `other`. @param other the source.
-    socket_watch(socket_watch&& other) noexcept = default;
+    /// Takes the registration of `other`, leaving `other` empty. @param other the source.
+    socket_watch(socket_watch&& other) noexcept;
     /// Releases this registration (see release()), then takes that of `other`.
     /// @param other the source. @return *this.
     socket_watch& operator=(socket_watch&& other) noexcept;
@@ -312,14 +359,16 @@ public:
     void release() noexcept;
 
     /// @return the loop, or nullptr if empty.
-    event_loop* loop() const noexcept { return reg_ ? reg_->loop : nullptr; }
+    event_loop* loop() const noexcept { return reg_.loop; }
 
     /// @cond INTERNAL
-    detail::registration* get() const noexcept { return reg_.get(); }
+    detail::registration* get() const noexcept { return reg_.loop ? &reg_ : nullptr; }
     /// @endcond
 
 private:
-    std::unique_ptr<detail::registration> reg_;
+    void take(socket_watch& other) noexcept;
+
+    mutable detail::registration reg_;  // empty while reg_.loop is nullptr
 };
 
 /// Awaitable: waits until a registered socket is ready for `events` (or reports hang-up or

@@ -2,7 +2,10 @@
 /// portsock::async::task: a lazy, move-only C++20 coroutine that produces a T.
 #pragma once
 
+#include <portsock/async_export.hpp>
+
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <stop_token>
@@ -13,9 +16,16 @@ namespace portsock::async {
 
 template <class T = void>
 class task;
+class task_group;
 
 /// @cond INTERNAL
 namespace detail {
+
+struct promise_base;
+struct stop_scope;
+/// Hands a child of a task_group that has ended back to its group (which destroys its
+/// frame). @return what to resume next: the group's joiner, or nothing.
+PORTSOCK_ASYNC_EXPORT std::coroutine_handle<> end_child(promise_base& child) noexcept;
 
 /// A coroutine promise that carries the ambient cancellation: every portsock awaitable
 /// reads the stop token of the coroutine that awaits it.
@@ -42,7 +52,10 @@ struct promise_base {
     std::coroutine_handle<> continuation = std::noop_coroutine();
     std::exception_ptr exception;
     std::stop_token stop;
+    stop_scope* scope = nullptr;    // the source of `stop` when portsock owns it, else nullptr
+    std::uint32_t child_index = 0;  // a spawned task's place among its group's children
     phase state = phase::idle;
+    bool spawned = false;  // a task_group's child: its group (the owner of `scope`) awaits it
 
     struct final_awaiter {
         bool await_ready() noexcept { return false; }
@@ -53,7 +66,8 @@ struct promise_base {
                 promise.state = phase::ended_while_starting;
                 return std::noop_coroutine();  // back to the awaiter's await_suspend
             }
-            return promise.continuation;  // symmetric transfer
+            if (promise.spawned) return end_child(promise);  // destroys this frame
+            return promise.continuation;                     // symmetric transfer
         }
         void await_resume() noexcept {}
     };
@@ -63,6 +77,15 @@ struct promise_base {
     void unhandled_exception() noexcept { exception = std::current_exception(); }
     const std::stop_token& stop_token() const noexcept { return stop; }
 };
+
+/// The portsock stop source behind a coroutine's stop token, if there is one (see stop_scope).
+template <class P>
+stop_scope* stop_scope_of(std::coroutine_handle<P> h) noexcept {
+    if constexpr (std::is_base_of_v<promise_base, P>)
+        return h.promise().scope;
+    else
+        return nullptr;
+}
 
 template <class T>
 struct task_promise : promise_base {
@@ -145,7 +168,10 @@ public:
         bool await_suspend(std::coroutine_handle<P> parent) noexcept {
             auto& promise = handle.promise();
             promise.continuation = parent;
-            if (!promise.stop.stop_possible()) promise.stop = detail::stop_token_of(parent);
+            if (!promise.stop.stop_possible()) {
+                promise.stop = detail::stop_token_of(parent);
+                promise.scope = detail::stop_scope_of(parent);
+            }
             promise.state = detail::promise_base::phase::starting;
             handle.resume();
             if (promise.state == detail::promise_base::phase::ended_while_starting)
@@ -163,6 +189,8 @@ public:
 
     /// @cond INTERNAL
     std::coroutine_handle<promise_type> handle() const noexcept { return handle_; }
+    /// Gives up the coroutine: the caller destroys it.
+    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, {}); }
     explicit task(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
     /// @endcond
 

@@ -17,41 +17,9 @@
 
 namespace portsock::async {
 
-class task_group;
-
 /// @cond INTERNAL
 namespace detail {
-
-struct child_promise;
-using child_handle = std::coroutine_handle<child_promise>;
-
-struct child_task {
-    using promise_type = child_promise;
-    child_handle handle;
-};
-
-struct child_promise {
-    task_group* group = nullptr;
-    std::size_t index = 0;
-    std::stop_token stop;
-    ready_node node;
-
-    struct final_awaiter {
-        bool await_ready() noexcept { return false; }
-        PORTSOCK_ASYNC_EXPORT std::coroutine_handle<> await_suspend(child_handle self) noexcept;
-        void await_resume() noexcept {}
-    };
-
-    child_task get_return_object() noexcept { return {child_handle::from_promise(*this)}; }
-    std::suspend_always initial_suspend() noexcept { return {}; }
-    final_awaiter final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    PORTSOCK_ASYNC_EXPORT void unhandled_exception() noexcept;
-    const std::stop_token& stop_token() const noexcept { return stop; }
-};
-
-PORTSOCK_ASYNC_EXPORT child_task run_child(task<void> work);
-
+using child_handle = std::coroutine_handle<task_promise<void>>;
 }  // namespace detail
 /// @endcond
 
@@ -93,10 +61,10 @@ public:
 
     /// Cancels every child: their pending and later operations end with
     /// std::errc::operation_canceled.
-    void cancel() noexcept { source_.request_stop(); }
+    void cancel() noexcept { scope_.request_stop(); }
 
     /// @return the token the children inherit (stopped once the group is cancelled).
-    std::stop_token stop_token() const noexcept { return source_.get_token(); }
+    std::stop_token stop_token() const noexcept { return scope_.source.get_token(); }
 
     /// @return how many children have not ended yet.
     std::size_t size() const noexcept { return children_.size(); }
@@ -127,14 +95,22 @@ public:
     join_awaiter join() noexcept { return join_awaiter{this, std::nullopt}; }
 
 private:
-    friend struct detail::child_promise;
-    std::coroutine_handle<> child_done(detail::child_handle child) noexcept;
+    friend std::coroutine_handle<> detail::end_child(detail::promise_base& child) noexcept;
+    // Starts, in one turn of the loop, every child spawned since the last turn: a child's
+    // own frame is all it costs, with no queue entry of its own.
+    struct starter : detail::call_node {
+        task_group* group = nullptr;
+    };
+    static void start_spawned(detail::call_node& node) noexcept;
+    std::coroutine_handle<> child_done(detail::promise_base& child) noexcept;
     void record(std::exception_ptr failure) noexcept;
     void rethrow_failure();
 
     event_loop* loop_;
-    std::stop_source source_;
-    std::vector<detail::child_handle> children_;
+    detail::stop_scope scope_;
+    std::vector<detail::child_handle> children_;  // every child that has not ended
+    std::vector<detail::child_handle> spawned_;   // those not started yet
+    starter starter_;
     std::exception_ptr failure_;
     std::coroutine_handle<> joiner_;
 };
