@@ -96,11 +96,13 @@ public:
 
 private:
     friend std::coroutine_handle<> detail::end_child(detail::promise_base& child) noexcept;
+    /// @cond INTERNAL
     // Starts, in one turn of the loop, every child spawned since the last turn: a child's
     // own frame is all it costs, with no queue entry of its own.
     struct starter : detail::call_node {
         task_group* group = nullptr;
     };
+    /// @endcond
     static void start_spawned(detail::call_node& node) noexcept;
     std::coroutine_handle<> child_done(detail::promise_base& child) noexcept;
     void record(std::exception_ptr failure) noexcept;
