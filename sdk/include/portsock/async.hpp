@@ -1,6 +1,11 @@
 /// @file
 /// portsock::async: C++20 coroutines over portsock's poller and non-blocking sockets
 /// (the optional component `async`, target portsock::async). See @ref async "the async guide".
+///
+/// It brings the core types its calls take (tcp_listener, local_listener, endpoint,
+/// timeout, poller, parse_port() and the errors), so a program that needs only those
+/// includes it alone; `<portsock/portsock.hpp>` brings the rest of the core (UDP, the
+/// reader, network interfaces) and costs more compile time.
 #pragma once
 
 #include <portsock/async/event_loop.hpp>
