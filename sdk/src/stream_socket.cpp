@@ -90,16 +90,28 @@ std::optional<std::filesystem::path> to_path(std::basic_string_view<Char> text,
     return std::nullopt;
 }
 
+// The file's name for an error message, in UTF-8. Text with no UTF-8 form (a lone UTF-16
+// surrogate in a wide name) must not turn the error being reported into another one.
+template <class Char>
+std::string name_for_message(std::basic_string_view<Char> text) {
+    std::error_code ignored;
+    const std::optional<std::filesystem::path> path = to_path(text, ignored);
+    if (path) {
+        try {
+            return path->u8string();
+        } catch (const std::system_error&) {  // no UTF-8 form: the placeholder below
+        }
+    }
+    return "(a name with no UTF-8 form)";
+}
+
 // "<type>::send_file \"<path>\" (<sent> bytes sent)": no "of <count>", which may be to_end_of_file.
 template <class Char>
 [[noreturn]] void throw_send_file_error_for(const std::error_code& ec, const char* type,
                                             std::basic_string_view<Char> text, std::uint64_t sent,
                                             timeout limit) {
-    std::error_code conversion_error;
-    const std::optional<std::filesystem::path> path = to_path(text, conversion_error);
-    std::string context = std::string(type) + "::send_file " +
-                          quote(path ? path->u8string() : std::string()) + " (" + std::to_string(sent) +
-                          " bytes sent)";
+    std::string context = std::string(type) + "::send_file " + quote(name_for_message(text)) + " (" +
+                          std::to_string(sent) + " bytes sent)";
     throw transfer_error(ec, timed_context(std::move(context), limit, ec), static_cast<std::size_t>(sent));
 }
 
