@@ -81,6 +81,7 @@ PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, std::string_view
 PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, std::wstring_view path, std::uint64_t offset,
                                                std::uint64_t count, std::error_code& ec,
                                                timeout limit) noexcept;
+PORTSOCK_EXPORT void socket_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept;
 
 // A path type is one with a native() string of char or wchar_t, as std::filesystem::path.
 template <class Path, class = void>
@@ -91,7 +92,6 @@ inline constexpr bool is_native_path<Path, std::void_t<decltype(std::declval<con
     std::is_same_v<std::decay_t<decltype(std::declval<const Path&>().native())>, std::wstring>;
 template <class Path>
 using if_native_path = std::enable_if_t<is_native_path<Path>, int>;
-PORTSOCK_EXPORT void socket_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept;
 
 /// The Base of a stream that is not itself a socket (tls_stream).
 struct no_socket {};
@@ -353,8 +353,8 @@ public:
     /// The end of the file is where a read returns nothing, not the size the file system
     /// reports: a /proc file whose size says 0 sends what it holds. A file that is not
     /// seekable (a FIFO, a pipe) is read in order from where it is, so `offset` must be 0.
-    /// @tparam Path `std::filesystem::path`, or any type with a `native()` string of `char`
-    ///         or `wchar_t` (its text is sent to the OS as it is).
+    /// @tparam Path `std::filesystem::path` (its text goes to the OS as it is), or any type
+    ///         with a `native()` string of `char` or `wchar_t`, read as a path of that text.
     /// @param path the file. @param offset the first byte to send (one at or past the end
     ///        sends nothing).
     /// @param count how many bytes at most; to_end_of_file for all the rest.
