@@ -5,8 +5,7 @@
 // usage: async_echo_server [port] [clients]
 //   port     where to listen (default 12345; 0 lets the OS choose, and prints it)
 //   clients  exit once this many clients have come and gone (default: serve forever)
-#include <portsock/async.hpp>
-#include <portsock/portsock.hpp>
+#include <portsock/async.hpp>  // with the core types its calls take: tcp_listener, parse_port...
 
 #include <iostream>
 #include <string>

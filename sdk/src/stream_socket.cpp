@@ -9,6 +9,9 @@
 #include <portsock/error.hpp>
 #include <portsock/stream.hpp>
 
+#include <exception>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -71,6 +74,47 @@ std::uint64_t send_file_by_reading(basic_socket& s, platform::file f, bool seeka
     return sent;
 }
 
+// send_file()'s text as a path, read as std::filesystem::path(text) reads it. A conversion
+// the library refuses (wide text with no narrow form, or the reverse) sets ec instead of
+// throwing, for the noexcept form.
+template <class Char>
+std::optional<std::filesystem::path> to_path(std::basic_string_view<Char> text,
+                                             std::error_code& ec) noexcept {
+    try {
+        return std::filesystem::path(text);
+    } catch (const std::system_error& error) {
+        ec = error.code();
+    } catch (...) {  // std::bad_alloc, the only other failure
+        ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    return std::nullopt;
+}
+
+// The file's name for an error message, in UTF-8. Text with no UTF-8 form (a lone UTF-16
+// surrogate in a wide name) must not turn the error being reported into another one.
+template <class Char>
+std::string name_for_message(std::basic_string_view<Char> text) {
+    std::error_code ignored;
+    const std::optional<std::filesystem::path> path = to_path(text, ignored);
+    if (path) {
+        try {
+            return path->u8string();
+        } catch (const std::system_error&) {  // no UTF-8 form: the placeholder below
+        }
+    }
+    return "(a name with no UTF-8 form)";
+}
+
+// "<type>::send_file \"<path>\" (<sent> bytes sent)": no "of <count>", which may be to_end_of_file.
+template <class Char>
+[[noreturn]] void throw_send_file_error_for(const std::error_code& ec, const char* type,
+                                            std::basic_string_view<Char> text, std::uint64_t sent,
+                                            timeout limit) {
+    std::string context = std::string(type) + "::send_file " + quote(name_for_message(text)) + " (" +
+                          std::to_string(sent) + " bytes sent)";
+    throw transfer_error(ec, timed_context(std::move(context), limit, ec), static_cast<std::size_t>(sent));
+}
+
 }  // namespace
 
 std::size_t send_all_with(void* stream, stream_send_fn send, const void* data, std::size_t size,
@@ -103,12 +147,14 @@ void throw_stream_transfer_error(const std::error_code& ec, const char* type, co
                          sending ? "sent" : "received", limit);
 }
 
-void throw_send_file_error(const std::error_code& ec, const char* type, const std::filesystem::path& path,
+void throw_send_file_error(const std::error_code& ec, const char* type, std::string_view path,
                            std::uint64_t sent, timeout limit) {
-    // "<type>::send_file \"<path>\" (<sent> bytes sent)": no "of <count>", which may be to_end_of_file.
-    std::string context = std::string(type) + "::send_file " + quote(path.u8string()) + " (" +
-                          std::to_string(sent) + " bytes sent)";
-    throw transfer_error(ec, timed_context(std::move(context), limit, ec), static_cast<std::size_t>(sent));
+    throw_send_file_error_for(ec, type, path, sent, limit);
+}
+
+void throw_send_file_error(const std::error_code& ec, const char* type, std::wstring_view path,
+                           std::uint64_t sent, timeout limit) {
+    throw_send_file_error_for(ec, type, path, sent, limit);
 }
 
 std::size_t total_bytes(const const_buffer* buffers, std::size_t count) noexcept {
@@ -162,9 +208,10 @@ std::size_t socket_send_all_gather(basic_socket& s, const const_buffer* buffers,
     return sent;
 }
 
-std::uint64_t socket_send_file(basic_socket& s, const std::filesystem::path& path, std::uint64_t offset,
-                               std::uint64_t count, std::error_code& ec, timeout limit) noexcept {
-    if (!check_open(s, ec)) return 0;
+namespace {
+
+std::uint64_t send_path(basic_socket& s, const std::filesystem::path& path, std::uint64_t offset,
+                        std::uint64_t count, std::error_code& ec, timeout limit) noexcept {
     // The OS reads the path as a C string: a NUL would cut it and open another file.
     if (path.native().find(std::filesystem::path::value_type{}) != std::filesystem::path::string_type::npos) {
         ec = std::make_error_code(std::errc::invalid_argument);
@@ -187,6 +234,26 @@ std::uint64_t socket_send_file(basic_socket& s, const std::filesystem::path& pat
     }
     platform::close_file(f);
     return sent;
+}
+
+template <class Char>
+std::uint64_t send_text_path(basic_socket& s, std::basic_string_view<Char> text, std::uint64_t offset,
+                             std::uint64_t count, std::error_code& ec, timeout limit) noexcept {
+    if (!check_open(s, ec)) return 0;
+    const std::optional<std::filesystem::path> path = to_path(text, ec);
+    return path ? send_path(s, *path, offset, count, ec, limit) : 0;
+}
+
+}  // namespace
+
+std::uint64_t socket_send_file(basic_socket& s, std::string_view path, std::uint64_t offset,
+                               std::uint64_t count, std::error_code& ec, timeout limit) noexcept {
+    return send_text_path(s, path, offset, count, ec, limit);
+}
+
+std::uint64_t socket_send_file(basic_socket& s, std::wstring_view path, std::uint64_t offset,
+                               std::uint64_t count, std::error_code& ec, timeout limit) noexcept {
+    return send_text_path(s, path, offset, count, ec, limit);
 }
 
 }  // namespace portsock::detail

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <coroutine>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -399,6 +401,48 @@ TEST(AsyncLoopThreads, PostFromOtherThreadsRunsOnTheLoopThread) {
 }
 
 async::task<void> wait_long() { co_await async::sleep_for(10s); }
+
+std::atomic<int> pointer_calls{0};
+void count_a_pointer_call() { ++pointer_calls; }
+
+// post() takes whatever is callable with no arguments: a move-only lambda (which a
+// std::function could not hold), a std::function, a function pointer.
+TEST(AsyncLoop, PostTakesMoveOnlyLambdasStdFunctionsAndFunctionPointers) {
+    async::event_loop loop;
+    std::atomic<int> received{0};
+    auto owned = std::make_unique<int>(40);
+    loop.post([&received, owned = std::move(owned)] { received += *owned; });
+    const std::function<void()> copyable = [&received] { ++received; };
+    loop.post(copyable);
+    pointer_calls = 0;
+    loop.post(&count_a_pointer_call);
+    loop.post([&received] {
+        if (pointer_calls.load() == 1) ++received;  // in the order posted: the pointer ran first
+    });
+    EXPECT_EQ(loop.run(wait_for_posts(received, 42)), 42);
+    EXPECT_EQ(pointer_calls.load(), 1);
+}
+
+// An empty function fails as a std::function does when called: the exception ends run().
+TEST(AsyncLoop, AnEmptyPostedFunctionEndsRunWithBadFunctionCall) {
+    std::vector<async::posted_function> empties;
+    empties.emplace_back(nullptr);
+    empties.emplace_back(std::function<void()>{});
+    empties.emplace_back(static_cast<void (*)()>(nullptr));
+    empties.emplace_back();
+    EXPECT_FALSE(empties[0]);
+    EXPECT_TRUE(empties[1]) << "holds a std::function, which is itself empty";
+    EXPECT_FALSE(empties[2]) << "a null pointer is no function";
+    for (auto& empty : empties) {
+        async::event_loop loop;
+        loop.post(std::move(empty));
+        EXPECT_THROW(loop.run(wait_long()), std::bad_function_call);
+    }
+    async::posted_function moved_from = [] {};
+    const async::posted_function taker = std::move(moved_from);
+    EXPECT_TRUE(taker);
+    EXPECT_FALSE(moved_from);  // NOLINT(bugprone-use-after-move): a moved-from one is empty
+}
 
 TEST(AsyncLoopThreads, StopFromAnotherThreadEndsRunWithOperationCanceled) {
     async::event_loop loop;

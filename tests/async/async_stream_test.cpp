@@ -15,9 +15,11 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -327,6 +329,40 @@ TEST(AsyncTcp, SendFileFromAnOffsetWhileThePeerReads) {
     std::ofstream(path, std::ios::binary) << content;
     async::event_loop loop;
     EXPECT_TRUE(loop.run(file_over_stream(path, content.size())) == content.substr(100));
+}
+
+// send_file() takes text as well as a path, in both forms, with the blocking call's errors.
+async::task<std::string> file_by_text(std::string path, std::size_t size) {
+    connected pair = co_await connect_pair();
+    std::string received;
+    async::task_group group;
+    group.spawn(drain(pair.server, received, size));
+    std::error_code ec;
+    EXPECT_EQ(co_await pair.client.send_file(path, 0, 10, ec, patience), 10u);  // a std::string
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(co_await pair.client.send_file(std::string_view(path), 10), size - 10);
+    EXPECT_EQ(co_await pair.client.send_file("portsock_no_such_literal.bin", 0, 1, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory) << ec.message();
+    EXPECT_EQ(co_await pair.client.send_file(path + std::string(1, '\0'), 0, 1, ec, patience), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << "a NUL in the name: " << ec.message();
+    std::error_code thrown;
+    try {
+        co_await pair.client.send_file(std::string());
+    } catch (const std::system_error& error) {
+        thrown = error.code();
+    }
+    EXPECT_EQ(thrown, std::errc::no_such_file_or_directory) << "an empty name, thrown when awaited";
+    co_await group.join();
+    co_return received;
+}
+
+TEST(AsyncTcp, SendFileTakesTextWithTheBlockingCallsErrors) {
+    portsock_test::temp_dir dir;
+    const auto path = std::filesystem::path(dir.file("text.bin"));
+    const std::string content = pattern(100000);
+    std::ofstream(path, std::ios::binary) << content;
+    async::event_loop loop;
+    EXPECT_TRUE(loop.run(file_by_text(path.string(), content.size())) == content);
 }
 
 // --- backpressure ------------------------------------------------------------------------

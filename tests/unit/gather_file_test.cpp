@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -435,6 +436,81 @@ TYPED_TEST(SendFile, AnEmptyStreamReportsNotOpenBeforeOpeningTheFile) {
     std::error_code ec;
     EXPECT_EQ(empty.send_file("/no/such/file", 0, 1, ec), 0u);
     EXPECT_EQ(ec, portsock::errc::not_open);
+}
+
+// A path type of the test's own: a native() string of wchar_t, as std::filesystem::path has
+// on a port whose paths are wide. Its text reaches the library as wide text on every port.
+struct wide_path {
+    std::wstring text;
+    const std::wstring& native() const { return text; }
+};
+
+// send_file() takes a std::filesystem::path, any type with a native() string, and text (a
+// std::string, a string_view, a C string, a literal): the same file whichever names it.
+TYPED_TEST(SendFile, EveryFormOfThePathNamesTheSameFile) {
+    const std::string content = pattern(3000, 5);
+    const temporary_file file(content);
+    const std::string text = file.path().string();
+    auto pair = this->make_pair();
+    drain reader(pair.server);
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(file.path(), 0, 10, ec, patience), 10u);  // std::filesystem::path
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(text, 10, 10, ec, patience), 10u);  // std::string
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(std::string_view(text), 20, 10, ec, patience), 10u);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(text.c_str(), 30, 10, ec, patience), 10u);  // a C string
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(wide_path{file.path().wstring()}, 40, 10, ec, patience), 10u);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(pair.client.send_file(text, 50), content.size() - 50);  // the throwing form, to the end
+    pair.client.shutdown(portsock::shutdown_type::send);
+    EXPECT_TRUE(reader.join() == content) << "every form sent its own part, in order";
+}
+
+// Text errors exactly as a std::filesystem::path made of it: a NUL is std::errc::invalid_argument
+// (nothing is opened), and an empty or missing name is std::errc::no_such_file_or_directory.
+TYPED_TEST(SendFile, TextPathsFailAsPathsDoInBothForms) {
+    const temporary_file file(pattern(4096, 4));
+    auto pair = this->make_pair();
+    const std::string with_nul = file.path().string() + std::string("\0junk", 5);
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(with_nul, 0, 10, ec), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << ec.message();
+    EXPECT_EQ(catch_system_error([&] { pair.client.send_file(std::string_view(with_nul)); }).code,
+              std::errc::invalid_argument);
+    EXPECT_EQ(pair.client.send_file(std::filesystem::path(with_nul), 0, 10, ec), 0u);
+    EXPECT_EQ(ec, std::errc::invalid_argument) << "as the path made of the same text";
+
+    for (const std::string& empty : {std::string(), std::string("")}) {
+        EXPECT_EQ(pair.client.send_file(empty, 0, 10, ec), 0u);
+        EXPECT_EQ(ec, std::errc::no_such_file_or_directory) << ec.message();
+    }
+    EXPECT_EQ(pair.client.send_file(std::filesystem::path(), 0, 10, ec), 0u);
+    EXPECT_EQ(ec, std::errc::no_such_file_or_directory) << "an empty path: " << ec.message();
+    EXPECT_EQ(catch_system_error([&] { pair.client.send_file(""); }).code,
+              std::errc::no_such_file_or_directory);
+
+    const auto thrown = catch_system_error([&] { pair.client.send_file("portsock_no_such_literal.bin"); });
+    EXPECT_EQ(thrown.code, std::errc::no_such_file_or_directory);
+    EXPECT_NE(thrown.what.find("'portsock_no_such_literal.bin'"), std::string::npos)
+        << "names the file: " << thrown.what;
+    pair.client.send_all("nothing else", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "nothing else") << "no byte of a file went";
+}
+
+// Wide text that the conversion to this port's path refuses (a lone UTF-16 surrogate, where
+// paths are narrow) is an error code in the noexcept form, never an exception; where paths
+// are wide, it is a name no file has.
+TYPED_TEST(SendFile, WideTextThePathCannotHoldIsAnErrorNotAThrow) {
+    auto pair = this->make_pair();
+    const wide_path odd{L"portsock_\xD800_missing.bin"};
+    std::error_code ec;
+    EXPECT_EQ(pair.client.send_file(odd, 0, 10, ec), 0u);
+    EXPECT_TRUE(ec) << "no such file can be sent";
+    const auto thrown = catch_system_error([&] { pair.client.send_file(odd); });
+    EXPECT_EQ(thrown.code, ec) << "the throwing form reports the same error";
 }
 
 TYPED_TEST(SendFile, ATimeoutReportsHowMuchWent) {

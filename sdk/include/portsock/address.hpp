@@ -7,9 +7,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
-#include <string>
+#include <string>  // declares std::hash; <functional> would add ~13 MB to every compile
 #include <string_view>
 #include <system_error>
 

@@ -3,6 +3,11 @@
 /// (the optional component `async`, target portsock::async): the event loop and tasks, TCP
 /// and local streams, the reader and datagrams. TLS, which needs OpenSSL, is apart:
 /// `<portsock/async/tls.hpp>`. See @ref async "the async guide".
+///
+/// It brings the core types its calls take (tcp_listener, local_listener, endpoint,
+/// timeout, poller, parse_port() and the errors), so a program that needs only those
+/// includes it alone; `<portsock/portsock.hpp>` brings the rest of the core (network
+/// interfaces, multicast, options) and costs more compile time.
 #pragma once
 
 #include <portsock/async/datagram.hpp>

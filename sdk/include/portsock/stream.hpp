@@ -26,10 +26,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
+#include <utility>
 
 namespace portsock {
 
@@ -54,8 +55,13 @@ PORTSOCK_EXPORT std::string receive_string_with(void* stream, stream_receive_fn 
 [[noreturn]] PORTSOCK_EXPORT void throw_stream_transfer_error(const std::error_code& ec, const char* type,
                                                               const char* operation, std::size_t done,
                                                               std::size_t size, timeout limit);
+// send_file()'s path arrives as text, read as std::filesystem::path(text) reads it (char or
+// wchar_t), so that no public header needs <filesystem> (it costs every user's compile).
 [[noreturn]] PORTSOCK_EXPORT void throw_send_file_error(const std::error_code& ec, const char* type,
-                                                        const std::filesystem::path& path, std::uint64_t sent,
+                                                        std::string_view path, std::uint64_t sent,
+                                                        timeout limit);
+[[noreturn]] PORTSOCK_EXPORT void throw_send_file_error(const std::error_code& ec, const char* type,
+                                                        std::wstring_view path, std::uint64_t sent,
                                                         timeout limit);
 PORTSOCK_EXPORT std::size_t total_bytes(const const_buffer* buffers, std::size_t count) noexcept;
 
@@ -69,10 +75,23 @@ PORTSOCK_EXPORT std::size_t socket_send_gather(basic_socket& s, const const_buff
 PORTSOCK_EXPORT std::size_t socket_send_all_gather(basic_socket& s, const const_buffer* buffers,
                                                    std::size_t count, std::error_code& ec,
                                                    timeout limit) noexcept;
-PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, const std::filesystem::path& path,
-                                               std::uint64_t offset, std::uint64_t count, std::error_code& ec,
+PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, std::string_view path, std::uint64_t offset,
+                                               std::uint64_t count, std::error_code& ec,
+                                               timeout limit) noexcept;
+PORTSOCK_EXPORT std::uint64_t socket_send_file(basic_socket& s, std::wstring_view path, std::uint64_t offset,
+                                               std::uint64_t count, std::error_code& ec,
                                                timeout limit) noexcept;
 PORTSOCK_EXPORT void socket_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept;
+
+// A path type is one with a native() string of char or wchar_t, as std::filesystem::path.
+template <class Path, class = void>
+inline constexpr bool is_native_path = false;
+template <class Path>
+inline constexpr bool is_native_path<Path, std::void_t<decltype(std::declval<const Path&>().native())>> =
+    std::is_same_v<std::decay_t<decltype(std::declval<const Path&>().native())>, std::string> ||
+    std::is_same_v<std::decay_t<decltype(std::declval<const Path&>().native())>, std::wstring>;
+template <class Path>
+using if_native_path = std::enable_if_t<is_native_path<Path>, int>;
 
 /// The Base of a stream that is not itself a socket (tls_stream).
 struct no_socket {};
@@ -334,6 +353,8 @@ public:
     /// The end of the file is where a read returns nothing, not the size the file system
     /// reports: a /proc file whose size says 0 sends what it holds. A file that is not
     /// seekable (a FIFO, a pipe) is read in order from where it is, so `offset` must be 0.
+    /// @tparam Path `std::filesystem::path` (its text goes to the OS as it is), or any type
+    ///         with a `native()` string of `char` or `wchar_t`, read as a path of that text.
     /// @param path the file. @param offset the first byte to send (one at or past the end
     ///        sends nothing).
     /// @param count how many bytes at most; to_end_of_file for all the rest.
@@ -353,20 +374,44 @@ public:
     /// and blocking only), else reads of 64 KiB sent in turn. portsock::send_file_method()
     /// says which; see @ref platforms_send_file "Platform notes: send_file".
     /// @snippet gather_file_test.cpp send_file
-    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
-                            std::uint64_t count = to_end_of_file, timeout limit = {}) {
-        std::error_code ec;
-        const std::uint64_t sent = send_file(path, offset, count, ec, limit);
-        if (ec) detail::throw_send_file_error(ec, this->name(), path, sent, limit);
-        return sent;
+    template <class Path, detail::if_native_path<Path> = 0>
+    std::uint64_t send_file(const Path& path, std::uint64_t offset = 0, std::uint64_t count = to_end_of_file,
+                            timeout limit = {}) {
+        return send_file_text(path.native(), offset, count, limit);
     }
 
-    /// Sends a file, or part of it; see send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t,
+    /// Sends a file named by text, or part of it; see send_file(const Path&, std::uint64_t,
+    /// std::uint64_t, timeout).
+    /// @param path the file's name, read as `std::filesystem::path(path)` reads it (a
+    ///        `std::string` or a string literal converts to it).
+    /// @param offset the first byte. @param count how many at most; to_end_of_file for all.
+    /// @param limit how long the whole send may take.
+    /// @return how many bytes were sent.
+    /// @throws portsock::transfer_error (a std::system_error) on failure, as the other form.
+    std::uint64_t send_file(std::string_view path, std::uint64_t offset = 0,
+                            std::uint64_t count = to_end_of_file, timeout limit = {}) {
+        return send_file_text(path, offset, count, limit);
+    }
+
+    /// Sends a file, or part of it; see send_file(const Path&, std::uint64_t, std::uint64_t,
     /// timeout).
+    /// @tparam Path as there.
     /// @param path the file. @param offset the first byte. @param count how many at most.
     /// @param ec set on failure. @param limit how long the whole send may take.
     /// @return how many bytes were sent.
-    std::uint64_t send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
+    template <class Path, detail::if_native_path<Path> = 0>
+    std::uint64_t send_file(const Path& path, std::uint64_t offset, std::uint64_t count, std::error_code& ec,
+                            timeout limit = {}) noexcept {
+        return detail::socket_send_file(*this, path.native(), offset, count, ec, limit);
+    }
+
+    /// Sends a file named by text, or part of it; see send_file(std::string_view,
+    /// std::uint64_t, std::uint64_t, timeout).
+    /// @param path the file's name. @param offset the first byte. @param count how many at most.
+    /// @param ec set on failure (a name the conversion to a path rejects is one).
+    /// @param limit how long the whole send may take.
+    /// @return how many bytes were sent.
+    std::uint64_t send_file(std::string_view path, std::uint64_t offset, std::uint64_t count,
                             std::error_code& ec, timeout limit = {}) noexcept {
         return detail::socket_send_file(*this, path, offset, count, ec, limit);
     }
@@ -436,6 +481,16 @@ protected:
     /// Takes ownership of an open, connected socket handle.
     /// @param handle the handle.
     explicit stream_socket(native_handle_type handle) noexcept : conveniences(handle) {}
+
+private:
+    // The throwing send_file() of every path type: the text is a string_view or a wstring_view.
+    template <class Text>
+    std::uint64_t send_file_text(const Text& path, std::uint64_t offset, std::uint64_t count, timeout limit) {
+        std::error_code ec;
+        const std::uint64_t sent = detail::socket_send_file(*this, path, offset, count, ec, limit);
+        if (ec) detail::throw_send_file_error(ec, this->name(), path, sent, limit);
+        return sent;
+    }
 };
 
 }  // namespace portsock

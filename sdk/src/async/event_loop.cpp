@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <list>
 #include <thread>
 
@@ -55,11 +56,11 @@ struct event_loop::helper_threads {
         }
     }
 
-    void start(std::function<void()> work) {
+    void start(posted_function work) {
         reap();
         helper& slot = running.emplace_back();
         try {
-            slot.thread = std::thread([&slot, work = std::move(work)] {
+            slot.thread = std::thread([&slot, work = std::move(work)]() mutable {
                 work();
                 slot.finished.store(true, std::memory_order_release);
             });
@@ -73,6 +74,8 @@ struct event_loop::helper_threads {
         for (helper& h : running) h.thread.join();
     }
 };
+
+void posted_function::throw_empty() { throw std::bad_function_call(); }
 
 event_loop::event_loop() : helpers_(std::make_unique<helper_threads>()) {}
 
@@ -90,7 +93,7 @@ event_loop& event_loop::running() {
     return *current_loop;
 }
 
-void event_loop::post(std::function<void()> function) {
+void event_loop::post(posted_function function) {
     {
         std::lock_guard lock(posted_mutex_);
         posted_.push_back(std::move(function));
@@ -105,7 +108,7 @@ void event_loop::stop() noexcept {
     poller_.wake(ignored);
 }
 
-void event_loop::start_helper(std::function<void()> work) { helpers_->start(std::move(work)); }
+void event_loop::start_helper(posted_function work) { helpers_->start(std::move(work)); }
 
 // --- the ready queue ---------------------------------------------------------------------
 
@@ -135,7 +138,7 @@ void event_loop::run_ready() {
 }
 
 bool event_loop::run_posted() {
-    std::vector<std::function<void()>> batch;
+    std::vector<posted_function> batch;
     {
         std::lock_guard lock(posted_mutex_);
         batch.swap(posted_);

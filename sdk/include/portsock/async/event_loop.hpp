@@ -3,6 +3,7 @@
 /// queue), and portsock::async::socket_watch, the readiness wait every awaitable uses.
 #pragma once
 
+#include <portsock/async/posted_function.hpp>
 #include <portsock/async/task.hpp>
 #include <portsock/async_export.hpp>
 #include <portsock/poller.hpp>
@@ -14,7 +15,6 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -242,7 +242,7 @@ public:
     /// that throws ends run() with that exception.
     /// @param function what to call; run in the order posted.
     /// @threadsafety Callable from any thread while the loop exists.
-    void post(std::function<void()> function);
+    void post(posted_function function);
 
     /// Makes run() return as soon as the loop regains control: the main task is then
     /// destroyed where it is suspended and run() throws std::system_error with
@@ -277,7 +277,7 @@ public:
     void add_backing_off(detail::io_op& op);
     void remove_backing_off(detail::io_op& op) noexcept;
     void descriptor_freed() noexcept;
-    void start_helper(std::function<void()> work);
+    void start_helper(posted_function work);
     /// @endcond
 
 private:
@@ -303,7 +303,7 @@ private:
     std::vector<std::uint32_t> free_slots_;
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
-    std::vector<std::function<void()>> posted_;
+    std::vector<posted_function> posted_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
     struct helper_threads;

@@ -16,7 +16,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -400,20 +399,41 @@ public:
     /// Sends `count` bytes of a file from `offset` (to its end by default), as
     /// portsock::stream_socket::send_file() does (TCP and local streams), suspending while the peer does not
     /// read.
+    /// @tparam Path `std::filesystem::path`, or any type with a `native()` string of `char`
+    ///         or `wchar_t`.
     /// @param path the file. @param offset where to start. @param count how many bytes.
     /// @param limit how long in all. @return an awaitable of the count sent.
     /// @throws std::system_error when awaited, as tcp_stream::send_file().
-    auto send_file(const std::filesystem::path& path, std::uint64_t offset = 0,
+    template <class Path, portsock::detail::if_native_path<Path> = 0>
+    auto send_file(const Path& path, std::uint64_t offset = 0,
                    std::uint64_t count = portsock::tcp_stream::to_end_of_file, timeout limit = {}) noexcept {
-        return send_file_impl(path, offset, count, nullptr, limit);
+        return send_file_impl(path.native(), offset, count, nullptr, limit);
     }
-    /// See send_file(const std::filesystem::path&, std::uint64_t, std::uint64_t, timeout).
+    /// See send_file(const Path&, std::uint64_t, std::uint64_t, timeout).
+    /// @param path the file's name, read as `std::filesystem::path(path)` reads it.
+    /// @param offset where to start. @param count how many bytes.
+    /// @param limit how long in all. @return an awaitable of the count sent.
+    auto send_file(std::string_view path, std::uint64_t offset = 0,
+                   std::uint64_t count = portsock::tcp_stream::to_end_of_file, timeout limit = {}) noexcept {
+        return send_file_impl(std::string(path), offset, count, nullptr, limit);
+    }
+    /// See send_file(const Path&, std::uint64_t, std::uint64_t, timeout).
+    /// @tparam Path as there.
     /// @param path the file. @param offset where to start. @param count how many bytes.
     /// @param ec set on failure. @param limit how long in all.
     /// @return an awaitable of the count sent before any error.
-    auto send_file(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t count,
-                   std::error_code& ec, timeout limit = {}) noexcept {
-        return send_file_impl(path, offset, count, &ec, limit);
+    template <class Path, portsock::detail::if_native_path<Path> = 0>
+    auto send_file(const Path& path, std::uint64_t offset, std::uint64_t count, std::error_code& ec,
+                   timeout limit = {}) noexcept {
+        return send_file_impl(path.native(), offset, count, &ec, limit);
+    }
+    /// See send_file(std::string_view, std::uint64_t, std::uint64_t, timeout).
+    /// @param path the file's name. @param offset where to start. @param count how many bytes.
+    /// @param ec set on failure. @param limit how long in all.
+    /// @return an awaitable of the count sent before any error.
+    auto send_file(std::string_view path, std::uint64_t offset, std::uint64_t count, std::error_code& ec,
+                   timeout limit = {}) noexcept {
+        return send_file_impl(std::string(path), offset, count, &ec, limit);
     }
 
     /// @}
@@ -541,7 +561,9 @@ private:
             });
     }
 
-    auto send_file_impl(std::filesystem::path path, std::uint64_t offset, std::uint64_t count,
+    // The path's text (char or wchar_t) lives in the operation until it ends.
+    template <class Char>
+    auto send_file_impl(std::basic_string<Char> path, std::uint64_t offset, std::uint64_t count,
                         std::error_code* ec, timeout limit) noexcept {
         return detail::make_op<std::uint64_t>(
             watch_, poll_events::writable, limit, ec, "portsock::async::tcp_stream::send_file",
@@ -550,7 +572,8 @@ private:
                 std::error_code got;
                 const std::uint64_t left =
                     count == portsock::tcp_stream::to_end_of_file ? count : count - done;
-                done += s->send_file(path, offset + done, left, got);
+                done += portsock::detail::socket_send_file(*s, std::basic_string_view<Char>(path),
+                                                           offset + done, left, got, timeout{});
                 return detail::settle(got, error);
             });
     }
