@@ -17,37 +17,64 @@
 
 #include <condition_variable>
 #include <iostream>
+#include <list>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
-//! [client slots]
-// How many clients are being served at once: acquire() waits for a free slot.
-class client_slots {
+//! [client threads]
+// The clients' threads: at most `limit` at once. Each is joined, never detached, so none
+// outlives main() (a detached thread could still be freeing its TLS state at exit).
+class client_threads {
 public:
-    explicit client_slots(int limit) : free_(limit), limit_(limit) {}
+    explicit client_threads(std::size_t limit) : limit_(limit) {}
+    ~client_threads() { join_all(); }
 
-    void acquire() {
+    // Waits until fewer than `limit` clients are being served.
+    void wait_for_room() {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return free_ > 0; });
-        --free_;
+        changed_.wait(lock, [this] { return running_ < limit_; });
+        join_finished(lock);
     }
-    void release() {
+    template <class Function>
+    void start(Function function) {
         std::lock_guard<std::mutex> lock(mutex_);
-        ++free_;
-        changed_.notify_all();
+        ++running_;
+        threads_.emplace_back([this, function = std::move(function)]() mutable {
+            function();
+            std::lock_guard<std::mutex> done(mutex_);
+            --running_;
+            finished_.push_back(std::this_thread::get_id());
+            changed_.notify_all();
+        });
     }
-    void wait_until_idle() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [this] { return free_ == limit_; });
+    void join_all() {
+        for (std::thread& thread : threads_) thread.join();
+        threads_.clear();
     }
 
 private:
+    void join_finished(std::unique_lock<std::mutex>& lock) {
+        for (const std::thread::id id : std::exchange(finished_, {}))
+            for (auto it = threads_.begin(); it != threads_.end(); ++it)
+                if (it->get_id() == id) {
+                    lock.unlock();  // the thread may still be leaving its last lock
+                    it->join();
+                    lock.lock();
+                    threads_.erase(it);
+                    break;
+                }
+    }
+
     std::mutex mutex_;
     std::condition_variable changed_;
-    int free_;
-    const int limit_;
+    std::list<std::thread> threads_;
+    std::vector<std::thread::id> finished_;
+    std::size_t running_ = 0;
+    const std::size_t limit_;
 };
 
 // One line to a stream, whole, even when several threads print at once.
@@ -56,7 +83,7 @@ void print_line(std::ostream& out, const std::string& line) {
     std::lock_guard<std::mutex> lock(mutex);
     out << line << std::endl;
 }
-//! [client slots]
+//! [client threads]
 
 //! [serve one]
 using namespace std::chrono_literals;
@@ -94,22 +121,19 @@ int main(int argc, char* argv[]) try {
     portsock::tcp_listener server{"localhost", port, {/*backlog=*/64}};
     std::cout << "Server is listening on port " << server.local_endpoint().port() << "..." << std::endl;
 
-    client_slots slots{64};  // at most 64 clients served (and handshaking) at once
+    client_threads threads{64};  // at most 64 clients served (and handshaking) at once
     for (long served = 0; clients < 0 || served < clients; ++served) {
-        slots.acquire();
+        threads.wait_for_room();  // meanwhile the next client waits in the backlog
         std::error_code ec;
         auto [client, peer] = server.accept(ec);
-        if (ec) {  // the listener itself failed: finish the clients in hand, then stop
-            slots.release();
-            slots.wait_until_idle();
-            throw std::system_error(ec, "accept");
-        }
-        std::thread([&slots, &context, client = std::move(client), peer = peer]() mutable {
+        if (ec)
+            throw std::system_error(ec, "accept");  // the listener failed: ~client_threads
+                                                    // first finishes the clients in hand
+        threads.start([&context, client = std::move(client), peer = peer]() mutable {
             serve_client(std::move(client), peer, context);
-            slots.release();
-        }).detach();
+        });
     }
-    slots.wait_until_idle();  // every client served before main() returns
+    threads.join_all();  // every client served before main() returns
     //! [serve]
 } catch (const std::exception& error) {
     std::cerr << "tls_welcome_server: " << error.what() << '\n';
