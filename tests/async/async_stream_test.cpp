@@ -132,8 +132,8 @@ async::task<std::size_t> resolve_numeric_twice() {
 }
 
 // Each resolve runs on a helper thread that the loop joins; a helper that never ran once
-// hung a loop forever in about one run in a thousand (mingw-w64 under Wine, detached
-// threads). Many short loops in a row, each bounded by `patience`, look for that again.
+// hung a loop forever in about one run in a thousand (detached threads, under the
+// emulator). Many short loops in a row, each bounded by `patience`, look for that again.
 TEST(AsyncTcp, EveryResolveHelperRunsAcrossManyLoops) {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     int rounds = 0;
@@ -226,7 +226,7 @@ TEST(AsyncTcp, ReceiveTimesOutInBothFormsAndTheStreamStaysUsable) {
     loop.run(receive_times_out(ec, threw));
     EXPECT_EQ(ec, std::errc::timed_out);
     EXPECT_TRUE(threw);
-    // Every port's text: mingw-w64's strerror() has none for ETIMEDOUT ("Unknown error").
+    // Every port's text: some C libraries' strerror() has none for ETIMEDOUT ("Unknown error").
     EXPECT_EQ(ec.message(), portsock::make_socket_error(std::errc::timed_out).message());
     EXPECT_EQ(ec.message().find("nknown"), std::string::npos) << ec.message();
 }

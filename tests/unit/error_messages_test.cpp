@@ -34,7 +34,7 @@ bool contains(const std::string& text, std::string_view part) { return text.find
 // --- what() names the endpoint -----------------------------------------------------------
 
 // The conditions portsock reports itself get the OS's socket code and text on every port;
-// mingw-w64's strerror() has no text for the POSIX-only codes ("Unknown error").
+// some C libraries' strerror() has no text for the POSIX-only codes ("Unknown error").
 TEST(ErrorMessages, SocketErrorsHaveTextOnEveryPort) {
     for (const std::errc condition :
          {std::errc::timed_out, std::errc::operation_canceled, std::errc::connection_refused,

@@ -36,7 +36,7 @@ private:
 
 /// The loop's helper threads, joined rather than detached: a helper posts its result to
 /// the loop, so the loop must outlive it, and a joined thread needs no condition variable
-/// (a detached thread started here under Wine's winpthreads at times never ran at all).
+/// (a detached thread started here at times never ran at all under the emulator).
 struct event_loop::helper_threads {
     struct helper {
         std::thread thread;
