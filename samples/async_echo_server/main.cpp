@@ -7,8 +7,8 @@
 //   clients  exit once this many clients have come and gone (default: serve forever)
 #include <portsock/async.hpp>  // with the core types its calls take: tcp_listener, parse_port...
 
-#include <iostream>
-#include <string>
+#include <cstdio>  // one line printed: <iostream> would cost the compiler 50 MiB more
+#include <cstdlib>
 
 namespace async = portsock::async;
 
@@ -26,19 +26,20 @@ async::task<> accept_clients(async::tcp_listener& listener, long clients, async:
 
 async::task<> serve(std::uint16_t port, long clients) {
     async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
-    std::cout << "Async echo server (" << portsock::poller::backend() << ") is listening on port "
-              << listener.socket().local_endpoint().port() << "..." << std::endl;
+    std::printf("Async echo server (%s) is listening on port %u...\n", portsock::poller::backend(),
+                unsigned{listener.socket().local_endpoint().port()});
+    std::fflush(stdout);
     async::task_group group;  // every client, and the accepting task itself
     group.spawn(accept_clients(listener, clients, group));
     co_await group.join();
-    std::cout << "Served " << clients << " clients." << std::endl;
+    std::printf("Served %ld clients.\n", clients);
 }
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
     async::event_loop loop;
-    loop.run(serve(port, argc > 2 ? std::stol(argv[2]) : -1));
+    loop.run(serve(port, argc > 2 ? std::strtol(argv[2], nullptr, 10) : -1));
 } catch (const std::exception& error) {
-    std::cerr << "async_echo_server: " << error.what() << '\n';
+    std::fprintf(stderr, "async_echo_server: %s\n", error.what());
     return 1;
 }

@@ -6,7 +6,6 @@
 #include <portsock/error.hpp>
 #include <portsock/timeout.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <memory>

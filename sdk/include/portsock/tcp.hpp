@@ -22,7 +22,6 @@
 #include <portsock/stream.hpp>
 #include <portsock/timeout.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -2,8 +2,18 @@
 /// portsock::timeout: how long a blocking call may wait.
 #pragma once
 
+#include <cstdint>  // first: it tells which standard library this is
+
+// Durations and clocks. In C++20, libstdc++'s <chrono> also brings the calendar, the time
+// zones and <sstream>: 8 MiB more compiler memory in every file that includes portsock (see
+// docs/performance.md, "Compile time"). Its <bits/chrono.h> holds the durations, clocks,
+// time points and literals alone, and is what its own <thread> and <mutex> include. Include
+// <chrono> yourself for the rest.
+#if defined(__GLIBCXX__) && __has_include(<bits/chrono.h>)
+#include <bits/chrono.h>
+#else
 #include <chrono>
-#include <cstdint>
+#endif
 
 namespace portsock {
 

@@ -11,7 +11,6 @@
 #include <portsock/timeout.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>

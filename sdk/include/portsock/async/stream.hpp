@@ -11,8 +11,8 @@
 #include <portsock/local.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/tcp.hpp>
+#include <portsock/timeout.hpp>  // std::chrono durations and clocks
 
-#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>

@@ -10,9 +10,9 @@
 #include <portsock/async/stream.hpp>
 #include <portsock/async/task.hpp>
 #include <portsock/error.hpp>
+#include <portsock/timeout.hpp>  // std::chrono durations and clocks
 #include <portsock/tls.hpp>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
