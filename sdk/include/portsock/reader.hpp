@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,6 +17,30 @@ namespace portsock {
 
 /// @cond INTERNAL
 namespace detail {
+
+// A reader's buffer: an owned array of chars. Not a std::unique_ptr<char[]>: instantiating one
+// costs every file that includes a portsock header about 1.5 MiB of compiler memory, and
+// <memory> 4 more (docs/performance.md, "Compile time").
+class owned_chars {
+public:
+    explicit owned_chars(char* adopted = nullptr) noexcept : data_(adopted) {}
+    owned_chars(owned_chars&& other) noexcept : data_(std::exchange(other.data_, nullptr)) {}
+    owned_chars& operator=(owned_chars&& other) noexcept {
+        if (this != &other) {
+            delete[] data_;
+            data_ = std::exchange(other.data_, nullptr);
+        }
+        return *this;
+    }
+    ~owned_chars() { delete[] data_; }
+
+    char* get() const noexcept { return data_; }
+    char& operator[](std::size_t i) const noexcept { return data_[i]; }
+    explicit operator bool() const noexcept { return data_ != nullptr; }
+
+private:
+    char* data_;
+};
 
 // The end of a timeout, so each receive of a multi-receive call gets what is left.
 class reader_deadline {
@@ -436,7 +459,7 @@ private:
 
     Stream* stream_ = nullptr;
     std::size_t capacity_ = 0;
-    std::unique_ptr<char[]> data_;
+    detail::owned_chars data_;
     std::size_t begin_ = 0;  // buffered bytes are [begin_, end_)
     std::size_t end_ = 0;
 };

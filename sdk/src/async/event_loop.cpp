@@ -7,6 +7,7 @@
 #include <array>
 #include <functional>
 #include <list>
+#include <new>
 #include <thread>
 
 namespace portsock::async {
@@ -77,11 +78,15 @@ struct event_loop::helper_threads {
 
 void posted_function::throw_empty() { throw std::bad_function_call(); }
 
-event_loop::event_loop() : helpers_(std::make_unique<helper_threads>()) {}
+event_loop::event_loop() : helpers_(new helper_threads) {}
 
 event_loop::~event_loop() {
-    helpers_.reset();  // a helper posts its result to this loop: it must be done first
+    delete helpers_;  // a helper posts its result to this loop: it must be done first
     while (ready_.next != &ready_) ready_.next->unlink();
+    // A posted function may own a task whose operations hold timers: destroy them first, as
+    // the members' order did when the blocks were std::unique_ptr members.
+    posted_.clear();
+    for (detail::timer_entry* block : timer_blocks_) delete[] block;
 }
 
 event_loop* event_loop::current() noexcept { return current_loop; }
@@ -180,13 +185,14 @@ void event_loop::heap_down(std::size_t i) noexcept {
 detail::timer_entry* event_loop::acquire_timer(detail::io_op& op) noexcept {
     if (!free_timers_) {
         constexpr std::size_t block_size = 64;
+        auto* block = new (std::nothrow) detail::timer_entry[block_size];
+        if (!block) return nullptr;
         try {
-            auto block = std::make_unique<detail::timer_entry[]>(block_size);
-            timer_blocks_.push_back(std::move(block));
+            timer_blocks_.push_back(block);
         } catch (...) {
+            delete[] block;
             return nullptr;
         }
-        detail::timer_entry* block = timer_blocks_.back().get();
         for (std::size_t i = 0; i < block_size; ++i) {
             block[i].next_free = free_timers_;
             free_timers_ = &block[i];

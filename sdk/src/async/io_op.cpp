@@ -102,8 +102,9 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     }
     if (!token.stop_possible()) return true;
     // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
-    foreign_stop_.reset(new (std::nothrow)
-                            std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this}));
+    delete std::exchange(foreign_stop_, nullptr);
+    foreign_stop_ =
+        new (std::nothrow) std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this});
     if (foreign_stop_) return true;
     error_ = std::make_error_code(std::errc::not_enough_memory);
     return false;
@@ -234,7 +235,7 @@ void io_op::detach() noexcept {
         timer_ = nullptr;
     }
     ready_hook.unlink();  // from its stop_scope's list
-    foreign_stop_.reset();
+    delete std::exchange(foreign_stop_, nullptr);
 }
 
 stop_scope::~stop_scope() {

@@ -2,6 +2,7 @@
 #include <portsock/async/stream.hpp>
 #include <portsock/async/task_group.hpp>
 
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -9,50 +10,62 @@ namespace portsock::async {
 
 // --- resolution --------------------------------------------------------------------------
 
-struct resolve_awaitable::state {
+namespace {
+// What the helper thread hands back; it outlives an awaitable that is given up.
+struct resolution {
     std::mutex mutex;
     bool done = false;
     std::vector<endpoint> endpoints;
     std::error_code error;
     resolve_awaitable* waiter = nullptr;  // read and written on the loop's thread only
 };
+}  // namespace
+
+struct resolve_awaitable::state {
+    std::shared_ptr<resolution> shared = std::make_shared<resolution>();
+};
 
 resolve_awaitable::resolve_awaitable(event_loop& loop, std::string host, std::string service,
                                      address_family family, timeout limit, std::error_code* ec)
     : io_op(&loop, nullptr, poll_events::none, limit),
-      state_(std::make_shared<state>()),
+      state_(new state),
       host_(std::move(host)),
       service_(std::move(service)),
       family_(family),
       out_(ec) {}
 
-resolve_awaitable::~resolve_awaitable() { state_->waiter = nullptr; }
+resolve_awaitable::~resolve_awaitable() {
+    state_->shared->waiter = nullptr;
+    delete state_;
+}
 
 resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
-    if (state_->waiter) {  // a later look: the helper has posted its result
-        std::lock_guard lock(state_->mutex);
-        if (!state_->done) return outcome::would_block;
-        error_ = state_->error;
+    resolution& result = *state_->shared;
+    if (result.waiter) {  // a later look: the helper has posted its result
+        std::lock_guard lock(result.mutex);
+        if (!result.done) return outcome::would_block;
+        error_ = result.error;
         return outcome::done;
     }
-    state_->waiter = this;
+    result.waiter = this;
     try {
         event_loop* loop = &event_loop::running();
-        loop->start_helper([loop, shared = state_, host = host_, service = service_, family = family_] {
-            std::error_code ec;
-            std::vector<endpoint> found = portsock::resolve(host, service, ec, family);
-            {
-                std::lock_guard lock(shared->mutex);
-                shared->endpoints = std::move(found);
-                shared->error = ec;
-                shared->done = true;
-            }
-            loop->post([shared] {
-                if (shared->waiter) shared->waiter->complete_now();
+        loop->start_helper(
+            [loop, shared = state_->shared, host = host_, service = service_, family = family_] {
+                std::error_code ec;
+                std::vector<endpoint> found = portsock::resolve(host, service, ec, family);
+                {
+                    std::lock_guard lock(shared->mutex);
+                    shared->endpoints = std::move(found);
+                    shared->error = ec;
+                    shared->done = true;
+                }
+                loop->post([shared] {
+                    if (shared->waiter) shared->waiter->complete_now();
+                });
             });
-        });
     } catch (...) {
-        state_->waiter = nullptr;
+        result.waiter = nullptr;
         error_ = std::make_error_code(std::errc::resource_unavailable_try_again);
         return outcome::done;
     }
@@ -60,14 +73,15 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
 }
 
 std::vector<endpoint> resolve_awaitable::await_resume() {
+    resolution& result = *state_->shared;
     if (!error_) {
-        std::lock_guard lock(state_->mutex);
-        error_ = state_->error;
+        std::lock_guard lock(result.mutex);
+        error_ = result.error;
     }
     report(out_, "portsock::async::resolve");
     if (error_) return {};
-    std::lock_guard lock(state_->mutex);
-    return std::move(state_->endpoints);
+    std::lock_guard lock(result.mutex);
+    return std::move(result.endpoints);
 }
 
 // --- the race ----------------------------------------------------------------------------

@@ -14,7 +14,6 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -182,8 +181,9 @@ private:
     registration* reg_;
     timeout limit_;
     timer_entry* timer_ = nullptr;  // held while a deadline or a retry is armed
-    // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
-    std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
+    // Only for a stop token that no stop_scope owns (a coroutine type of the user's). Owned,
+    // deleted by detach(): no std::unique_ptr in this header, see posted_function::held_.
+    std::stop_callback<stop_forwarder>* foreign_stop_ = nullptr;
 };
 
 }  // namespace detail
@@ -295,7 +295,7 @@ private:
     detail::ready_node turn_end_;    // marks where run_ready()'s turn ends
     detail::ready_node main_start_;  // schedules run()'s main task
     std::vector<detail::timer_node*> timers_;
-    std::vector<std::unique_ptr<detail::timer_entry[]>> timer_blocks_;  // the timers' pool
+    std::vector<detail::timer_entry*> timer_blocks_;  // the timers' pool: owned arrays
     detail::timer_entry* free_timers_ = nullptr;
     std::vector<detail::registration*> slots_;
     std::vector<std::uint32_t> generations_;
@@ -306,7 +306,7 @@ private:
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
     struct helper_threads;
-    std::unique_ptr<helper_threads> helpers_;  // joined by ~event_loop
+    helper_threads* helpers_;  // owned: joined and deleted by ~event_loop
 };
 
 /// Runs `main` on a new event loop until it ends, then destroys the loop: the one call that

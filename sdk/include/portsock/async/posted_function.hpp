@@ -5,7 +5,6 @@
 #include <portsock/async_export.hpp>
 
 #include <cstddef>
-#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -56,18 +55,23 @@ public:
         if constexpr (std::is_pointer_v<std::decay_t<Function>>) {
             if (function == nullptr) return;
         }
-        held_ =
-            std::make_unique<detail::posted_holder<std::decay_t<Function>>>(std::forward<Function>(function));
+        held_ = new detail::posted_holder<std::decay_t<Function>>(std::forward<Function>(function));
     }
     /// Takes the function of `other`, which becomes empty. @param other the source.
-    posted_function(posted_function&& other) noexcept = default;
+    posted_function(posted_function&& other) noexcept : held_(std::exchange(other.held_, nullptr)) {}
     /// Takes the function of `other`, which becomes empty. @param other the source.
     /// @return *this.
-    posted_function& operator=(posted_function&& other) noexcept = default;
+    posted_function& operator=(posted_function&& other) noexcept {
+        if (this != &other) {
+            delete held_;
+            held_ = std::exchange(other.held_, nullptr);
+        }
+        return *this;
+    }
     posted_function(const posted_function&) = delete;
     posted_function& operator=(const posted_function&) = delete;
     /// Destroys the function held.
-    ~posted_function() = default;
+    ~posted_function() { delete held_; }
 
     /// Calls the function. @throws what it throws; std::bad_function_call if empty.
     void operator()() {
@@ -81,7 +85,9 @@ public:
 private:
     [[noreturn]] static void throw_empty();  // out of line: std::bad_function_call is in <functional>
 
-    std::unique_ptr<detail::posted_callable> held_;
+    // Owned. Not a std::unique_ptr: <memory> and the instantiation cost every includer's
+    // compile several MiB of memory (docs/performance.md, "Compile time").
+    detail::posted_callable* held_ = nullptr;
 };
 
 }  // namespace portsock::async

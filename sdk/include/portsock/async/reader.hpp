@@ -11,7 +11,6 @@
 
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -291,7 +290,7 @@ private:
 
     Stream* stream_ = nullptr;
     std::size_t capacity_ = 0;
-    std::unique_ptr<char[]> data_;
+    portsock::detail::owned_chars data_;
     std::size_t begin_ = 0;  // buffered bytes are [begin_, end_)
     std::size_t end_ = 0;
 };

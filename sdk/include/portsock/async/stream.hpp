@@ -16,7 +16,6 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -103,7 +102,7 @@ public:
 private:
     outcome attempt() noexcept override;
 
-    std::shared_ptr<state> state_;
+    state* state_;  // owned; shares the result with the helper thread (no <memory> here)
     std::string host_;
     std::string service_;
     address_family family_;
