@@ -7,7 +7,7 @@
 //   clients  exit once this many clients have come and gone (default: serve forever)
 #include <portsock/async.hpp>  // with the core types its calls take: tcp_listener, parse_port...
 
-#include <cstdio>  // one line printed: <iostream> would cost the compiler 50 MiB more
+#include <cstdio>  // std::printf: a few lines of output need no <iostream>
 #include <cstdlib>
 
 namespace async = portsock::async;
