@@ -105,18 +105,40 @@ std::error_code make_error(std::errc condition) noexcept;
 // and resolve(), reference-counted per open handle, and reports a failed start-up as
 // their error. Users and sdk/ never call an init function.
 
-/// Opens a non-inheritable socket that never raises SIGPIPE. A POSIX local datagram
-/// socket's blocking send to a full receiver returns would-block every 50 ms (a send
-/// timeout), so that cancel() can end it: nothing else reaches it on Linux.
-handle open(family fam, socket_type type, std::error_code& ec) noexcept;
+/// The mode a new handle starts in, set by the call that creates it (open(), accept()).
+/// Where the OS takes the mode in that call (`SOCK_NONBLOCK` in socket() and accept4() on
+/// Linux and the BSDs) it costs no further system call; elsewhere the port sets it at once
+/// afterwards (fcntl(), or ioctlsocket(FIONBIO) on Windows, which has no such flag).
+enum class io_mode : unsigned char {
+    blocking,      ///< calls wait (the OS default, and the blocking API's)
+    non_blocking,  ///< calls that would wait report would-block (pollers, the async layer)
+};
+
+/// Opens a non-inheritable socket that never raises SIGPIPE, in `mode`. A POSIX local
+/// datagram socket's blocking send to a full receiver returns would-block every 50 ms (a
+/// send timeout), so that cancel() can end it: nothing else reaches it on Linux.
+handle open(family fam, socket_type type, io_mode mode, std::error_code& ec) noexcept;
+/// open() of a blocking socket.
+inline handle open(family fam, socket_type type, std::error_code& ec) noexcept {
+    return open(fam, type, io_mode::blocking, ec);
+}
 /// Closes the handle; the handle is invalid afterwards whatever the result.
 void close(handle h, std::error_code& ec) noexcept;
 
 // --- connection set-up --------------------------------------------------------------
 void bind(handle h, const address& addr, std::error_code& ec) noexcept;
 void listen(handle h, int backlog, std::error_code& ec) noexcept;
-/// Accepts one connection; the new handle is non-inheritable and never raises SIGPIPE.
-handle accept(handle h, address* peer, std::error_code& ec) noexcept;
+/// Accepts one connection; the new handle is non-inheritable, never raises SIGPIPE, and is
+/// in `mode` whatever the listener's mode (the BSDs, macOS and Windows let an accepted
+/// socket inherit the listener's non-blocking mode; Linux does not). One system call where
+/// the OS has accept4(); otherwise accept() and then the mode and close-on-exec, each only
+/// where it differs (POSIX can read the mode back; Winsock cannot, so the Windows port
+/// always sets it).
+handle accept(handle h, address* peer, io_mode mode, std::error_code& ec) noexcept;
+/// accept() of a blocking handle.
+inline handle accept(handle h, address* peer, std::error_code& ec) noexcept {
+    return accept(h, peer, io_mode::blocking, ec);
+}
 /// Starts or completes a connect. On a non-blocking handle an unfinished connect reports
 /// std::errc::operation_in_progress or operation_would_block; learn the outcome with
 /// wait(wait_writable) and then pending_error().

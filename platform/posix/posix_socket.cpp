@@ -34,6 +34,24 @@ constexpr int no_flags = 0;
     if (flags != -1) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
 }
 
+// The fallback where the mode cannot be given to the creating call: O_NONBLOCK set or
+// cleared, with no second system call when it already is as wanted (a descriptor accepted
+// from a non-blocking listener on the BSDs and macOS inherits it).
+[[maybe_unused]] bool set_file_mode(int fd, bool non_blocking, std::error_code& ec) noexcept {
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags == -1) {
+        ec = last_error();
+        return false;
+    }
+    const int wanted = non_blocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+    if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) == -1) {
+        ec = last_error();
+        return false;
+    }
+    ec.clear();
+    return true;
+}
+
 // Applied to every new handle: SIGPIPE suppression where it is per socket.
 bool finish_new_handle(int fd, std::error_code& ec) noexcept { return suppress_sigpipe(fd, ec); }
 
@@ -95,11 +113,12 @@ void check(int result, std::error_code& ec) noexcept {
 
 }  // namespace
 
-handle open(family fam, socket_type type, std::error_code& ec) noexcept {
+handle open(family fam, socket_type type, io_mode mode, std::error_code& ec) noexcept {
     const int domain = fam == family::ipv6 ? AF_INET6 : fam == family::local ? AF_UNIX : AF_INET;
     int kind = type == socket_type::stream ? SOCK_STREAM : SOCK_DGRAM;
 #if PORTSOCK_HAVE_SOCK_CLOEXEC
-    kind |= SOCK_CLOEXEC;
+    // Every OS with SOCK_CLOEXEC (Linux, the BSDs) has SOCK_NONBLOCK beside it.
+    kind |= SOCK_CLOEXEC | (mode == io_mode::non_blocking ? SOCK_NONBLOCK : 0);
 #endif
     const int fd = ::socket(domain, kind, 0);
     if (fd == -1) {
@@ -108,6 +127,10 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     }
 #if !PORTSOCK_HAVE_SOCK_CLOEXEC
     set_close_on_exec(fd);
+    if (mode == io_mode::non_blocking && !set_file_mode(fd, true, ec)) {
+        ::close(fd);
+        return invalid_handle;
+    }
 #endif
     // IPv6 only, whatever the OS default (Linux: off, Windows: on); a dual-stack listener
     // turns it off before binding (family_rule.hpp).
@@ -142,12 +165,13 @@ void bind(handle h, const address& addr, std::error_code& ec) noexcept {
 
 void listen(handle h, int backlog, std::error_code& ec) noexcept { check(::listen(h, backlog), ec); }
 
-handle accept(handle h, address* peer, std::error_code& ec) noexcept {
+handle accept(handle h, address* peer, io_mode mode, std::error_code& ec) noexcept {
     native_address native;
     for (;;) {
         native.length = sizeof native.storage;
 #if PORTSOCK_HAVE_ACCEPT4
-        const int fd = ::accept4(h, native.get(), &native.length, SOCK_CLOEXEC);
+        const int flags = SOCK_CLOEXEC | (mode == io_mode::non_blocking ? SOCK_NONBLOCK : 0);
+        const int fd = ::accept4(h, native.get(), &native.length, flags);
 #else
         const int fd = ::accept(h, native.get(), &native.length);
 #endif
@@ -159,10 +183,11 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
         }
 #if !PORTSOCK_HAVE_ACCEPT4
         set_close_on_exec(fd);
-        // BSD and macOS let an accepted socket inherit O_NONBLOCK; Linux does not. Make it
-        // blocking everywhere, as the SDK's contract says new sockets are.
-        const int flags = ::fcntl(fd, F_GETFL);
-        if (flags != -1 && (flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        // The BSDs and macOS let an accepted socket inherit O_NONBLOCK; Linux does not.
+        if (!set_file_mode(fd, mode == io_mode::non_blocking, ec)) {
+            ::close(fd);
+            return invalid_handle;
+        }
 #endif
         if (!finish_new_handle(fd, ec)) {
             ::close(fd);

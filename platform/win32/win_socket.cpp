@@ -6,7 +6,10 @@
 // - Handles are inheritable by default: new sockets are created with
 //   WSA_FLAG_NO_HANDLE_INHERIT (SetHandleInformation where that flag is rejected), and
 //   accepted sockets are made non-inheritable explicitly.
-// - An accepted socket inherits FIONBIO from its listener: it is reset to blocking.
+// - An accepted socket inherits FIONBIO from its listener ("the same properties as socket
+//   s", Microsoft's accept() page; Wine does the same), and there is no SOCK_NONBLOCK and
+//   no way to read FIONBIO back: accept() and open() set the mode asked for explicitly,
+//   one ioctlsocket() each (for open(), only when non-blocking: new sockets are blocking).
 // - Sizes are int: one call moves at most INT_MAX bytes (a short transfer; sdk/ loops).
 // - There is no SIGPIPE, so nothing to suppress; a send after shutdown(send) is
 //   WSAESHUTDOWN, whose condition is std::errc::broken_pipe as EPIPE is on POSIX.
@@ -161,7 +164,7 @@ address unbound_address(SOCKET s, std::error_code& ec) noexcept {
 
 }  // namespace
 
-handle open(family fam, socket_type type, std::error_code& ec) noexcept {
+handle open(family fam, socket_type type, io_mode mode, std::error_code& ec) noexcept {
     ec = acquire_library();
     if (ec) return invalid_handle;
     const int domain = fam == family::ipv6 ? AF_INET6 : fam == family::local ? AF_UNIX : AF_INET;
@@ -188,6 +191,7 @@ handle open(family fam, socket_type type, std::error_code& ec) noexcept {
     // IPv6 only, as on every port (Windows' default already; said explicitly so it never
     // depends on one): a dual-stack listener turns it off before binding (family_rule.hpp).
     if (fam == family::ipv6) set_option(to_handle(s), option::v6_only, 1, ec);
+    if (!ec && mode == io_mode::non_blocking) set_blocking_mode(s, true, ec);
     if (ec) {
         discard(s);
         release_library();
@@ -233,7 +237,7 @@ void listen(handle h, int backlog, std::error_code& ec) noexcept {
     check(::listen(to_socket(h), backlog), ec);
 }
 
-handle accept(handle h, address* peer, std::error_code& ec) noexcept {
+handle accept(handle h, address* peer, io_mode mode, std::error_code& ec) noexcept {
     native_address native;
     SOCKET client;
     for (;;) {
@@ -254,7 +258,7 @@ handle accept(handle h, address* peer, std::error_code& ec) noexcept {
         discard(client);
         return invalid_handle;
     }
-    if (!make_non_inheritable(client, ec) || !set_blocking_mode(client, false, ec)) {
+    if (!make_non_inheritable(client, ec) || !set_blocking_mode(client, mode == io_mode::non_blocking, ec)) {
         discard(client);
         release_library();
         return invalid_handle;

@@ -176,6 +176,8 @@ struct socket_access {
     static void begin_accept(basic_socket& s) noexcept { s.accepting_.fetch_add(1); }
     static void end_accept(basic_socket& s) noexcept { s.accepting_.fetch_sub(1); }
     static bool is_cancelled_seq_cst(const basic_socket& s) noexcept { return s.cancelled_.load(); }
+    /// Records that the handle was created non-blocking (platform::io_mode::non_blocking).
+    static void created_non_blocking(basic_socket& s) noexcept { s.non_blocking_ = true; }
 };
 
 /// Keeps a blocking socket's handle non-blocking while it lives: the first of the timed calls

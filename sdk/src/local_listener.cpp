@@ -92,8 +92,25 @@ accepted_local_connection local_listener::accept(timeout limit) {
 }
 
 accepted_local_connection local_listener::accept(std::error_code& ec, timeout limit) noexcept {
-    local_stream client(detail::accept_handle(*this, nullptr, ec, limit));
+    return accept_in(false, ec, limit);
+}
+
+accepted_local_connection local_listener::accept_non_blocking(timeout limit) {
+    return detail::or_throw("portsock::local_listener::accept_non_blocking",
+                            [&](std::error_code& ec) { return accept_non_blocking(ec, limit); });
+}
+
+accepted_local_connection local_listener::accept_non_blocking(std::error_code& ec, timeout limit) noexcept {
+    return accept_in(true, ec, limit);
+}
+
+accepted_local_connection local_listener::accept_in(bool non_blocking, std::error_code& ec,
+                                                    timeout limit) noexcept {
+    const platform::io_mode mode =
+        non_blocking ? platform::io_mode::non_blocking : platform::io_mode::blocking;
+    local_stream client(detail::accept_handle(*this, nullptr, mode, ec, limit));
     if (ec) return {};
+    if (non_blocking) detail::socket_access::created_non_blocking(client);
     std::error_code unnamed;  // a peer without a name is the usual case, not an error
     const platform::local_name peer = platform::peer_local_name_of(client.native_handle(), unnamed);
     return {std::move(client), detail::from_platform(peer)};

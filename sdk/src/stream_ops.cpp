@@ -57,8 +57,8 @@ void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) n
     platform::shutdown(s.native_handle(), how, ec);
 }
 
-platform::handle accept_handle(basic_socket& listener, platform::address* peer, std::error_code& ec,
-                               timeout limit) noexcept {
+platform::handle accept_handle(basic_socket& listener, platform::address* peer, platform::io_mode mode,
+                               std::error_code& ec, timeout limit) noexcept {
     if (!check_open(listener, ec)) return platform::invalid_handle;
     const platform::handle h = listener.native_handle();
     // Counted before the cancel flag is read (seq_cst, paired with cancel()), so that a
@@ -70,7 +70,7 @@ platform::handle accept_handle(basic_socket& listener, platform::address* peer, 
     } else {
         client = run_blocking<platform::handle>(
             listener, platform::wait_readable, limit, platform::invalid_handle, ec,
-            [&](std::error_code& e) { return platform::accept(h, peer, e); });
+            [&](std::error_code& e) { return platform::accept(h, peer, mode, e); });
     }
     socket_access::end_accept(listener);
     if (!ec && socket_access::is_cancelled(listener)) {  // cancel()'s wake-up connection

@@ -28,10 +28,10 @@ std::size_t receive_some(basic_socket& s, void* data, std::size_t size, std::err
 
 void stream_shutdown(basic_socket& s, shutdown_type what, std::error_code& ec) noexcept;
 
-/// Accepts one connection on a listener, with its timeout; the peer's IP address goes to
-/// *peer if peer is not null. Returns platform::invalid_handle on error.
-platform::handle accept_handle(basic_socket& listener, platform::address* peer, std::error_code& ec,
-                               timeout limit) noexcept;
+/// Accepts one connection on a listener, with its timeout, as a handle in `mode`; the
+/// peer's IP address goes to *peer if peer is not null. Returns platform::invalid_handle on error.
+platform::handle accept_handle(basic_socket& listener, platform::address* peer, platform::io_mode mode,
+                               std::error_code& ec, timeout limit) noexcept;
 
 /// Adopts an outside handle after checking it is a socket of the expected kind: one of the
 /// families (`second` may repeat `first`), the type, and listening or not. Never closes or

@@ -105,9 +105,25 @@ accepted_connection tcp_listener::accept(timeout limit) {
 
 accepted_connection tcp_listener::accept(std::error_code& ec, timeout limit) noexcept {
     platform::address peer;
-    const platform::handle client = detail::accept_handle(*this, &peer, ec, limit);
+    const platform::handle client =
+        detail::accept_handle(*this, &peer, platform::io_mode::blocking, ec, limit);
     if (ec) return {};
     return {tcp_stream(client), detail::from_platform(peer)};
+}
+
+accepted_connection tcp_listener::accept_non_blocking(timeout limit) {
+    return detail::or_throw("portsock::tcp_listener::accept_non_blocking",
+                            [&](std::error_code& ec) { return accept_non_blocking(ec, limit); });
+}
+
+accepted_connection tcp_listener::accept_non_blocking(std::error_code& ec, timeout limit) noexcept {
+    platform::address peer;
+    const platform::handle client =
+        detail::accept_handle(*this, &peer, platform::io_mode::non_blocking, ec, limit);
+    if (ec) return {};
+    tcp_stream stream(client);
+    detail::socket_access::created_non_blocking(stream);
+    return {std::move(stream), detail::from_platform(peer)};
 }
 
 namespace detail {

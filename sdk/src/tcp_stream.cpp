@@ -80,9 +80,10 @@ tcp_stream tcp_stream::start_connect(const endpoint& remote) {
 }
 
 tcp_stream tcp_stream::start_connect(const endpoint& remote, std::error_code& ec) noexcept {
-    tcp_stream stream(
-        platform::open(detail::to_platform(remote.family()), platform::socket_type::stream, ec));
-    if (!ec) stream.set_non_blocking(true, ec);
+    // Created non-blocking: no second system call to switch it (platform::io_mode).
+    tcp_stream stream(platform::open(detail::to_platform(remote.family()), platform::socket_type::stream,
+                                     platform::io_mode::non_blocking, ec));
+    if (!ec) detail::socket_access::created_non_blocking(stream);
     if (!ec) platform::connect(stream.native_handle(), detail::to_platform(remote), ec);
     if (connect_in_progress(ec)) ec.clear();  // the outcome comes from finish_connect()
     return ec ? tcp_stream{} : std::move(stream);

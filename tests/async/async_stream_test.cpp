@@ -86,6 +86,35 @@ TEST(AsyncTcp, AcceptConnectSendReceiveEcho) {
     EXPECT_EQ(loop.run(echo_conversation()), "hello, async");
 }
 
+// Accepted and connected streams are non-blocking from their creation: an untimed receive
+// on the socket underneath reports would-block instead of waiting.
+async::task<void> both_ends_non_blocking() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    EXPECT_TRUE(listener.socket().is_non_blocking());
+    async::tcp_stream client =
+        co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto [server, peer] = co_await listener.accept(patience);
+    EXPECT_EQ(peer, client.socket().local_endpoint());
+    for (async::tcp_stream* end : {&client, &server}) {
+        EXPECT_TRUE(end->socket().is_non_blocking());
+        char byte = 0;
+        std::error_code ec;
+        stopwatch clock;
+        EXPECT_EQ(end->socket().receive(&byte, 1, ec), 0u);
+        EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
+        EXPECT_LT(clock.elapsed(), 2s);
+    }
+    co_await client.send_all("!", patience);
+    char byte = 0;
+    EXPECT_EQ(co_await server.receive(&byte, 1, patience), 1u);
+    EXPECT_EQ(byte, '!');
+}
+
+TEST(AsyncTcp, AcceptedAndConnectedStreamsAreNonBlocking) {
+    async::event_loop loop;
+    loop.run(both_ends_non_blocking());
+}
+
 async::task<std::string> ask_by_name(std::uint16_t port) {
     auto client = co_await async::connect("localhost", port, patience);
     co_await client.send_all("by name", patience);

@@ -34,15 +34,18 @@ pf::address loopback_v4() {
     return a;
 }
 
-// One round of every call that creates a handle: open, connect, accept, a poller.
-void open_everything(pf::handle listener, const pf::address& to) {
+// One round of every call that creates a handle: open, connect, accept, a poller; the
+// sockets in `mode` (the flags that make them non-blocking go into the same calls).
+void open_everything(pf::handle listener, const pf::address& to, pf::io_mode mode) {
     std::error_code ec;
     std::error_code ignored;
-    const pf::handle client = pf::open(pf::family::ipv4, pf::socket_type::stream, ec);
+    const pf::handle client = pf::open(pf::family::ipv4, pf::socket_type::stream, mode, ec);
     if (ec) return;
     pf::connect(client, to, ec);
+    if (ec == std::errc::operation_in_progress || ec == std::errc::operation_would_block)
+        pf::wait_connect(client, 5000, ec);
     if (!ec) {
-        const pf::handle accepted = pf::accept(listener, nullptr, ec);
+        const pf::handle accepted = pf::accept(listener, nullptr, mode, ec);
         if (!ec) pf::close(accepted, ignored);
     }
     pf::close(client, ignored);
@@ -76,8 +79,8 @@ TEST(CloseOnExec, NoChildInheritsASocketOpenedConcurrently) {
     std::atomic<long> rounds{0};
     std::thread opener([&] {
         while (!stop.load()) {
-            open_everything(listener, to);
-            rounds.fetch_add(1);
+            const long round = rounds.fetch_add(1);
+            open_everything(listener, to, round % 2 == 0 ? pf::io_mode::blocking : pf::io_mode::non_blocking);
         }
     });
 

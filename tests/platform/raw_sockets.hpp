@@ -32,6 +32,11 @@ bool is_open_socket(pf::handle h);
 void close_socket(pf::handle h);
 /// Closes what not_a_socket() returned.
 void close_not_a_socket(pf::handle h);
+/// True if a child process would inherit h (the OS's close-on-exec or inherit flag).
+bool is_inheritable(pf::handle h);
+/// 1 if the OS says h is non-blocking, 0 if blocking, -1 where the OS cannot read the mode
+/// back (one port's socket library cannot).
+int reported_non_blocking(pf::handle h);
 
 /// Closes a raw socket at the end of a scope, unless released.
 class guard {

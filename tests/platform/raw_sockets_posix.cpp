@@ -51,4 +51,15 @@ void close_socket(pf::handle h) { ::close(h); }
 
 void close_not_a_socket(pf::handle h) { ::close(h); }
 
+bool is_inheritable(pf::handle h) {
+    const int flags = ::fcntl(h, F_GETFD);
+    return flags != -1 && (flags & FD_CLOEXEC) == 0;
+}
+
+int reported_non_blocking(pf::handle h) {
+    const int flags = ::fcntl(h, F_GETFL);
+    if (flags == -1) return -1;
+    return (flags & O_NONBLOCK) != 0 ? 1 : 0;
+}
+
 }  // namespace raw

@@ -71,4 +71,12 @@ void close_socket(pf::handle h) { ::closesocket(static_cast<SOCKET>(h)); }
 
 void close_not_a_socket(pf::handle h) { ::CloseHandle(reinterpret_cast<HANDLE>(h)); }
 
+bool is_inheritable(pf::handle h) {
+    DWORD flags = 0;
+    return ::GetHandleInformation(reinterpret_cast<HANDLE>(h), &flags) != 0 &&
+           (flags & HANDLE_FLAG_INHERIT) != 0;
+}
+
+int reported_non_blocking(pf::handle) { return -1; }
+
 }  // namespace raw

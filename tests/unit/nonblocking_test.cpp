@@ -1,5 +1,6 @@
 // Non-blocking mode on every socket type, the non-blocking connect (start_connect /
 // finish_connect), and UDP batches (send_batch / receive_batch). Loopback only.
+#include "local_support.hpp"
 #include "test_support.hpp"
 
 #include <array>
@@ -79,6 +80,88 @@ TEST(NonBlocking, AcceptedStreamsAreBlocking) {
     EXPECT_EQ(ec, std::errc::timed_out);
 }
 
+// accept_non_blocking(): the stream is created non-blocking, whatever the listener's mode.
+void expect_non_blocking_stream(portsock::tcp_stream& stream, portsock::tcp_stream& peer) {
+    EXPECT_TRUE(stream.is_non_blocking());
+    char byte = 0;
+    std::error_code ec;
+    stopwatch clock;
+    EXPECT_EQ(stream.receive(&byte, 1, ec), 0u);  // untimed: a blocking stream would wait here
+    EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
+    EXPECT_LT(clock.elapsed(), 2s);
+    peer.send_all("!");
+    stopwatch arrival;
+    std::size_t n = 0;
+    do {
+        n = stream.receive(&byte, 1, ec);
+    } while (ec == std::errc::operation_would_block && arrival.elapsed() < patience);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(n, 1u);
+    EXPECT_EQ(byte, '!');
+}
+
+TEST(NonBlocking, AcceptNonBlockingFromABlockingListener) {
+    portsock::tcp_listener listener(any_port_v4());
+    auto client = portsock::tcp_stream::connect(where(listener), patience);
+    auto [stream, peer] = listener.accept_non_blocking(patience);
+    ASSERT_TRUE(stream.is_open());
+    EXPECT_EQ(peer, client.local_endpoint());
+    EXPECT_FALSE(listener.is_non_blocking());
+    expect_non_blocking_stream(stream, client);
+}
+
+TEST(NonBlocking, AcceptNonBlockingFromANonBlockingListener) {
+    portsock::tcp_listener listener(any_port_v4());
+    listener.set_non_blocking(true);
+    std::error_code ec;
+    EXPECT_FALSE(listener.accept_non_blocking(ec, 5s).stream.is_open());  // no client yet
+    EXPECT_EQ(ec, std::errc::operation_would_block);
+    EXPECT_EQ(portsock_test::catch_system_error([&] { (void)listener.accept_non_blocking(); }).code,
+              std::errc::operation_would_block);
+    auto client = portsock::tcp_stream::connect(where(listener), patience);
+    portsock::accepted_connection accepted;
+    stopwatch clock;
+    do {
+        accepted = listener.accept_non_blocking(ec);
+    } while (ec == std::errc::operation_would_block && clock.elapsed() < patience);
+    ASSERT_FALSE(ec) << ec.message();
+    expect_non_blocking_stream(accepted.stream, client);
+}
+
+TEST(NonBlocking, AcceptNonBlockingErrors) {
+    portsock::tcp_listener closed;
+    std::error_code ec;
+    EXPECT_FALSE(closed.accept_non_blocking(ec).stream.is_open());
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    portsock::tcp_listener listener(any_port_v4());
+    stopwatch clock;
+    EXPECT_FALSE(listener.accept_non_blocking(ec, 50ms).stream.is_open());
+    EXPECT_EQ(ec, std::errc::timed_out);
+    EXPECT_LT(clock.elapsed(), patience);
+    EXPECT_EQ(portsock_test::catch_system_error([&] { (void)listener.accept_non_blocking(50ms); }).code,
+              std::errc::timed_out);
+}
+
+TEST(NonBlocking, LocalAcceptNonBlocking) {
+    PORTSOCK_REQUIRE_LOCAL_STREAM();
+    portsock_test::temp_dir dir;
+    const portsock::local_address at = dir.file("nb.sock");
+    portsock::local_listener listener(at);
+    auto client = portsock::local_stream::connect(at, patience);
+    auto [stream, peer] = listener.accept_non_blocking(patience);
+    ASSERT_TRUE(stream.is_open());
+    EXPECT_TRUE(stream.is_non_blocking());
+    char byte = 0;
+    std::error_code ec;
+    EXPECT_EQ(stream.receive(&byte, 1, ec), 0u);
+    EXPECT_EQ(ec, std::errc::operation_would_block) << ec.message();
+    // The blocking accept still gives a blocking stream.
+    auto second = portsock::local_stream::connect(at, patience);
+    EXPECT_FALSE(listener.accept(patience).stream.is_non_blocking());
+    EXPECT_FALSE(listener.accept_non_blocking(ec, 50ms).stream.is_open());
+    EXPECT_EQ(ec, std::errc::timed_out);
+}
+
 TEST(NonBlocking, UdpReceiveWouldBlock) {
     portsock::udp_socket socket(any_port_v4());
     socket.set_non_blocking(true);
@@ -124,6 +207,15 @@ TEST(StartConnect, FinishesWithAWait) {
     char buffer[5];
     server.receive_exact(buffer, sizeof buffer, patience);
     EXPECT_EQ(std::string(buffer, 5), "hello");
+}
+
+TEST(StartConnect, StreamIsNonBlockingFromItsCreation) {
+    portsock::tcp_listener listener(any_port_v4());
+    auto stream = portsock::tcp_stream::start_connect(where(listener));
+    stream.finish_connect(patience);
+    auto accepted = listener.accept(patience);
+    EXPECT_FALSE(accepted.stream.is_non_blocking());
+    expect_non_blocking_stream(stream, accepted.stream);
 }
 
 TEST(StartConnect, ManyAtOnce) {

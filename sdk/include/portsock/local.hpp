@@ -333,6 +333,15 @@ public:
     /// @return the connection, with an empty stream on error.
     accepted_local_connection accept(std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// Waits for a client and accepts it as a non-blocking stream; see
+    /// tcp_listener::accept_non_blocking(timeout).
+    /// @param limit how long to wait. @return the connection (non-blocking) and the client's address.
+    /// @throws std::system_error as accept(timeout) does.
+    accepted_local_connection accept_non_blocking(timeout limit = {});
+    /// See accept_non_blocking(timeout). @param ec set on failure. @param limit how long to wait.
+    /// @return the connection, with an empty stream on error.
+    accepted_local_connection accept_non_blocking(std::error_code& ec, timeout limit = {}) noexcept;
+
     /// The address the listener is bound to.
     /// @return the path or abstract name. @throws std::system_error on failure.
     local_address local_endpoint() const;
@@ -341,6 +350,7 @@ public:
 
 private:
     explicit local_listener(native_handle_type handle) noexcept : basic_socket(handle) {}
+    accepted_local_connection accept_in(bool non_blocking, std::error_code& ec, timeout limit) noexcept;
 };
 
 /// What local_datagram::receive_from() returns: the size and the sender.

@@ -518,6 +518,27 @@ public:
     /// @return the connection, with an empty stream on error.
     accepted_connection accept(std::error_code& ec, timeout limit = {}) noexcept;
 
+    /// Waits for a client and accepts it as a non-blocking stream, for a poller loop or
+    /// portsock::async: the stream's is_non_blocking() is true.
+    ///
+    /// Waiting, errors and inheritance are as accept(timeout); only the new stream's mode
+    /// differs. Where the OS can create the socket non-blocking in the accepting call, it
+    /// does, which saves the system call that set_non_blocking() after accept() would make.
+    /// @param limit how long to wait for a client (a non-blocking listener does not wait:
+    ///        std::errc::operation_would_block when no client is queued).
+    /// @return the connection (non-blocking) and the client's endpoint.
+    /// @throws std::system_error as accept(timeout) does.
+    /// @errors As accept(timeout).
+    /// @platformnote One call (`accept4` with `SOCK_NONBLOCK | SOCK_CLOEXEC`) on Linux and
+    /// the BSDs; elsewhere accept() then the mode, each set only where it differs on POSIX,
+    /// and always on Windows, which cannot read it back. See @ref platforms "Platform notes".
+    accepted_connection accept_non_blocking(timeout limit = {});
+
+    /// Accepts a client as a non-blocking stream; see accept_non_blocking(timeout).
+    /// @param ec set on failure. @param limit how long to wait.
+    /// @return the connection, with an empty stream on error.
+    accepted_connection accept_non_blocking(std::error_code& ec, timeout limit = {}) noexcept;
+
     /// @}
 
 private:

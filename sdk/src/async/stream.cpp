@@ -3,6 +3,10 @@
 
 namespace portsock::async::detail {
 
-void make_non_blocking(basic_socket& socket) { socket.set_non_blocking(true); }
+// A socket created non-blocking (tcp_stream::start_connect(), accept_non_blocking()) needs
+// no second system call to say so.
+void make_non_blocking(basic_socket& socket) {
+    if (!socket.is_non_blocking()) socket.set_non_blocking(true);
+}
 
 }  // namespace portsock::async::detail

@@ -185,7 +185,8 @@ public:
 
     /// An empty stream.
     basic_stream() noexcept = default;
-    /// Takes `socket`, puts it in non-blocking mode and binds it to `loop`.
+    /// Takes `socket`, puts it in non-blocking mode (no system call if is_non_blocking()
+    /// already says so) and binds it to `loop`.
     /// @param loop the loop. @param socket an open stream.
     /// @throws std::system_error if the mode cannot be set.
     basic_stream(event_loop& loop, Socket socket) : socket_(std::move(socket)) {
@@ -661,7 +662,7 @@ private:
             watch_, poll_events::readable, limit, ec, "portsock::async::accept",
             [l = &listener_, loop = watch_.loop()](accepted_type& out, std::error_code& error) noexcept {
                 std::error_code got;
-                auto accepted = l->accept(got);
+                auto accepted = l->accept_non_blocking(got);  // created non-blocking: no second call
                 if (is_resource_exhaustion(got)) return detail::io_op::outcome::back_off;
                 if (got) return detail::settle(got, error);
                 try {
