@@ -13,6 +13,7 @@
 #include <portsock/async/datagram.hpp>
 #include <portsock/async/event_loop.hpp>
 #include <portsock/async/reader.hpp>
+#include <portsock/async/serve.hpp>
 #include <portsock/async/stream.hpp>
 #include <portsock/async/task.hpp>
 #include <portsock/async/task_group.hpp>
