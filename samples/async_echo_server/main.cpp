@@ -19,25 +19,24 @@ async::task<> echo(async::tcp_stream client) {
         if (co_await client.send_all(buffer, n, ec); ec) break;
 }
 
-async::task<> accept_clients(async::tcp_listener& listener, long clients, async::task_group& group) {
-    for (long accepted = 0; clients < 0 || accepted < clients; ++accepted)
-        group.spawn(echo(std::move((co_await listener.accept()).stream)));
-}
-
-async::task<> serve(std::uint16_t port, long clients) {
+async::task<> echo_server(std::uint16_t port, long clients) {
     async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
     std::cout << "Async echo server (" << portsock::poller::backend() << ") is listening on port "
               << listener.socket().local_endpoint().port() << "..." << std::endl;
-    async::task_group group;  // every client, and the accepting task itself
-    group.spawn(accept_clients(listener, clients, group));
-    co_await group.join();
+    long accepted = 0;
+    // Accepts for ever, each client a task of its own; closing the listener ends the accepting,
+    // and serve() returns once the clients still connected have gone.
+    co_await async::serve(listener, [&](async::tcp_stream client) {
+        if (++accepted == clients) listener.close();
+        return echo(std::move(client));
+    });
     std::cout << "Served " << clients << " clients." << std::endl;
 }
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
     async::event_loop loop;
-    loop.run(serve(port, argc > 2 ? std::stol(argv[2]) : -1));
+    loop.run(echo_server(port, argc > 2 ? std::stol(argv[2]) : -1));
 } catch (const std::exception& error) {
     std::cerr << "async_echo_server: " << error.what() << '\n';
     return 1;

@@ -110,7 +110,8 @@ task<void> serve(basic_listener<Listener>& listener, Handler handler) {
     co_await clients.join();
     const std::stop_token cancelled = co_await async::get_stop_token{};
     if (cancelled.stop_requested())  // the clients ended because this task was cancelled
-        throw std::system_error(std::make_error_code(std::errc::operation_canceled), "portsock::async::serve");
+        throw std::system_error(std::make_error_code(std::errc::operation_canceled),
+                                "portsock::async::serve");
 }
 
 }  // namespace portsock::async
