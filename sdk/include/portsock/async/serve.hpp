@@ -96,6 +96,9 @@ task<void> accept_until_closed(basic_listener<Listener>& listener, Handler& hand
 /// @tparam Listener portsock::tcp_listener or portsock::local_listener.
 /// @tparam Handler the handler's type (copied into the task's frame).
 /// @threadsafety The loop's thread only, as the listener.
+/// @platformnote Some systems report a client that reset while it was queued from accept()
+/// (std::errc::connection_aborted or connection_reset), others hand it over and its first
+/// receive fails: either way serve() goes on. See @ref platforms.
 template <class Listener, class Handler>
 task<void> serve(basic_listener<Listener>& listener, Handler handler) {
     using accepted = typename basic_listener<Listener>::accepted_type;
