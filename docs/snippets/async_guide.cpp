@@ -19,17 +19,14 @@ using snippet::check;
 namespace async = portsock::async;
 
 //! [welcome]
-async::task<> greet(async::tcp_stream client) {
+async::task<> greet(async::tcp_stream client, portsock::endpoint peer) {
+    std::cout << "Connection from " << peer << " has been established!" << std::endl;
     std::error_code ec;  // a client that vanishes ends its own task, not the server
     co_await client.send_all("Welcome to the server!", ec, 5s);
 }
 
-async::task<> welcome_server(async::tcp_listener& server, long clients, async::task_group& group) {
-    for (long served = 0; clients < 0 || served < clients; ++served) {
-        auto [client, peer] = co_await server.accept();
-        std::cout << "Connection from " << peer << " has been established!" << std::endl;
-        group.spawn(greet(std::move(client)));  // the next accept does not wait for this one
-    }
+async::task<> welcome_server(async::tcp_listener& server) {
+    co_await async::serve(server, greet);  // accepts for ever; each client is a task of its own
 }
 //! [welcome]
 
@@ -47,8 +44,9 @@ async::task<std::string> welcome_client(std::uint16_t port) {
 async::task<std::string> serve_and_ask() {
     async::tcp_listener server{portsock::tcp_listener{"localhost", 0}};
     async::task_group group;  // join() waits for every child; a failure cancels the others
-    group.spawn(welcome_server(server, 1, group));
+    group.spawn(welcome_server(server));
     std::string greeting = co_await welcome_client(server.socket().local_endpoint().port());
+    server.close();  // serve() stops accepting, and returns once its clients have ended
     co_await group.join();
     co_return greeting;
 }

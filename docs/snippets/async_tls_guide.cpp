@@ -37,18 +37,17 @@ async::task<> welcome(async::tcp_stream client, const portsock::tls_context& con
     if (!ec) co_await secure.send_close_notify(ec, 5s);  // the client reads a clean end
 }
 
-async::task<> tls_server(async::tcp_listener& server, const portsock::tls_context& context, long clients,
-                         async::task_group& group) {
-    for (long served = 0; served < clients; ++served)
-        group.spawn(welcome(std::move((co_await server.accept()).stream), context));
+async::task<> tls_server(async::tcp_listener& server, const portsock::tls_context& context) {
+    // Accepts until the server is closed; each client's handshake is a task of its own.
+    co_await async::serve(server,
+                          [&](async::tcp_stream client) { return welcome(std::move(client), context); });
 }
 //! [tls_server]
 
 //! [tls_client]
 async::task<std::string> tls_client(const portsock::tls_context& context, std::uint16_t port) {
     // Resolve, connect and handshake, within one limit; the certificate must name "localhost".
-    auto stream = co_await async::tls_stream::connect(context, "localhost", port, 5s);
-    async::stream_reader reader(stream);
+    async::stream_reader reader(co_await async::tls_stream::connect(context, "localhost", port, 5s));
     std::string line;
     co_await reader.read_line(line, 5s);  // "Welcome to the server!" (without "\r\n")
     co_return line;
@@ -59,8 +58,9 @@ async::task<std::string> tls_conversation(const portsock::tls_context& server_co
                                           const portsock::tls_context& client_context) {
     async::tcp_listener server{portsock::tcp_listener{"localhost", 0}};
     async::task_group group;
-    group.spawn(tls_server(server, server_context, 1, group));
+    group.spawn(tls_server(server, server_context));
     std::string line = co_await tls_client(client_context, server.socket().local_endpoint().port());
+    server.close();  // serve() returns once its clients have ended
     co_await group.join();
     co_return line;
 }
@@ -79,15 +79,15 @@ async::task<> kv_server(async::tcp_listener& server) {
 // A line-and-length protocol (Redis's, memcached's, HTTP's shape): a header line, then
 // exactly that many bytes. The reader bounds a line (64 KiB by default); a peer that sends
 // a longer one gets errc::message_too_long, never an ever-growing buffer.
-async::task<std::string> get(async::tcp_stream& stream, async::stream_reader<async::tcp_stream>& reader,
-                             const std::string& key) {
+// The reader owns the stream here (see kv_conversation()): requests go to server.stream().
+async::task<std::string> get(async::stream_reader<async::tcp_stream>& server, const std::string& key) {
     const auto deadline = std::chrono::steady_clock::now() + 5s;  // the whole exchange (a time point)
-    co_await stream.send_all("GET " + key + "\r\n", deadline);
+    co_await server.stream().send_all("GET " + key + "\r\n", deadline);
     std::string header;
-    co_await reader.read_line(header, deadline);  // "$22"
+    co_await server.read_line(header, deadline);  // "$22"
     if (header.empty() || header[0] != '$') throw std::runtime_error("bad reply: " + header);
     std::string value(std::stoul(header.substr(1)) + 2, '\0');  // the value and its "\r\n"
-    co_await reader.read_exact(value.data(), value.size(), deadline);
+    co_await server.read_exact(value.data(), value.size(), deadline);
     value.resize(value.size() - 2);
     co_return value;
 }
@@ -97,10 +97,10 @@ async::task<std::string> kv_conversation() {
     async::tcp_listener server{portsock::tcp_listener{"127.0.0.1", 0}};
     async::task_group group;
     group.spawn(kv_server(server));
-    auto stream = co_await async::tcp_stream::connect(server.socket().local_endpoint(), 5s);
-    async::stream_reader reader(stream);
-    std::string value = co_await get(stream, reader, "greeting");
-    stream.shutdown(portsock::shutdown_type::send);
+    // Given the stream fresh from connect(), the reader owns it.
+    async::stream_reader kv(co_await async::tcp_stream::connect(server.socket().local_endpoint(), 5s));
+    std::string value = co_await get(kv, "greeting");
+    kv.stream().shutdown(portsock::shutdown_type::send);
     co_await group.join();
     co_return value;
 }
@@ -121,11 +121,10 @@ async::task<std::string> udp_round_trip() {
 }  // namespace
 
 int main() try {
-    portsock::tls_context server_context(portsock::tls_role::server);
-    server_context.use_certificate_chain_file(cert("server.pem"));
-    server_context.use_private_key_file(cert("leaf.key"));
-    portsock::tls_context client_context(portsock::tls_role::client);
-    client_context.load_verify_file(cert("ca.pem"));
+    //! [contexts]
+    const auto server_context = portsock::tls_context::server(cert("server.pem"), cert("leaf.key"));
+    const auto client_context = portsock::tls_context::client(cert("ca.pem"));  // and the system's CAs
+    //! [contexts]
 
     async::event_loop loop;
     check(loop.run(tls_conversation(server_context, client_context)) == "Welcome to the server!",

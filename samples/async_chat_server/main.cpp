@@ -79,25 +79,21 @@ async::task<> chat(room& everyone, room::iterator self, portsock::endpoint peer)
     everyone.erase(self);
 }
 
-async::task<> accept_clients(async::tcp_listener& listener, long clients, room& everyone,
-                             async::task_group& group) {
-    for (long joined = 0; clients < 0 || joined < clients; ++joined) {
-        auto [stream, peer] = co_await listener.accept();
-        auto self = everyone.emplace(everyone.end());
-        self->stream = std::move(stream);
-        self->name = "client " + std::to_string(joined + 1);
-        group.spawn(chat(everyone, self, peer));
-    }
-}
-
-async::task<> serve(std::uint16_t port, long clients) {
+async::task<> chat_server(std::uint16_t port, long clients) {
     async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
     std::cout << "Chat server is listening on port " << listener.socket().local_endpoint().port() << "..."
               << std::endl;
     room everyone;
-    async::task_group group;
-    group.spawn(accept_clients(listener, clients, everyone, group));
-    co_await group.join();
+    long joined = 0;
+    // Each client is a task of its own; closing the listener (after the last client, when
+    // there is a last) ends the accepting, and serve() returns once everyone has left.
+    co_await async::serve(listener, [&](async::tcp_stream stream, portsock::endpoint peer) {
+        if (++joined == clients) listener.close();
+        auto self = everyone.emplace(everyone.end());
+        self->stream = std::move(stream);
+        self->name = "client " + std::to_string(joined);
+        return chat(everyone, self, peer);
+    });
 }
 
 }  // namespace
@@ -105,7 +101,7 @@ async::task<> serve(std::uint16_t port, long clients) {
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
     async::event_loop loop;
-    loop.run(serve(port, argc > 2 ? std::stol(argv[2]) : -1));
+    loop.run(chat_server(port, argc > 2 ? std::stol(argv[2]) : -1));
 } catch (const std::exception& error) {
     std::cerr << "async_chat_server: " << error.what() << '\n';
     return 1;

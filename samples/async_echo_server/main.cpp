@@ -8,7 +8,7 @@
 #include <portsock/async.hpp>  // with the core types its calls take: tcp_listener, parse_port...
 
 #include <cstdio>  // std::printf: a few lines of output need no <iostream>
-#include <cstdlib>
+#include <string>  // std::stol
 
 namespace async = portsock::async;
 
@@ -19,26 +19,25 @@ async::task<> echo(async::tcp_stream client) {
         if (co_await client.send_all(buffer, n, ec); ec) break;
 }
 
-async::task<> accept_clients(async::tcp_listener& listener, long clients, async::task_group& group) {
-    for (long accepted = 0; clients < 0 || accepted < clients; ++accepted)
-        group.spawn(echo(std::move((co_await listener.accept()).stream)));
-}
-
-async::task<> serve(std::uint16_t port, long clients) {
+async::task<> echo_server(std::uint16_t port, long clients) {
     async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
     std::printf("Async echo server (%s) is listening on port %u...\n", portsock::poller::backend(),
                 unsigned{listener.socket().local_endpoint().port()});
     std::fflush(stdout);
-    async::task_group group;  // every client, and the accepting task itself
-    group.spawn(accept_clients(listener, clients, group));
-    co_await group.join();
+    long accepted = 0;
+    // Accepts for ever, each client a task of its own; closing the listener ends the accepting,
+    // and serve() returns once the clients still connected have gone.
+    co_await async::serve(listener, [&](async::tcp_stream client) {
+        if (++accepted == clients) listener.close();
+        return echo(std::move(client));
+    });
     std::printf("Served %ld clients.\n", clients);
 }
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
     async::event_loop loop;
-    loop.run(serve(port, argc > 2 ? std::strtol(argv[2], nullptr, 10) : -1));
+    loop.run(echo_server(port, argc > 2 ? std::stol(argv[2]) : -1));
 } catch (const std::exception& error) {
     std::fprintf(stderr, "async_echo_server: %s\n", error.what());
     return 1;

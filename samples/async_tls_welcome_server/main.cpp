@@ -31,34 +31,26 @@ async::task<> welcome(async::tcp_stream client, portsock::endpoint peer,
 }
 //! [welcome]
 
-async::task<> accept_clients(async::tcp_listener& listener, const portsock::tls_context& context,
-                             long clients, async::task_group& group) {
-    for (long accepted = 0; clients < 0 || accepted < clients; ++accepted) {
-        std::error_code ec;  // e.g. a client that reset while queued (Windows reports it here)
-        auto [client, peer] = co_await listener.accept(ec);
-        if (ec)
-            std::cerr << "async_tls_welcome_server: accept: " << ec.message() << std::endl;
-        else
-            group.spawn(welcome(std::move(client), peer, context));
-    }
-}
-
-async::task<> serve(std::uint16_t port, const portsock::tls_context& context, long clients) {
+async::task<> welcome_server(std::uint16_t port, const portsock::tls_context& context, long clients) {
     async::tcp_listener listener{portsock::tcp_listener{"localhost", port, {/*backlog=*/1024}}};
     std::cout << "Server is listening on port " << listener.socket().local_endpoint().port() << "..."
               << std::endl;
-    async::task_group group;  // every client, and the accepting task itself
-    group.spawn(accept_clients(listener, context, clients, group));
-    co_await group.join();
+    long accepted = 0;
+    // Each client's handshake is a task of its own; a client that reset while it was queued
+    // is skipped. Closing the listener ends the accepting; serve() returns once the clients
+    // still connected have gone.
+    co_await async::serve(listener, [&](async::tcp_stream client, portsock::endpoint peer) {
+        if (++accepted == clients) listener.close();
+        return welcome(std::move(client), peer, context);
+    });
 }
 
 int main(int argc, char* argv[]) try {
     const std::uint16_t port = argc > 1 ? portsock::parse_port(argv[1]) : 12345;
-    portsock::tls_context context(portsock::tls_role::server);
-    context.use_certificate_chain_file(argc > 2 ? argv[2] : "server.pem");
-    context.use_private_key_file(argc > 3 ? argv[3] : "key.pem");
+    const auto context =
+        portsock::tls_context::server(argc > 2 ? argv[2] : "server.pem", argc > 3 ? argv[3] : "key.pem");
     async::event_loop loop;
-    loop.run(serve(port, context, argc > 4 ? std::stol(argv[4]) : -1));
+    loop.run(welcome_server(port, context, argc > 4 ? std::stol(argv[4]) : -1));
 } catch (const std::exception& error) {
     std::cerr << "async_tls_welcome_server: " << error.what() << '\n';
     return 1;

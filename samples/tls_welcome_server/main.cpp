@@ -112,9 +112,7 @@ int main(int argc, char* argv[]) try {
     const long clients = argc > 4 ? std::stol(argv[4]) : -1;
 
     //! [server context]
-    portsock::tls_context context(portsock::tls_role::server);
-    context.use_certificate_chain_file(certificate);
-    context.use_private_key_file(key);
+    const auto context = portsock::tls_context::server(certificate, key);  // the chain's PEM file, the key's
     //! [server context]
 
     //! [serve]

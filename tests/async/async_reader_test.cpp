@@ -14,6 +14,7 @@
 #include <array>
 #include <chrono>
 #include <string>
+#include <type_traits>
 
 namespace {
 
@@ -94,6 +95,46 @@ TEST(AsyncReader, LinesRecordsExactAndPeekOverLocalStreams) {
     portsock_test::temp_dir dir;
     async::event_loop loop;
     loop.run(over_local(portsock::local_address(dir.file("reader.sock"))));
+}
+
+// --- a reader that owns its stream ------------------------------------------------------------
+
+async::task<void> owning_reader() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    // Class template argument deduction picks the owning form for an rvalue: the stream
+    // fresh from connect() lives in the reader, and writes go to stream().
+    async::stream_reader client(
+        co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience));
+    static_assert(std::is_same_v<decltype(client), async::stream_reader<async::tcp_stream>>);
+    auto accepted = co_await listener.accept(patience);
+    async::stream_reader at_server(accepted.stream);  // an lvalue: the referring form
+    co_await client.stream().send_all("ping\n", patience);
+    EXPECT_EQ(co_await at_server.read_line(patience), "ping");
+    co_await accepted.stream.send_all("pong\nmore\n", patience);
+    EXPECT_EQ(co_await client.read_line(patience), "pong");
+    // Moved, the reader takes the stream (still on the loop) and the buffered bytes along.
+    async::stream_reader<async::tcp_stream> moved = std::move(client);
+    std::error_code ec;
+    co_await client.read_line(ec, patience);  // NOLINT(bugprone-use-after-move): the point of the test
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    EXPECT_EQ(co_await moved.read_line(patience), "more");
+    co_await moved.stream().send_all("after the move\n", patience);
+    EXPECT_EQ(co_await at_server.read_line(patience), "after the move");
+    // A wait on the moved stream is woken by the loop at its new place.
+    async::task_group group;
+    group.spawn(send_in_pieces(accepted.stream, "late\n", 5, 0ms));
+    EXPECT_EQ(co_await moved.read_line(patience), "late");
+    co_await group.join();
+    // Destroying the owning reader closes its stream: the peer sees the end, not a timeout.
+    { auto gone = std::move(moved); }
+    std::string rest;
+    EXPECT_EQ(co_await at_server.read_line(rest, ec, patience), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(AsyncReader, OwnsAStreamGivenAsAnRvalueAndClosesItWhenDestroyed) {
+    async::event_loop loop;
+    loop.run(owning_reader());
 }
 
 // --- limits and errors ----------------------------------------------------------------------

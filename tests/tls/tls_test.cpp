@@ -241,6 +241,104 @@ TEST(TlsContext, BadCredentialsAreClearErrors) {
     EXPECT_FALSE(client_ctx.is_valid());
 }
 
+// tls_context::server(chain, key) and client(ca) are the long forms in one expression.
+TEST(TlsContext, ServerAndClientInOneExpressionHandshake) {
+    const tls_context server_ctx = tls_context::server(cert_path("chain.pem"), cert_path("leaf.key"));
+    EXPECT_EQ(server_ctx.role(), tls_role::server);
+    std::error_code ec;
+    const tls_context client_ctx = tls_context::client(cert_path("ca.pem"), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(client_ctx.role(), tls_role::client);
+    std::error_code server_error;
+    one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) {
+        tls.send_all("hi", patience);
+        tls.send_close_notify(patience);
+    }));
+    // The tests' CA is in no system store: the handshake verifies only if ca.pem was loaded.
+    tls_stream client = tls_stream::connect(client_ctx, "localhost", server.port(), patience);
+    char buffer[2];
+    client.receive_exact(buffer, sizeof buffer, patience);
+    EXPECT_EQ(std::string(buffer, 2), "hi");
+    server.finish();
+    EXPECT_FALSE(server_error) << server_error.message();
+}
+
+// client(ca, chain, key): a client certificate for a server that requires one.
+TEST(TlsContext, ClientWithACertificateInOneExpressionPassesMutualTls) {
+    tls_context server_ctx = tls_context::server(cert_path("chain.pem"), cert_path("leaf.key"));
+    server_ctx.load_verify_file(cert_path("ca.pem"));
+    server_ctx.set_require_client_certificate(true);
+    for (const bool with_certificate : {true, false}) {
+        std::error_code server_error;
+        one_shot_server server(tls_serving(server_ctx, server_error, [](tls_stream& tls) {
+            tls.send_all("hi", patience);
+            tls.send_close_notify(patience);
+        }));
+        const tls_context client_ctx =
+            with_certificate
+                ? tls_context::client(cert_path("ca.pem"), cert_path("chain.pem"), cert_path("leaf.key"))
+                : tls_context::client(cert_path("ca.pem"));
+        std::error_code ec;
+        tls_stream client = tls_stream::connect(client_ctx, "localhost", server.port(), ec, patience);
+        char buffer[2] = {};
+        if (!ec)
+            client.receive_exact(buffer, sizeof buffer, ec,
+                                 patience);  // TLS 1.3: the server's verdict comes here
+        server.finish();
+        if (with_certificate) {
+            EXPECT_FALSE(ec) << ec.message();
+            EXPECT_FALSE(server_error) << server_error.message();
+            EXPECT_EQ(std::string(buffer, 2), "hi");
+        } else {
+            EXPECT_TRUE(ec) << "a client without a certificate is refused";
+            EXPECT_TRUE(server_error) << "the server refused it";
+        }
+    }
+}
+
+TEST(TlsContext, OneExpressionFactoriesReportMissingFilesAndAKeyThatDoesNotMatch) {
+    std::error_code ec;
+    // A missing chain or key file, the key of another certificate, an empty path: both forms.
+    const tls_context missing_chain =
+        tls_context::server(cert_path("no-such.pem"), cert_path("leaf.key"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_certificate) << ec.message();
+    EXPECT_FALSE(missing_chain.is_valid()) << "an empty context on error";
+    const tls_context missing_key = tls_context::server(cert_path("chain.pem"), cert_path("no-such.key"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_private_key) << ec.message();
+    EXPECT_FALSE(missing_key.is_valid());
+    const tls_context wrong_key = tls_context::server(cert_path("chain.pem"), cert_path("other-ca.key"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_private_key) << "the key does not match: " << ec.message();
+    EXPECT_FALSE(wrong_key.is_valid());
+    (void)tls_context::server("", cert_path("leaf.key"), ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    (void)tls_context::client(cert_path("no-such-ca.pem"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_certificate) << ec.message();
+    (void)tls_context::client(cert_path("garbage.pem"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_certificate) << ec.message();
+    (void)tls_context::client(cert_path("ca.pem"), cert_path("chain.pem"), cert_path("other-ca.key"), ec);
+    EXPECT_EQ(ec, tls_errc::invalid_private_key) << ec.message();
+    // The throwing forms throw the same codes, and what() names the file.
+    thrown t = catch_system_error(
+        [] { (void)tls_context::server(cert_path("no-such.pem"), cert_path("leaf.key")); });
+    EXPECT_EQ(t.code, tls_errc::invalid_certificate);
+    EXPECT_NE(t.what.find("no-such.pem"), std::string::npos) << t.what;
+    t = catch_system_error(
+        [] { (void)tls_context::server(cert_path("chain.pem"), cert_path("other-ca.key")); });
+    EXPECT_EQ(t.code, tls_errc::invalid_private_key);
+    EXPECT_NE(t.what.find("other-ca.key"), std::string::npos) << t.what;
+    t = catch_system_error([] { (void)tls_context::client(cert_path("no-such-ca.pem")); });
+    EXPECT_EQ(t.code, tls_errc::invalid_certificate);
+    EXPECT_NE(t.what.find("no-such-ca.pem"), std::string::npos) << t.what;
+    t = catch_system_error([] {
+        (void)tls_context::client(cert_path("ca.pem"), cert_path("chain.pem"), cert_path("no-such.key"));
+    });
+    EXPECT_EQ(t.code, tls_errc::invalid_private_key);
+    // Success clears a code set before.
+    ec = std::make_error_code(std::errc::timed_out);
+    EXPECT_TRUE(tls_context::client(cert_path("ca.pem"), ec).is_valid());
+    EXPECT_FALSE(ec);
+}
+
 TEST(TlsStream, BadArgumentsAreClearErrors) {
     const tls_context client_ctx = client_context();
     const tls_context server_ctx = server_context();

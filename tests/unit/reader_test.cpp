@@ -13,6 +13,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 // --- counting allocations on the test's own thread ---------------------------------------
@@ -346,6 +347,51 @@ TEST(StreamReader, AMovedFromReaderReportsNotOpenAndTheNewOneKeepsTheBytes) {
     stream_reader third(stream, 8);
     third = std::move(second);
     EXPECT_EQ(third.max_size(), stream_reader<scripted_stream>::default_max_size);
+}
+
+// --- a reader that owns its stream ----------------------------------------------------
+
+TEST(StreamReader, OwnsAStreamGivenAsAnRvalueAndClosesItWhenDestroyed) {
+    portsock::tcp_listener listener(portsock_test::any_port_v4());
+    // Class template argument deduction picks the owning form for a temporary.
+    stream_reader client(tcp_stream::connect(portsock_test::where(listener), patience));
+    static_assert(std::is_same_v<decltype(client), stream_reader<tcp_stream>>);
+    auto [server, peer] = listener.accept(patience);
+    stream_reader at_server(server);  // an lvalue: the referring form, as before
+    client.stream().send_all("ping\n");
+    std::string line;
+    ASSERT_EQ(at_server.read_line(line, patience), 5u);
+    EXPECT_EQ(line, "ping");
+    server.send_all("pong\nmore\n");
+    line.clear();
+    ASSERT_EQ(client.read_line(line, patience), 5u);
+    EXPECT_EQ(line, "pong");
+    // Moved, the reader takes the stream and the buffered bytes along; the source is empty.
+    stream_reader<tcp_stream> moved = std::move(client);
+    std::error_code ec;
+    EXPECT_EQ(client.read_line(line, ec), 0u);  // NOLINT(bugprone-use-after-move): the point of the test
+    EXPECT_EQ(ec, errc::not_open);
+    line.clear();
+    ASSERT_EQ(moved.read_line(line, patience), 5u);
+    EXPECT_EQ(line, "more");
+    moved.stream().send_all("after the move\n");
+    line.clear();
+    ASSERT_EQ(at_server.read_line(line, patience), 15u);
+    EXPECT_EQ(line, "after the move");
+    // Assigning over an owning reader closes the stream it owned: the peer sees the end.
+    moved = stream_reader<tcp_stream>(server);
+    EXPECT_EQ(at_server.read_line(line, ec, patience), 0u);
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(StreamReader, AnOwningReaderClosesItsStreamWhenDestroyed) {
+    auto pair = make_tcp_pair();
+    { stream_reader owner(std::move(pair.client)); }
+    stream_reader at_server(pair.server);
+    std::string line;
+    std::error_code ec;
+    EXPECT_EQ(at_server.read_line(line, ec, patience), 0u);  // a clean end, not a timeout
+    EXPECT_FALSE(ec) << ec.message();
 }
 
 // --- timeouts and non-blocking mode -------------------------------------------------

@@ -17,10 +17,9 @@ using namespace std::chrono_literals;
 
 async::task<std::string> fetch(const portsock::tls_context& context, std::uint16_t port, std::string path) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
-    auto stream = co_await async::tls_stream::connect(context, "localhost", port, deadline);
-    co_await stream.send_all("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                             deadline);
-    async::stream_reader reader(stream);
+    async::stream_reader reader(co_await async::tls_stream::connect(context, "localhost", port, deadline));
+    co_await reader.stream().send_all(
+        "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", deadline);
     std::string line = co_await reader.read_line(deadline);
     if (line.find(" 200 ") == std::string::npos) throw std::runtime_error(line);
     std::size_t length = 0;
@@ -33,8 +32,7 @@ async::task<std::string> fetch(const portsock::tls_context& context, std::uint16
 
 int main(int argc, char* argv[]) try {
     if (argc != 5) throw std::invalid_argument("usage: https_fetch PORT CA.pem PATH EXPECTED");
-    portsock::tls_context context(portsock::tls_role::client);
-    context.load_verify_file(argv[2]);
+    const auto context = portsock::tls_context::client(argv[2]);  // trusts CA.pem
     const std::string body = async::run(fetch(context, portsock::parse_port(argv[1]), argv[3]));
     std::ifstream file(argv[4], std::ios::binary);
     if (body != std::string(std::istreambuf_iterator<char>(file), {}))

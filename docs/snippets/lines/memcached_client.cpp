@@ -22,9 +22,8 @@ async::task<> expect(async::stream_reader<async::tcp_stream>& cache, std::string
 }
 
 async::task<> session(std::string host, std::uint16_t port) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
-    auto stream = co_await async::connect(host, port, deadline);
-    async::stream_reader cache(stream);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;               // one for the whole exchange
+    async::stream_reader cache(co_await async::connect(host, port, deadline));  // owns the stream
     co_await expect(cache, "set greeting 0 0 22\r\nWelcome to the server!\r\n", "STORED\r\n", deadline);
     co_await expect(cache, "get greeting\r\n", "VALUE greeting 0 22\r\nWelcome to the server!\r\nEND\r\n",
                     deadline);

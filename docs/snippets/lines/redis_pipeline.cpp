@@ -13,21 +13,20 @@ using namespace std::chrono_literals;
 
 async::task<> pipeline(std::string path, int count) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;  // one for the whole exchange
-    auto redis = co_await async::local_stream::connect(path, deadline);
-    async::stream_reader reader(redis);
+    async::stream_reader redis(co_await async::local_stream::connect(path, deadline));  // owns the stream
     std::string sets, gets;
     for (int i = 0; i < count; ++i) {
         sets += "SET key:" + std::to_string(i) + " value-" + std::to_string(i) + "\r\n";
         gets += "GET key:" + std::to_string(i) + "\r\n";
     }
-    co_await redis.send_all(sets, deadline);
+    co_await redis.stream().send_all(sets, deadline);
     for (int i = 0; i < count; ++i)
-        if (auto reply = co_await reader.read_line(deadline); reply != "+OK")
+        if (auto reply = co_await redis.read_line(deadline); reply != "+OK")
             throw std::runtime_error("SET: " + reply);
-    co_await redis.send_all(gets, deadline);
+    co_await redis.stream().send_all(gets, deadline);
     for (int i = 0; i < count; ++i) {
-        const std::size_t length = std::stoul((co_await reader.read_line(deadline)).substr(1));  // "$7"
-        const std::string value = co_await reader.read_exact(length + 2, deadline);  // and its "\r\n"
+        const std::size_t length = std::stoul((co_await redis.read_line(deadline)).substr(1));  // "$7"
+        const std::string value = co_await redis.read_exact(length + 2, deadline);  // and its "\r\n"
         if (value != "value-" + std::to_string(i) + "\r\n") throw std::runtime_error("GET: " + value);
     }
     std::cout << count << " SETs and " << count << " GETs pipelined, every reply as expected\n";

@@ -24,18 +24,14 @@ async::task<> echo(async::tcp_stream client, const portsock::tls_context& contex
 async::task<> serve(std::uint16_t port, const portsock::tls_context& context) {
     async::tcp_listener listener{portsock::tcp_listener{"127.0.0.1", port}};
     std::cout << "listening on port " << listener.socket().local_endpoint().port() << std::endl;
-    async::task_group group;  // every client's task
-    for (std::error_code ec;;) {
-        auto [client, peer] = co_await listener.accept(ec);  // ec: e.g. a client that reset while queued
-        if (!ec) group.spawn(echo(std::move(client), context));
-    }
+    // Each client's task runs in a task group; a client that reset while queued is skipped.
+    co_await async::serve(listener,
+                          [&](async::tcp_stream client) { return echo(std::move(client), context); });
 }
 
 int main(int argc, char* argv[]) try {
     if (argc != 4) throw std::invalid_argument("usage: tls_echo_server PORT CERT.pem KEY.pem");
-    portsock::tls_context context(portsock::tls_role::server);
-    context.use_certificate_chain_file(argv[2]);
-    context.use_private_key_file(argv[3]);
+    const auto context = portsock::tls_context::server(argv[2], argv[3]);  // CERT.pem's chain, KEY.pem
     async::run(serve(portsock::parse_port(argv[1]), context));
 } catch (const std::exception& error) {
     std::cerr << "tls_echo_server: " << error.what() << '\n';

@@ -8,9 +8,11 @@
 
 #include <cstddef>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace portsock {
@@ -74,9 +76,16 @@ private:
 /// std::size_t receive(void* data, std::size_t size, std::error_code& ec, timeout limit) noexcept;
 /// @endcode
 /// that returns 0 with no error at the end of the stream. The reader itself has that
-/// member, so readers can be stacked and generic code can take either. The reader keeps a
-/// reference to the stream: the stream must outlive it, and sending goes to the stream
-/// directly (the reader only reads).
+/// member, so readers can be stacked and generic code can take either. Given a stream
+/// object, the reader keeps a reference to it: the stream must outlive the reader. Given a
+/// temporary (an rvalue), the reader owns the stream and closes it when destroyed:
+/// @code
+/// portsock::stream_reader http(portsock::tcp_stream::connect({"example.com", 80}));
+/// http.stream().send_all("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n");
+/// std::string status;
+/// http.read_line(status);
+/// @endcode
+/// Either way, sending goes to stream() directly (the reader only reads).
 ///
 /// @snippet protocol_client.cpp http_get
 ///
@@ -115,6 +124,11 @@ public:
     /// The default `max_size`: 64 KiB, asyncio's StreamReader limit.
     static constexpr std::size_t default_max_size = 64 * 1024;
 
+private:
+    static constexpr bool nothrow_movable =
+        std::is_nothrow_move_constructible_v<Stream> && std::is_nothrow_move_assignable_v<Stream>;
+
+public:
     /// Makes a reader over `stream` with a buffer of `max_size` bytes.
     /// @param stream the stream to read from; it must outlive the reader.
     /// @param max_size the buffer's size in bytes: the longest line or delimited record,
@@ -123,16 +137,33 @@ public:
     explicit stream_reader(Stream& stream, std::size_t max_size = default_max_size)
         : stream_(&stream), capacity_(max_size == 0 ? 1 : max_size), data_(new char[capacity_]) {}
 
-    /// Takes the stream reference and the buffered bytes of `other`, which is left empty:
-    /// every read on it reports errc::not_open.
-    /// @param other the source.
-    stream_reader(stream_reader&& other) noexcept { *this = std::move(other); }
+    /// Makes a reader that owns `stream` (moved in), with a buffer of `max_size` bytes: the
+    /// form for a stream fresh from connect(), which then lives as long as the reader. Class
+    /// template argument deduction picks it for an rvalue, as it picks the referring form
+    /// for an lvalue.
+    /// @param stream the stream to read from, moved into the reader.
+    /// @param max_size as for stream_reader(Stream&, std::size_t).
+    /// @throws std::bad_alloc if the buffer cannot be allocated (the stream is closed then).
+    explicit stream_reader(Stream&& stream, std::size_t max_size = default_max_size)
+        : owned_(std::move(stream)),
+          stream_(&*owned_),
+          capacity_(max_size == 0 ? 1 : max_size),
+          data_(new char[capacity_]) {}
 
-    /// Takes the stream reference and the buffered bytes of `other`, which is left empty.
+    /// Takes the stream (owned or referred to) and the buffered bytes of `other`, which is
+    /// left empty: every read on it reports errc::not_open.
+    /// @param other the source.
+    stream_reader(stream_reader&& other) noexcept(nothrow_movable) { *this = std::move(other); }
+
+    /// Takes the stream (owned or referred to) and the buffered bytes of `other`, which is
+    /// left empty. A stream this reader owned is closed first.
     /// @param other the source. @return *this.
-    stream_reader& operator=(stream_reader&& other) noexcept {
+    stream_reader& operator=(stream_reader&& other) noexcept(nothrow_movable) {
         if (this != &other) {
-            stream_ = std::exchange(other.stream_, nullptr);
+            owned_ = std::move(other.owned_);
+            other.owned_.reset();
+            stream_ = owned_ ? &*owned_ : other.stream_;
+            other.stream_ = nullptr;
             capacity_ = std::exchange(other.capacity_, 0);
             data_ = std::move(other.data_);
             begin_ = std::exchange(other.begin_, 0);
@@ -141,7 +172,7 @@ public:
         return *this;
     }
 
-    /// The stream this reader reads from (not for a moved-from reader).
+    /// The stream this reader reads from, owned or referred to (not for a moved-from reader).
     /// @return the stream, e.g. to send a request on it.
     Stream& stream() const noexcept { return *stream_; }
 
@@ -457,7 +488,8 @@ private:
         }
     }
 
-    Stream* stream_ = nullptr;
+    std::optional<Stream> owned_;  // the stream, when the reader owns it
+    Stream* stream_ = nullptr;     // owned_'s, or the one the reader refers to
     std::size_t capacity_ = 0;
     detail::owned_chars data_;
     std::size_t begin_ = 0;  // buffered bytes are [begin_, end_)

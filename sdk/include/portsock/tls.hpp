@@ -122,6 +122,58 @@ public:
     /// errc::not_open, and streams cannot be made from it).
     static tls_context create(tls_role role, std::error_code& ec) noexcept;
 
+    /// Creates a server context that presents the certificate chain and private key in two
+    /// PEM files: tls_context(tls_role::server), then use_certificate_chain_file() and
+    /// use_private_key_file(), in one expression (Python's `load_cert_chain(cert, key)`).
+    /// @code
+    /// const auto context = portsock::tls_context::server("chain.pem", "key.pem");
+    /// @endcode
+    /// @param certificate_chain_file this server's certificate first, then its intermediates.
+    /// @param private_key_file the certificate's key, unencrypted (an encrypted one needs
+    ///        use_private_key_file(const std::string&, std::string_view)).
+    /// @return the context, ready for streams.
+    /// @throws std::system_error with tls_errc::invalid_certificate (a missing or unreadable
+    ///         chain file), tls_errc::invalid_private_key (a missing key file, or a key that
+    ///         does not match the certificate), std::errc::invalid_argument (an empty path or
+    ///         one that holds a NUL), std::errc::too_many_files_open; what() names the file.
+    static tls_context server(const std::string& certificate_chain_file, const std::string& private_key_file);
+    /// See server(const std::string&, const std::string&).
+    /// @param certificate_chain_file the chain. @param private_key_file its key.
+    /// @param ec set on failure, with the same errors.
+    /// @return the context; on error an empty one (is_valid() false).
+    static tls_context server(const std::string& certificate_chain_file, const std::string& private_key_file,
+                              std::error_code& ec) noexcept;
+
+    /// Creates a client context that trusts the CA certificates in a PEM file as well as the
+    /// system trust store: tls_context(tls_role::client), then load_verify_file(), in one
+    /// expression (Python's `create_default_context(cafile=...)`, which trusts the file alone).
+    /// @param ca_file the CA certificates.
+    /// @return the context, verifying servers and their host names.
+    /// @throws std::system_error with tls_errc::invalid_certificate (a missing or unreadable
+    ///         file), std::errc::invalid_argument (an empty path or one that holds a NUL),
+    ///         std::errc::too_many_files_open; what() names the file.
+    static tls_context client(const std::string& ca_file);
+    /// See client(const std::string&). @param ca_file the CA certificates.
+    /// @param ec set on failure, with the same errors.
+    /// @return the context; on error an empty one (is_valid() false).
+    static tls_context client(const std::string& ca_file, std::error_code& ec) noexcept;
+
+    /// Creates a client context that trusts `ca_file` (see client(const std::string&)) and
+    /// presents a certificate chain and key, for servers that require one (mutual TLS).
+    /// @param ca_file the CA certificates. @param certificate_chain_file this client's chain.
+    /// @param private_key_file its key, unencrypted.
+    /// @return the context.
+    /// @throws std::system_error with the errors of client(const std::string&) and of
+    ///         server(const std::string&, const std::string&).
+    static tls_context client(const std::string& ca_file, const std::string& certificate_chain_file,
+                              const std::string& private_key_file);
+    /// See client(const std::string&, const std::string&, const std::string&).
+    /// @param ca_file the CA certificates. @param certificate_chain_file the chain.
+    /// @param private_key_file its key. @param ec set on failure, with the same errors.
+    /// @return the context; on error an empty one (is_valid() false).
+    static tls_context client(const std::string& ca_file, const std::string& certificate_chain_file,
+                              const std::string& private_key_file, std::error_code& ec) noexcept;
+
     /// Releases the context; streams made from it keep what they need.
     ~tls_context();
     /// Moves the context; `other` becomes empty (is_valid() false).

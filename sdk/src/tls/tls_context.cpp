@@ -165,6 +165,53 @@ tls_context tls_context::create(tls_role role, std::error_code& ec) noexcept {
     return result;
 }
 
+tls_context tls_context::server(const std::string& certificate_chain_file,
+                                const std::string& private_key_file) {
+    tls_context context(tls_role::server);
+    context.use_certificate_chain_file(certificate_chain_file);  // first: the key is checked against it
+    context.use_private_key_file(private_key_file);
+    return context;
+}
+
+tls_context tls_context::server(const std::string& certificate_chain_file,
+                                const std::string& private_key_file, std::error_code& ec) noexcept {
+    tls_context context = create(tls_role::server, ec);
+    if (!ec) context.use_certificate_chain_file(certificate_chain_file, ec);
+    if (!ec) context.use_private_key_file(private_key_file, ec);
+    if (ec) return tls_context{};  // empty, as create() gives on error
+    return context;
+}
+
+tls_context tls_context::client(const std::string& ca_file) {
+    tls_context context(tls_role::client);
+    context.load_verify_file(ca_file);
+    return context;
+}
+
+tls_context tls_context::client(const std::string& ca_file, std::error_code& ec) noexcept {
+    tls_context context = create(tls_role::client, ec);
+    if (!ec) context.load_verify_file(ca_file, ec);
+    if (ec) return tls_context{};  // empty, as create() gives on error
+    return context;
+}
+
+tls_context tls_context::client(const std::string& ca_file, const std::string& certificate_chain_file,
+                                const std::string& private_key_file) {
+    tls_context context = client(ca_file);
+    context.use_certificate_chain_file(certificate_chain_file);
+    context.use_private_key_file(private_key_file);
+    return context;
+}
+
+tls_context tls_context::client(const std::string& ca_file, const std::string& certificate_chain_file,
+                                const std::string& private_key_file, std::error_code& ec) noexcept {
+    tls_context context = client(ca_file, ec);
+    if (!ec) context.use_certificate_chain_file(certificate_chain_file, ec);
+    if (!ec) context.use_private_key_file(private_key_file, ec);
+    if (ec) return tls_context{};  // empty, as create() gives on error
+    return context;
+}
+
 tls_context::~tls_context() = default;
 
 void tls_context::load_verify_file(const std::string& path) {

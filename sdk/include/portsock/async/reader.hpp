@@ -11,9 +11,11 @@
 
 #include <cstddef>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace portsock::async {
@@ -26,8 +28,15 @@ namespace portsock::async {
 /// co_await stream.receive(void* data, std::size_t size, std::error_code& ec, timeout limit)
 /// @endcode
 /// gives a count, 0 with no error at the end of the stream: portsock::async::tcp_stream,
-/// local_stream and tls_stream. The reader keeps a reference to the stream (which must
-/// outlive it); sending goes to the stream directly.
+/// local_stream and tls_stream. Given a stream object, the reader keeps a reference to it
+/// (the stream must outlive the reader); given a temporary, such as a stream fresh from
+/// connect(), it owns the stream, as the blocking reader does:
+/// @code
+/// async::stream_reader redis(co_await async::local_stream::connect(path, deadline));
+/// co_await redis.stream().send_all("PING\r\n", deadline);
+/// std::string pong = co_await redis.read_line(deadline);
+/// @endcode
+/// Either way, sending goes to stream() directly.
 ///
 /// **Limits.** The buffer is allocated once, with room for `max_size` bytes, and never
 /// grows: a peer that sends more than `max_size` bytes without the delimiter gets
@@ -49,6 +58,11 @@ public:
     /// The buffer size when none is given: 64 KiB.
     static constexpr std::size_t default_max_size = 64 * 1024;
 
+private:
+    static constexpr bool nothrow_movable =
+        std::is_nothrow_move_constructible_v<Stream> && std::is_nothrow_move_assignable_v<Stream>;
+
+public:
     /// Reads from `stream` through a buffer of `max_size` bytes (at least 1).
     /// @param stream the stream, which must outlive the reader.
     /// @param max_size the longest record read_line() or read_until() accepts, delimiter included.
@@ -56,7 +70,40 @@ public:
     explicit stream_reader(Stream& stream, std::size_t max_size = default_max_size)
         : stream_(&stream), capacity_(max_size == 0 ? 1 : max_size), data_(new char[capacity_]) {}
 
-    /// @return the stream read from.
+    /// Reads from `stream`, which the reader owns (moved in) and closes when it is destroyed.
+    /// Class template argument deduction picks this form for an rvalue.
+    /// @param stream the stream, moved into the reader.
+    /// @param max_size as for stream_reader(Stream&, std::size_t).
+    /// @throws std::bad_alloc if the buffer cannot be allocated (the stream is closed then).
+    explicit stream_reader(Stream&& stream, std::size_t max_size = default_max_size)
+        : owned_(std::move(stream)),
+          stream_(&*owned_),
+          capacity_(max_size == 0 ? 1 : max_size),
+          data_(new char[capacity_]) {}
+
+    /// Takes the stream (owned or referred to) and the buffered bytes of `other`, which is
+    /// left empty (its reads report errc::not_open). Not while a call of either waits.
+    /// @param other the source.
+    stream_reader(stream_reader&& other) noexcept(nothrow_movable) { *this = std::move(other); }
+
+    /// Takes the stream and the buffered bytes of `other`, which is left empty; a stream this
+    /// reader owned is closed first. Not while a call of either waits.
+    /// @param other the source. @return *this.
+    stream_reader& operator=(stream_reader&& other) noexcept(nothrow_movable) {
+        if (this != &other) {
+            owned_ = std::move(other.owned_);
+            other.owned_.reset();
+            stream_ = owned_ ? &*owned_ : other.stream_;
+            other.stream_ = nullptr;
+            capacity_ = std::exchange(other.capacity_, 0);
+            data_ = std::move(other.data_);
+            begin_ = std::exchange(other.begin_, 0);
+            end_ = std::exchange(other.end_, 0);
+        }
+        return *this;
+    }
+
+    /// @return the stream read from, owned or referred to (e.g. to send on it).
     Stream& stream() const noexcept { return *stream_; }
     /// @return the buffer's size: the longest record accepted.
     std::size_t max_size() const noexcept { return capacity_; }
@@ -288,7 +335,8 @@ private:
         }
     }
 
-    Stream* stream_ = nullptr;
+    std::optional<Stream> owned_;  // the stream, when the reader owns it
+    Stream* stream_ = nullptr;     // owned_'s, or the one the reader refers to
     std::size_t capacity_ = 0;
     portsock::detail::owned_chars data_;
     std::size_t begin_ = 0;  // buffered bytes are [begin_, end_)
