@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <functional>
+#include <iterator>
 #include <list>
 #include <thread>
 
@@ -137,13 +139,32 @@ void event_loop::run_ready() {
     turn_end_.unlink();
 }
 
+void event_loop::requeue_posted(std::vector<posted_function>& batch, std::size_t from) noexcept {
+    std::lock_guard lock(posted_mutex_);
+    // Ahead of what was posted meanwhile, to keep the order posted. Moving them cannot
+    // throw; growing the vector can, and then the rest is lost (no memory).
+    try {
+        posted_.insert(posted_.begin(),
+                       std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(from)),
+                       std::make_move_iterator(batch.end()));
+    } catch (...) {
+    }
+}
+
 bool event_loop::run_posted() {
     std::vector<posted_function> batch;
     {
         std::lock_guard lock(posted_mutex_);
         batch.swap(posted_);
     }
-    for (auto& function : batch) function();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+            batch[i]();
+        } catch (...) {
+            requeue_posted(batch, i + 1);  // those after it still run, at the next run()
+            throw;
+        }
+    }
     return !batch.empty();
 }
 
@@ -376,7 +397,8 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
                                 "portsock::async::event_loop::run: this loop already runs on this thread "
                                 "(co_await the task instead)");
     const current_guard guard(this);
-    stop_requested_.store(false);
+    // stop_requested_ is not cleared: a stop() that came before this run() (from a thread
+    // that started it, say) must end it, not be lost.
     external_stop_.store(false);
     detail::stop_scope root;
     promise.stop = root.source.get_token();

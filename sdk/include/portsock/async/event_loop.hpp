@@ -239,15 +239,18 @@ public:
     ///
     /// The way to hand work to a loop from another thread (an accepted connection, a
     /// result): thread-safe, and it wakes a loop that waits (poller::wake()). A function
-    /// that throws ends run() with that exception.
+    /// that throws ends run() with that exception; the functions posted after it are kept,
+    /// and the next run() calls them.
     /// @param function what to call; run in the order posted.
     /// @threadsafety Callable from any thread while the loop exists.
     void post(posted_function function);
 
     /// Makes run() return as soon as the loop regains control: the main task is then
     /// destroyed where it is suspended and run() throws std::system_error with
-    /// std::errc::operation_canceled. To end a task gracefully instead, cancel it (the
-    /// `stop` token of run(), or a task_group).
+    /// std::errc::operation_canceled. A stop() while no run() is active (before another
+    /// thread's run() has started, or after the last one ended) is kept: the next run()
+    /// throws so at once, without starting its main task. To end a task gracefully instead,
+    /// cancel it (the `stop` token of run(), or a task_group).
     /// @threadsafety Callable from any thread while the loop exists.
     void stop() noexcept;
 
@@ -284,6 +287,7 @@ private:
     void drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop);
     void run_ready();
     bool run_posted();
+    void requeue_posted(std::vector<posted_function>& batch, std::size_t from) noexcept;
     timeout next_wait() const noexcept;
     void dispatch(const poll_event& event) noexcept;
     void fire_timers() noexcept;
