@@ -419,6 +419,37 @@ TEST(AsyncTcp, ThousandsOfOperationsThatCompleteAtOnceDoNotOverflowTheStack) {
     EXPECT_EQ(loop.run(hundred_thousand_one_byte_receives()), 100'000u);
 }
 
+// A task whose operations always complete at once (its peer has data ready, or takes all
+// it sends) must not hold the loop: after a share of such operations, it waits a turn, and
+// the other tasks (other clients) run.
+async::task<void> raise_flag(bool& flag) {
+    flag = true;
+    co_return;
+}
+
+async::task<std::size_t> receives_before_another_task_runs() {
+    connected pair = co_await connect_pair();
+    const std::string data = pattern(20'000);
+    co_await pair.client.send_all(data, patience);
+    bool other_ran = false;
+    async::task_group group;
+    group.spawn(raise_flag(other_ran));  // starts at the loop's next turn
+    std::size_t receives = 0;
+    char byte = 0;
+    while (!other_ran && receives < data.size()) {
+        if (co_await pair.server.receive(&byte, 1, patience) == 0) break;
+        ++receives;
+    }
+    co_await group.join();
+    co_return receives;
+}
+
+TEST(AsyncTcp, ATaskWhoseOperationsCompleteAtOnceLetsTheOtherTasksRun) {
+    async::event_loop loop;
+    EXPECT_LT(loop.run(receives_before_another_task_runs()), 1000u)
+        << "the other task ran only once the receiving task had taken all the data";
+}
+
 // --- reset, hang-up, close, destruction --------------------------------------------------
 
 async::task<void> reset_one_of_two(std::error_code& reset_side, std::string& other_side) {

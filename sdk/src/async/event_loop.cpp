@@ -420,6 +420,7 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
             throw std::system_error(portsock::make_socket_error(std::errc::operation_canceled),
                                     "portsock::async::event_loop::run: stopped");
         if (external_stop_.exchange(false)) root.request_stop();
+        immediate_this_turn_ = 0;
         run_posted();
         run_ready();
         if (main.done()) break;

@@ -61,8 +61,17 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
         return false;
     }
     const outcome first = attempt();
-    if (first == outcome::done) return false;  // completed at once: no suspension
-    if (limit_.milliseconds() == 0) {          // "do not wait"
+    if (first == outcome::done) {
+        if (!loop_->spend_immediate_share()) return false;  // completed at once: no suspension
+        // Done, but this turn's share of such operations is spent: resume at the next
+        // turn, after the poller and every other ready task, so that a peer that always has
+        // data ready (or always takes it) cannot hold the loop.
+        ready_hook.handle = h;
+        loop_->schedule(ready_hook, h);
+        queued_ = true;
+        return true;
+    }
+    if (limit_.milliseconds() == 0) {  // "do not wait"
         if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return false;
     }

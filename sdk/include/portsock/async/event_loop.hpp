@@ -265,6 +265,9 @@ public:
     static event_loop& running();
 
     /// @cond INTERNAL
+    /// Counts an operation that completed without waiting; true once this turn's share of
+    /// such operations is spent, when the caller should let the others run (see io_op::start()).
+    bool spend_immediate_share() noexcept { return ++immediate_this_turn_ > immediate_share; }
     void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
     detail::timer_entry* acquire_timer(detail::io_op& op) noexcept;
     void release_timer(detail::timer_entry& entry) noexcept;
@@ -308,11 +311,33 @@ private:
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
     std::vector<posted_function> posted_;
+    // Operations that may complete without waiting in one turn of the loop, all tasks
+    // together, before the next one goes to the back of the queue: a task whose peer always
+    // has data ready must not hold the loop (and every other client) for as long as it lasts.
+    static constexpr std::uint32_t immediate_share = 64;
+    std::uint32_t immediate_this_turn_ = 0;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
     struct helper_threads;
     std::unique_ptr<helper_threads> helpers_;  // joined by ~event_loop
 };
+
+/// @cond INTERNAL
+namespace detail {
+
+/// For operations that may complete without an io_op (TLS records already received):
+/// suspends until the loop's next turn only once this turn's share of operations that
+/// completed at once is spent (see event_loop::spend_immediate_share()).
+struct share_turn {
+    event_loop& loop;
+    ready_node node{};
+    bool await_ready() noexcept { return !loop.spend_immediate_share(); }
+    void await_suspend(std::coroutine_handle<> h) noexcept { loop.schedule(node, h); }
+    void await_resume() const noexcept {}
+};
+
+}  // namespace detail
+/// @endcond
 
 /// Runs `main` on a new event loop until it ends, then destroys the loop: the one call that
 /// starts an async program, as Python's `asyncio.run()` does. The same as
