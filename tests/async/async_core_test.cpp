@@ -759,6 +759,41 @@ TEST(AsyncCancel, StopTokenOfAUsersOwnCoroutineTypeCancelsItsOperations) {
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
+// The user's stop source may be stopped on another thread: the loop is woken and cancels the
+// operation on its own thread (the loop's state is never touched from the stopping thread).
+user_coroutine user_waits_then_tells(async::event& ended, std::error_code& ec) {
+    co_await async::sleep_for(10s, ec);
+    ended.set();
+}
+
+async::task<void> user_coroutine_stopped_elsewhere(std::error_code& ec, std::error_code& waited) {
+    std::stop_source source;
+    async::event ended;
+    user_coroutine user = user_waits_then_tells(ended, ec);
+    user.handle.promise().token = source.get_token();
+    user.handle.resume();  // runs until it waits
+    std::thread stopper([&source] {
+        std::this_thread::sleep_for(20ms);
+        source.request_stop();
+    });
+    co_await ended.wait(waited, 5s);  // the loop has nothing else to wake it
+    stopper.join();
+    EXPECT_TRUE(user.handle.done());
+    user.handle.destroy();
+}
+
+TEST(AsyncCancelThreads, StopTokenOfAUsersOwnCoroutineTypeStoppedOnAnotherThread) {
+    async::event_loop loop;
+    const stopwatch clock;
+    for (int round = 0; round < 20; ++round) {
+        std::error_code ec, waited;
+        loop.run(user_coroutine_stopped_elsewhere(ec, waited));
+        EXPECT_EQ(ec, std::errc::operation_canceled);
+        EXPECT_FALSE(waited) << waited.message();
+    }
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 async::task<void> sleep_and_count(std::chrono::milliseconds d, int& woken) {
     co_await async::sleep_for(d);
     ++woken;

@@ -168,6 +168,36 @@ bool event_loop::run_posted() {
     return !batch.empty();
 }
 
+void event_loop::queue_foreign_stop(detail::io_op& op) noexcept {
+    {
+        std::lock_guard lock(posted_mutex_);
+        try {
+            foreign_stops_.push_back(&op);
+        } catch (...) {  // no memory: the operation ends at its deadline instead
+            return;
+        }
+    }
+    std::error_code ignored;  // a failed wake-up only delays the cancellation to the next wait's end
+    poller_.wake(ignored);
+}
+
+void event_loop::forget_foreign_stop(detail::io_op& op) noexcept {
+    std::lock_guard lock(posted_mutex_);
+    foreign_stops_.erase(std::remove(foreign_stops_.begin(), foreign_stops_.end(), &op),
+                         foreign_stops_.end());
+}
+
+void event_loop::run_foreign_stops() noexcept {
+    std::vector<detail::io_op*> batch;
+    {
+        std::lock_guard lock(posted_mutex_);
+        if (foreign_stops_.empty()) return;
+        batch.swap(foreign_stops_);
+    }
+    // on_stop() only schedules resumptions: no operation of the batch ends meanwhile.
+    for (detail::io_op* op : batch) op->on_stop();
+}
+
 // --- the timer heap ----------------------------------------------------------------------
 
 void event_loop::heap_swap(std::size_t a, std::size_t b) noexcept {
@@ -421,6 +451,7 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
                                     "portsock::async::event_loop::run: stopped");
         if (external_stop_.exchange(false)) root.request_stop();
         immediate_this_turn_ = 0;
+        run_foreign_stops();
         run_posted();
         run_ready();
         if (main.done()) break;

@@ -224,6 +224,13 @@ void io_op::on_stop() noexcept {
     finish();
 }
 
+void io_op::on_foreign_stop() noexcept {
+    // A stop source of the user's may be stopped on any thread; the loop's state (its timer
+    // heap, ready queue and registrations) is touched on the loop's thread only.
+    if (event_loop::current() == loop_) return on_stop();
+    loop_->queue_foreign_stop(*this);
+}
+
 void io_op::finish() noexcept {
     detach();
     if (ready_hook.handle) {
@@ -243,7 +250,12 @@ void io_op::detach() noexcept {
         timer_ = nullptr;
     }
     ready_hook.unlink();  // from its stop_scope's list
-    foreign_stop_.reset();
+    if (foreign_stop_) {
+        // Waits for a callback running on another thread, if any; then nothing can queue
+        // this operation again, and the one it may have queued is withdrawn.
+        foreign_stop_.reset();
+        loop_->forget_foreign_stop(*this);
+    }
 }
 
 stop_scope::~stop_scope() {

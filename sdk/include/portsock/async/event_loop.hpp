@@ -159,7 +159,7 @@ private:
     friend struct stop_scope;
     struct stop_forwarder {
         io_op* op;
-        void operator()() const noexcept { op->on_stop(); }
+        void operator()() const noexcept { op->on_foreign_stop(); }
     };
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
@@ -174,6 +174,7 @@ private:
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
+    void on_foreign_stop() noexcept;
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
@@ -283,6 +284,8 @@ public:
     void add_backing_off(detail::io_op& op);
     void remove_backing_off(detail::io_op& op) noexcept;
     void descriptor_freed() noexcept;
+    void queue_foreign_stop(detail::io_op& op) noexcept;
+    void forget_foreign_stop(detail::io_op& op) noexcept;
     void start_helper(posted_function work);
     /// @endcond
 
@@ -290,6 +293,7 @@ private:
     void drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop);
     void run_ready();
     bool run_posted();
+    void run_foreign_stops() noexcept;
     void requeue_posted(std::vector<posted_function>& batch, std::size_t from) noexcept;
     timeout next_wait() const noexcept;
     void dispatch(const poll_event& event) noexcept;
@@ -311,6 +315,9 @@ private:
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
     std::vector<posted_function> posted_;
+    // Operations whose stop token (of a coroutine type of the user's) another thread
+    // stopped: cancelled on the loop's thread (guarded by posted_mutex_).
+    std::vector<detail::io_op*> foreign_stops_;
     // Operations that may complete without waiting in one turn of the loop, all tasks
     // together, before the next one goes to the back of the queue: a task whose peer always
     // has data ready must not hold the loop (and every other client) for as long as it lasts.
