@@ -587,6 +587,36 @@ TEST(AsyncTcp, TaskDestroyedWhileSuspendedLeavesNoRegistrationBehind) {
     SUCCEED();
 }
 
+// Sockets declared before their loop outlive it: the loop unbinds them as it goes, so they
+// close normally afterwards (ASan would see a write into the destroyed loop), and an
+// operation on one fails with not_open instead of waiting on a loop that is gone.
+async::task<void> bind_to_loop(async::tcp_listener& listener, async::tcp_stream& stream) {
+    listener = async::tcp_listener{portsock::tcp_listener(any_port_v4())};
+    stream = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+}
+
+async::task<void> receive_on(async::tcp_stream& stream, std::error_code& ec) {
+    char byte = 0;
+    (void)co_await stream.receive(&byte, 1, ec, patience);
+}
+
+TEST(AsyncTcp, SocketsThatOutliveTheirLoopAreUnboundNotLeftPointingAtIt) {
+    async::tcp_listener listener;
+    async::tcp_stream stream;
+    {
+        async::event_loop loop;
+        loop.run(bind_to_loop(listener, stream));
+    }
+    EXPECT_EQ(stream.watch().loop(), nullptr);
+    EXPECT_TRUE(stream.is_open()) << "the socket itself is still there, to be closed";
+    async::event_loop other;
+    std::error_code ec;
+    other.run(receive_on(stream, ec));
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    stream.close();
+    listener.close();
+}
+
 // --- running out of descriptors ----------------------------------------------------------
 
 async::task<void> accept_when_descriptors_return(async::tcp_listener& listener,

@@ -84,6 +84,10 @@ event_loop::event_loop() : helpers_(std::make_unique<helper_threads>()) {}
 event_loop::~event_loop() {
     helpers_.reset();  // a helper posts its result to this loop: it must be done first
     while (ready_.next != &ready_) ready_.next->unlink();
+    // Sockets that outlive the loop (declared before it) forget it: their release() then
+    // has no loop to withdraw from, instead of writing into this one after it is gone.
+    for (detail::registration* reg : slots_)
+        if (reg) *reg = detail::registration{};
 }
 
 event_loop* event_loop::current() noexcept { return current_loop; }

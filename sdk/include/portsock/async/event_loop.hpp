@@ -211,7 +211,9 @@ public:
     ///         std::errc::too_many_files_open).
     event_loop();
     /// Joins the loop's helper threads (name resolution) and releases the poller. Tasks
-    /// must not outlive their loop.
+    /// must not outlive their loop. Streams, listeners and datagram sockets still bound to
+    /// it (declared before it) are unbound: they close normally later, and their operations
+    /// fail with errc::not_open.
     ~event_loop();
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
