@@ -59,6 +59,28 @@ TEST(AsyncTask, RunInsideItsOwnLoopIsRefusedNotACrash) {
     EXPECT_EQ(loop.run(forty_two()), 42) << "the loop still runs afterwards";
 }
 
+// The same through a second loop: a task of `outer` runs `inner`, whose task runs `outer`
+// again (a stack overflow before, when only the innermost loop was checked).
+async::task<int> runs_the_outer_loop(async::event_loop& outer) {
+    try {
+        (void)outer.run(forty_two());
+    } catch (const std::system_error& error) {
+        co_return error.code() == std::errc::resource_deadlock_would_occur ? 1 : 2;
+    }
+    co_return 3;
+}
+
+async::task<int> runs_another_loop(async::event_loop& outer) {
+    async::event_loop inner;
+    co_return inner.run(runs_the_outer_loop(outer));
+}
+
+TEST(AsyncTask, RunOfALoopInsideALoopItRunsIsRefusedNotACrash) {
+    async::event_loop outer;
+    EXPECT_EQ(outer.run(runs_another_loop(outer)), 1);
+    EXPECT_EQ(outer.run(forty_two()), 42) << "the loop still runs afterwards";
+}
+
 TEST(AsyncTask, ExceptionPropagatesThroughAwaitAndRun) {
     async::event_loop loop;
     EXPECT_THROW(

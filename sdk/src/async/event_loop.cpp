@@ -426,10 +426,16 @@ void event_loop::descriptor_freed() noexcept {
 void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop) {
     // A run() inside one of this loop's own tasks would resume coroutines the outer run()
     // still holds: refuse it before anything is scheduled.
-    if (current_loop == this)
+    // current_loop is the innermost loop only: a run() of this loop inside a task of another
+    // loop that this one runs is caught by the flag, as is a run() on a second thread.
+    if (current_loop == this || running_.exchange(true))
         throw std::system_error(std::make_error_code(std::errc::resource_deadlock_would_occur),
-                                "portsock::async::event_loop::run: this loop already runs on this thread "
+                                "portsock::async::event_loop::run: this loop already runs "
                                 "(co_await the task instead)");
+    struct running_guard {
+        std::atomic<bool>& running;
+        ~running_guard() { running.store(false); }
+    } const running{running_};
     const current_guard guard(this);
     // stop_requested_ is not cleared: a stop() that came before this run() (from a thread
     // that started it, say) must end it, not be lost.

@@ -230,8 +230,9 @@ public:
     ///         coroutine it awaits, are then destroyed where they were suspended);
     ///         std::system_error if the poller fails; std::system_error with
     ///         std::errc::resource_deadlock_would_occur, before `main` starts, if this loop's
-    ///         run() is already active on the calling thread (inside one of its tasks:
-    ///         `co_await` the task instead).
+    ///         run() is already active: on the calling thread (inside one of its tasks, or
+    ///         inside a task of another loop that one of its tasks runs: `co_await` the task
+    ///         instead), or on another thread.
     template <class T>
     T run(task<T> main, std::stop_token stop = {}) {
         drive(main.handle(), main.handle().promise(), std::move(stop));
@@ -325,6 +326,7 @@ private:
     // has data ready must not hold the loop (and every other client) for as long as it lasts.
     static constexpr std::uint32_t immediate_share = 64;
     std::uint32_t immediate_this_turn_ = 0;
+    std::atomic<bool> running_{false};  // a run() is active (on any thread)
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
     struct helper_threads;
