@@ -699,6 +699,32 @@ async::task<void> readiness_waits(std::error_code& timed_out, portsock::poll_eve
     seen = co_await pair.server.wait(portsock::poll_events::readable, patience);
 }
 
+// A readiness wait for neither readable nor writable would wait for nothing (to its limit,
+// or for ever without one): it is an invalid argument, in both forms.
+async::task<void> readiness_for_nothing(std::error_code& none, std::error_code& hang_up_only, bool& threw) {
+    connected pair = co_await connect_pair();
+    (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::none, none, patience);
+    (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::hang_up, hang_up_only,
+                                    patience);
+    try {
+        (void)co_await pair.server.wait(portsock::poll_events::none, patience);
+    } catch (const std::system_error& error) {
+        threw = error.code() == std::errc::invalid_argument;
+    }
+}
+
+TEST(AsyncTcp, ReadinessForNeitherDirectionIsInvalidNotAWaitForEver) {
+    async::event_loop loop;
+    std::error_code none, hang_up_only;
+    bool threw = false;
+    const stopwatch clock;
+    loop.run(readiness_for_nothing(none, hang_up_only, threw));
+    EXPECT_EQ(none, std::errc::invalid_argument);
+    EXPECT_EQ(hang_up_only, std::errc::invalid_argument);
+    EXPECT_TRUE(threw);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 TEST(AsyncTcp, ReadinessWaitsForTheSocketOrTimesOut) {
     async::event_loop loop;
     std::error_code timed_out;

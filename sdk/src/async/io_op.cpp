@@ -119,7 +119,11 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_ || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
+    if (!reg_) return arm_timer();  // a sleep: the deadline alone
+    if (slot_ < 0) {                // a readiness wait for neither readable nor writable
+        error_ = std::make_error_code(std::errc::invalid_argument);
+        return false;
+    }
     if (first == outcome::back_off) {
         loop_->claim(*reg_, slot_, *this, error_);
         if (error_) return false;

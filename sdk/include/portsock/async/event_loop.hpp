@@ -418,7 +418,8 @@ private:
 class PORTSOCK_ASYNC_EXPORT readiness : public detail::io_op {
 public:
     /// @param watch the socket's registration. @param events poll_events::readable or
-    ///        poll_events::writable. @param limit how long to wait.
+    ///        poll_events::writable (with neither, a wait that would block ends with
+    ///        std::errc::invalid_argument instead of waiting for nothing). @param limit how long to wait.
     readiness(socket_watch& watch, poll_events events, timeout limit = {}) noexcept;
     /// @param watch the socket's registration. @param events what to wait for.
     /// @param ec set on failure. @param limit how long to wait.
