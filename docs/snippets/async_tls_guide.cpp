@@ -78,15 +78,20 @@ async::task<> kv_server(async::tcp_listener& server) {
 //! [protocol_client]
 // A line-and-length protocol (Redis's, memcached's, HTTP's shape): a header line, then
 // exactly that many bytes. The reader bounds a line (64 KiB by default); a peer that sends
-// a longer one gets errc::message_too_long, never an ever-growing buffer.
+// a longer one gets errc::message_too_long, never an ever-growing buffer. A length comes
+// from the peer: bound it before allocating that much.
 // The reader owns the stream here (see kv_conversation()): requests go to server.stream().
+constexpr std::size_t max_value = 1 << 20;
+
 async::task<std::string> get(async::stream_reader<async::tcp_stream>& server, const std::string& key) {
     const auto deadline = std::chrono::steady_clock::now() + 5s;  // the whole exchange (a time point)
     co_await server.stream().send_all("GET " + key + "\r\n", deadline);
     std::string header;
     co_await server.read_line(header, deadline);  // "$22"
     if (header.empty() || header[0] != '$') throw std::runtime_error("bad reply: " + header);
-    std::string value(std::stoul(header.substr(1)) + 2, '\0');  // the value and its "\r\n"
+    const std::size_t size = std::stoul(header.substr(1));
+    if (size > max_value) throw std::runtime_error("reply too long: " + header);
+    std::string value(size + 2, '\0');  // the value and its "\r\n"
     co_await server.read_exact(value.data(), value.size(), deadline);
     value.resize(value.size() - 2);
     co_return value;

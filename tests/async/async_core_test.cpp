@@ -59,6 +59,28 @@ TEST(AsyncTask, RunInsideItsOwnLoopIsRefusedNotACrash) {
     EXPECT_EQ(loop.run(forty_two()), 42) << "the loop still runs afterwards";
 }
 
+// The same through a second loop: a task of `outer` runs `inner`, whose task runs `outer`
+// again (a stack overflow before, when only the innermost loop was checked).
+async::task<int> runs_the_outer_loop(async::event_loop& outer) {
+    try {
+        (void)outer.run(forty_two());
+    } catch (const std::system_error& error) {
+        co_return error.code() == std::errc::resource_deadlock_would_occur ? 1 : 2;
+    }
+    co_return 3;
+}
+
+async::task<int> runs_another_loop(async::event_loop& outer) {
+    async::event_loop inner;
+    co_return inner.run(runs_the_outer_loop(outer));
+}
+
+TEST(AsyncTask, RunOfALoopInsideALoopItRunsIsRefusedNotACrash) {
+    async::event_loop outer;
+    EXPECT_EQ(outer.run(runs_another_loop(outer)), 1);
+    EXPECT_EQ(outer.run(forty_two()), 42) << "the loop still runs afterwards";
+}
+
 TEST(AsyncTask, ExceptionPropagatesThroughAwaitAndRun) {
     async::event_loop loop;
     EXPECT_THROW(
@@ -359,6 +381,66 @@ TEST(AsyncWhenAll, OneFailureCancelsTheRest) {
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
+// when_any() and when_all() whose awaiting task is cancelled before any task ends have no
+// value to give: they throw the cancellation, never read a result that is not there.
+async::task<std::string> long_text() {
+    co_await async::sleep_for(10s);
+    co_return std::string(100, 'x');
+}
+
+async::task<void> never_ending() { co_await async::sleep_for(10s); }
+
+async::task<void> cancel_group_after(async::task_group& group, std::chrono::milliseconds delay) {
+    co_await async::sleep_for(delay);
+    group.cancel();
+}
+
+template <class Race>
+async::task<void> expect_cancelled(Race race, std::error_code& outcome) {
+    try {
+        co_await std::move(race);
+        outcome = {};
+    } catch (const std::system_error& error) {
+        outcome = error.code();
+    }
+}
+
+template <class Race>
+async::task<std::error_code> race_in_cancelled_group(Race race) {
+    std::error_code outcome = std::make_error_code(std::errc::io_error);  // replaced by the race's end
+    async::task_group group;
+    group.spawn(expect_cancelled(std::move(race), outcome));
+    group.spawn(cancel_group_after(group, 20ms));
+    co_await group.join();
+    co_return outcome;
+}
+
+template <class Race>
+std::error_code cancel_while_racing(Race race) {
+    return async::run(race_in_cancelled_group(std::move(race)));
+}
+
+async::task<async::when_any_result<std::string>> race_texts() {
+    co_return co_await async::when_any(long_text(), long_text());
+}
+async::task<std::vector<std::string>> all_texts() {
+    co_return co_await async::when_all(long_text(), long_text());
+}
+async::task<void> all_voids() { co_await async::when_all(never_ending(), never_ending()); }
+
+TEST(AsyncWhenAny, CancelledBeforeAnyEndsThrowsOperationCanceled) {
+    const stopwatch clock;
+    EXPECT_EQ(cancel_while_racing(race_texts()), std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+TEST(AsyncWhenAll, CancelledBeforeAllEndThrowsOperationCanceled) {
+    const stopwatch clock;
+    EXPECT_EQ(cancel_while_racing(all_texts()), std::errc::operation_canceled);
+    EXPECT_EQ(cancel_while_racing(all_voids()), std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
 async::task<async::when_any_result<int>> empty_race() {
     co_return co_await async::when_any(std::vector<async::task<int>>{});
 }
@@ -460,6 +542,38 @@ TEST(AsyncLoopThreads, StopFromAnotherThreadEndsRunWithOperationCanceled) {
     stopper.join();
     EXPECT_LT(clock.elapsed(), overrun);
     EXPECT_EQ(loop.run(forty_two()), 42) << "the loop runs again after a stop";
+}
+
+// A stop() that lands before run() starts (a thread that starts the loop, then stops it at
+// once) ends that run(): it is not lost, and the main task never starts.
+TEST(AsyncLoop, StopBeforeRunEndsTheNextRunAtOnce) {
+    async::event_loop loop;
+    loop.stop();
+    const stopwatch clock;
+    int ended = 0;
+    try {
+        (void)loop.run(value_after(10s, 1, ended));
+        ADD_FAILURE() << "run() returned after stop()";
+    } catch (const std::system_error& error) {
+        EXPECT_EQ(error.code(), std::errc::operation_canceled);
+    }
+    EXPECT_LT(clock.elapsed(), overrun);
+    EXPECT_EQ(ended, 0);
+    EXPECT_EQ(loop.run(forty_two()), 42) << "the stop was used up";
+}
+
+// A posted function that throws ends run(); those posted after it are not lost: the next
+// run() calls them, in order.
+TEST(AsyncLoop, FunctionsPostedAfterAThrowingOneRunAtTheNextRun) {
+    async::event_loop loop;
+    std::vector<int> calls;
+    loop.post([] { throw std::runtime_error("posted failure"); });
+    loop.post([&calls] { calls.push_back(1); });
+    loop.post([&calls] { calls.push_back(2); });
+    EXPECT_THROW((void)loop.run(wait_long()), std::runtime_error);
+    EXPECT_TRUE(calls.empty());
+    EXPECT_EQ(loop.run(forty_two()), 42);
+    EXPECT_EQ(calls, (std::vector<int>{1, 2}));
 }
 
 TEST(AsyncLoop, RunningOutsideALoopIsOperationNotPermitted) {
@@ -664,6 +778,41 @@ TEST(AsyncCancel, StopTokenOfAUsersOwnCoroutineTypeCancelsItsOperations) {
     loop.run(drive_user_coroutine(true, in_task));
     EXPECT_EQ(direct, std::errc::operation_canceled);
     EXPECT_EQ(in_task, std::errc::operation_canceled);
+    EXPECT_LT(clock.elapsed(), overrun);
+}
+
+// The user's stop source may be stopped on another thread: the loop is woken and cancels the
+// operation on its own thread (the loop's state is never touched from the stopping thread).
+user_coroutine user_waits_then_tells(async::event& ended, std::error_code& ec) {
+    co_await async::sleep_for(10s, ec);
+    ended.set();
+}
+
+async::task<void> user_coroutine_stopped_elsewhere(std::error_code& ec, std::error_code& waited) {
+    std::stop_source source;
+    async::event ended;
+    user_coroutine user = user_waits_then_tells(ended, ec);
+    user.handle.promise().token = source.get_token();
+    user.handle.resume();  // runs until it waits
+    std::thread stopper([&source] {
+        std::this_thread::sleep_for(20ms);
+        source.request_stop();
+    });
+    co_await ended.wait(waited, 5s);  // the loop has nothing else to wake it
+    stopper.join();
+    EXPECT_TRUE(user.handle.done());
+    user.handle.destroy();
+}
+
+TEST(AsyncCancelThreads, StopTokenOfAUsersOwnCoroutineTypeStoppedOnAnotherThread) {
+    async::event_loop loop;
+    const stopwatch clock;
+    for (int round = 0; round < 20; ++round) {
+        std::error_code ec, waited;
+        loop.run(user_coroutine_stopped_elsewhere(ec, waited));
+        EXPECT_EQ(ec, std::errc::operation_canceled);
+        EXPECT_FALSE(waited) << waited.message();
+    }
     EXPECT_LT(clock.elapsed(), overrun);
 }
 

@@ -256,4 +256,31 @@ TEST(AsyncReader, ReturningFormsReadALineOrExactBytesOrReportTheEnd) {
     loop.run(returning_forms());
 }
 
+// A size no std::string can hold (one read from a hostile peer, say) is an error in the
+// error_code form, not a std::length_error thrown through it; nothing is consumed.
+async::task<void> impossible_exact_size() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    co_await accepted.stream.send_all("abc\n", patience);
+    async::stream_reader<async::tcp_stream> reader(client, 16);
+    (void)co_await reader.peek(4, patience);
+    std::error_code ec;
+    EXPECT_EQ(co_await reader.read_exact(std::string().max_size() + 1, ec, patience), "");
+    EXPECT_EQ(ec, portsock::errc::message_too_long);
+    bool threw = false;
+    try {
+        (void)co_await reader.read_exact(static_cast<std::size_t>(-1), patience);
+    } catch (const std::system_error& error) {
+        threw = error.code() == portsock::errc::message_too_long;
+    }
+    EXPECT_TRUE(threw) << "the throwing form throws std::system_error with message_too_long";
+    EXPECT_EQ(co_await reader.read_line(ec, patience), "abc") << "nothing was consumed";
+}
+
+TEST(AsyncReader, ReadExactOfASizeNoStringHoldsIsMessageTooLong) {
+    async::event_loop loop;
+    loop.run(impossible_exact_size());
+}
+
 }  // namespace

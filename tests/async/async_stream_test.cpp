@@ -448,6 +448,37 @@ TEST(AsyncTcp, ThousandsOfOperationsThatCompleteAtOnceDoNotOverflowTheStack) {
     EXPECT_EQ(loop.run(hundred_thousand_one_byte_receives()), 100'000u);
 }
 
+// A task whose operations always complete at once (its peer has data ready, or takes all
+// it sends) must not hold the loop: after a share of such operations, it waits a turn, and
+// the other tasks (other clients) run.
+async::task<void> raise_flag(bool& flag) {
+    flag = true;
+    co_return;
+}
+
+async::task<std::size_t> receives_before_another_task_runs() {
+    connected pair = co_await connect_pair();
+    const std::string data = pattern(20'000);
+    co_await pair.client.send_all(data, patience);
+    bool other_ran = false;
+    async::task_group group;
+    group.spawn(raise_flag(other_ran));  // starts at the loop's next turn
+    std::size_t receives = 0;
+    char byte = 0;
+    while (!other_ran && receives < data.size()) {
+        if (co_await pair.server.receive(&byte, 1, patience) == 0) break;
+        ++receives;
+    }
+    co_await group.join();
+    co_return receives;
+}
+
+TEST(AsyncTcp, ATaskWhoseOperationsCompleteAtOnceLetsTheOtherTasksRun) {
+    async::event_loop loop;
+    EXPECT_LT(loop.run(receives_before_another_task_runs()), 1000u)
+        << "the other task ran only once the receiving task had taken all the data";
+}
+
 // --- reset, hang-up, close, destruction --------------------------------------------------
 
 async::task<void> reset_one_of_two(std::error_code& reset_side, std::string& other_side) {
@@ -585,6 +616,36 @@ TEST(AsyncTcp, TaskDestroyedWhileSuspendedLeavesNoRegistrationBehind) {
     SUCCEED();
 }
 
+// Sockets declared before their loop outlive it: the loop unbinds them as it goes, so they
+// close normally afterwards (ASan would see a write into the destroyed loop), and an
+// operation on one fails with not_open instead of waiting on a loop that is gone.
+async::task<void> bind_to_loop(async::tcp_listener& listener, async::tcp_stream& stream) {
+    listener = async::tcp_listener{portsock::tcp_listener(any_port_v4())};
+    stream = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+}
+
+async::task<void> receive_on(async::tcp_stream& stream, std::error_code& ec) {
+    char byte = 0;
+    (void)co_await stream.receive(&byte, 1, ec, patience);
+}
+
+TEST(AsyncTcp, SocketsThatOutliveTheirLoopAreUnboundNotLeftPointingAtIt) {
+    async::tcp_listener listener;
+    async::tcp_stream stream;
+    {
+        async::event_loop loop;
+        loop.run(bind_to_loop(listener, stream));
+    }
+    EXPECT_EQ(stream.watch().loop(), nullptr);
+    EXPECT_TRUE(stream.is_open()) << "the socket itself is still there, to be closed";
+    async::event_loop other;
+    std::error_code ec;
+    other.run(receive_on(stream, ec));
+    EXPECT_EQ(ec, portsock::errc::not_open);
+    stream.close();
+    listener.close();
+}
+
 // --- running out of descriptors ----------------------------------------------------------
 
 async::task<void> accept_when_descriptors_return(async::tcp_listener& listener,
@@ -665,6 +726,32 @@ async::task<void> readiness_waits(std::error_code& timed_out, portsock::poll_eve
     (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::readable, timed_out, 20ms);
     co_await pair.client.send_all("!", patience);
     seen = co_await pair.server.wait(portsock::poll_events::readable, patience);
+}
+
+// A readiness wait for neither readable nor writable would wait for nothing (to its limit,
+// or for ever without one): it is an invalid argument, in both forms.
+async::task<void> readiness_for_nothing(std::error_code& none, std::error_code& hang_up_only, bool& threw) {
+    connected pair = co_await connect_pair();
+    (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::none, none, patience);
+    (void)co_await async::readiness(pair.server.watch(), portsock::poll_events::hang_up, hang_up_only,
+                                    patience);
+    try {
+        (void)co_await pair.server.wait(portsock::poll_events::none, patience);
+    } catch (const std::system_error& error) {
+        threw = error.code() == std::errc::invalid_argument;
+    }
+}
+
+TEST(AsyncTcp, ReadinessForNeitherDirectionIsInvalidNotAWaitForEver) {
+    async::event_loop loop;
+    std::error_code none, hang_up_only;
+    bool threw = false;
+    const stopwatch clock;
+    loop.run(readiness_for_nothing(none, hang_up_only, threw));
+    EXPECT_EQ(none, std::errc::invalid_argument);
+    EXPECT_EQ(hang_up_only, std::errc::invalid_argument);
+    EXPECT_TRUE(threw);
+    EXPECT_LT(clock.elapsed(), overrun);
 }
 
 TEST(AsyncTcp, ReadinessWaitsForTheSocketOrTimesOut) {

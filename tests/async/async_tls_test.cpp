@@ -162,6 +162,53 @@ async::task<std::error_code> truncated_receive(const tls_context& server, const 
     co_return ec;
 }
 
+// A peer whose records are always ready must not hold the loop: TLS receives that complete
+// from what OpenSSL holds already let the other tasks run after a share of them.
+async::task<void> send_then_wait_for_close(async::tcp_listener& listener, const tls_context& context,
+                                           std::string data) {
+    auto accepted = co_await listener.accept(patience);
+    auto tls = co_await async::tls_stream::server(std::move(accepted.stream), context, patience);
+    co_await tls.send_all(data, patience);
+    std::array<char, 16> rest{};
+    std::error_code ec;
+    while (co_await tls.receive(rest.data(), rest.size(), ec, patience) > 0) {
+    }
+}
+
+async::task<void> raise_flag(bool& flag) {
+    flag = true;
+    co_return;
+}
+
+async::task<std::size_t> tls_receives_before_another_task_runs(const tls_context& server,
+                                                               const tls_context& client) {
+    auto listener = make_listener();
+    const std::string data(20'000, 'r');
+    async::task_group group;
+    group.spawn(send_then_wait_for_close(listener, server, data));
+    auto tls = co_await async::tls_stream::connect(client, "localhost", port_of(listener), patience);
+    char byte = 0;
+    std::size_t receives = co_await tls.receive_exact(&byte, 1, patience);
+    co_await async::sleep_for(50ms);  // the rest arrives meanwhile
+    bool other_ran = false;
+    group.spawn(raise_flag(other_ran));  // starts at the loop's next turn
+    while (!other_ran && receives < data.size()) {
+        if (co_await tls.receive(&byte, 1, patience) == 0) break;
+        ++receives;
+    }
+    co_await tls.send_close_notify(patience);
+    co_await group.join();
+    co_return receives;
+}
+
+TEST(AsyncTls, APeerWhoseRecordsAreAlwaysReadyLetsTheOtherTasksRun) {
+    const tls_context server = server_context();
+    const tls_context client = client_context();
+    async::event_loop loop;
+    EXPECT_LT(loop.run(tls_receives_before_another_task_runs(server, client)), 1000u)
+        << "the other task ran only once the receiving task had taken all the data";
+}
+
 TEST(AsyncTls, TruncationWithoutCloseNotifyIsAnError) {
     const tls_context server = server_context();
     const tls_context client = client_context();

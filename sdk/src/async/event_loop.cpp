@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <functional>
+#include <iterator>
 #include <list>
 #include <new>
 #include <thread>
@@ -86,6 +88,10 @@ event_loop::~event_loop() {
     // A posted function may own a task whose operations hold timers: destroy them first, as
     // the members' order did when the blocks were std::unique_ptr members.
     posted_.clear();
+    // Sockets that outlive the loop (declared before it) forget it: their release() then
+    // has no loop to withdraw from, instead of writing into this one after it is gone.
+    for (detail::registration* reg : slots_)
+        if (reg) *reg = detail::registration{};
     for (detail::timer_entry* block : timer_blocks_) delete[] block;
 }
 
@@ -142,14 +148,63 @@ void event_loop::run_ready() {
     turn_end_.unlink();
 }
 
+void event_loop::requeue_posted(std::vector<posted_function>& batch, std::size_t from) noexcept {
+    std::lock_guard lock(posted_mutex_);
+    // Ahead of what was posted meanwhile, to keep the order posted. Moving them cannot
+    // throw; growing the vector can, and then the rest is lost (no memory).
+    try {
+        posted_.insert(posted_.begin(),
+                       std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(from)),
+                       std::make_move_iterator(batch.end()));
+    } catch (...) {
+    }
+}
+
 bool event_loop::run_posted() {
     std::vector<posted_function> batch;
     {
         std::lock_guard lock(posted_mutex_);
         batch.swap(posted_);
     }
-    for (auto& function : batch) function();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+            batch[i]();
+        } catch (...) {
+            requeue_posted(batch, i + 1);  // those after it still run, at the next run()
+            throw;
+        }
+    }
     return !batch.empty();
+}
+
+void event_loop::queue_foreign_stop(detail::io_op& op) noexcept {
+    {
+        std::lock_guard lock(posted_mutex_);
+        try {
+            foreign_stops_.push_back(&op);
+        } catch (...) {  // no memory: the operation ends at its deadline instead
+            return;
+        }
+    }
+    std::error_code ignored;  // a failed wake-up only delays the cancellation to the next wait's end
+    poller_.wake(ignored);
+}
+
+void event_loop::forget_foreign_stop(detail::io_op& op) noexcept {
+    std::lock_guard lock(posted_mutex_);
+    foreign_stops_.erase(std::remove(foreign_stops_.begin(), foreign_stops_.end(), &op),
+                         foreign_stops_.end());
+}
+
+void event_loop::run_foreign_stops() noexcept {
+    std::vector<detail::io_op*> batch;
+    {
+        std::lock_guard lock(posted_mutex_);
+        if (foreign_stops_.empty()) return;
+        batch.swap(foreign_stops_);
+    }
+    // on_stop() only schedules resumptions: no operation of the batch ends meanwhile.
+    for (detail::io_op* op : batch) op->on_stop();
 }
 
 // --- the timer heap ----------------------------------------------------------------------
@@ -377,12 +432,19 @@ void event_loop::descriptor_freed() noexcept {
 void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop) {
     // A run() inside one of this loop's own tasks would resume coroutines the outer run()
     // still holds: refuse it before anything is scheduled.
-    if (current_loop == this)
+    // current_loop is the innermost loop only: a run() of this loop inside a task of another
+    // loop that this one runs is caught by the flag, as is a run() on a second thread.
+    if (current_loop == this || running_.exchange(true))
         throw std::system_error(std::make_error_code(std::errc::resource_deadlock_would_occur),
-                                "portsock::async::event_loop::run: this loop already runs on this thread "
+                                "portsock::async::event_loop::run: this loop already runs "
                                 "(co_await the task instead)");
+    struct running_guard {
+        std::atomic<bool>& running;
+        ~running_guard() { running.store(false); }
+    } const running{running_};
     const current_guard guard(this);
-    stop_requested_.store(false);
+    // stop_requested_ is not cleared: a stop() that came before this run() (from a thread
+    // that started it, say) must end it, not be lost.
     external_stop_.store(false);
     detail::stop_scope root;
     promise.stop = root.source.get_token();
@@ -404,6 +466,8 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
             throw std::system_error(portsock::make_socket_error(std::errc::operation_canceled),
                                     "portsock::async::event_loop::run: stopped");
         if (external_stop_.exchange(false)) root.request_stop();
+        immediate_this_turn_ = 0;
+        run_foreign_stops();
         run_posted();
         run_ready();
         if (main.done()) break;

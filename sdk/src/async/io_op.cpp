@@ -61,8 +61,17 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
         return false;
     }
     const outcome first = attempt();
-    if (first == outcome::done) return false;  // completed at once: no suspension
-    if (limit_.milliseconds() == 0) {          // "do not wait"
+    if (first == outcome::done) {
+        if (!loop_->spend_immediate_share()) return false;  // completed at once: no suspension
+        // Done, but this turn's share of such operations is spent: resume at the next
+        // turn, after the poller and every other ready task, so that a peer that always has
+        // data ready (or always takes it) cannot hold the loop.
+        ready_hook.handle = h;
+        loop_->schedule(ready_hook, h);
+        queued_ = true;
+        return true;
+    }
+    if (limit_.milliseconds() == 0) {  // "do not wait"
         if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return false;
     }
@@ -111,7 +120,11 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_ || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
+    if (!reg_) return arm_timer();  // a sleep: the deadline alone
+    if (slot_ < 0) {                // a readiness wait for neither readable nor writable
+        error_ = std::make_error_code(std::errc::invalid_argument);
+        return false;
+    }
     if (first == outcome::back_off) {
         loop_->claim(*reg_, slot_, *this, error_);
         if (error_) return false;
@@ -216,6 +229,13 @@ void io_op::on_stop() noexcept {
     finish();
 }
 
+void io_op::on_foreign_stop() noexcept {
+    // A stop source of the user's may be stopped on any thread; the loop's state (its timer
+    // heap, ready queue and registrations) is touched on the loop's thread only.
+    if (event_loop::current() == loop_) return on_stop();
+    loop_->queue_foreign_stop(*this);
+}
+
 void io_op::finish() noexcept {
     detach();
     if (ready_hook.handle) {
@@ -235,7 +255,12 @@ void io_op::detach() noexcept {
         timer_ = nullptr;
     }
     ready_hook.unlink();  // from its stop_scope's list
-    delete std::exchange(foreign_stop_, nullptr);
+    if (foreign_stop_) {
+        // Waits for a callback running on another thread, if any; then nothing can queue
+        // this operation again, and the one it may have queued is withdrawn.
+        delete std::exchange(foreign_stop_, nullptr);
+        loop_->forget_foreign_stop(*this);
+    }
 }
 
 stop_scope::~stop_scope() {

@@ -157,7 +157,7 @@ private:
     friend struct stop_scope;
     struct stop_forwarder {
         io_op* op;
-        void operator()() const noexcept { op->on_stop(); }
+        void operator()() const noexcept { op->on_foreign_stop(); }
     };
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
@@ -172,6 +172,7 @@ private:
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
+    void on_foreign_stop() noexcept;
     void on_descriptor_freed() noexcept;
     void finish() noexcept;
     void detach() noexcept;
@@ -209,7 +210,9 @@ public:
     ///         std::errc::too_many_files_open).
     event_loop();
     /// Joins the loop's helper threads (name resolution) and releases the poller. Tasks
-    /// must not outlive their loop.
+    /// must not outlive their loop. Streams, listeners and datagram sockets still bound to
+    /// it (declared before it) are unbound: they close normally later, and their operations
+    /// fail with errc::not_open.
     ~event_loop();
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
@@ -226,8 +229,9 @@ public:
     ///         coroutine it awaits, are then destroyed where they were suspended);
     ///         std::system_error if the poller fails; std::system_error with
     ///         std::errc::resource_deadlock_would_occur, before `main` starts, if this loop's
-    ///         run() is already active on the calling thread (inside one of its tasks:
-    ///         `co_await` the task instead).
+    ///         run() is already active: on the calling thread (inside one of its tasks, or
+    ///         inside a task of another loop that one of its tasks runs: `co_await` the task
+    ///         instead), or on another thread.
     template <class T>
     T run(task<T> main, std::stop_token stop = {}) {
         drive(main.handle(), main.handle().promise(), std::move(stop));
@@ -238,15 +242,18 @@ public:
     ///
     /// The way to hand work to a loop from another thread (an accepted connection, a
     /// result): thread-safe, and it wakes a loop that waits (poller::wake()). A function
-    /// that throws ends run() with that exception.
+    /// that throws ends run() with that exception; the functions posted after it are kept,
+    /// and the next run() calls them.
     /// @param function what to call; run in the order posted.
     /// @threadsafety Callable from any thread while the loop exists.
     void post(posted_function function);
 
     /// Makes run() return as soon as the loop regains control: the main task is then
     /// destroyed where it is suspended and run() throws std::system_error with
-    /// std::errc::operation_canceled. To end a task gracefully instead, cancel it (the
-    /// `stop` token of run(), or a task_group).
+    /// std::errc::operation_canceled. A stop() while no run() is active (before another
+    /// thread's run() has started, or after the last one ended) is kept: the next run()
+    /// throws so at once, without starting its main task. To end a task gracefully instead,
+    /// cancel it (the `stop` token of run(), or a task_group).
     /// @threadsafety Callable from any thread while the loop exists.
     void stop() noexcept;
 
@@ -261,6 +268,9 @@ public:
     static event_loop& running();
 
     /// @cond INTERNAL
+    /// Counts an operation that completed without waiting; true once this turn's share of
+    /// such operations is spent, when the caller should let the others run (see io_op::start()).
+    bool spend_immediate_share() noexcept { return ++immediate_this_turn_ > immediate_share; }
     void schedule(detail::ready_node& node, std::coroutine_handle<> h) noexcept;
     detail::timer_entry* acquire_timer(detail::io_op& op) noexcept;
     void release_timer(detail::timer_entry& entry) noexcept;
@@ -276,6 +286,8 @@ public:
     void add_backing_off(detail::io_op& op);
     void remove_backing_off(detail::io_op& op) noexcept;
     void descriptor_freed() noexcept;
+    void queue_foreign_stop(detail::io_op& op) noexcept;
+    void forget_foreign_stop(detail::io_op& op) noexcept;
     void start_helper(posted_function work);
     /// @endcond
 
@@ -283,6 +295,8 @@ private:
     void drive(std::coroutine_handle<> main, detail::promise_base& promise, std::stop_token stop);
     void run_ready();
     bool run_posted();
+    void run_foreign_stops() noexcept;
+    void requeue_posted(std::vector<posted_function>& batch, std::size_t from) noexcept;
     timeout next_wait() const noexcept;
     void dispatch(const poll_event& event) noexcept;
     void fire_timers() noexcept;
@@ -303,11 +317,37 @@ private:
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
     std::vector<posted_function> posted_;
+    // Operations whose stop token (of a coroutine type of the user's) another thread
+    // stopped: cancelled on the loop's thread (guarded by posted_mutex_).
+    std::vector<detail::io_op*> foreign_stops_;
+    // Operations that may complete without waiting in one turn of the loop, all tasks
+    // together, before the next one goes to the back of the queue: a task whose peer always
+    // has data ready must not hold the loop (and every other client) for as long as it lasts.
+    static constexpr std::uint32_t immediate_share = 64;
+    std::uint32_t immediate_this_turn_ = 0;
+    std::atomic<bool> running_{false};  // a run() is active (on any thread)
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> external_stop_{false};
     struct helper_threads;
     helper_threads* helpers_;  // owned: joined and deleted by ~event_loop
 };
+
+/// @cond INTERNAL
+namespace detail {
+
+/// For operations that may complete without an io_op (TLS records already received):
+/// suspends until the loop's next turn only once this turn's share of operations that
+/// completed at once is spent (see event_loop::spend_immediate_share()).
+struct share_turn {
+    event_loop& loop;
+    ready_node node{};
+    bool await_ready() noexcept { return !loop.spend_immediate_share(); }
+    void await_suspend(std::coroutine_handle<> h) noexcept { loop.schedule(node, h); }
+    void await_resume() const noexcept {}
+};
+
+}  // namespace detail
+/// @endcond
 
 /// Runs `main` on a new event loop until it ends, then destroys the loop: the one call that
 /// starts an async program, as Python's `asyncio.run()` does. The same as
@@ -377,7 +417,8 @@ private:
 class PORTSOCK_ASYNC_EXPORT readiness : public detail::io_op {
 public:
     /// @param watch the socket's registration. @param events poll_events::readable or
-    ///        poll_events::writable. @param limit how long to wait.
+    ///        poll_events::writable (with neither, a wait that would block ends with
+    ///        std::errc::invalid_argument instead of waiting for nothing). @param limit how long to wait.
     readiness(socket_watch& watch, poll_events events, timeout limit = {}) noexcept;
     /// @param watch the socket's registration. @param events what to wait for.
     /// @param ec set on failure. @param limit how long to wait.

@@ -216,11 +216,18 @@ public:
     /// Reads exactly `size` bytes and returns them (Python's `readexactly()`): the end of the
     /// stream before the last byte is an error, before the first one too.
     /// @param size how many; the string is allocated at once, so bound a size that comes
-    ///        from the peer first. @param ec set on failure: errc::end_of_stream, and
+    ///        from the peer first (std::bad_alloc if it cannot be allocated). @param ec set
+    ///        on failure: errc::end_of_stream, errc::message_too_long for a size no
+    ///        std::string can hold (nothing is read then), and
     ///        read_exact(void*, std::size_t, std::error_code&, timeout)'s errors.
     /// @param limit how long in all. @return the bytes; those read (or none) on error.
     task<std::string> read_exact(std::size_t size, std::error_code& ec, timeout limit = {}) {
-        std::string bytes(size, '\0');
+        std::string bytes;
+        if (size > bytes.max_size()) {  // std::string would throw std::length_error
+            ec = make_error_code(errc::message_too_long);
+            co_return bytes;
+        }
+        bytes.resize(size);
         const std::size_t n = co_await read_exact(bytes.data(), size, ec, limit);
         if (n < size && !ec) ec = make_error_code(errc::end_of_stream);
         bytes.resize(n);

@@ -164,7 +164,9 @@ PORTSOCK_ASYNC_EXPORT task<basic_stream<portsock::tcp_stream>> connect(std::stri
 /// std::system_error when awaited, the other sets a `std::error_code&`. Each takes a
 /// portsock::timeout (std::errc::timed_out when it passes) and ends with
 /// std::errc::operation_canceled when the awaiting task is cancelled. The operation is
-/// tried at once; only if it would block does the task suspend until the socket is ready.
+/// tried at once; only if it would block does the task suspend until the socket is ready
+/// (or, once the loop's turn has seen 64 operations complete at once, until its next turn,
+/// so that a peer whose data is always ready cannot hold the loop).
 ///
 /// One receive-side operation (receive(), receive_exact()) and one send-side operation
 /// (send(), send_all(), send_file()) may wait at a time; a second one on the same side

@@ -139,6 +139,19 @@ task<void> store_result(task<T> work, std::optional<T>& slot) {
     slot.emplace(co_await std::move(work));
 }
 
+inline task<void> count_ended(task<void> work, std::size_t& ended) {
+    co_await std::move(work);
+    ++ended;
+}
+
+/// After a join() that returned normally: the group was cancelled from outside (a failure
+/// would have been rethrown) before every task ended, so there is no result to give.
+inline void throw_if_cut_short(bool complete) {
+    if (!complete)
+        throw std::system_error(std::make_error_code(std::errc::operation_canceled),
+                                "portsock::async: cancelled before the tasks ended");
+}
+
 template <class T>
 task<void> race_one(task<T> work, std::size_t index, std::optional<when_any_result<T>>& winner,
                     task_group& group) {
@@ -157,20 +170,25 @@ task<void> race_one(task<T> work, std::size_t index, std::optional<when_any_resu
 
 /// Runs every task concurrently and waits for all of them.
 ///
-/// If one fails, the others are cancelled and awaited, then its exception is rethrown.
+/// If one fails, the others are cancelled and awaited, then its exception is rethrown. If
+/// the awaiting task is cancelled first, the tasks are cancelled and awaited, then
+/// std::system_error with std::errc::operation_canceled is thrown.
 /// @param tasks the tasks (run as children of a task_group).
 /// @return their values, in the order given (nothing for `void`).
 template <class T>
 task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(std::vector<task<T>> tasks) {
     task_group group;
     if constexpr (std::is_void_v<T>) {
-        for (auto& work : tasks) group.spawn(std::move(work));
+        std::size_t ended = 0;
+        for (auto& work : tasks) group.spawn(detail::count_ended(std::move(work), ended));
         co_await group.join();
+        detail::throw_if_cut_short(ended == tasks.size());
     } else {
         std::vector<std::optional<T>> slots(tasks.size());
         for (std::size_t i = 0; i < tasks.size(); ++i)
             group.spawn(detail::store_result(std::move(tasks[i]), slots[i]));
         co_await group.join();
+        for (const auto& slot : slots) detail::throw_if_cut_short(slot.has_value());
         std::vector<T> values;
         values.reserve(slots.size());
         for (auto& slot : slots) values.push_back(std::move(*slot));
@@ -182,7 +200,9 @@ task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(std::
 /// **and awaited** before when_any() returns, so nothing of theirs outlives it.
 ///
 /// If the first to end fails, its exception is rethrown (after the others ended); so is
-/// the exception of a loser that fails with anything but the cancellation.
+/// the exception of a loser that fails with anything but the cancellation. If the awaiting
+/// task is cancelled before any ends, they are all cancelled and awaited, then
+/// std::system_error with std::errc::operation_canceled is thrown.
 /// @param tasks the tasks, at least one.
 /// @return the winner's index and value.
 /// @throws std::system_error with std::errc::invalid_argument for an empty list.
@@ -196,6 +216,7 @@ task<when_any_result<T>> when_any(std::vector<task<T>> tasks) {
     for (std::size_t i = 0; i < tasks.size(); ++i)
         group.spawn(detail::race_one(std::move(tasks[i]), i, winner, group));
     co_await group.join();
+    detail::throw_if_cut_short(winner.has_value());
     co_return std::move(*winner);
 }
 

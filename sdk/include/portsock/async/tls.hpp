@@ -234,6 +234,7 @@ public:
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
         if (!check_start(stop, ec)) co_return 0;
+        co_await detail::share_turn{*watch_.loop()};  // a peer with records always ready cannot hold the loop
         std::size_t got = 0;
         for (;;) {
             got = tls_.receive(data, size, ec);
@@ -262,6 +263,7 @@ public:
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
         if (!check_start(stop, ec)) co_return 0;
+        co_await detail::share_turn{*watch_.loop()};  // a peer with records always ready cannot hold the loop
         std::size_t done = 0;
         while (done < size) {
             std::size_t got = 0;
@@ -300,6 +302,7 @@ public:
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
         if (!check_start(stop, ec)) co_return 0;
+        co_await detail::share_turn{*watch_.loop()};  // a peer with records always ready cannot hold the loop
         std::size_t sent = 0;
         for (;;) {
             sent = tls_.send(data, size, ec);
@@ -327,6 +330,7 @@ public:
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
         if (!check_start(stop, ec)) co_return 0;
+        co_await detail::share_turn{*watch_.loop()};  // a peer with records always ready cannot hold the loop
         std::size_t done = 0;
         while (done < size) {
             std::size_t sent = 0;
@@ -377,6 +381,7 @@ public:
         const detail::op_deadline until(limit);
         const std::stop_token stop = co_await get_stop_token{};
         if (!check_start(stop, ec)) co_return;
+        co_await detail::share_turn{*watch_.loop()};  // a peer with records always ready cannot hold the loop
         for (;;) {
             detail::send_close_notify_step(tls_, ec);
             const poll_events wanted = detail::tls_wanted(ec, until);
