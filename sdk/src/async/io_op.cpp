@@ -30,7 +30,13 @@ int slot_for(poll_events direction) noexcept {
 }  // namespace
 
 io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : slot_(static_cast<signed char>(slot_for(direction))), loop_(loop), reg_(reg), limit_(limit) {}
+    : slot_(static_cast<signed char>(slot_for(direction))), bound_(reg != nullptr) {
+    if (reg)
+        place_.reg = reg;  // reg->loop is `loop`
+    else
+        place_.loop = loop;
+    when_.limit = limit;
+}
 
 io_op::~io_op() { detach(); }
 
@@ -52,31 +58,35 @@ void io_op::report(std::error_code* out, const char* what) const {
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     error_.clear();
+    const timeout limit = when_.limit;  // the union holds the timer from here on
+    when_.timer = nullptr;
+    started_ = true;
+    event_loop* const on_loop = loop();
     if (token.stop_requested()) {
         error_ = portsock::make_socket_error(std::errc::operation_canceled);
         return false;
     }
-    if (!loop_) {
+    if (!on_loop) {
         error_ = make_error_code(errc::not_open);
         return false;
     }
     const outcome first = attempt();
     if (first == outcome::done) return false;  // completed at once: no suspension
-    if (limit_.milliseconds() == 0) {          // "do not wait"
+    if (limit.milliseconds() == 0) {           // "do not wait"
         if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
         return false;
     }
     ready_hook.handle = h;
     queued_ = false;
-    if (!limit_.is_infinite()) {
-        timer_ = loop_->acquire_timer(*this);
-        if (!timer_) {
+    if (!limit.is_infinite()) {
+        timer_entry* const held = when_.timer = on_loop->acquire_timer(*this);
+        if (!held) {
             error_ = std::make_error_code(std::errc::not_enough_memory);
             ready_hook.handle = {};
             return false;
         }
-        timer_->deadline =
-            portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
+        held->deadline =
+            portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit.milliseconds()));
     }
     if (!begin_wait(first)) {
         detach();
@@ -102,25 +112,34 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     }
     if (!token.stop_possible()) return true;
     // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
-    foreign_stop_.reset(new (std::nothrow)
-                            std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this}));
-    if (foreign_stop_) return true;
+    // The callback is kept in a timer entry of the loop's pool, so that no operation carries
+    // room for this rare case.
+    timer_entry* held = timer();
+    if (!held && (held = when_.timer = loop()->acquire_timer(*this)) == nullptr) {
+        error_ = std::make_error_code(std::errc::not_enough_memory);
+        return false;
+    }
+    held->foreign_stop.reset(new (std::nothrow) std::stop_callback<timer_entry::stop_forwarder>(
+        std::move(token), timer_entry::stop_forwarder{this}));
+    if (held->foreign_stop) return true;
     error_ = std::make_error_code(std::errc::not_enough_memory);
     return false;
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_ || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
+    registration* const socket_reg = reg();
+    event_loop* const on_loop = loop();
+    if (!socket_reg || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
     if (first == outcome::back_off) {
-        loop_->claim(*reg_, slot_, *this, error_);
+        on_loop->claim(*socket_reg, slot_, *this, error_);
         if (error_) return false;
         claimed_ = true;
         return retry_later(exhaustion_retry);
     }
-    loop_->claim(*reg_, slot_, *this, error_);
+    on_loop->claim(*socket_reg, slot_, *this, error_);
     if (error_) return false;
     claimed_ = true;
-    if (reg_->hung_up) return retry_later(hung_up_retry);
+    if (socket_reg->hung_up) return retry_later(hung_up_retry);
     wait_in_poller();
     if (error_) {
         detach();
@@ -130,7 +149,7 @@ bool io_op::begin_wait(outcome first) noexcept {
 }
 
 void io_op::wait_in_poller() noexcept {
-    loop_->watch(*reg_, slot_, error_);
+    loop()->watch(*place_.reg, slot_, error_);
     if (error_) return;
     watching_ = true;
     (void)arm_timer();  // the deadline's timer, if any, is held already: this cannot fail
@@ -141,7 +160,7 @@ bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
     const auto retry_at = portsock::detail::add_saturating(clock::now(), after);
     if (after == exhaustion_retry && !backing_off_) {
         try {
-            loop_->add_backing_off(*this);
+            loop()->add_backing_off(*this);
             backing_off_ = true;
         } catch (...) {  // no memory for the list: the timer alone retries
         }
@@ -154,16 +173,18 @@ bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
 // timer and the loop has none left.
 bool io_op::arm_timer(clock::time_point retry_at) noexcept {
     const auto next = std::min(deadline(), retry_at);
+    event_loop* const on_loop = loop();
+    timer_entry* held = timer();
     if (next == clock::time_point::max()) {
-        if (timer_) loop_->disarm(*timer_);
+        if (held) on_loop->disarm(*held);
         return true;
     }
-    if (!timer_ && (timer_ = loop_->acquire_timer(*this)) == nullptr) {
+    if (!held && (held = when_.timer = on_loop->acquire_timer(*this)) == nullptr) {
         error_ = std::make_error_code(std::errc::not_enough_memory);
         return false;
     }
-    timer_->when = next;
-    loop_->arm(*timer_);
+    held->when = next;
+    on_loop->arm(*held);
     return true;
 }
 
@@ -177,7 +198,7 @@ void io_op::on_ready(poll_events events) noexcept {
     }
     if (has(events, poll_events::hang_up) || has(events, poll_events::error)) {
         // Would block although the peer hung up: waiting in the poller would spin.
-        loop_->park(*reg_);
+        loop()->park(*place_.reg);
     }
 }
 
@@ -187,7 +208,8 @@ void io_op::on_timer() noexcept {
         return finish();
     }
     // A retry: tell a readiness wait that it may try again (what is ready is not known).
-    seen_ = reg_ && reg_->hung_up ? poll_events::hang_up : poll_events::none;
+    registration* const socket_reg = reg();
+    seen_ = socket_reg && socket_reg->hung_up ? poll_events::hang_up : poll_events::none;
     const outcome next = attempt();
     if (next == outcome::done) return finish();
     if (next == outcome::back_off) {
@@ -195,16 +217,18 @@ void io_op::on_timer() noexcept {
         return;
     }
     if (backing_off_) {
-        loop_->remove_backing_off(*this);
+        loop()->remove_backing_off(*this);
         backing_off_ = false;
     }
-    if (reg_ && reg_->hung_up) {
+    if (socket_reg && socket_reg->hung_up) {
         if (!retry_later(hung_up_retry)) finish();
         return;
     }
     wait_in_poller();  // descriptors are back: wait for readiness again
     if (error_) finish();
 }
+
+void timer_entry::stop_forwarder::operator()() const noexcept { op->on_stop(); }
 
 void io_op::on_descriptor_freed() noexcept {
     (void)arm_timer(clock::now());  // backing off: its retry's timer is held already
@@ -218,23 +242,24 @@ void io_op::on_stop() noexcept {
 void io_op::finish() noexcept {
     detach();
     if (ready_hook.handle) {
-        loop_->schedule(ready_hook, ready_hook.handle);
+        loop()->schedule(ready_hook, ready_hook.handle);
         queued_ = true;
     }
 }
 
 void io_op::detach() noexcept {
-    if (claimed_ && reg_ && reg_->waiter[slot_] == this) reg_->waiter[slot_] = nullptr;
+    registration* const socket_reg = reg();
+    if (claimed_ && socket_reg && socket_reg->waiter[slot_] == this) socket_reg->waiter[slot_] = nullptr;
     claimed_ = false;
     watching_ = false;
-    if (backing_off_) loop_->remove_backing_off(*this);
+    if (backing_off_) loop()->remove_backing_off(*this);
     backing_off_ = false;
-    if (timer_) {
-        loop_->release_timer(*timer_);
-        timer_ = nullptr;
-    }
     ready_hook.unlink();  // from its stop_scope's list
-    foreign_stop_.reset();
+    if (timer_entry* held = timer()) {
+        held->foreign_stop.reset();
+        loop()->release_timer(*held);
+        when_.timer = nullptr;
+    }
 }
 
 stop_scope::~stop_scope() {

@@ -90,24 +90,40 @@ struct stop_scope {
 class io_op;
 
 /// One socket's registration in a loop's poller: at most one waiting operation per direction.
+/// One per connection, inside its stream: packed into 40 bytes.
 struct registration {
     event_loop* loop = nullptr;
     const basic_socket* socket = nullptr;
-    std::uint64_t token = 0;
     io_op* waiter[2] = {nullptr, nullptr};  // [0] readable, [1] writable
-    poll_events interest = poll_events::none;
-    bool in_poller = false;
-    bool hung_up = false;  // hang-up seen while a wait would block: retried on a timer from now on
+    std::uint32_t slot = 0;                 // its place in the loop's table
+    std::uint16_t generation = 0;           // that place's reuse count: tells a stale event apart
+    std::uint8_t interest_bits = 0;         // the poll_events asked of the poller
+    bool in_poller : 1 = false;
+    bool hung_up : 1 = false;  // hang-up seen while a wait would block: retried on a timer from now on
+
+    /// The poller's token for this registration.
+    std::uint64_t token() const noexcept { return (std::uint64_t{generation} << 32) | slot; }
+    poll_events interest() const noexcept { return static_cast<poll_events>(interest_bits); }
+    void set_interest(poll_events events) noexcept { interest_bits = static_cast<std::uint8_t>(events); }
 };
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
 /// An operation's timer, from a pool of the loop: only a wait with a deadline or a retry
 /// holds one, so an untimed wait carries a pointer instead of the timer's fields.
+///
+/// It also carries the std::stop_callback of an operation that waits under a stop token no
+/// stop_scope owns (a coroutine type of the user's): rare, so kept out of every operation.
 struct timer_entry : timer_node {
+    /// Calls the operation's on_stop() when its foreign stop token is stopped.
+    struct stop_forwarder {
+        io_op* op;
+        void operator()() const noexcept;
+    };
     io_op* op = nullptr;
     clock::time_point deadline = clock::time_point::max();
     timer_entry* next_free = nullptr;
+    std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop;
 };
 
 /// The link of an operation in its stop_scope's list while it waits, then in the loop's
@@ -154,13 +170,12 @@ private:
     bool watching_ : 1 = false;     // waits in the poller (not on a retry timer)
     bool backing_off_ : 1 = false;  // out of descriptors: in the loop's list, retried on a timer
     bool queued_ : 1 = false;       // ended: in the loop's ready queue
+    bool bound_ : 1 = false;        // on a socket: place_ holds the registration, else the loop
+    bool started_ : 1 = false;      // start() has read limit_: when_ holds timer_ from then on
 
     friend class portsock::async::event_loop;
     friend struct stop_scope;
-    struct stop_forwarder {
-        io_op* op;
-        void operator()() const noexcept { op->on_stop(); }
-    };
+    friend struct timer_entry::stop_forwarder;
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
     bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
@@ -169,8 +184,15 @@ private:
     bool retry_later(std::chrono::milliseconds after) noexcept;
     bool arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
     clock::time_point deadline() const noexcept {
-        return timer_ ? timer_->deadline : clock::time_point::max();
+        timer_entry* held = timer();
+        return held ? held->deadline : clock::time_point::max();
     }
+    /// The loop: the registration's while the operation is bound to a socket.
+    event_loop* loop() const noexcept { return bound_ ? place_.reg->loop : place_.loop; }
+    /// The socket's registration, or nullptr for an operation on no socket.
+    registration* reg() const noexcept { return bound_ ? place_.reg : nullptr; }
+    /// The timer held (deadline, retry or foreign stop), or nullptr.
+    timer_entry* timer() const noexcept { return started_ ? when_.timer : nullptr; }
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
@@ -179,12 +201,17 @@ private:
     void detach() noexcept;
     static io_op& owner_of(ready_node& hook) noexcept;
 
-    event_loop* loop_;
-    registration* reg_;
-    timeout limit_;
-    timer_entry* timer_ = nullptr;  // held while a deadline or a retry is armed
-    // Only for a stop token that no stop_scope owns (a coroutine type of the user's).
-    std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop_;
+    // A pending operation lives in its coroutine's frame, one per waiting connection: its
+    // fields share words where their lifetimes allow (see docs/performance.md).
+    union place {
+        event_loop* loop;   // an operation on no socket (a sleep, an event, a resolution)
+        registration* reg;  // a socket's: the loop is the registration's
+    } place_;
+    union when {
+        when() noexcept : timer(nullptr) {}
+        timeout limit;       // before start(): how long the wait may take
+        timer_entry* timer;  // from start() on: the timer held (deadline, retry, foreign stop)
+    } when_;
 };
 
 }  // namespace detail
@@ -299,7 +326,7 @@ private:
     std::vector<std::unique_ptr<detail::timer_entry[]>> timer_blocks_;  // the timers' pool
     detail::timer_entry* free_timers_ = nullptr;
     std::vector<detail::registration*> slots_;
-    std::vector<std::uint32_t> generations_;
+    std::vector<std::uint16_t> generations_;
     std::vector<std::uint32_t> free_slots_;
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
