@@ -271,7 +271,7 @@ void event_loop::relocate(detail::registration& from, detail::registration& to) 
 void event_loop::unregister_socket(detail::registration& reg) noexcept {
     for (int slot = 0; slot < 2; ++slot) {
         if (detail::io_op* op = reg.waiter[slot]) {
-            op->error_ = portsock::make_socket_error(std::errc::operation_canceled);
+            op->set_error(portsock::make_socket_error(std::errc::operation_canceled));
             op->finish();
         }
     }

@@ -51,29 +51,29 @@ io_op& io_op::owner_of(ready_node& hook) noexcept {
 
 void io_op::report(std::error_code* out, const char* what) const {
     if (out)
-        *out = error_;
-    else if (error_)
-        throw std::system_error(error_, what);
+        *out = error();
+    else if (const std::error_code failure = error())
+        throw std::system_error(failure, what);
 }
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
-    error_.clear();
+    set_error({});
     const timeout limit = when_.limit;  // the union holds the timer from here on
     when_.timer = nullptr;
     started_ = true;
     event_loop* const on_loop = loop();
     if (token.stop_requested()) {
-        error_ = portsock::make_socket_error(std::errc::operation_canceled);
+        set_error(portsock::make_socket_error(std::errc::operation_canceled));
         return false;
     }
     if (!on_loop) {
-        error_ = make_error_code(errc::not_open);
+        set_error(make_error_code(errc::not_open));
         return false;
     }
     const outcome first = attempt();
     if (first == outcome::done) return false;  // completed at once: no suspension
     if (limit.milliseconds() == 0) {           // "do not wait"
-        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
+        if (!deadline_is_success_) set_error(portsock::make_socket_error(std::errc::timed_out));
         return false;
     }
     ready_hook.handle = h;
@@ -81,7 +81,7 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
     if (!limit.is_infinite()) {
         timer_entry* const held = when_.timer = on_loop->acquire_timer(*this);
         if (!held) {
-            error_ = std::make_error_code(std::errc::not_enough_memory);
+            set_error(std::make_error_code(std::errc::not_enough_memory));
             ready_hook.handle = {};
             return false;
         }
@@ -116,14 +116,25 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     // room for this rare case.
     timer_entry* held = timer();
     if (!held && (held = when_.timer = loop()->acquire_timer(*this)) == nullptr) {
-        error_ = std::make_error_code(std::errc::not_enough_memory);
+        set_error(std::make_error_code(std::errc::not_enough_memory));
         return false;
     }
     held->foreign_stop.reset(new (std::nothrow) std::stop_callback<timer_entry::stop_forwarder>(
         std::move(token), timer_entry::stop_forwarder{this}));
     if (held->foreign_stop) return true;
-    error_ = std::make_error_code(std::errc::not_enough_memory);
+    set_error(std::make_error_code(std::errc::not_enough_memory));
     return false;
+}
+
+bool io_op::claim(event_loop& on_loop, registration& socket_reg) noexcept {
+    std::error_code ec;
+    on_loop.claim(socket_reg, slot_, *this, ec);
+    if (ec) {
+        set_error(ec);
+        return false;
+    }
+    claimed_ = true;
+    return true;
 }
 
 bool io_op::begin_wait(outcome first) noexcept {
@@ -131,17 +142,14 @@ bool io_op::begin_wait(outcome first) noexcept {
     event_loop* const on_loop = loop();
     if (!socket_reg || slot_ < 0) return arm_timer();  // a sleep: the deadline alone
     if (first == outcome::back_off) {
-        on_loop->claim(*socket_reg, slot_, *this, error_);
-        if (error_) return false;
-        claimed_ = true;
+        if (!claim(*on_loop, *socket_reg)) return false;
         return retry_later(exhaustion_retry);
     }
-    on_loop->claim(*socket_reg, slot_, *this, error_);
-    if (error_) return false;
+    if (!claim(*on_loop, *socket_reg)) return false;
     claimed_ = true;
     if (socket_reg->hung_up) return retry_later(hung_up_retry);
     wait_in_poller();
-    if (error_) {
+    if (error()) {
         detach();
         return false;
     }
@@ -149,8 +157,9 @@ bool io_op::begin_wait(outcome first) noexcept {
 }
 
 void io_op::wait_in_poller() noexcept {
-    loop()->watch(*place_.reg, slot_, error_);
-    if (error_) return;
+    std::error_code ec;
+    loop()->watch(*place_.reg, slot_, ec);
+    if (ec) return set_error(ec);
     watching_ = true;
     (void)arm_timer();  // the deadline's timer, if any, is held already: this cannot fail
 }
@@ -180,7 +189,7 @@ bool io_op::arm_timer(clock::time_point retry_at) noexcept {
         return true;
     }
     if (!held && (held = when_.timer = on_loop->acquire_timer(*this)) == nullptr) {
-        error_ = std::make_error_code(std::errc::not_enough_memory);
+        set_error(std::make_error_code(std::errc::not_enough_memory));
         return false;
     }
     held->when = next;
@@ -189,7 +198,7 @@ bool io_op::arm_timer(clock::time_point retry_at) noexcept {
 }
 
 void io_op::on_ready(poll_events events) noexcept {
-    seen_ = events;
+    seen_bits_ = static_cast<std::uint8_t>(events);
     const outcome next = attempt();
     if (next == outcome::done) return finish();
     if (next == outcome::back_off) {
@@ -204,12 +213,13 @@ void io_op::on_ready(poll_events events) noexcept {
 
 void io_op::on_timer() noexcept {
     if (clock::now() >= deadline()) {
-        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
+        if (!deadline_is_success_) set_error(portsock::make_socket_error(std::errc::timed_out));
         return finish();
     }
     // A retry: tell a readiness wait that it may try again (what is ready is not known).
     registration* const socket_reg = reg();
-    seen_ = socket_reg && socket_reg->hung_up ? poll_events::hang_up : poll_events::none;
+    seen_bits_ = static_cast<std::uint8_t>(socket_reg && socket_reg->hung_up ? poll_events::hang_up
+                                                                             : poll_events::none);
     const outcome next = attempt();
     if (next == outcome::done) return finish();
     if (next == outcome::back_off) {
@@ -225,7 +235,7 @@ void io_op::on_timer() noexcept {
         return;
     }
     wait_in_poller();  // descriptors are back: wait for readiness again
-    if (error_) finish();
+    if (error()) finish();
 }
 
 void timer_entry::stop_forwarder::operator()() const noexcept { op->on_stop(); }
@@ -235,7 +245,7 @@ void io_op::on_descriptor_freed() noexcept {
 }
 
 void io_op::on_stop() noexcept {
-    error_ = portsock::make_socket_error(std::errc::operation_canceled);
+    set_error(portsock::make_socket_error(std::errc::operation_canceled));
     finish();
 }
 
@@ -285,12 +295,12 @@ readiness::readiness(socket_watch& watch, poll_events events, std::error_code& e
     : io_op(watch.loop(), watch.get(), events, limit), out_(&ec) {}
 
 readiness::outcome readiness::attempt() noexcept {
-    return seen_ == poll_events::none ? outcome::would_block : outcome::done;
+    return seen() == poll_events::none ? outcome::would_block : outcome::done;
 }
 
 poll_events readiness::await_resume() const {
     report(out_, "portsock::async::readiness");
-    return seen_;
+    return seen();
 }
 
 sleep_awaitable::sleep_awaitable(event_loop& loop, timeout limit, std::error_code* ec) noexcept
@@ -329,7 +339,7 @@ event::awaitable::outcome event::awaitable::attempt() noexcept {
             owner_->waiters_.push_back(this);
             listed_ = true;
         } catch (...) {
-            error_ = std::make_error_code(std::errc::not_enough_memory);
+            set_error(std::make_error_code(std::errc::not_enough_memory));
             return outcome::done;
         }
     }

@@ -32,7 +32,7 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
     if (state_->waiter) {  // a later look: the helper has posted its result
         std::lock_guard lock(state_->mutex);
         if (!state_->done) return outcome::would_block;
-        error_ = state_->error;
+        set_error(state_->error);
         return outcome::done;
     }
     state_->waiter = this;
@@ -53,19 +53,19 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
         });
     } catch (...) {
         state_->waiter = nullptr;
-        error_ = std::make_error_code(std::errc::resource_unavailable_try_again);
+        set_error(std::make_error_code(std::errc::resource_unavailable_try_again));
         return outcome::done;
     }
     return outcome::would_block;
 }
 
 std::vector<endpoint> resolve_awaitable::await_resume() {
-    if (!error_) {
+    if (!error()) {
         std::lock_guard lock(state_->mutex);
-        error_ = state_->error;
+        set_error(state_->error);
     }
     report(out_, "portsock::async::resolve");
-    if (error_) return {};
+    if (error()) return {};
     std::lock_guard lock(state_->mutex);
     return std::move(state_->endpoints);
 }

@@ -149,22 +149,39 @@ protected:
     io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept;
     virtual ~io_op();
 
-    /// Tries the operation once, without blocking. Sets error_ when it fails.
+    /// Tries the operation once, without blocking. Sets the error (set_error()) when it fails.
     virtual outcome attempt() noexcept = 0;
     /// Resumes the awaiter at the loop's next turn, if it waits (for subclasses whose
     /// completion comes from elsewhere, such as a helper thread's result).
     void complete_now() noexcept {
         if (ready_hook.handle && !queued_) finish();
     }
-    /// Throws error_ (naming `what`) unless `out` takes it.
+    /// Throws the error (naming `what`) unless `out` takes it.
     void report(std::error_code* out, const char* what) const;
 
-    std::error_code error_;
-    poll_events seen_ = poll_events::none;  // the events of the last wake-up
-    bool deadline_is_success_ = false;      // a sleep: its deadline is its end
+    /// @return the operation's error (none while it succeeds).
+    std::error_code error() const noexcept {
+        return error_category_ ? std::error_code(error_value_, *error_category_) : std::error_code{};
+    }
+    /// Sets the operation's error. @param ec the error, or none.
+    void set_error(const std::error_code& ec) noexcept {
+        error_value_ = ec.value();
+        error_category_ = ec ? &ec.category() : nullptr;
+    }
+    /// @return the events of the last wake-up.
+    poll_events seen() const noexcept { return static_cast<poll_events>(seen_bits_); }
 
 private:
-    // Beside the flags above, in one word with them.
+    // An error_code kept in two parts, so that its value shares a word with the flags below.
+    const std::error_category* error_category_ = nullptr;  // nullptr: no error
+    int error_value_ = 0;
+    std::uint8_t seen_bits_ = 0;  // the poll_events of the last wake-up
+
+protected:
+    bool deadline_is_success_ = false;  // a sleep: its deadline is its end
+
+private:
+    // Beside the fields above, in one word with them.
     signed char slot_;              // 0 readable, 1 writable, -1 none
     bool claimed_ : 1 = false;      // holds its direction of the registration
     bool watching_ : 1 = false;     // waits in the poller (not on a retry timer)
@@ -179,6 +196,7 @@ private:
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
     bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
+    bool claim(event_loop& on_loop, registration& socket_reg) noexcept;
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
     bool retry_later(std::chrono::milliseconds after) noexcept;

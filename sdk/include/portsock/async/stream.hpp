@@ -48,7 +48,12 @@ public:
     }
 
 private:
-    outcome attempt() noexcept override { return step_(result_, error_); }
+    outcome attempt() noexcept override {
+        std::error_code ec = error();
+        const outcome next = step_(result_, ec);
+        set_error(ec);
+        return next;
+    }
 
     Step step_;
     Result result_{};
