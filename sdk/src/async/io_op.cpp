@@ -29,8 +29,12 @@ int slot_for(poll_events direction) noexcept {
 
 }  // namespace
 
-io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : slot_(static_cast<signed char>(slot_for(direction))), bound_(reg != nullptr) {
+io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit,
+             std::error_code* out) noexcept
+    : slot_(static_cast<signed char>(slot_for(direction))),
+      bound_(reg != nullptr),
+      writes_out_(out != nullptr) {
+    if (out) error_.out = out;
     if (reg)
         place_.reg = reg;  // reg->loop is `loop`
     else
@@ -49,11 +53,9 @@ io_op& io_op::owner_of(ready_node& hook) noexcept {
     return static_cast<io_op&>(*hooks);
 }
 
-void io_op::report(std::error_code* out, const char* what) const {
-    if (out)
-        *out = error();
-    else if (const std::error_code failure = error())
-        throw std::system_error(failure, what);
+void io_op::report(const char* what) const {
+    if (writes_out_) return;  // the error_code form: written already
+    if (const std::error_code failure = error()) throw std::system_error(failure, what);
 }
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
@@ -289,26 +291,26 @@ namespace portsock::async {
 // --- readiness and sleep -----------------------------------------------------------------
 
 readiness::readiness(socket_watch& watch, poll_events events, timeout limit) noexcept
-    : io_op(watch.loop(), watch.get(), events, limit), out_(nullptr) {}
+    : io_op(watch.loop(), watch.get(), events, limit) {}
 
 readiness::readiness(socket_watch& watch, poll_events events, std::error_code& ec, timeout limit) noexcept
-    : io_op(watch.loop(), watch.get(), events, limit), out_(&ec) {}
+    : io_op(watch.loop(), watch.get(), events, limit, &ec) {}
 
 readiness::outcome readiness::attempt() noexcept {
     return seen() == poll_events::none ? outcome::would_block : outcome::done;
 }
 
 poll_events readiness::await_resume() const {
-    report(out_, "portsock::async::readiness");
+    report("portsock::async::readiness");
     return seen();
 }
 
 sleep_awaitable::sleep_awaitable(event_loop& loop, timeout limit, std::error_code* ec) noexcept
-    : io_op(&loop, nullptr, poll_events::none, limit), out_(ec) {
+    : io_op(&loop, nullptr, poll_events::none, limit, ec) {
     deadline_is_success_ = true;
 }
 
-void sleep_awaitable::await_resume() const { report(out_, "portsock::async::sleep"); }
+void sleep_awaitable::await_resume() const { report("portsock::async::sleep"); }
 
 // --- event -------------------------------------------------------------------------------
 
@@ -323,7 +325,7 @@ void event::set() noexcept {
 }
 
 event::awaitable::awaitable(event& owner, timeout limit, std::error_code* ec)
-    : io_op(&event_loop::running(), nullptr, poll_events::none, limit), owner_(&owner), out_(ec) {}
+    : io_op(&event_loop::running(), nullptr, poll_events::none, limit, ec), owner_(&owner) {}
 
 event::awaitable::~awaitable() {
     if (listed_) {
@@ -346,6 +348,6 @@ event::awaitable::outcome event::awaitable::attempt() noexcept {
     return outcome::would_block;
 }
 
-void event::awaitable::await_resume() const { report(out_, "portsock::async::event::wait"); }
+void event::awaitable::await_resume() const { report("portsock::async::event::wait"); }
 
 }  // namespace portsock::async

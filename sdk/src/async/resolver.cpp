@@ -19,12 +19,11 @@ struct resolve_awaitable::state {
 
 resolve_awaitable::resolve_awaitable(event_loop& loop, std::string host, std::string service,
                                      address_family family, timeout limit, std::error_code* ec)
-    : io_op(&loop, nullptr, poll_events::none, limit),
+    : io_op(&loop, nullptr, poll_events::none, limit, ec),
       state_(std::make_shared<state>()),
       host_(std::move(host)),
       service_(std::move(service)),
-      family_(family),
-      out_(ec) {}
+      family_(family) {}
 
 resolve_awaitable::~resolve_awaitable() { state_->waiter = nullptr; }
 
@@ -64,7 +63,7 @@ std::vector<endpoint> resolve_awaitable::await_resume() {
         std::lock_guard lock(state_->mutex);
         set_error(state_->error);
     }
-    report(out_, "portsock::async::resolve");
+    report("portsock::async::resolve");
     if (error()) return {};
     std::lock_guard lock(state_->mutex);
     return std::move(state_->endpoints);

@@ -146,7 +146,10 @@ public:
     }
 
 protected:
-    io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept;
+    /// `out`: the error_code of the error_code form, written as the operation goes (it then
+    /// keeps no error of its own); nullptr for the throwing form.
+    io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit,
+          std::error_code* out = nullptr) noexcept;
     virtual ~io_op();
 
     /// Tries the operation once, without blocking. Sets the error (set_error()) when it fails.
@@ -156,24 +159,33 @@ protected:
     void complete_now() noexcept {
         if (ready_hook.handle && !queued_) finish();
     }
-    /// Throws the error (naming `what`) unless `out` takes it.
-    void report(std::error_code* out, const char* what) const;
+    /// Throws the error (naming `what`), unless the error_code form holds it already.
+    void report(const char* what) const;
 
     /// @return the operation's error (none while it succeeds).
     std::error_code error() const noexcept {
-        return error_category_ ? std::error_code(error_value_, *error_category_) : std::error_code{};
+        if (writes_out_) return *error_.out;
+        return error_.category ? std::error_code(error_value_, *error_.category) : std::error_code{};
     }
     /// Sets the operation's error. @param ec the error, or none.
     void set_error(const std::error_code& ec) noexcept {
+        if (writes_out_) {
+            *error_.out = ec;
+            return;
+        }
         error_value_ = ec.value();
-        error_category_ = ec ? &ec.category() : nullptr;
+        error_.category = ec ? &ec.category() : nullptr;
     }
     /// @return the events of the last wake-up.
     poll_events seen() const noexcept { return static_cast<poll_events>(seen_bits_); }
 
 private:
-    // An error_code kept in two parts, so that its value shares a word with the flags below.
-    const std::error_category* error_category_ = nullptr;  // nullptr: no error
+    // The error: the caller's error_code (the error_code form), or kept here in two parts,
+    // so that its value shares a word with the flags below.
+    union where {
+        const std::error_category* category;  // nullptr: no error
+        std::error_code* out;                 // while writes_out_
+    } error_ = {nullptr};
     int error_value_ = 0;
     std::uint8_t seen_bits_ = 0;  // the poll_events of the last wake-up
 
@@ -189,6 +201,7 @@ private:
     bool queued_ : 1 = false;       // ended: in the loop's ready queue
     bool bound_ : 1 = false;        // on a socket: place_ holds the registration, else the loop
     bool started_ : 1 = false;      // start() has read limit_: when_ holds timer_ from then on
+    bool writes_out_ : 1 = false;   // error_ is the caller's error_code
 
     friend class portsock::async::event_loop;
     friend struct stop_scope;
@@ -435,7 +448,6 @@ public:
 
 private:
     outcome attempt() noexcept override;
-    std::error_code* out_;
 };
 
 /// Awaitable: suspends the awaiting task for `duration` (rounded up to milliseconds).
@@ -450,7 +462,6 @@ public:
 
 private:
     outcome attempt() noexcept override { return outcome::would_block; }
-    std::error_code* out_;
 };
 
 /// Suspends the awaiting task for `duration` on the running loop.
@@ -509,7 +520,6 @@ public:
         friend class event;
         outcome attempt() noexcept override;
         event* owner_;
-        std::error_code* out_;
         bool listed_ = false;
     };
 
