@@ -699,6 +699,27 @@ TEST(AsyncCancel, UsersStopTokenLeavesNoCallbackBehindOnceItsWaitsEnd) {
     EXPECT_FALSE(second) << second.message();
 }
 
+// An operation keeps its timeout through its wait (its timer holds it meanwhile): awaited
+// again, it waits as long again.
+async::task<void> one_sleep_awaited_twice(std::chrono::milliseconds& first,
+                                          std::chrono::milliseconds& second) {
+    auto nap = async::sleep_for(20ms);
+    const stopwatch clock;
+    co_await nap;
+    first = clock.elapsed();
+    co_await nap;
+    second = clock.elapsed() - first;
+}
+
+TEST(AsyncTimers, AnAwaitableAwaitedAgainWaitsItsWholeTimeoutAgain) {
+    async::event_loop loop;
+    std::chrono::milliseconds first{0}, second{0};
+    loop.run(one_sleep_awaited_twice(first, second));
+    EXPECT_GE(first, 20ms);
+    EXPECT_GE(second, 20ms);
+    EXPECT_LT(first + second, overrun);
+}
+
 async::task<void> sleep_and_count(std::chrono::milliseconds d, int& woken) {
     co_await async::sleep_for(d);
     ++woken;

@@ -60,9 +60,7 @@ void io_op::report(const char* what) const {
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     set_error({});
-    const timeout limit = when_.limit;  // the union holds the timer from here on
-    when_.timer = nullptr;
-    started_ = true;
+    const timeout limit = when_.limit;  // no timer is held between waits: detach() gives it back
     event_loop* const on_loop = loop();
     if (token.stop_requested()) {
         set_error(portsock::make_socket_error(std::errc::operation_canceled));
@@ -81,7 +79,7 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
     ready_hook.handle = h;
     queued_ = false;
     if (!limit.is_infinite()) {
-        timer_entry* const held = when_.timer = on_loop->acquire_timer(*this);
+        timer_entry* const held = take_timer();
         if (!held) {
             set_error(std::make_error_code(std::errc::not_enough_memory));
             ready_hook.handle = {};
@@ -116,8 +114,8 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
     // The callback is kept in a timer entry of the loop's pool, so that no operation carries
     // room for this rare case.
-    timer_entry* held = timer();
-    if (!held && (held = when_.timer = loop()->acquire_timer(*this)) == nullptr) {
+    timer_entry* const held = take_timer();
+    if (!held) {
         set_error(std::make_error_code(std::errc::not_enough_memory));
         return false;
     }
@@ -190,7 +188,7 @@ bool io_op::arm_timer(clock::time_point retry_at) noexcept {
         if (held) on_loop->disarm(*held);
         return true;
     }
-    if (!held && (held = when_.timer = on_loop->acquire_timer(*this)) == nullptr) {
+    if (!held && (held = take_timer()) == nullptr) {
         set_error(std::make_error_code(std::errc::not_enough_memory));
         return false;
     }
@@ -242,6 +240,27 @@ void io_op::on_timer() noexcept {
 
 void timer_entry::stop_forwarder::operator()() const noexcept { op->on_stop(); }
 
+// The timer takes the limit's place in the operation, and keeps the limit until it is given
+// back: an operation awaited again waits as long as the first time.
+timer_entry* io_op::take_timer() noexcept {
+    if (holds_timer_) return when_.timer;
+    timer_entry* const entry = loop()->acquire_timer(*this);
+    if (!entry) return nullptr;
+    entry->limit = when_.limit;
+    when_.timer = entry;
+    holds_timer_ = true;
+    return entry;
+}
+
+void io_op::give_back_timer() noexcept {
+    timer_entry* const entry = when_.timer;
+    const timeout limit = entry->limit;
+    entry->foreign_stop.reset();
+    loop()->release_timer(*entry);
+    when_.limit = limit;
+    holds_timer_ = false;
+}
+
 void io_op::on_descriptor_freed() noexcept {
     (void)arm_timer(clock::now());  // backing off: its retry's timer is held already
 }
@@ -267,11 +286,7 @@ void io_op::detach() noexcept {
     if (backing_off_) loop()->remove_backing_off(*this);
     backing_off_ = false;
     ready_hook.unlink();  // from its stop_scope's list
-    if (timer_entry* held = timer()) {
-        held->foreign_stop.reset();
-        loop()->release_timer(*held);
-        when_.timer = nullptr;
-    }
+    if (holds_timer_) give_back_timer();
 }
 
 stop_scope::~stop_scope() {

@@ -122,6 +122,7 @@ struct timer_entry : timer_node {
     };
     io_op* op = nullptr;
     clock::time_point deadline = clock::time_point::max();
+    timeout limit;  // the operation's, kept here while the timer takes its place in the operation
     timer_entry* next_free = nullptr;
     std::unique_ptr<std::stop_callback<stop_forwarder>> foreign_stop;
 };
@@ -200,7 +201,7 @@ private:
     bool backing_off_ : 1 = false;  // out of descriptors: in the loop's list, retried on a timer
     bool queued_ : 1 = false;       // ended: in the loop's ready queue
     bool bound_ : 1 = false;        // on a socket: place_ holds the registration, else the loop
-    bool started_ : 1 = false;      // start() has read limit_: when_ holds timer_ from then on
+    bool holds_timer_ : 1 = false;  // when_ holds the timer (and the timer the limit)
     bool writes_out_ : 1 = false;   // error_ is the caller's error_code
 
     friend class portsock::async::event_loop;
@@ -223,7 +224,9 @@ private:
     /// The socket's registration, or nullptr for an operation on no socket.
     registration* reg() const noexcept { return bound_ ? place_.reg : nullptr; }
     /// The timer held (deadline, retry or foreign stop), or nullptr.
-    timer_entry* timer() const noexcept { return started_ ? when_.timer : nullptr; }
+    timer_entry* timer() const noexcept { return holds_timer_ ? when_.timer : nullptr; }
+    timer_entry* take_timer() noexcept;
+    void give_back_timer() noexcept;
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
@@ -240,8 +243,8 @@ private:
     } place_;
     union when {
         when() noexcept : timer(nullptr) {}
-        timeout limit;       // before start(): how long the wait may take
-        timer_entry* timer;  // from start() on: the timer held (deadline, retry, foreign stop)
+        timeout limit;       // how long a wait may take, while no timer is held
+        timer_entry* timer;  // the timer held (deadline, retry, foreign stop), which keeps the limit
     } when_;
 };
 
