@@ -816,6 +816,59 @@ TEST(AsyncCancelThreads, StopTokenOfAUsersOwnCoroutineTypeStoppedOnAnotherThread
     EXPECT_LT(clock.elapsed(), overrun);
 }
 
+user_coroutine user_waits_for_event(async::event& flag, std::error_code& first, std::error_code& second) {
+    co_await flag.wait(first);               // untimed: only its stop callback takes a loop's timer entry
+    co_await async::sleep_for(1ms, second);  // timed: its deadline and its stop callback share one
+}
+
+async::task<void> drive_user_event_wait(std::error_code& first, std::error_code& second, bool& done) {
+    std::stop_source source;
+    async::event flag;
+    user_coroutine user = user_waits_for_event(flag, first, second);
+    user.handle.promise().token = source.get_token();
+    user.handle.resume();  // runs until it waits
+    co_await async::sleep_for(2ms);
+    EXPECT_FALSE(user.handle.done());
+    flag.set();
+    for (int turn = 0; turn < 100 && !user.handle.done(); ++turn) co_await async::sleep_for(1ms);
+    done = user.handle.done();
+    user.handle.destroy();
+    // Stopped after its frame is gone: a callback left behind would reach freed memory.
+    source.request_stop();
+    for (int i = 0; i < 3; ++i) co_await async::sleep_for(1ms);  // the entries serve again
+}
+
+TEST(AsyncCancel, UsersStopTokenLeavesNoCallbackBehindOnceItsWaitsEnd) {
+    async::event_loop loop;
+    std::error_code first = std::make_error_code(std::errc::io_error), second = first;
+    bool done = false;
+    loop.run(drive_user_event_wait(first, second, done));
+    EXPECT_TRUE(done);
+    EXPECT_FALSE(first) << first.message();
+    EXPECT_FALSE(second) << second.message();
+}
+
+// An operation keeps its timeout through its wait (its timer holds it meanwhile): awaited
+// again, it waits as long again.
+async::task<void> one_sleep_awaited_twice(std::chrono::milliseconds& first,
+                                          std::chrono::milliseconds& second) {
+    auto nap = async::sleep_for(20ms);
+    const stopwatch clock;
+    co_await nap;
+    first = clock.elapsed();
+    co_await nap;
+    second = clock.elapsed() - first;
+}
+
+TEST(AsyncTimers, AnAwaitableAwaitedAgainWaitsItsWholeTimeoutAgain) {
+    async::event_loop loop;
+    std::chrono::milliseconds first{0}, second{0};
+    loop.run(one_sleep_awaited_twice(first, second));
+    EXPECT_GE(first, 20ms);
+    EXPECT_GE(second, 20ms);
+    EXPECT_LT(first + second, overrun);
+}
+
 async::task<void> sleep_and_count(std::chrono::milliseconds d, int& woken) {
     co_await async::sleep_for(d);
     ++woken;

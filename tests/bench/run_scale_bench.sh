@@ -12,12 +12,14 @@
 #                    steps of 128 KiB from run to run, see docs/performance.md)
 #   --build-dir DIR  build there instead of build/bench (configured like the bench preset)
 #   --no-build       use the servers already built (in build/bench, or --build-dir)
+#   --servers LIST   only these servers (names as in the table, space- or comma-separated),
+#                    e.g. --reps 0 --servers raw,portsock_async for the memory row of two
 # Linux only (/proc, epoll). Loopback only; every loop is bounded in time. When two CPUs
 # are available the server runs on CPU 0 and the load generator on CPU 1 (taskset), so
 # that they do not take turns on one core.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-reps=7 seconds=0.5 memory_reps=5 build_dir="" build=1
+reps=7 seconds=0.5 memory_reps=5 build_dir="" build=1 only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) reps=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
         --memory-reps) memory_reps=$2; shift 2 ;;
         --build-dir) build_dir=$2; shift 2 ;;
         --no-build) build=0; shift ;;
+        --servers) only=${2//,/ }; shift 2 ;;
         *) echo "run_scale_bench.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -50,6 +53,7 @@ bin="$build_dir/tests/bench"
 
 servers=()
 for name in raw raw_blocking portsock_poller portsock_async portsock_blocking asio asio_coro libuv; do
+    if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then continue; fi
     [ -x "$bin/scale_server_$name" ] && servers+=("$name")
 done
 server_cpu="" client_cpu=""
@@ -89,6 +93,7 @@ for round in $(seq 1 "$reps"); do
             sed "s/^/s$round $name /" >>"$results" || echo "run_scale_bench.sh: $name failed a speed round" >&2
         stop_server
     done
+    [ -n "$only" ] && continue  # the UDP batch row is portsock's alone: only with every server
     timeout 60 $client_cpu "$bin/scale_loadgen" udp-batch "$seconds" | sed "s/^/s$round portsock_udp /" >>"$results"
 done
 for round in $(seq 1 "$memory_reps"); do

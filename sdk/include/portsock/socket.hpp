@@ -232,11 +232,12 @@ protected:
 private:
     friend struct detail::socket_access;
 
+    // Widest first, so that the two flags share the last word (16 bytes where a handle is an int).
     native_handle_type handle_ = invalid_native_handle;
-    bool non_blocking_ = false;
     std::uint32_t timed_calls_ = 0;            // guarded by the handle's lock (sdk/src/socket.cpp)
-    std::atomic<bool> cancelled_{false};       // set by cancel(), cleared by close()
     std::atomic<std::uint32_t> accepting_{0};  // accept() calls in flight, for cancel()
+    bool non_blocking_ = false;
+    std::atomic<bool> cancelled_{false};  // set by cancel(), cleared by close()
 };
 
 }  // namespace portsock

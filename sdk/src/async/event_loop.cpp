@@ -317,26 +317,27 @@ void event_loop::register_socket(detail::registration& reg, const basic_socket& 
     slots_[slot] = &reg;
     reg.loop = this;
     reg.socket = &socket;
-    reg.token = (std::uint64_t{generations_[slot]} << 32) | slot;
+    reg.slot = slot;
+    reg.generation = generations_[slot];
 }
 
 void event_loop::relocate(detail::registration& from, detail::registration& to) noexcept {
     to = from;
-    slots_[static_cast<std::uint32_t>(to.token & 0xffffffffu)] = &to;
+    slots_[to.slot] = &to;
     for (detail::io_op* op : to.waiter)
-        if (op) op->reg_ = &to;
+        if (op) op->place_.reg = &to;
     from = detail::registration{};
 }
 
 void event_loop::unregister_socket(detail::registration& reg) noexcept {
     for (int slot = 0; slot < 2; ++slot) {
         if (detail::io_op* op = reg.waiter[slot]) {
-            op->error_ = portsock::make_socket_error(std::errc::operation_canceled);
+            op->set_error(portsock::make_socket_error(std::errc::operation_canceled));
             op->finish();
         }
     }
     leave_poller(reg);
-    const auto slot = static_cast<std::uint32_t>(reg.token & 0xffffffffu);
+    const std::uint32_t slot = reg.slot;
     slots_[slot] = nullptr;
     ++generations_[slot];
     free_slots_.push_back(slot);
@@ -353,18 +354,18 @@ void event_loop::claim(detail::registration& reg, int slot, detail::io_op& op, s
 
 void event_loop::watch(detail::registration& reg, int slot, std::error_code& ec) noexcept {
     ec.clear();
-    const poll_events wanted = reg.interest | event_of(slot);
+    const poll_events wanted = reg.interest() | event_of(slot);
     if (!reg.in_poller) {
-        poller_.add(*reg.socket, wanted, reg.token, ec);
+        poller_.add(*reg.socket, wanted, reg.token(), ec);
         if (ec) return;
         reg.in_poller = true;
-    } else if (wanted != reg.interest) {
-        poller_.modify(*reg.socket, wanted, reg.token, ec);
+    } else if (wanted != reg.interest()) {
+        poller_.modify(*reg.socket, wanted, reg.token(), ec);
         if (ec) return;
     }
     // The interest stays when the operation ends: the next wait of this direction, usually
     // soon, then costs no system call. Readiness nobody waits for is dealt with in dispatch().
-    reg.interest = wanted;
+    reg.set_interest(wanted);
 }
 
 void event_loop::park(detail::registration& reg) noexcept {
@@ -379,12 +380,12 @@ void event_loop::leave_poller(detail::registration& reg) noexcept {
     std::error_code ignored;  // the socket may be closed already, which removed it
     poller_.remove(*reg.socket, ignored);
     reg.in_poller = false;
-    reg.interest = poll_events::none;
+    reg.set_interest(poll_events::none);
 }
 
 void event_loop::dispatch(const poll_event& event) noexcept {
     const auto slot = static_cast<std::uint32_t>(event.token & 0xffffffffu);
-    if (slot >= slots_.size() || !slots_[slot] || slots_[slot]->token != event.token) return;
+    if (slot >= slots_.size() || !slots_[slot] || slots_[slot]->token() != event.token) return;
     detail::registration& reg = *slots_[slot];
     const bool trouble = event.hang_up() || event.error();
     bool consumed = false;
@@ -407,11 +408,11 @@ void event_loop::dispatch(const poll_event& event) noexcept {
     poll_events wanted = poll_events::none;
     if (reg.waiter[0] && reg.waiter[0]->watching_) wanted |= poll_events::readable;
     if (reg.waiter[1] && reg.waiter[1]->watching_) wanted |= poll_events::writable;
-    if (wanted == reg.interest) return;
+    if (wanted == reg.interest()) return;
     if (wanted == poll_events::none) return leave_poller(reg);
     std::error_code ignored;
-    poller_.modify(*reg.socket, wanted, reg.token, ignored);
-    reg.interest = wanted;
+    poller_.modify(*reg.socket, wanted, reg.token(), ignored);
+    reg.set_interest(wanted);
 }
 
 // --- running out of descriptors ----------------------------------------------------------
@@ -447,8 +448,7 @@ void event_loop::drive(std::coroutine_handle<> main, detail::promise_base& promi
     // that started it, say) must end it, not be lost.
     external_stop_.store(false);
     detail::stop_scope root;
-    promise.stop = root.source.get_token();
-    promise.scope = &root;
+    promise.set_scope(&root);
     struct external_forwarder {
         event_loop* loop;
         void operator()() const noexcept {

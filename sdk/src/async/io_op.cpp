@@ -29,8 +29,18 @@ int slot_for(poll_events direction) noexcept {
 
 }  // namespace
 
-io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept
-    : slot_(static_cast<signed char>(slot_for(direction))), loop_(loop), reg_(reg), limit_(limit) {}
+io_op::io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit,
+             std::error_code* out) noexcept
+    : slot_(static_cast<signed char>(slot_for(direction))),
+      bound_(reg != nullptr),
+      writes_out_(out != nullptr) {
+    if (out) error_.out = out;
+    if (reg)
+        place_.reg = reg;  // reg->loop is `loop`
+    else
+        place_.loop = loop;
+    when_.limit = limit;
+}
 
 io_op::~io_op() { detach(); }
 
@@ -43,49 +53,49 @@ io_op& io_op::owner_of(ready_node& hook) noexcept {
     return static_cast<io_op&>(*hooks);
 }
 
-void io_op::report(std::error_code* out, const char* what) const {
-    if (out)
-        *out = error_;
-    else if (error_)
-        throw std::system_error(error_, what);
+void io_op::report(const char* what) const {
+    if (writes_out_) return;  // the error_code form: written already
+    if (const std::error_code failure = error()) throw std::system_error(failure, what);
 }
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
-    error_.clear();
+    set_error({});
+    const timeout limit = when_.limit;  // no timer is held between waits: detach() gives it back
+    event_loop* const on_loop = loop();
     if (token.stop_requested()) {
-        error_ = portsock::make_socket_error(std::errc::operation_canceled);
+        set_error(portsock::make_socket_error(std::errc::operation_canceled));
         return false;
     }
-    if (!loop_) {
-        error_ = make_error_code(errc::not_open);
+    if (!on_loop) {
+        set_error(make_error_code(errc::not_open));
         return false;
     }
     const outcome first = attempt();
     if (first == outcome::done) {
-        if (!loop_->spend_immediate_share()) return false;  // completed at once: no suspension
+        if (!on_loop->spend_immediate_share()) return false;  // completed at once: no suspension
         // Done, but this turn's share of such operations is spent: resume at the next
         // turn, after the poller and every other ready task, so that a peer that always has
         // data ready (or always takes it) cannot hold the loop.
         ready_hook.handle = h;
-        loop_->schedule(ready_hook, h);
+        on_loop->schedule(ready_hook, h);
         queued_ = true;
         return true;
     }
-    if (limit_.milliseconds() == 0) {  // "do not wait"
-        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
+    if (limit.milliseconds() == 0) {  // "do not wait"
+        if (!deadline_is_success_) set_error(portsock::make_socket_error(std::errc::timed_out));
         return false;
     }
     ready_hook.handle = h;
     queued_ = false;
-    if (!limit_.is_infinite()) {
-        timer_ = loop_->acquire_timer(*this);
-        if (!timer_) {
-            error_ = std::make_error_code(std::errc::not_enough_memory);
+    if (!limit.is_infinite()) {
+        timer_entry* const held = take_timer();
+        if (!held) {
+            set_error(std::make_error_code(std::errc::not_enough_memory));
             ready_hook.handle = {};
             return false;
         }
-        timer_->deadline =
-            portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit_.milliseconds()));
+        held->deadline =
+            portsock::detail::add_saturating(clock::now(), std::chrono::milliseconds(limit.milliseconds()));
     }
     if (!begin_wait(first)) {
         detach();
@@ -111,32 +121,49 @@ bool io_op::listen_for_stop(std::stop_token token, stop_scope* scope) noexcept {
     }
     if (!token.stop_possible()) return true;
     // A stop source of the user's may stop on any thread: std::stop_callback copes with that.
-    delete std::exchange(foreign_stop_, nullptr);
-    foreign_stop_ =
-        new (std::nothrow) std::stop_callback<stop_forwarder>(std::move(token), stop_forwarder{this});
-    if (foreign_stop_) return true;
-    error_ = std::make_error_code(std::errc::not_enough_memory);
+    // The callback is kept in a timer entry of the loop's pool, so that no operation carries
+    // room for this rare case.
+    timer_entry* const held = take_timer();
+    if (!held) {
+        set_error(std::make_error_code(std::errc::not_enough_memory));
+        return false;
+    }
+    delete std::exchange(held->foreign_stop, nullptr);
+    held->foreign_stop = new (std::nothrow)
+        std::stop_callback<timer_entry::stop_forwarder>(std::move(token), timer_entry::stop_forwarder{this});
+    if (held->foreign_stop) return true;
+    set_error(std::make_error_code(std::errc::not_enough_memory));
     return false;
 }
 
+bool io_op::claim(event_loop& on_loop, registration& socket_reg) noexcept {
+    std::error_code ec;
+    on_loop.claim(socket_reg, slot_, *this, ec);
+    if (ec) {
+        set_error(ec);
+        return false;
+    }
+    claimed_ = true;
+    return true;
+}
+
 bool io_op::begin_wait(outcome first) noexcept {
-    if (!reg_) return arm_timer();  // a sleep: the deadline alone
-    if (slot_ < 0) {                // a readiness wait for neither readable nor writable
-        error_ = std::make_error_code(std::errc::invalid_argument);
+    registration* const socket_reg = reg();
+    event_loop* const on_loop = loop();
+    if (!socket_reg) return arm_timer();  // a sleep: the deadline alone
+    if (slot_ < 0) {                      // a readiness wait for neither readable nor writable
+        set_error(std::make_error_code(std::errc::invalid_argument));
         return false;
     }
     if (first == outcome::back_off) {
-        loop_->claim(*reg_, slot_, *this, error_);
-        if (error_) return false;
-        claimed_ = true;
+        if (!claim(*on_loop, *socket_reg)) return false;
         return retry_later(exhaustion_retry);
     }
-    loop_->claim(*reg_, slot_, *this, error_);
-    if (error_) return false;
+    if (!claim(*on_loop, *socket_reg)) return false;
     claimed_ = true;
-    if (reg_->hung_up) return retry_later(hung_up_retry);
+    if (socket_reg->hung_up) return retry_later(hung_up_retry);
     wait_in_poller();
-    if (error_) {
+    if (error()) {
         detach();
         return false;
     }
@@ -144,8 +171,9 @@ bool io_op::begin_wait(outcome first) noexcept {
 }
 
 void io_op::wait_in_poller() noexcept {
-    loop_->watch(*reg_, slot_, error_);
-    if (error_) return;
+    std::error_code ec;
+    loop()->watch(*place_.reg, slot_, ec);
+    if (ec) return set_error(ec);
     watching_ = true;
     (void)arm_timer();  // the deadline's timer, if any, is held already: this cannot fail
 }
@@ -155,7 +183,7 @@ bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
     const auto retry_at = portsock::detail::add_saturating(clock::now(), after);
     if (after == exhaustion_retry && !backing_off_) {
         try {
-            loop_->add_backing_off(*this);
+            loop()->add_backing_off(*this);
             backing_off_ = true;
         } catch (...) {  // no memory for the list: the timer alone retries
         }
@@ -168,21 +196,23 @@ bool io_op::retry_later(std::chrono::milliseconds after) noexcept {
 // timer and the loop has none left.
 bool io_op::arm_timer(clock::time_point retry_at) noexcept {
     const auto next = std::min(deadline(), retry_at);
+    event_loop* const on_loop = loop();
+    timer_entry* held = timer();
     if (next == clock::time_point::max()) {
-        if (timer_) loop_->disarm(*timer_);
+        if (held) on_loop->disarm(*held);
         return true;
     }
-    if (!timer_ && (timer_ = loop_->acquire_timer(*this)) == nullptr) {
-        error_ = std::make_error_code(std::errc::not_enough_memory);
+    if (!held && (held = take_timer()) == nullptr) {
+        set_error(std::make_error_code(std::errc::not_enough_memory));
         return false;
     }
-    timer_->when = next;
-    loop_->arm(*timer_);
+    held->when = next;
+    on_loop->arm(*held);
     return true;
 }
 
 void io_op::on_ready(poll_events events) noexcept {
-    seen_ = events;
+    seen_bits_ = static_cast<std::uint8_t>(events);
     const outcome next = attempt();
     if (next == outcome::done) return finish();
     if (next == outcome::back_off) {
@@ -191,17 +221,19 @@ void io_op::on_ready(poll_events events) noexcept {
     }
     if (has(events, poll_events::hang_up) || has(events, poll_events::error)) {
         // Would block although the peer hung up: waiting in the poller would spin.
-        loop_->park(*reg_);
+        loop()->park(*place_.reg);
     }
 }
 
 void io_op::on_timer() noexcept {
     if (clock::now() >= deadline()) {
-        if (!deadline_is_success_) error_ = portsock::make_socket_error(std::errc::timed_out);
+        if (!deadline_is_success_) set_error(portsock::make_socket_error(std::errc::timed_out));
         return finish();
     }
     // A retry: tell a readiness wait that it may try again (what is ready is not known).
-    seen_ = reg_ && reg_->hung_up ? poll_events::hang_up : poll_events::none;
+    registration* const socket_reg = reg();
+    seen_bits_ = static_cast<std::uint8_t>(socket_reg && socket_reg->hung_up ? poll_events::hang_up
+                                                                             : poll_events::none);
     const outcome next = attempt();
     if (next == outcome::done) return finish();
     if (next == outcome::back_off) {
@@ -209,15 +241,43 @@ void io_op::on_timer() noexcept {
         return;
     }
     if (backing_off_) {
-        loop_->remove_backing_off(*this);
+        loop()->remove_backing_off(*this);
         backing_off_ = false;
     }
-    if (reg_ && reg_->hung_up) {
+    if (socket_reg && socket_reg->hung_up) {
         if (!retry_later(hung_up_retry)) finish();
         return;
     }
     wait_in_poller();  // descriptors are back: wait for readiness again
-    if (error_) finish();
+    if (error()) finish();
+}
+
+void timer_entry::stop_forwarder::operator()() const noexcept { op->on_foreign_stop(); }
+
+// The timer takes the limit's place in the operation, and keeps the limit until it is given
+// back: an operation awaited again waits as long as the first time.
+timer_entry* io_op::take_timer() noexcept {
+    if (holds_timer_) return when_.timer;
+    timer_entry* const entry = loop()->acquire_timer(*this);
+    if (!entry) return nullptr;
+    entry->limit = when_.limit;
+    when_.timer = entry;
+    holds_timer_ = true;
+    return entry;
+}
+
+void io_op::give_back_timer() noexcept {
+    timer_entry* const entry = when_.timer;
+    const timeout limit = entry->limit;
+    if (entry->foreign_stop) {
+        // Waits for a callback running on another thread, if any; then nothing can queue
+        // this operation again, and the one it may have queued is withdrawn.
+        delete std::exchange(entry->foreign_stop, nullptr);
+        loop()->forget_foreign_stop(*this);
+    }
+    loop()->release_timer(*entry);
+    when_.limit = limit;
+    holds_timer_ = false;
 }
 
 void io_op::on_descriptor_freed() noexcept {
@@ -225,42 +285,34 @@ void io_op::on_descriptor_freed() noexcept {
 }
 
 void io_op::on_stop() noexcept {
-    error_ = portsock::make_socket_error(std::errc::operation_canceled);
+    set_error(portsock::make_socket_error(std::errc::operation_canceled));
     finish();
 }
 
 void io_op::on_foreign_stop() noexcept {
     // A stop source of the user's may be stopped on any thread; the loop's state (its timer
     // heap, ready queue and registrations) is touched on the loop's thread only.
-    if (event_loop::current() == loop_) return on_stop();
-    loop_->queue_foreign_stop(*this);
+    if (event_loop::current() == loop()) return on_stop();
+    loop()->queue_foreign_stop(*this);
 }
 
 void io_op::finish() noexcept {
     detach();
     if (ready_hook.handle) {
-        loop_->schedule(ready_hook, ready_hook.handle);
+        loop()->schedule(ready_hook, ready_hook.handle);
         queued_ = true;
     }
 }
 
 void io_op::detach() noexcept {
-    if (claimed_ && reg_ && reg_->waiter[slot_] == this) reg_->waiter[slot_] = nullptr;
+    registration* const socket_reg = reg();
+    if (claimed_ && socket_reg && socket_reg->waiter[slot_] == this) socket_reg->waiter[slot_] = nullptr;
     claimed_ = false;
     watching_ = false;
-    if (backing_off_) loop_->remove_backing_off(*this);
+    if (backing_off_) loop()->remove_backing_off(*this);
     backing_off_ = false;
-    if (timer_) {
-        loop_->release_timer(*timer_);
-        timer_ = nullptr;
-    }
     ready_hook.unlink();  // from its stop_scope's list
-    if (foreign_stop_) {
-        // Waits for a callback running on another thread, if any; then nothing can queue
-        // this operation again, and the one it may have queued is withdrawn.
-        delete std::exchange(foreign_stop_, nullptr);
-        loop_->forget_foreign_stop(*this);
-    }
+    if (holds_timer_) give_back_timer();
 }
 
 stop_scope::~stop_scope() {
@@ -280,26 +332,26 @@ namespace portsock::async {
 // --- readiness and sleep -----------------------------------------------------------------
 
 readiness::readiness(socket_watch& watch, poll_events events, timeout limit) noexcept
-    : io_op(watch.loop(), watch.get(), events, limit), out_(nullptr) {}
+    : io_op(watch.loop(), watch.get(), events, limit) {}
 
 readiness::readiness(socket_watch& watch, poll_events events, std::error_code& ec, timeout limit) noexcept
-    : io_op(watch.loop(), watch.get(), events, limit), out_(&ec) {}
+    : io_op(watch.loop(), watch.get(), events, limit, &ec) {}
 
 readiness::outcome readiness::attempt() noexcept {
-    return seen_ == poll_events::none ? outcome::would_block : outcome::done;
+    return seen() == poll_events::none ? outcome::would_block : outcome::done;
 }
 
 poll_events readiness::await_resume() const {
-    report(out_, "portsock::async::readiness");
-    return seen_;
+    report("portsock::async::readiness");
+    return seen();
 }
 
 sleep_awaitable::sleep_awaitable(event_loop& loop, timeout limit, std::error_code* ec) noexcept
-    : io_op(&loop, nullptr, poll_events::none, limit), out_(ec) {
+    : io_op(&loop, nullptr, poll_events::none, limit, ec) {
     deadline_is_success_ = true;
 }
 
-void sleep_awaitable::await_resume() const { report(out_, "portsock::async::sleep"); }
+void sleep_awaitable::await_resume() const { report("portsock::async::sleep"); }
 
 // --- event -------------------------------------------------------------------------------
 
@@ -314,7 +366,7 @@ void event::set() noexcept {
 }
 
 event::awaitable::awaitable(event& owner, timeout limit, std::error_code* ec)
-    : io_op(&event_loop::running(), nullptr, poll_events::none, limit), owner_(&owner), out_(ec) {}
+    : io_op(&event_loop::running(), nullptr, poll_events::none, limit, ec), owner_(&owner) {}
 
 event::awaitable::~awaitable() {
     if (listed_) {
@@ -330,13 +382,13 @@ event::awaitable::outcome event::awaitable::attempt() noexcept {
             owner_->waiters_.push_back(this);
             listed_ = true;
         } catch (...) {
-            error_ = std::make_error_code(std::errc::not_enough_memory);
+            set_error(std::make_error_code(std::errc::not_enough_memory));
             return outcome::done;
         }
     }
     return outcome::would_block;
 }
 
-void event::awaitable::await_resume() const { report(out_, "portsock::async::event::wait"); }
+void event::awaitable::await_resume() const { report("portsock::async::event::wait"); }
 
 }  // namespace portsock::async

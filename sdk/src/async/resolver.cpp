@@ -27,12 +27,11 @@ struct resolve_awaitable::state {
 
 resolve_awaitable::resolve_awaitable(event_loop& loop, std::string host, std::string service,
                                      address_family family, timeout limit, std::error_code* ec)
-    : io_op(&loop, nullptr, poll_events::none, limit),
+    : io_op(&loop, nullptr, poll_events::none, limit, ec),
       state_(new state),
       host_(std::move(host)),
       service_(std::move(service)),
-      family_(family),
-      out_(ec) {}
+      family_(family) {}
 
 resolve_awaitable::~resolve_awaitable() {
     state_->shared->waiter = nullptr;
@@ -44,7 +43,7 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
     if (result.waiter) {  // a later look: the helper has posted its result
         std::lock_guard lock(result.mutex);
         if (!result.done) return outcome::would_block;
-        error_ = result.error;
+        set_error(result.error);
         return outcome::done;
     }
     result.waiter = this;
@@ -66,7 +65,7 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
             });
     } catch (...) {
         result.waiter = nullptr;
-        error_ = std::make_error_code(std::errc::resource_unavailable_try_again);
+        set_error(std::make_error_code(std::errc::resource_unavailable_try_again));
         return outcome::done;
     }
     return outcome::would_block;
@@ -74,12 +73,12 @@ resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
 
 std::vector<endpoint> resolve_awaitable::await_resume() {
     resolution& result = *state_->shared;
-    if (!error_) {
+    if (!error()) {
         std::lock_guard lock(result.mutex);
-        error_ = result.error;
+        set_error(result.error);
     }
-    report(out_, "portsock::async::resolve");
-    if (error_) return {};
+    report("portsock::async::resolve");
+    if (error()) return {};
     std::lock_guard lock(result.mutex);
     return std::move(result.endpoints);
 }

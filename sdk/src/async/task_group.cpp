@@ -7,6 +7,11 @@ namespace portsock::async {
 
 namespace detail {
 
+std::stop_token promise_base::stop_token() const noexcept {
+    if (foreign_stop) return foreign;
+    return scope ? scope->source.get_token() : std::stop_token{};
+}
+
 std::coroutine_handle<> end_child(promise_base& child) noexcept {
     return child.scope->owner->child_done(child);
 }
@@ -41,8 +46,7 @@ void task_group::spawn(task<void> work) {
     const detail::child_handle child = work.release();
     auto& promise = child.promise();
     promise.spawned = true;
-    promise.stop = scope_.source.get_token();
-    promise.scope = &scope_;
+    promise.set_scope(&scope_);
     promise.child_index = static_cast<std::uint32_t>(children_.size());
     children_.push_back(child);
     spawned_.push_back(child);

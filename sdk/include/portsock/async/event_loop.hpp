@@ -88,24 +88,42 @@ struct stop_scope {
 class io_op;
 
 /// One socket's registration in a loop's poller: at most one waiting operation per direction.
+/// One per connection, inside its stream: packed into 40 bytes.
 struct registration {
     event_loop* loop = nullptr;
     const basic_socket* socket = nullptr;
-    std::uint64_t token = 0;
     io_op* waiter[2] = {nullptr, nullptr};  // [0] readable, [1] writable
-    poll_events interest = poll_events::none;
-    bool in_poller = false;
-    bool hung_up = false;  // hang-up seen while a wait would block: retried on a timer from now on
+    std::uint32_t slot = 0;                 // its place in the loop's table
+    std::uint16_t generation = 0;           // that place's reuse count: tells a stale event apart
+    std::uint8_t interest_bits = 0;         // the poll_events asked of the poller
+    bool in_poller : 1 = false;
+    bool hung_up : 1 = false;  // hang-up seen while a wait would block: retried on a timer from now on
+
+    /// The poller's token for this registration.
+    std::uint64_t token() const noexcept { return (std::uint64_t{generation} << 32) | slot; }
+    poll_events interest() const noexcept { return static_cast<poll_events>(interest_bits); }
+    void set_interest(poll_events events) noexcept { interest_bits = static_cast<std::uint8_t>(events); }
 };
 
 /// The machinery of every awaitable operation: try, and while it would block, wait for
 /// readiness, a deadline, a retry timer or cancellation; then resume the awaiter on its loop.
 /// An operation's timer, from a pool of the loop: only a wait with a deadline or a retry
 /// holds one, so an untimed wait carries a pointer instead of the timer's fields.
+///
+/// It also carries the std::stop_callback of an operation that waits under a stop token no
+/// stop_scope owns (a coroutine type of the user's): rare, so kept out of every operation.
 struct timer_entry : timer_node {
+    /// Calls the operation's on_stop() when its foreign stop token is stopped.
+    struct stop_forwarder {
+        io_op* op;
+        void operator()() const noexcept;
+    };
     io_op* op = nullptr;
     clock::time_point deadline = clock::time_point::max();
+    timeout limit;  // the operation's, kept here while the timer takes its place in the operation
     timer_entry* next_free = nullptr;
+    // Owned (no std::unique_ptr in this header: see posted_function::held_).
+    std::stop_callback<stop_forwarder>* foreign_stop = nullptr;
 };
 
 /// The link of an operation in its stop_scope's list while it waits, then in the loop's
@@ -128,47 +146,86 @@ public:
     }
 
 protected:
-    io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit) noexcept;
+    /// `out`: the error_code of the error_code form, written as the operation goes (it then
+    /// keeps no error of its own); nullptr for the throwing form.
+    io_op(event_loop* loop, registration* reg, poll_events direction, timeout limit,
+          std::error_code* out = nullptr) noexcept;
     virtual ~io_op();
 
-    /// Tries the operation once, without blocking. Sets error_ when it fails.
+    /// Tries the operation once, without blocking. Sets the error (set_error()) when it fails.
     virtual outcome attempt() noexcept = 0;
     /// Resumes the awaiter at the loop's next turn, if it waits (for subclasses whose
     /// completion comes from elsewhere, such as a helper thread's result).
     void complete_now() noexcept {
         if (ready_hook.handle && !queued_) finish();
     }
-    /// Throws error_ (naming `what`) unless `out` takes it.
-    void report(std::error_code* out, const char* what) const;
+    /// Throws the error (naming `what`), unless the error_code form holds it already.
+    void report(const char* what) const;
 
-    std::error_code error_;
-    poll_events seen_ = poll_events::none;  // the events of the last wake-up
-    bool deadline_is_success_ = false;      // a sleep: its deadline is its end
+    /// @return the operation's error (none while it succeeds).
+    std::error_code error() const noexcept {
+        if (writes_out_) return *error_.out;
+        return error_.category ? std::error_code(error_value_, *error_.category) : std::error_code{};
+    }
+    /// Sets the operation's error. @param ec the error, or none.
+    void set_error(const std::error_code& ec) noexcept {
+        if (writes_out_) {
+            *error_.out = ec;
+            return;
+        }
+        error_value_ = ec.value();
+        error_.category = ec ? &ec.category() : nullptr;
+    }
+    /// @return the events of the last wake-up.
+    poll_events seen() const noexcept { return static_cast<poll_events>(seen_bits_); }
 
 private:
-    // Beside the flags above, in one word with them.
+    // The error: the caller's error_code (the error_code form), or kept here in two parts,
+    // so that its value shares a word with the flags below.
+    union where {
+        const std::error_category* category;  // nullptr: no error
+        std::error_code* out;                 // while writes_out_
+    } error_ = {nullptr};
+    int error_value_ = 0;
+    std::uint8_t seen_bits_ = 0;  // the poll_events of the last wake-up
+
+protected:
+    bool deadline_is_success_ = false;  // a sleep: its deadline is its end
+
+private:
+    // Beside the fields above, in one word with them.
     signed char slot_;              // 0 readable, 1 writable, -1 none
     bool claimed_ : 1 = false;      // holds its direction of the registration
     bool watching_ : 1 = false;     // waits in the poller (not on a retry timer)
     bool backing_off_ : 1 = false;  // out of descriptors: in the loop's list, retried on a timer
     bool queued_ : 1 = false;       // ended: in the loop's ready queue
+    bool bound_ : 1 = false;        // on a socket: place_ holds the registration, else the loop
+    bool holds_timer_ : 1 = false;  // when_ holds the timer (and the timer the limit)
+    bool writes_out_ : 1 = false;   // error_ is the caller's error_code
 
     friend class portsock::async::event_loop;
     friend struct stop_scope;
-    struct stop_forwarder {
-        io_op* op;
-        void operator()() const noexcept { op->on_foreign_stop(); }
-    };
+    friend struct timer_entry::stop_forwarder;
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
     bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
+    bool claim(event_loop& on_loop, registration& socket_reg) noexcept;
     bool begin_wait(outcome first) noexcept;
     void wait_in_poller() noexcept;
     bool retry_later(std::chrono::milliseconds after) noexcept;
     bool arm_timer(clock::time_point retry_at = clock::time_point::max()) noexcept;
     clock::time_point deadline() const noexcept {
-        return timer_ ? timer_->deadline : clock::time_point::max();
+        timer_entry* held = timer();
+        return held ? held->deadline : clock::time_point::max();
     }
+    /// The loop: the registration's while the operation is bound to a socket.
+    event_loop* loop() const noexcept { return bound_ ? place_.reg->loop : place_.loop; }
+    /// The socket's registration, or nullptr for an operation on no socket.
+    registration* reg() const noexcept { return bound_ ? place_.reg : nullptr; }
+    /// The timer held (deadline, retry or foreign stop), or nullptr.
+    timer_entry* timer() const noexcept { return holds_timer_ ? when_.timer : nullptr; }
+    timer_entry* take_timer() noexcept;
+    void give_back_timer() noexcept;
     void on_ready(poll_events events) noexcept;
     void on_timer() noexcept;
     void on_stop() noexcept;
@@ -178,13 +235,17 @@ private:
     void detach() noexcept;
     static io_op& owner_of(ready_node& hook) noexcept;
 
-    event_loop* loop_;
-    registration* reg_;
-    timeout limit_;
-    timer_entry* timer_ = nullptr;  // held while a deadline or a retry is armed
-    // Only for a stop token that no stop_scope owns (a coroutine type of the user's). Owned,
-    // deleted by detach(): no std::unique_ptr in this header, see posted_function::held_.
-    std::stop_callback<stop_forwarder>* foreign_stop_ = nullptr;
+    // A pending operation lives in its coroutine's frame, one per waiting connection: its
+    // fields share words where their lifetimes allow (see docs/performance.md).
+    union place {
+        event_loop* loop;   // an operation on no socket (a sleep, an event, a resolution)
+        registration* reg;  // a socket's: the loop is the registration's
+    } place_;
+    union when {
+        when() noexcept : timer(nullptr) {}
+        timeout limit;       // how long a wait may take, while no timer is held
+        timer_entry* timer;  // the timer held (deadline, retry, foreign stop), which keeps the limit
+    } when_;
 };
 
 }  // namespace detail
@@ -312,7 +373,7 @@ private:
     std::vector<detail::timer_entry*> timer_blocks_;  // the timers' pool: owned arrays
     detail::timer_entry* free_timers_ = nullptr;
     std::vector<detail::registration*> slots_;
-    std::vector<std::uint32_t> generations_;
+    std::vector<std::uint16_t> generations_;
     std::vector<std::uint32_t> free_slots_;
     std::vector<detail::io_op*> backing_off_;
     std::mutex posted_mutex_;
@@ -430,7 +491,6 @@ public:
 
 private:
     outcome attempt() noexcept override;
-    std::error_code* out_;
 };
 
 /// Awaitable: suspends the awaiting task for `duration` (rounded up to milliseconds).
@@ -445,7 +505,6 @@ public:
 
 private:
     outcome attempt() noexcept override { return outcome::would_block; }
-    std::error_code* out_;
 };
 
 /// Suspends the awaiting task for `duration` on the running loop.
@@ -504,7 +563,6 @@ public:
         friend class event;
         outcome attempt() noexcept override;
         event* owner_;
-        std::error_code* out_;
         bool listed_ = false;
     };
 

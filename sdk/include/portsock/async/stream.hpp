@@ -36,22 +36,23 @@ class step_op final : public io_op {
 public:
     step_op(socket_watch& watch, poll_events direction, timeout limit, std::error_code* out, const char* what,
             Step step) noexcept
-        : io_op(watch.loop(), watch.get(), direction, limit),
-          step_(std::move(step)),
-          out_(out),
-          what_(what) {}
+        : io_op(watch.loop(), watch.get(), direction, limit, out), step_(std::move(step)), what_(what) {}
     step_op(step_op&&) = delete;
     Result await_resume() {
-        report(out_, what_);
+        report(what_);
         return std::move(result_);
     }
 
 private:
-    outcome attempt() noexcept override { return step_(result_, error_); }
+    outcome attempt() noexcept override {
+        std::error_code ec = error();
+        const outcome next = step_(result_, ec);
+        set_error(ec);
+        return next;
+    }
 
     Step step_;
     Result result_{};
-    std::error_code* out_;
     const char* what_;
 };
 
@@ -106,7 +107,6 @@ private:
     std::string host_;
     std::string service_;
     address_family family_;
-    std::error_code* out_;
 };
 
 /// Resolves `host` without blocking the loop; see portsock::resolve().

@@ -7,6 +7,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <optional>
 #include <stop_token>
 #include <type_traits>
@@ -51,11 +52,43 @@ struct promise_base {
 
     std::coroutine_handle<> continuation = std::noop_coroutine();
     std::exception_ptr exception;
-    std::stop_token stop;
-    stop_scope* scope = nullptr;    // the source of `stop` when portsock owns it, else nullptr
+    // The ambient cancellation, in one word (a task frame per connection pays for every
+    // field): the stop_scope that portsock owns (run()'s, a task group's), or a stop token
+    // of a coroutine type of the user's that awaits this task.
+    union {
+        stop_scope* scope = nullptr;  // valid unless foreign_stop
+        std::stop_token foreign;      // valid while foreign_stop
+    };
     std::uint32_t child_index = 0;  // a spawned task's place among its group's children
     phase state = phase::idle;
-    bool spawned = false;  // a task_group's child: its group (the owner of `scope`) awaits it
+    bool spawned = false;       // a task_group's child: its group (the owner of `scope`) awaits it
+    bool foreign_stop = false;  // `foreign` holds the token
+
+    promise_base() noexcept {}
+    promise_base(const promise_base&) = delete;
+    promise_base& operator=(const promise_base&) = delete;
+    ~promise_base() {
+        if (foreign_stop) foreign.~stop_token();
+    }
+
+    /// Runs under `owner` (run()'s scope, or a task group's).
+    void set_scope(stop_scope* owner) noexcept {
+        if (foreign_stop) foreign.~stop_token();
+        foreign_stop = false;
+        scope = owner;
+    }
+    /// Runs under a stop token that no stop_scope owns.
+    void set_foreign(std::stop_token token) noexcept {
+        if (!foreign_stop)
+            new (&foreign) std::stop_token(std::move(token));
+        else
+            foreign = std::move(token);
+        foreign_stop = true;
+    }
+    /// @return true once a scope or a token is set (a task group's child has its group's).
+    bool has_stop() const noexcept { return foreign_stop || scope != nullptr; }
+    /// @return the portsock scope the task runs under, or nullptr.
+    stop_scope* stop_scope_ptr() const noexcept { return foreign_stop ? nullptr : scope; }
 
     struct final_awaiter {
         bool await_ready() noexcept { return false; }
@@ -75,14 +108,14 @@ struct promise_base {
     std::suspend_always initial_suspend() noexcept { return {}; }
     final_awaiter final_suspend() noexcept { return {}; }
     void unhandled_exception() noexcept { exception = std::current_exception(); }
-    const std::stop_token& stop_token() const noexcept { return stop; }
+    PORTSOCK_ASYNC_EXPORT std::stop_token stop_token() const noexcept;
 };
 
 /// The portsock stop source behind a coroutine's stop token, if there is one (see stop_scope).
 template <class P>
 stop_scope* stop_scope_of(std::coroutine_handle<P> h) noexcept {
     if constexpr (std::is_base_of_v<promise_base, P>)
-        return h.promise().scope;
+        return h.promise().stop_scope_ptr();
     else
         return nullptr;
 }
@@ -168,10 +201,7 @@ public:
         bool await_suspend(std::coroutine_handle<P> parent) noexcept {
             auto& promise = handle.promise();
             promise.continuation = parent;
-            if (!promise.stop.stop_possible()) {
-                promise.stop = detail::stop_token_of(parent);
-                promise.scope = detail::stop_scope_of(parent);
-            }
+            if (!promise.has_stop()) inherit_stop(promise, parent);
             promise.state = detail::promise_base::phase::starting;
             handle.resume();
             if (promise.state == detail::promise_base::phase::ended_while_starting)
@@ -180,6 +210,16 @@ public:
             return true;
         }
         T await_resume() { return handle.promise().take(); }
+
+    private:
+        // The awaiter's scope when portsock owns it, else its token (if it can stop).
+        template <class P>
+        static void inherit_stop(promise_type& promise, std::coroutine_handle<P> parent) noexcept {
+            if (detail::stop_scope* scope = detail::stop_scope_of(parent))
+                promise.set_scope(scope);
+            else if (std::stop_token token = detail::stop_token_of(parent); token.stop_possible())
+                promise.set_foreign(std::move(token));
+        }
     };
     /// @endcond
 
