@@ -233,15 +233,21 @@ public:
     faulty_listener(portsock::tcp_listener listener, accept_faults* faults)
         : portsock::tcp_listener(std::move(listener)), faults_(faults) {}
     portsock::accepted_connection accept(std::error_code& ec) noexcept {
-        if (faults_->times > 0) {
-            --faults_->times;
-            ec = faults_->error;
-            return {};
-        }
-        return portsock::tcp_listener::accept(ec);
+        return injected(ec) ? portsock::accepted_connection{} : portsock::tcp_listener::accept(ec);
+    }
+    // What the async accept calls: the same faults.
+    portsock::accepted_connection accept_non_blocking(std::error_code& ec) noexcept {
+        return injected(ec) ? portsock::accepted_connection{}
+                            : portsock::tcp_listener::accept_non_blocking(ec);
     }
 
 private:
+    bool injected(std::error_code& ec) noexcept {
+        if (faults_->times == 0) return false;
+        --faults_->times;
+        ec = faults_->error;
+        return true;
+    }
     accept_faults* faults_;
 };
 
