@@ -283,4 +283,35 @@ TEST(AsyncReader, ReadExactOfASizeNoStringHoldsIsMessageTooLong) {
     loop.run(impossible_exact_size());
 }
 
+// A size announced by a hostile peer costs memory only as far as the peer really sends:
+// read_exact(size) grows its string with the bytes, never by the size at once.
+async::task<void> huge_announced_size() {
+    constexpr std::size_t announced = std::size_t{1} << 40;  // 1 TiB
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    auto client = co_await async::tcp_stream::connect(listener.socket().local_endpoint(), patience);
+    auto accepted = co_await listener.accept(patience);
+    co_await accepted.stream.send_all("0123456789", patience);
+    async::stream_reader<async::tcp_stream> reader(client);
+    std::error_code ec;
+    EXPECT_EQ(co_await reader.read_exact(announced, ec, 100ms), "0123456789") << "a stalled peer";
+    EXPECT_EQ(ec, std::errc::timed_out);
+    std::string large(300'000, '\0');  // more than one step: whole and in order
+    for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>('a' + i % 26);
+    async::task_group group;
+    group.spawn([](async::tcp_stream& peer, const std::string& bytes) -> async::task<void> {
+        co_await peer.send_all(bytes, patience);
+        peer.shutdown(portsock::shutdown_type::send);
+    }(accepted.stream, large));
+    EXPECT_TRUE(co_await reader.read_exact(large.size(), ec, patience) == large);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(co_await reader.read_exact(announced, ec, patience), "") << "then the end";
+    EXPECT_EQ(ec, portsock::errc::end_of_stream);
+    co_await group.join();
+}
+
+TEST(AsyncReader, ReadExactOfAHugeAnnouncedSizeHoldsOnlyWhatArrives) {
+    async::event_loop loop;
+    loop.run(huge_announced_size());
+}
+
 }  // namespace

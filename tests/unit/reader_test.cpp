@@ -21,6 +21,7 @@
 // allocates as usual. Only the reading thread's count is checked.
 namespace {
 thread_local std::size_t allocations_here = 0;
+thread_local std::size_t largest_allocation_here = 0;
 }  // namespace
 
 // Every unaligned form is replaced, so no allocation made by one allocator (a sanitizer's,
@@ -28,6 +29,7 @@ thread_local std::size_t allocations_here = 0;
 namespace {
 void* counted_allocation(std::size_t size) noexcept {
     ++allocations_here;
+    if (size > largest_allocation_here) largest_allocation_here = size;
     return std::malloc(size == 0 ? 1 : size);
 }
 }  // namespace
@@ -475,6 +477,39 @@ TEST(StreamReader, ReadsExactSizesAfterALineAsRespBulkStringsNeed) {
     std::string status;
     reader.read_line(status, patience);
     EXPECT_EQ(status, "+OK");
+    sender.join();
+}
+
+// A size announced by a hostile peer (a RESP "$1099511627776", say) costs memory only as
+// far as the peer really sends: the string grows with the bytes, never by the size at once.
+TEST(StreamReader, ReadExactOfAHugeAnnouncedSizeAllocatesOnlyWhatArrives) {
+    constexpr std::size_t announced = std::size_t{1} << 40;  // 1 TiB
+    for (const std::size_t sent : {std::size_t{10}, std::size_t{200'000}}) {
+        scripted_stream stream({std::string(sent, 'x')});
+        stream_reader reader(stream);
+        std::string out = "kept:";
+        std::error_code ec;
+        largest_allocation_here = 0;
+        EXPECT_EQ(reader.read_exact(out, announced, ec), sent);
+        EXPECT_EQ(ec, errc::end_of_stream);
+        EXPECT_EQ(out, "kept:" + std::string(sent, 'x')) << "what arrived, and no filler";
+        EXPECT_LT(largest_allocation_here, 4 * sent + (std::size_t{1} << 17)) << sent << " bytes sent";
+    }
+    auto pair = make_tcp_pair();  // a peer that stalls: the timeout ends it, with what came
+    pair.server.send_all("0123456789", patience);
+    stream_reader reader(pair.client);
+    std::string out;
+    std::error_code ec;
+    EXPECT_EQ(reader.read_exact(out, announced, ec, 100ms), 10u);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    EXPECT_EQ(out, "0123456789");
+    std::string large(300'000, 'y');  // more than one step: the bytes come out whole and in order
+    for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>('a' + i % 26);
+    std::thread sender([&] { pair.server.send_all(large, patience); });
+    out.clear();
+    EXPECT_EQ(reader.read_exact(out, large.size(), ec, patience), large.size());
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(out == large);
     sender.join();
 }
 

@@ -65,6 +65,14 @@ private:
     clock::time_point end_;
 };
 
+// How much more of an exact read to make room for: 64 KiB first, then as much again as has
+// arrived, so that the string grows with what the peer really sends, in few steps.
+inline std::size_t next_exact_step(std::size_t done, std::size_t size) noexcept {
+    constexpr std::size_t first_step = 64 * 1024;
+    const std::size_t step = done < first_step ? first_step : done;
+    return size - done < step ? size - done : step;
+}
+
 }  // namespace detail
 /// @endcond
 
@@ -343,15 +351,26 @@ public:
 
     /// Reads exactly `size` bytes and appends them to `out`; see
     /// read_exact(void*, std::size_t, std::error_code&, timeout) for the result and errors.
-    /// On error `out` keeps the bytes that arrived.
+    /// On error `out` keeps the bytes that arrived. `out` grows as the bytes arrive (64 KiB,
+    /// then doubling), not by `size` at once: a size announced by the peer costs memory only
+    /// as far as the peer really sends those bytes.
     /// @param out where the bytes are appended. @param size how many. @param ec set on failure.
     /// @param limit how long the call may take. @return how many bytes were appended.
-    /// @throws std::bad_alloc if `out` must grow and cannot (nothing is read then).
+    /// @throws std::bad_alloc if `out` must grow and cannot (`out` keeps the bytes read).
     std::size_t read_exact(std::string& out, std::size_t size, std::error_code& ec, timeout limit = {}) {
+        const detail::reader_deadline until(limit);
         const std::size_t old_size = out.size();
-        out.resize(old_size + size);
-        const std::size_t done = read_exact(&out[old_size], size, ec, limit);
-        out.resize(old_size + done);
+        std::size_t done = 0;
+        while (done < size) {
+            const std::size_t step = detail::next_exact_step(done, size);
+            out.resize(old_size + done + step);
+            const std::size_t n = read_exact(&out[old_size + done], step, ec, until.remaining());
+            out.resize(old_size + done + n);
+            const bool cut = n < step;
+            if (cut && !ec && done > 0) ec = make_error_code(errc::end_of_stream);
+            done += n;
+            if (cut) break;
+        }
         return done;
     }
 

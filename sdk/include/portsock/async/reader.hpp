@@ -215,9 +215,10 @@ public:
 
     /// Reads exactly `size` bytes and returns them (Python's `readexactly()`): the end of the
     /// stream before the last byte is an error, before the first one too.
-    /// @param size how many; the string is allocated at once, so bound a size that comes
-    ///        from the peer first (std::bad_alloc if it cannot be allocated). @param ec set
-    ///        on failure: errc::end_of_stream, errc::message_too_long for a size no
+    /// @param size how many. The string grows as the bytes arrive (64 KiB, then doubling),
+    ///        not by `size` at once: a size announced by the peer costs memory only as far as
+    ///        the peer really sends those bytes (std::bad_alloc if it cannot grow).
+    /// @param ec set on failure: errc::end_of_stream, errc::message_too_long for a size no
     ///        std::string can hold (nothing is read then), and
     ///        read_exact(void*, std::size_t, std::error_code&, timeout)'s errors.
     /// @param limit how long in all. @return the bytes; those read (or none) on error.
@@ -227,10 +228,18 @@ public:
             ec = make_error_code(errc::message_too_long);
             co_return bytes;
         }
-        bytes.resize(size);
-        const std::size_t n = co_await read_exact(bytes.data(), size, ec, limit);
-        if (n < size && !ec) ec = make_error_code(errc::end_of_stream);
-        bytes.resize(n);
+        const portsock::detail::reader_deadline until(limit);
+        while (bytes.size() < size) {
+            const std::size_t done = bytes.size();
+            const std::size_t step = portsock::detail::next_exact_step(done, size);
+            bytes.resize(done + step);
+            const std::size_t n = co_await read_exact(bytes.data() + done, step, ec, until.remaining());
+            bytes.resize(done + n);
+            if (n < step) {
+                if (!ec) ec = make_error_code(errc::end_of_stream);
+                break;
+            }
+        }
         co_return bytes;
     }
     /// See read_exact(std::size_t, std::error_code&, timeout). @param size how many.
