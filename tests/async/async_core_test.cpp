@@ -119,12 +119,61 @@ TEST(AsyncTask, MovedTaskKeepsItsCoroutine) {
     EXPECT_EQ(loop.run(std::move(second)), 42);
 }
 
+// A task is started once. An empty (moved-from) task, or one awaited before, is refused
+// with invalid_argument wherever it goes: co_await, run(), spawn(); never a resumed dead frame.
+template <class Action>
+bool refused_as_invalid(Action action) {
+    try {
+        action();
+    } catch (const std::system_error& error) {
+        return error.code() == std::errc::invalid_argument;
+    }
+    return false;
+}
+
+async::task<void> one_turn() { co_await async::yield{}; }
+
+async::task<int> awaits_tasks_that_cannot_start() {
+    auto once = forty_two();
+    const int value = co_await std::move(once);
+    int refused = 0;
+    try {
+        (void)co_await std::move(once);  // awaited before
+    } catch (const std::system_error& error) {
+        refused += error.code() == std::errc::invalid_argument;
+    }
+    auto moved = forty_two();
+    auto owner = std::move(moved);
+    try {
+        (void)co_await std::move(moved);  // empty
+    } catch (const std::system_error& error) {
+        refused += error.code() == std::errc::invalid_argument;
+    }
+    async::task<void> child = one_turn();
+    async::task<void> spare = std::move(child);
+    async::task_group group;
+    refused += refused_as_invalid([&] { group.spawn(std::move(child)); });  // empty
+    co_await std::move(spare);
+    refused += refused_as_invalid([&] { group.spawn(std::move(spare)); });  // awaited before
+    co_await group.join();
+    co_return refused == 4 && co_await std::move(owner) == 42 ? value : -1;
+}
+
 async::task<int> ready_value(int x) { co_return x; }
 
 async::task<long> million_ready_awaits() {
     long sum = 0;
     for (int i = 0; i < 1'000'000; ++i) sum += co_await ready_value(1);
     co_return sum;
+}
+
+TEST(AsyncTask, AnEmptyOrAlreadyStartedTaskIsRefusedNotResumed) {
+    async::event_loop loop;
+    EXPECT_EQ(loop.run(awaits_tasks_that_cannot_start()), 42);
+    auto main = forty_two();
+    auto owner = std::move(main);
+    EXPECT_TRUE(refused_as_invalid([&] { (void)loop.run(std::move(main)); })) << "run() of an empty task";
+    EXPECT_EQ(loop.run(std::move(owner)), 42) << "the loop still runs";
 }
 
 TEST(AsyncTask, AMillionSynchronousAwaitsDoNotGrowTheStack) {

@@ -40,7 +40,14 @@ task_group::~task_group() {
     for (detail::child_handle child : children_) child.destroy();
 }
 
+void detail::throw_not_startable(const char* what) {
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            std::string(what) + ": an empty task, or one started before");
+}
+
 void task_group::spawn(task<void> work) {
+    if (!work || !work.handle().promise().startable() || work.handle().done())
+        detail::throw_not_startable("portsock::async::task_group::spawn");
     detail::make_room(children_);  // the only steps that may throw: before the group owns the frame
     detail::make_room(spawned_);
     const detail::child_handle child = work.release();

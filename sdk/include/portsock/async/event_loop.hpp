@@ -292,9 +292,12 @@ public:
     ///         std::errc::resource_deadlock_would_occur, before `main` starts, if this loop's
     ///         run() is already active: on the calling thread (inside one of its tasks, or
     ///         inside a task of another loop that one of its tasks runs: `co_await` the task
-    ///         instead), or on another thread.
+    ///         instead), or on another thread; std::system_error with
+    ///         std::errc::invalid_argument if `main` is empty or was started before.
     template <class T>
     T run(task<T> main, std::stop_token stop = {}) {
+        if (!main || !main.handle().promise().startable() || main.handle().done())
+            detail::throw_not_startable("portsock::async::event_loop::run");
         drive(main.handle(), main.handle().promise(), std::move(stop));
         return main.handle().promise().take();
     }

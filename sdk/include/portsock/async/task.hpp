@@ -43,6 +43,10 @@ std::stop_token stop_token_of(std::coroutine_handle<P> h) noexcept {
         return {};
 }
 
+/// Throws std::system_error with std::errc::invalid_argument: `what` was given an empty
+/// task, or one already started.
+[[noreturn]] void throw_not_startable(const char* what);
+
 struct promise_base {
     /// Where the task runs relative to its awaiter: a task that ends while its awaiter is
     /// still starting it hands control back by returning, not by resuming the awaiter, so
@@ -63,6 +67,9 @@ struct promise_base {
     phase state = phase::idle;
     bool spawned = false;       // a task_group's child: its group (the owner of `scope`) awaits it
     bool foreign_stop = false;  // `foreign` holds the token
+
+    /// True until the task is first started (awaited, run or spawned).
+    bool startable() const noexcept { return state == phase::idle && !spawned; }
 
     promise_base() noexcept {}
     promise_base(const promise_base&) = delete;
@@ -196,10 +203,14 @@ public:
     /// @cond INTERNAL
     struct awaiter {
         std::coroutine_handle<promise_type> handle;
-        bool await_ready() const noexcept { return false; }
+        // An empty task, or one awaited before, is not started: await_resume() says so.
+        bool await_ready() const noexcept {
+            return !handle || !handle.promise().startable() || handle.done();
+        }
         template <class P>
         bool await_suspend(std::coroutine_handle<P> parent) noexcept {
             auto& promise = handle.promise();
+            started = true;
             promise.continuation = parent;
             if (!promise.has_stop()) inherit_stop(promise, parent);
             promise.state = detail::promise_base::phase::starting;
@@ -209,7 +220,11 @@ public:
             promise.state = detail::promise_base::phase::suspended;
             return true;
         }
-        T await_resume() { return handle.promise().take(); }
+        T await_resume() {
+            if (!started) detail::throw_not_startable("portsock::async::task: co_await");
+            return handle.promise().take();
+        }
+        bool started = false;  // by this awaiter: else the task was empty, or started before
 
     private:
         // The awaiter's scope when portsock owns it, else its token (if it can stop).
@@ -223,7 +238,9 @@ public:
     };
     /// @endcond
 
-    /// Starts the task and suspends the awaiter until it ends.
+    /// Starts the task and suspends the awaiter until it ends. A task is awaited once: an
+    /// empty (moved-from) task, or one awaited, run or spawned before, is not started again,
+    /// and its `co_await` throws std::system_error with std::errc::invalid_argument.
     /// @return an awaiter whose result is the task's value; rethrows the task's exception.
     awaiter operator co_await() && noexcept { return awaiter{handle_}; }
 

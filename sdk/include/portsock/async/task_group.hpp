@@ -57,6 +57,8 @@ public:
 
     /// Starts `work` as a child of this group (at the loop's next turn).
     /// @param work the child task.
+    /// @throws std::system_error with std::errc::invalid_argument if `work` is empty or was
+    ///         started before (nothing is spawned); std::bad_alloc.
     void spawn(task<void> work);
 
     /// Cancels every child: their pending and later operations end with
