@@ -59,20 +59,47 @@ std::string lower(std::string text) {
 }  // namespace
 
 //! [fetch]
-async::task<> fetch(url_parts url, const portsock::tls_context& context, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;  // a time point: one limit for every step
-    auto stream = co_await async::tls_stream::connect(context, url.host, url.port, deadline);
-    co_await stream.send_all(
-        "GET " + url.path + " HTTP/1.1\r\nHost: " + url.host + "\r\nConnection: close\r\n\r\n", deadline);
+using https_reader = async::stream_reader<async::tls_stream>;
+using time_point = std::chrono::steady_clock::time_point;
 
-    async::stream_reader reader(stream, 64 * 1024);  // a head line longer than 64 KiB is an error
+struct response_head {
     std::string status;
-    co_await reader.read_line(status, deadline);
     std::size_t length = SIZE_MAX;  // no Content-Length: the body runs to close_notify
-    for (std::string line; co_await reader.read_line(line, deadline) > 2; line.clear())  // to the blank line
-        if (lower(line).rfind("content-length:", 0) == 0) length = std::stoull(line.substr(15));
+    bool chunked = false;
+};
 
-    // The body; a cut without close_notify throws tls_errc::unexpected_eof (it may be truncated).
+// The status line and the header fields, to the blank line. The returning read_line()
+// throws errc::end_of_stream if the stream ends inside the head.
+async::task<response_head> read_head(https_reader& reader, time_point deadline) {
+    response_head head;
+    head.status = co_await reader.read_line(deadline);  // not in a braced initializer: g++ 12
+    for (;;) {
+        const std::string line = lower(co_await reader.read_line(deadline));
+        if (line.empty()) break;  // the blank line
+        if (line.rfind("content-length:", 0) == 0) head.length = std::stoull(line.substr(15));
+        if (line.rfind("transfer-encoding:", 0) == 0) head.chunked = line.find("chunked") != line.npos;
+    }
+    co_return head;
+}
+
+// RFC 9112, 7.1: chunks, each a hex size line (extensions after a ';' are ignored by
+// stoull), the bytes and a CRLF; a 0 size ends them, then trailer fields to a blank line.
+// read_exact() grows its string as the bytes come, so a huge announced size costs nothing.
+async::task<std::size_t> read_chunked_body(https_reader& reader, time_point deadline) {
+    std::size_t body = 0;
+    for (std::size_t size; (size = std::stoull(co_await reader.read_line(deadline), nullptr, 16)) > 0;) {
+        if ((co_await reader.read_exact(size + 2, deadline)).substr(size) != "\r\n")
+            throw std::runtime_error("a chunk not followed by CRLF");
+        body += size;
+    }
+    while (!(co_await reader.read_line(deadline)).empty()) {  // trailer fields
+    }
+    co_return body;
+}
+
+// Up to `length` bytes, or to close_notify; a cut without close_notify throws
+// tls_errc::unexpected_eof (the body may be truncated).
+async::task<std::size_t> read_body(https_reader& reader, std::size_t length, time_point deadline) {
     std::size_t body = 0;
     for (char buffer[16384]; body < length;) {
         const std::size_t n =
@@ -81,7 +108,19 @@ async::task<> fetch(url_parts url, const portsock::tls_context& context, std::ch
         body += n;
     }
     if (length != SIZE_MAX && body < length) throw std::runtime_error("body shorter than its Content-Length");
-    std::cout << status << '\n' << "body: " << body << " bytes" << std::endl;
+    co_return body;
+}
+
+async::task<> fetch(url_parts url, const portsock::tls_context& context, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;  // a time point: one limit for every step
+    auto stream = co_await async::tls_stream::connect(context, url.host, url.port, deadline);
+    co_await stream.send_all(
+        "GET " + url.path + " HTTP/1.1\r\nHost: " + url.host + "\r\nConnection: close\r\n\r\n", deadline);
+    https_reader reader(stream, 64 * 1024);  // a head line longer than 64 KiB is an error
+    const response_head head = co_await read_head(reader, deadline);
+    const std::size_t body = head.chunked ? co_await read_chunked_body(reader, deadline)
+                                          : co_await read_body(reader, head.length, deadline);
+    std::cout << head.status << '\n' << "body: " << body << " bytes" << std::endl;
 }
 //! [fetch]
 

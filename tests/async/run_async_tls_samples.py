@@ -268,6 +268,60 @@ def case_https_get_drip(args):
     print(f"dripping server: {err.strip()} after {elapsed:.1f} s")
 
 
+def serve_once(context, listener, response, close_notify):
+    """Answers one request with `response`, then ends with close_notify or a bare close."""
+    connection, _ = listener.accept()
+    with context.wrap_socket(connection, server_side=True) as tls:
+        try:
+            tls.recv(4096)  # the request
+            tls.sendall(response)
+            if close_notify:
+                tls.unwrap()
+        except OSError:
+            pass  # the client gave up, as it may
+
+
+def case_https_get_framing(args):
+    """async_https_get against responses framed every way HTTP/1.1 allows, and broken ones:
+    the body's size is the payload's (never the framing's), and a response cut inside its
+    head, or with a bad chunk, is an error (exit 1), never "body: 0 bytes"."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(f"{args.certs}/chain.pem", f"{args.certs}/leaf.key")
+    alphabet = b"abcdefghijklmnopqrstuvwxyz"
+    cases = [  # (what, response, close_notify, expected exit status, expected body size)
+        ("chunked, an extension, a trailer",
+         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1a;ext=1\r\n"
+         + alphabet + b"\r\n0\r\nX-Trailer: t\r\n\r\n", True, 0, 31),
+        ("chunked in upper case, LF line ends",
+         b"HTTP/1.1 200 OK\nTRANSFER-ENCODING: CHUNKED\n\n3\nabc\r\n0\n\n", True, 0, 3),
+        ("a one-letter header line ending in LF",
+         b"HTTP/1.0 200 OK\r\nX\nContent-Length: 3\r\n\r\nabc", True, 0, 3),
+        ("Content-Length, then close_notify", b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", True, 0, 0),
+        ("close_notify inside the head", b"HTTP/1.0 200 OK\r\nContent-Len", True, 1, None),
+        ("close_notify before the status line", b"", True, 1, None),
+        ("a chunk size that is not hex", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", True, 1, None),
+        ("a chunk longer than its size", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+         True, 1, None),
+        ("a huge chunk size, then the end", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffff\r\nab",
+         True, 1, None),
+        ("a body cut without close_notify", b"HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc", False, 1, None),
+    ]
+    for what, response, close_notify, status, size in cases:
+        listener = socket.create_server(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        thread = threading.Thread(target=serve_once, args=(context, listener, response, close_notify), daemon=True)
+        thread.start()
+        result = run_program(args, f"https://localhost:{port}/", f"{args.certs}/ca.pem", 10)
+        thread.join(LIMIT)
+        listener.close()
+        out = result.stdout.decode(errors="replace")
+        err = result.stderr.decode(errors="replace").strip()
+        check(result.returncode == status, f"{what}: status {result.returncode}, expected {status}: {out!r} {err!r}")
+        if size is not None:
+            check(out.endswith(f"body: {size} bytes\n"), f"{what}: printed {out!r}, expected {size} bytes")
+        print(f"{what}: status {result.returncode}, {out.strip() or err}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--case", required=True)
@@ -278,7 +332,7 @@ def main():
     {"vs_s_client": case_vs_s_client, "vs_asyncio": case_vs_asyncio,
      "hostile_clients": case_hostile_clients,
      "https_get_vs_python": case_https_get_vs_python, "https_get_timeout": case_https_get_timeout,
-     "https_get_drip": case_https_get_drip}[args.case](args)
+     "https_get_drip": case_https_get_drip, "https_get_framing": case_https_get_framing}[args.case](args)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1
