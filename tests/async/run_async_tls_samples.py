@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end tests of async_tls_welcome_server against real peers: openssl s_client,
+"""End-to-end tests of async_tls_welcome_server (and of async_https_get and https_get: the
+https_get cases) against real peers: openssl s_client,
 Python's ssl and asyncio, and hostile clients (silent, half a ClientHello, a byte at a
 time, garbage, reset mid-handshake) held open while ordinary clients are served.
 Every wait is bounded; the server is stopped by PID if it overstays.

@@ -18,3 +18,11 @@ foreach(case IN LISTS tls_cases)
             --emulator "${emulator}" --exe-suffix "${CMAKE_EXECUTABLE_SUFFIX}")
     set_tests_properties(samples.tls.${case} PROPERTIES TIMEOUT 120 LABELS e2e FIXTURES_REQUIRED tls_certs)
 endforeach()
+
+# https_get against responses framed every way HTTP/1.1 allows, and broken ones: the same
+# cases as async_https_get's (the script is shared; its --server is the program to run).
+add_test(NAME samples.tls.https_get_framing
+    COMMAND "${Python3_EXECUTABLE}" "${PROJECT_SOURCE_DIR}/tests/async/run_async_tls_samples.py"
+        --case https_get_framing --certs "${tls_cert_dir}"
+        --server "$<TARGET_FILE:https_get>" --emulator "${emulator}")
+set_tests_properties(samples.tls.https_get_framing PROPERTIES TIMEOUT 120 LABELS e2e FIXTURES_REQUIRED tls_certs)
