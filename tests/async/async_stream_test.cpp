@@ -9,14 +9,19 @@
 #include <portsock/capabilities.hpp>
 #include <portsock/udp.hpp>
 
+#include "async/helper_pool.hpp"  // internal: the loop's helper threads
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -171,6 +176,36 @@ TEST(AsyncTcp, EveryResolveHelperRunsAcrossManyLoops) {
         ASSERT_GE(loop.run(resolve_numeric_twice()), 1u) << "round " << rounds;
     }
     EXPECT_GE(rounds, 20) << "too few rounds ran in the time allowed";
+}
+
+// A burst of blocking work (a thousand connects by name) starts at most four helper threads;
+// the rest waits in a queue and runs as helpers come free, every piece of it.
+TEST(AsyncHelperPool, AtMostFourRunAtOnceAndTheRestWaitsItsTurn) {
+    std::mutex mutex;
+    std::condition_variable changed;
+    int running = 0, peak = 0, done = 0;
+    bool release = false;
+    auto blocking_work = [&] {
+        std::unique_lock lock(mutex);
+        peak = std::max(peak, ++running);
+        changed.notify_all();
+        changed.wait_for(lock, patience, [&] { return release; });
+        --running;
+        ++done;
+        changed.notify_all();
+    };
+    {
+        async::detail::helper_pool pool;
+        for (int i = 0; i < 10; ++i) pool.start(blocking_work);
+        std::unique_lock lock(mutex);
+        EXPECT_TRUE(changed.wait_for(lock, patience, [&] { return running == 4; }));
+        EXPECT_FALSE(changed.wait_for(lock, 50ms, [&] { return running > 4; })) << "a fifth helper started";
+        release = true;
+        changed.notify_all();
+        EXPECT_TRUE(changed.wait_for(lock, patience, [&] { return done == 10; })) << done << " of 10 ran";
+    }  // joins the helpers
+    EXPECT_EQ(peak, 4);
+    EXPECT_EQ(done, 10);
 }
 
 async::task<int> abandon_a_resolve() {

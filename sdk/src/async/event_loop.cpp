@@ -3,12 +3,16 @@
 
 #include <portsock/error.hpp>
 
+#include "helper_pool.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <list>
+#include <mutex>
 #include <new>
 #include <thread>
 
@@ -37,46 +41,8 @@ private:
 
 }  // namespace
 
-/// The loop's helper threads, joined rather than detached: a helper posts its result to
-/// the loop, so the loop must outlive it, and a joined thread needs no condition variable
-/// (a detached thread started here at times never ran at all under the emulator).
-struct event_loop::helper_threads {
-    struct helper {
-        std::thread thread;
-        std::atomic<bool> finished{false};
-    };
-    std::list<helper> running;  // a list: a helper's node stays where its thread writes
-
-    /// Joins the helpers that have finished, so the list stays as short as the work.
-    void reap() noexcept {
-        for (auto it = running.begin(); it != running.end();) {
-            if (!it->finished.load(std::memory_order_acquire)) {
-                ++it;
-                continue;
-            }
-            it->thread.join();
-            it = running.erase(it);
-        }
-    }
-
-    void start(posted_function work) {
-        reap();
-        helper& slot = running.emplace_back();
-        try {
-            slot.thread = std::thread([&slot, work = std::move(work)]() mutable {
-                work();
-                slot.finished.store(true, std::memory_order_release);
-            });
-        } catch (...) {
-            running.pop_back();
-            throw;
-        }
-    }
-
-    ~helper_threads() {
-        for (helper& h : running) h.thread.join();
-    }
-};
+/// The loop's helper threads (see helper_pool.hpp).
+struct event_loop::helper_threads : detail::helper_pool {};
 
 void posted_function::throw_empty() { throw std::bad_function_call(); }
 

@@ -81,8 +81,11 @@ class basic_stream;
 
 /// Awaitable name resolution: portsock::resolve() on a helper thread (every OS's resolver
 /// blocks), its result handed back to the loop with event_loop::post(). The loop goes on
-/// serving meanwhile. A cancelled or timed-out resolution leaves the helper to finish on its
-/// own; the loop's destructor waits for it.
+/// serving meanwhile. A loop runs at most 4 helper threads at once; more resolutions wait
+/// for a free one (in order, within their own timeouts), so a burst of connects by name
+/// starts a few threads, not one each. A cancelled or timed-out resolution leaves the helper
+/// to finish on its own; the loop's destructor waits for the running ones and drops the
+/// queued ones.
 class PORTSOCK_ASYNC_EXPORT resolve_awaitable : public detail::io_op {
 public:
     /// @param loop the loop. @param host the name. @param service the port or service name.
