@@ -56,27 +56,20 @@ async::task<> serve_welcome(async::tcp_listener& listener) {
     }
 }
 
-// Datagrams are the next issue's awaitables; readiness serves them meanwhile.
-async::task<> serve_udp(portsock::udp_socket& udp) {
-    async::socket_watch watch(async::event_loop::running(), udp);
-    for (;;) {
-        co_await async::readiness(watch, portsock::poll_events::readable);
-        for (;;) {
-            std::error_code ec;
-            const auto [size, sender] = udp.receive_from(shared_buffer.data(), shared_buffer.size(), ec);
-            if (ec) break;
-            udp.send_to(shared_buffer.data(), size, sender, ec);
-        }
+// Each datagram back to its sender, as a user writes it with the async datagram socket.
+async::task<> serve_udp(async::udp_socket& udp) {
+    for (std::error_code ec;;) {
+        const auto [size, sender] = co_await udp.receive_from(shared_buffer.data(), shared_buffer.size(), ec);
+        if (!ec) co_await udp.send_to(shared_buffer.data(), size, sender, ec);
     }
 }
 
 async::task<> serve() {
     async::tcp_listener echo_listener{portsock::tcp_listener{loopback, {4096}}};
     async::tcp_listener welcome_listener{portsock::tcp_listener{loopback, {4096}}};
-    portsock::udp_socket udp{loopback};
-    udp.set_non_blocking(true);
+    async::udp_socket udp{portsock::udp_socket{loopback}};
     std::printf("ports %u %u %u\n", echo_listener.socket().local_endpoint().port(),
-                welcome_listener.socket().local_endpoint().port(), udp.local_endpoint().port());
+                welcome_listener.socket().local_endpoint().port(), udp.socket().local_endpoint().port());
     std::fflush(stdout);
     async::task_group group;
     group.spawn(serve_echo(echo_listener, group));
