@@ -315,7 +315,8 @@ def case_https_get_framing(args):
         result = run_program(args, f"https://localhost:{port}/", f"{args.certs}/ca.pem", 10)
         thread.join(LIMIT)
         listener.close()
-        out = result.stdout.decode(errors="replace")
+        # A Windows program's text-mode stdout ends lines with CRLF.
+        out = result.stdout.decode(errors="replace").replace("\r\n", "\n")
         err = result.stderr.decode(errors="replace").strip()
         check(result.returncode == status, f"{what}: status {result.returncode}, expected {status}: {out!r} {err!r}")
         if size is not None:
