@@ -38,4 +38,13 @@ export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=;winemenubuilder.exe
 export WINEARCH=win64
 mkdir -p "$WINEPREFIX"
 
-exec "${PORTSOCK_WINE_BINARY:-wine}" "$@"
+# Without address-space randomisation: now and then the kernel places a mapping where
+# Wine must put the shared user data (0x7ffe0000), and Wine ends the program before it
+# starts ("failed to map the shared user data: c0000018", exit 1 and no output; seen in
+# about 1 of 5,000 starts here). setarch -R gives every start the same layout. Where a
+# sandbox refuses the personality change, Wine runs as before.
+wine=${PORTSOCK_WINE_BINARY:-wine}
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+    exec setarch "$(uname -m)" -R "$wine" "$@"
+fi
+exec "$wine" "$@"

@@ -37,6 +37,13 @@ wine=${WINE:-wine}
 wineserver=${WINESERVER:-wineserver}
 wineboot=${WINEBOOT:-wineboot}
 
+# As wine-run.sh: without address-space randomisation, which now and then leaves Wine no
+# room for its shared user data and ends a start before the program runs.
+fixed_layout=""
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+    fixed_layout="setarch $(uname -m) -R"
+fi
+
 fail() {
     echo "wine-session: ERROR: $*" >&2
     echo "wine-session: the Windows tests cannot run without Wine (prefix: $WINEPREFIX)" >&2
@@ -58,20 +65,20 @@ start)
         echo "wine-session: a wineserver already runs for $WINEPREFIX; reusing it" >&2
     fi
     # Create/update and boot the prefix; detached from the terminal, bounded in time.
-    if ! timeout 300 "$wineboot" -i </dev/null >"$build_dir/wineboot.log" 2>&1; then
+    if ! timeout 300 $fixed_layout "$wineboot" -i </dev/null >"$build_dir/wineboot.log" 2>&1; then
         fail "wineboot -i failed or timed out (see $build_dir/wineboot.log)"
     fi
     # A crash must fail the test: no debugger, for 64- and 32-bit programs.
     for key in 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug' \
                'HKLM\Software\Wow6432Node\Microsoft\Windows NT\CurrentVersion\AeDebug'; do
-        timeout 120 "$wine" reg add "$key" /v Debugger /t REG_SZ /d "" /f </dev/null >/dev/null 2>&1 ||
+        timeout 120 $fixed_layout "$wine" reg add "$key" /v Debugger /t REG_SZ /d "" /f </dev/null >/dev/null 2>&1 ||
             fail "cannot set $key Debugger to empty"
-        timeout 120 "$wine" reg add "$key" /v Auto /t REG_SZ /d 1 /f </dev/null >/dev/null 2>&1 ||
+        timeout 120 $fixed_layout "$wine" reg add "$key" /v Auto /t REG_SZ /d 1 /f </dev/null >/dev/null 2>&1 ||
             fail "cannot set $key Auto to 1"
     done
     # Prove that a Windows program actually runs and reports its exit code.
     status=0
-    timeout 120 "$wine" cmd /c exit 3 </dev/null >/dev/null 2>&1 || status=$?
+    timeout 120 $fixed_layout "$wine" cmd /c exit 3 </dev/null >/dev/null 2>&1 || status=$?
     [ "$status" -eq 3 ] || fail "a test program under Wine exited $status instead of 3"
     echo "wine-session: Wine is running (prefix $WINEPREFIX)"
     ;;
