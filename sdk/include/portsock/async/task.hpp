@@ -45,7 +45,7 @@ std::stop_token stop_token_of(std::coroutine_handle<P> h) noexcept {
 
 /// Throws std::system_error with std::errc::invalid_argument: `what` was given an empty
 /// task, or one already started.
-[[noreturn]] void throw_not_startable(const char* what);
+[[noreturn]] PORTSOCK_ASYNC_EXPORT void throw_not_startable(const char* what);
 
 struct promise_base {
     /// Where the task runs relative to its awaiter: a task that ends while its awaiter is
