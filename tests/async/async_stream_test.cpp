@@ -344,6 +344,40 @@ TEST(AsyncTcp, ReceiveExactReportsEndOfStreamWithTheCount) {
     EXPECT_EQ(got, 6u);
 }
 
+// An awaitable awaited again is a new operation (as a sleep waits again): the operations
+// that count their progress (send_all(), its gather form, receive_exact(), send_file())
+// start from nothing again, instead of reporting the first await's count with no byte moved.
+async::task<void> operations_awaited_again() {
+    connected pair = co_await connect_pair();
+    const portsock_test::temp_dir dir;
+    const std::string file = dir.file("three.txt");
+    std::ofstream(file, std::ios::binary) << "fil";
+    const portsock::const_buffer parts[] = {"ga", "", "t"};
+    auto send_abc = pair.client.send_all("abc", 3, patience);
+    auto send_parts = pair.client.send_all(parts, 3, patience);
+    auto send_fil = pair.client.send_file(std::string_view(file), 0, 3, patience);
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(co_await send_abc, 3u) << i;
+        EXPECT_EQ(co_await send_parts, 3u) << i;
+        EXPECT_EQ(co_await send_fil, 3u) << i;
+    }
+    pair.client.shutdown(portsock::shutdown_type::send);
+    std::array<char, 9> nine{};
+    auto receive_nine = pair.server.receive_exact(nine.data(), nine.size(), patience);
+    std::string received;
+    for (int i = 0; i < 2; ++i) {
+        nine.fill('-');  // what the first await received is not read twice
+        EXPECT_EQ(co_await receive_nine, nine.size()) << i;
+        received.append(nine.data(), nine.size());
+    }
+    EXPECT_EQ(received, "abcgatfilabcgatfil") << "every await sent and received its bytes";
+    std::error_code ec;
+    EXPECT_EQ(co_await pair.server.receive(nine.data(), nine.size(), ec, patience), 0u) << "nothing more";
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(AsyncTcp, AnOperationAwaitedAgainSendsAndReceivesAgain) { async::run(operations_awaited_again()); }
+
 template <class Stream>
 async::task<void> drain(Stream& stream, std::string& into, std::size_t expected) {
     std::vector<char> buffer(64 * 1024);
