@@ -832,6 +832,34 @@ TEST(AsyncTcp, ReadinessWaitsForTheSocketOrTimesOut) {
     EXPECT_TRUE(portsock::has(seen, portsock::poll_events::readable));
 }
 
+// A readiness awaited again waits again: what it saw the last time is not taken for the
+// socket's state now (a loop of "try, await the readiness" built on one awaitable would
+// spin instead of waiting).
+async::task<void> readiness_awaited_again(std::error_code& second, std::chrono::milliseconds& waited) {
+    connected pair = co_await connect_pair();
+    auto readable = pair.server.wait(portsock::poll_events::readable, 200ms);
+    co_await pair.client.send_all("x", patience);
+    EXPECT_TRUE(portsock::has(co_await readable, portsock::poll_events::readable));
+    std::array<char, 4> buffer{};
+    EXPECT_EQ(co_await pair.server.receive(buffer.data(), buffer.size(), patience), 1u);
+    const stopwatch clock;
+    try {
+        (void)co_await readable;  // nothing to read now
+    } catch (const std::system_error& error) {
+        second = error.code();
+    }
+    waited = clock.elapsed();
+}
+
+TEST(AsyncTcp, ReadinessAwaitedAgainWaitsAgain) {
+    async::event_loop loop;
+    std::error_code second;
+    std::chrono::milliseconds waited{0};
+    loop.run(readiness_awaited_again(second, waited));
+    EXPECT_EQ(second, std::errc::timed_out) << "not 'readable' again with nothing to read";
+    portsock_test::expect_waited(waited, 200ms);
+}
+
 async::task<std::string> hand_over_socket() {
     connected pair = co_await connect_pair();
     portsock::tcp_stream taken = pair.server.take_socket();

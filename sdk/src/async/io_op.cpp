@@ -60,6 +60,7 @@ void io_op::report(const char* what) const {
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     set_error({});
+    seen_bits_ = 0;  // awaited again: what the last wait saw is not the socket's state now
     const timeout limit = when_.limit;  // no timer is held between waits: detach() gives it back
     event_loop* const on_loop = loop();
     if (token.stop_requested()) {
