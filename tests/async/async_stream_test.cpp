@@ -548,6 +548,36 @@ TEST(AsyncTcp, ATaskWhoseOperationsCompleteAtOnceLetsTheOtherTasksRun) {
         << "the other task ran only once the receiving task had taken all the data";
 }
 
+// Operations with a zero timeout end at once, and count as completing at once: a task that
+// polls (`sleep_for(0ms)` to let others run, as asyncio's `sleep(0)`, or a receive that only
+// looks) waits a turn after its share, and the task it waits for runs.
+async::task<std::size_t> zero_timeouts_before_another_task_runs(bool receive) {
+    connected pair = co_await connect_pair();
+    bool other_ran = false;
+    async::task_group group;
+    group.spawn(raise_flag(other_ran));  // starts at the loop's next turn
+    std::size_t polls = 0;
+    char byte = 0;
+    while (!other_ran && polls < 100'000) {
+        std::error_code ec;
+        if (receive)
+            co_await pair.server.receive(&byte, 1, ec, 0ms);  // nothing ever comes: timed_out
+        else
+            co_await async::sleep_for(0ms, ec);
+        ++polls;
+    }
+    co_await group.join();
+    co_return polls;
+}
+
+TEST(AsyncTcp, ATaskThatPollsWithZeroTimeoutsLetsTheOtherTasksRun) {
+    async::event_loop loop;
+    EXPECT_LT(loop.run(zero_timeouts_before_another_task_runs(false)), 1000u)
+        << "sleep_for(0ms) held the loop";
+    EXPECT_LT(loop.run(zero_timeouts_before_another_task_runs(true)), 1000u)
+        << "receive() with a zero timeout held the loop";
+}
+
 // --- reset, hang-up, close, destruction --------------------------------------------------
 
 async::task<void> reset_one_of_two(std::error_code& reset_side, std::string& other_side) {
