@@ -155,6 +155,18 @@ TEST(AsyncTcp, ResolveOnAHelperThread) {
     EXPECT_TRUE(bad) << "an empty host is an error";
 }
 
+// A resolution awaited again resolves again: it gives the addresses again, not the empty
+// list that the first await's result left behind once taken.
+async::task<void> resolve_awaited_again() {
+    auto numeric = async::resolve("127.0.0.1", "80");
+    const std::vector<portsock::endpoint> first = co_await numeric;
+    const std::vector<portsock::endpoint> second = co_await numeric;
+    EXPECT_EQ(first.size(), 1u);
+    EXPECT_EQ(second, first);
+}
+
+TEST(AsyncTcp, AResolutionAwaitedAgainResolvesAgain) { async::run(resolve_awaited_again()); }
+
 async::task<std::size_t> resolve_numeric_twice() {
     std::error_code ec;
     const auto first =
