@@ -303,4 +303,31 @@ TEST(AsyncServe, AnyOtherAcceptErrorEndsServeAfterCancellingTheClients) {
     async::run(listener_error_ends_serve());
 }
 
+// --- a listener that is not open -------------------------------------------------------------
+
+// What serve() ended with, on a listener that cannot accept.
+async::task<std::error_code> serve_ending(async::tcp_listener& listener) {
+    try {
+        co_await async::serve(listener,
+                              [](async::tcp_stream c) { return echo_handler::echo_lines(std::move(c)); });
+    } catch (const std::system_error& error) {
+        co_return error.code();
+    }
+    co_return std::error_code{};
+}
+
+// A moved-from or closed listener is the caller's mistake: serve() says so (errc::not_open)
+// instead of returning at once as if a server had run and ended.
+async::task<void> not_open_listeners() {
+    async::tcp_listener listener{portsock::tcp_listener(any_port_v4())};
+    async::tcp_listener moved_to = std::move(listener);
+    EXPECT_EQ(co_await serve_ending(listener), portsock::errc::not_open) << "moved from";
+    moved_to.close();
+    EXPECT_EQ(co_await serve_ending(moved_to), portsock::errc::not_open) << "closed";
+    async::tcp_listener never_opened;
+    EXPECT_EQ(co_await serve_ending(never_opened), portsock::errc::not_open) << "empty";
+}
+
+TEST(AsyncServe, AListenerThatIsNotOpenIsNotOpenNotAServerThatEnded) { async::run(not_open_listeners()); }
+
 }  // namespace

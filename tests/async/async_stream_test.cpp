@@ -155,6 +155,18 @@ TEST(AsyncTcp, ResolveOnAHelperThread) {
     EXPECT_TRUE(bad) << "an empty host is an error";
 }
 
+// A resolution awaited again resolves again: it gives the addresses again, not the empty
+// list that the first await's result left behind once taken.
+async::task<void> resolve_awaited_again() {
+    auto numeric = async::resolve("127.0.0.1", "80");
+    const std::vector<portsock::endpoint> first = co_await numeric;
+    const std::vector<portsock::endpoint> second = co_await numeric;
+    EXPECT_EQ(first.size(), 1u);
+    EXPECT_EQ(second, first);
+}
+
+TEST(AsyncTcp, AResolutionAwaitedAgainResolvesAgain) { async::run(resolve_awaited_again()); }
+
 async::task<std::size_t> resolve_numeric_twice() {
     std::error_code ec;
     const auto first =
@@ -344,6 +356,40 @@ TEST(AsyncTcp, ReceiveExactReportsEndOfStreamWithTheCount) {
     EXPECT_EQ(got, 6u);
 }
 
+// An awaitable awaited again is a new operation (as a sleep waits again): the operations
+// that count their progress (send_all(), its gather form, receive_exact(), send_file())
+// start from nothing again, instead of reporting the first await's count with no byte moved.
+async::task<void> operations_awaited_again() {
+    connected pair = co_await connect_pair();
+    const portsock_test::temp_dir dir;
+    const std::string file = dir.file("three.txt");
+    std::ofstream(file, std::ios::binary) << "fil";
+    const portsock::const_buffer parts[] = {"ga", "", "t"};
+    auto send_abc = pair.client.send_all("abc", 3, patience);
+    auto send_parts = pair.client.send_all(parts, 3, patience);
+    auto send_fil = pair.client.send_file(std::string_view(file), 0, 3, patience);
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(co_await send_abc, 3u) << i;
+        EXPECT_EQ(co_await send_parts, 3u) << i;
+        EXPECT_EQ(co_await send_fil, 3u) << i;
+    }
+    pair.client.shutdown(portsock::shutdown_type::send);
+    std::array<char, 9> nine{};
+    auto receive_nine = pair.server.receive_exact(nine.data(), nine.size(), patience);
+    std::string received;
+    for (int i = 0; i < 2; ++i) {
+        nine.fill('-');  // what the first await received is not read twice
+        EXPECT_EQ(co_await receive_nine, nine.size()) << i;
+        received.append(nine.data(), nine.size());
+    }
+    EXPECT_EQ(received, "abcgatfilabcgatfil") << "every await sent and received its bytes";
+    std::error_code ec;
+    EXPECT_EQ(co_await pair.server.receive(nine.data(), nine.size(), ec, patience), 0u) << "nothing more";
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(AsyncTcp, AnOperationAwaitedAgainSendsAndReceivesAgain) { async::run(operations_awaited_again()); }
+
 template <class Stream>
 async::task<void> drain(Stream& stream, std::string& into, std::size_t expected) {
     std::vector<char> buffer(64 * 1024);
@@ -512,6 +558,36 @@ TEST(AsyncTcp, ATaskWhoseOperationsCompleteAtOnceLetsTheOtherTasksRun) {
     async::event_loop loop;
     EXPECT_LT(loop.run(receives_before_another_task_runs()), 1000u)
         << "the other task ran only once the receiving task had taken all the data";
+}
+
+// Operations with a zero timeout end at once, and count as completing at once: a task that
+// polls (`sleep_for(0ms)` to let others run, as asyncio's `sleep(0)`, or a receive that only
+// looks) waits a turn after its share, and the task it waits for runs.
+async::task<std::size_t> zero_timeouts_before_another_task_runs(bool receive) {
+    connected pair = co_await connect_pair();
+    bool other_ran = false;
+    async::task_group group;
+    group.spawn(raise_flag(other_ran));  // starts at the loop's next turn
+    std::size_t polls = 0;
+    char byte = 0;
+    while (!other_ran && polls < 100'000) {
+        std::error_code ec;
+        if (receive)
+            co_await pair.server.receive(&byte, 1, ec, 0ms);  // nothing ever comes: timed_out
+        else
+            co_await async::sleep_for(0ms, ec);
+        ++polls;
+    }
+    co_await group.join();
+    co_return polls;
+}
+
+TEST(AsyncTcp, ATaskThatPollsWithZeroTimeoutsLetsTheOtherTasksRun) {
+    async::event_loop loop;
+    EXPECT_LT(loop.run(zero_timeouts_before_another_task_runs(false)), 1000u)
+        << "sleep_for(0ms) held the loop";
+    EXPECT_LT(loop.run(zero_timeouts_before_another_task_runs(true)), 1000u)
+        << "receive() with a zero timeout held the loop";
 }
 
 // --- reset, hang-up, close, destruction --------------------------------------------------
@@ -796,6 +872,34 @@ TEST(AsyncTcp, ReadinessWaitsForTheSocketOrTimesOut) {
     loop.run(readiness_waits(timed_out, seen));
     EXPECT_EQ(timed_out, std::errc::timed_out);
     EXPECT_TRUE(portsock::has(seen, portsock::poll_events::readable));
+}
+
+// A readiness awaited again waits again: what it saw the last time is not taken for the
+// socket's state now (a loop of "try, await the readiness" built on one awaitable would
+// spin instead of waiting).
+async::task<void> readiness_awaited_again(std::error_code& second, std::chrono::milliseconds& waited) {
+    connected pair = co_await connect_pair();
+    auto readable = pair.server.wait(portsock::poll_events::readable, 200ms);
+    co_await pair.client.send_all("x", patience);
+    EXPECT_TRUE(portsock::has(co_await readable, portsock::poll_events::readable));
+    std::array<char, 4> buffer{};
+    EXPECT_EQ(co_await pair.server.receive(buffer.data(), buffer.size(), patience), 1u);
+    const stopwatch clock;
+    try {
+        (void)co_await readable;  // nothing to read now
+    } catch (const std::system_error& error) {
+        second = error.code();
+    }
+    waited = clock.elapsed();
+}
+
+TEST(AsyncTcp, ReadinessAwaitedAgainWaitsAgain) {
+    async::event_loop loop;
+    std::error_code second;
+    std::chrono::milliseconds waited{0};
+    loop.run(readiness_awaited_again(second, waited));
+    EXPECT_EQ(second, std::errc::timed_out) << "not 'readable' again with nothing to read";
+    portsock_test::expect_waited(waited, 200ms);
 }
 
 async::task<std::string> hand_over_socket() {

@@ -138,6 +138,49 @@ TEST(AsyncTls, LargeTransferToABlockingClientOnAnotherThread) {
     EXPECT_EQ(received[size - 1], static_cast<char>('a' + (size - 1) % 26));
 }
 
+// --- a stream made with the blocking API, handed to the loop ------------------------------
+
+async::task<std::error_code> timed_receive(async::tls_stream& tls, std::chrono::milliseconds& took) {
+    std::array<char, 16> buffer{};
+    std::error_code ec;
+    const stopwatch clock;
+    co_await tls.receive(buffer.data(), buffer.size(), ec, 200ms);
+    took = clock.elapsed();
+    std::error_code ignored;
+    co_await tls.send_all("bye", ignored, patience);
+    co_return ec;
+}
+
+// A TLS stream connected and handshaken with the blocking API has a blocking socket; given
+// to the loop, it is put in non-blocking mode, as a TCP stream is: a receive then waits on
+// the loop within its timeout, instead of blocking the loop's thread until the peer acts.
+TEST(AsyncTls, AStreamMadeWithTheBlockingApiIsPutInNonBlockingMode) {
+    const tls_context server = server_context();
+    const tls_context client = client_context();
+    portsock::tcp_listener listener(any_port_v4());
+    const std::uint16_t port = listener.local_endpoint().port();
+    std::thread peer([&] {
+        std::error_code ec;
+        auto accepted = listener.accept(ec, patience);
+        if (ec) return;
+        auto tls = portsock::tls_stream::server(std::move(accepted.stream), server, ec, patience);
+        std::array<char, 16> buffer{};
+        if (!ec) tls.receive(buffer.data(), buffer.size(), ec, 3s);  // "bye", or 3 s
+    });
+    std::error_code ec;
+    portsock::tls_stream blocking = portsock::tls_stream::connect(client, "localhost", port, ec, patience);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_FALSE(blocking.next_layer().is_non_blocking());
+    async::event_loop loop;
+    async::tls_stream tls(loop, std::move(blocking));
+    EXPECT_TRUE(tls.tls().next_layer().is_non_blocking());
+    std::chrono::milliseconds took{0};
+    const std::error_code got = loop.run(timed_receive(tls, took));
+    peer.join();
+    EXPECT_EQ(got, std::errc::timed_out) << got.message();
+    expect_waited(took, 200ms);
+}
+
 // --- truncation, refusal, timeouts, cancellation, the empty stream -------------------------
 
 async::task<void> send_then_cut(async::tcp_listener& listener, const tls_context& context) {

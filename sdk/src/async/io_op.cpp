@@ -60,6 +60,7 @@ void io_op::report(const char* what) const {
 
 bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept {
     set_error({});
+    seen_bits_ = 0;                     // awaited again: what the last wait saw is not the socket's state now
     const timeout limit = when_.limit;  // no timer is held between waits: detach() gives it back
     event_loop* const on_loop = loop();
     if (token.stop_requested()) {
@@ -71,19 +72,10 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
         return false;
     }
     const outcome first = attempt();
-    if (first == outcome::done) {
-        if (!on_loop->spend_immediate_share()) return false;  // completed at once: no suspension
-        // Done, but this turn's share of such operations is spent: resume at the next
-        // turn, after the poller and every other ready task, so that a peer that always has
-        // data ready (or always takes it) cannot hold the loop.
-        ready_hook.handle = h;
-        on_loop->schedule(ready_hook, h);
-        queued_ = true;
-        return true;
-    }
-    if (limit.milliseconds() == 0) {  // "do not wait"
+    if (first == outcome::done) return end_at_once(h, *on_loop);
+    if (limit.milliseconds() == 0) {  // "do not wait": it ends at once too
         if (!deadline_is_success_) set_error(portsock::make_socket_error(std::errc::timed_out));
-        return false;
+        return end_at_once(h, *on_loop);
     }
     ready_hook.handle = h;
     queued_ = false;
@@ -107,6 +99,18 @@ bool io_op::start(std::coroutine_handle<> h, std::stop_token token, stop_scope* 
         ready_hook.handle = {};
         return false;
     }
+    return true;
+}
+
+// An operation that ended without waiting (done, or a zero timeout) goes on without a
+// suspension, until this turn's share of such operations is spent: then it resumes at the
+// next turn, after the poller and every other ready task, so that a peer that always has data
+// ready (or always takes it), or a task that polls with zero timeouts, cannot hold the loop.
+bool io_op::end_at_once(std::coroutine_handle<> h, event_loop& on_loop) noexcept {
+    if (!on_loop.spend_immediate_share()) return false;
+    ready_hook.handle = h;
+    on_loop.schedule(ready_hook, h);
+    queued_ = true;
     return true;
 }
 

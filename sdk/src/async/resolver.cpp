@@ -15,6 +15,7 @@ namespace {
 struct resolution {
     std::mutex mutex;
     bool done = false;
+    bool taken = false;  // await_resume() has taken the endpoints (read on the loop's thread)
     std::vector<endpoint> endpoints;
     std::error_code error;
     resolve_awaitable* waiter = nullptr;  // read and written on the loop's thread only
@@ -39,8 +40,20 @@ resolve_awaitable::~resolve_awaitable() {
 }
 
 resolve_awaitable::outcome resolve_awaitable::attempt() noexcept {
+    if (state_->shared->waiter && state_->shared->taken) {
+        // Awaited again once its result was taken: a new resolution, as any operation
+        // awaited again is a new one (the endpoints are gone to the first await).
+        try {
+            auto fresh = std::make_shared<resolution>();
+            state_->shared->waiter = nullptr;
+            state_->shared = std::move(fresh);
+        } catch (...) {
+            set_error(std::make_error_code(std::errc::not_enough_memory));
+            return outcome::done;
+        }
+    }
     resolution& result = *state_->shared;
-    if (result.waiter) {  // a later look: the helper has posted its result
+    if (result.waiter) {  // awaited again before the helper's result came: wait for it
         std::lock_guard lock(result.mutex);
         if (!result.done) return outcome::would_block;
         set_error(result.error);
@@ -80,6 +93,7 @@ std::vector<endpoint> resolve_awaitable::await_resume() {
     report("portsock::async::resolve");
     if (error()) return {};
     std::lock_guard lock(result.mutex);
+    result.taken = true;
     return std::move(result.endpoints);
 }
 

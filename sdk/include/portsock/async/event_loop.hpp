@@ -208,6 +208,7 @@ private:
     friend struct timer_entry::stop_forwarder;
 
     bool start(std::coroutine_handle<> h, std::stop_token token, stop_scope* scope) noexcept;
+    bool end_at_once(std::coroutine_handle<> h, event_loop& on_loop) noexcept;
     bool listen_for_stop(std::stop_token token, stop_scope* scope) noexcept;
     bool claim(event_loop& on_loop, registration& socket_reg) noexcept;
     bool begin_wait(outcome first) noexcept;

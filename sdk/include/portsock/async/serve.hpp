@@ -6,6 +6,7 @@
 #include <portsock/async/stream.hpp>
 #include <portsock/async/task.hpp>
 #include <portsock/async/task_group.hpp>
+#include <portsock/error.hpp>
 
 #include <stop_token>
 #include <system_error>
@@ -92,7 +93,9 @@ task<void> accept_until_closed(basic_listener<Listener>& listener, Handler& hand
 /// @param handler what serves one client, invocable as `task<> (stream_type)` or
 ///        `task<> (stream_type, peer)`.
 /// @return the task that serves until the listener is closed.
-/// @throws std::system_error (when awaited) as said above; whatever a client's task throws.
+/// @throws std::system_error (when awaited) as said above; errc::not_open at once if the
+///         listener is not open when serve() starts (moved from, or closed); whatever a
+///         client's task throws.
 /// @tparam Listener portsock::tcp_listener or portsock::local_listener.
 /// @tparam Handler the handler's type (copied into the task's frame).
 /// @threadsafety The loop's thread only, as the listener.
@@ -108,6 +111,10 @@ task<void> serve(basic_listener<Listener>& listener, Handler handler) {
                       std::is_invocable_r_v<task<void>, Handler&, stream>,
                   "portsock::async::serve: the handler must be callable as task<> (stream) or "
                   "task<> (stream, peer)");
+    // An empty listener (moved from, closed, never opened) has nothing to serve: that is the
+    // caller's mistake, said as such, not a server that returns at once as if it had ended.
+    if (!listener.socket().is_open())
+        throw std::system_error(make_error_code(errc::not_open), "portsock::async::serve: the listener");
     task_group clients;
     clients.spawn(detail::accept_until_closed(listener, handler, clients));
     co_await clients.join();

@@ -38,6 +38,13 @@ public:
             Step step) noexcept
         : io_op(watch.loop(), watch.get(), direction, limit, out), step_(std::move(step)), what_(what) {}
     step_op(step_op&&) = delete;
+    // Awaited again, the operation starts afresh: the count of what the last await moved
+    // (send_all(), receive_exact(), send_file()) is not taken for this one's progress.
+    template <class P>
+    bool await_suspend(std::coroutine_handle<P> h) noexcept {
+        if constexpr (std::is_arithmetic_v<Result>) result_ = Result{};
+        return io_op::await_suspend(h);
+    }
     Result await_resume() {
         report(what_);
         return std::move(result_);
@@ -547,6 +554,8 @@ private:
             watch_, poll_events::writable, limit, ec, "portsock::async::send_all",
             [s = &socket_, buffers, count, index = std::size_t{0}, offset = std::size_t{0}](
                 std::size_t& done, std::error_code& error) mutable noexcept {
+                if (done == 0)
+                    index = offset = 0;  // nothing sent yet: from the first buffer (awaited again too)
                 while (index < count) {
                     std::error_code got;
                     std::size_t sent;

@@ -101,11 +101,14 @@ class tls_stream {
 public:
     /// An empty stream: every operation reports errc::not_open.
     tls_stream() noexcept = default;
-    /// Binds a TLS stream whose TCP socket is non-blocking to `loop`.
+    /// Binds a TLS stream to `loop` and puts its TCP socket in non-blocking mode, as
+    /// portsock::async::tcp_stream does (no system call if it is non-blocking already): a
+    /// stream made with the blocking API then never blocks the loop's thread.
     /// @param loop the loop. @param tls a stream made by portsock::tls_stream::client() or
-    /// server() on a non-blocking socket (handshake done or not).
-    /// @throws std::system_error if the socket cannot be registered.
+    /// server() (handshake done or not), or an empty one.
+    /// @throws std::system_error if the mode cannot be set or the socket cannot be registered.
     tls_stream(event_loop& loop, portsock::tls_stream tls) : tls_(std::move(tls)) {
+        if (tls_.is_open()) detail::make_non_blocking(tls_.next_layer());
         watch_ = socket_watch(loop, tls_.next_layer());
     }
     /// Takes the stream of `other`. @param other the source, empty afterwards.
