@@ -117,6 +117,10 @@ async::task<void> owning_reader() {
     std::error_code ec;
     co_await client.read_line(ec, patience);  // NOLINT(bugprone-use-after-move): the point of the test
     EXPECT_EQ(ec, portsock::errc::not_open);
+    // Its stream() is an empty stream, not a null: sending on it is not_open too.
+    EXPECT_FALSE(client.stream().is_open());  // NOLINT(bugprone-use-after-move)
+    co_await client.stream().send_all("lost\n", ec, patience);
+    EXPECT_EQ(ec, portsock::errc::not_open);
     EXPECT_EQ(co_await moved.read_line(patience), "more");
     co_await moved.stream().send_all("after the move\n", patience);
     EXPECT_EQ(co_await at_server.read_line(patience), "after the move");

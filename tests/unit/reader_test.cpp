@@ -325,6 +325,18 @@ TEST(StreamReader, AnEmptyStreamReportsNotOpen) {
     EXPECT_EQ(ec, errc::not_open);
 }
 
+TEST(StreamReader, AMovedFromReadersStreamIsAnEmptyStreamNotANull) {
+    auto pair = make_tcp_pair();
+    stream_reader first(pair.client);
+    stream_reader second(std::move(first));
+    EXPECT_FALSE(first.stream().is_open());  // NOLINT(bugprone-use-after-move): the point of the test
+    std::error_code ec;
+    EXPECT_EQ(first.stream().send("x", 1, ec), 0u);
+    EXPECT_EQ(ec, errc::not_open);
+    second.stream().send_all("still sent", patience);
+    EXPECT_EQ(pair.server.receive(64, patience), "still sent");
+}
+
 TEST(StreamReader, AMovedFromReaderReportsNotOpenAndTheNewOneKeepsTheBytes) {
     scripted_stream stream({"one\ntwo\n"});
     stream_reader first(stream);

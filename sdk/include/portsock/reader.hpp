@@ -180,9 +180,14 @@ public:
         return *this;
     }
 
-    /// The stream this reader reads from, owned or referred to (not for a moved-from reader).
-    /// @return the stream, e.g. to send a request on it.
-    Stream& stream() const noexcept { return *stream_; }
+    /// The stream this reader reads from, owned or referred to.
+    /// @return the stream, e.g. to send a request on it; for a moved-from reader, an empty
+    ///         stream of this thread's, on which every call reports errc::not_open.
+    Stream& stream() const noexcept {
+        if (stream_) return *stream_;
+        thread_local Stream empty;  // as tls_stream::next_layer(): a clear error, not a null
+        return empty;
+    }
 
     /// The buffer's size: the longest record read_line() and read_until() accept.
     /// @return the size in bytes; 0 for a moved-from reader.

@@ -103,8 +103,14 @@ public:
         return *this;
     }
 
-    /// @return the stream read from, owned or referred to (e.g. to send on it).
-    Stream& stream() const noexcept { return *stream_; }
+    /// The stream this reader reads from, owned or referred to.
+    /// @return the stream, e.g. to send a request on it; for a moved-from reader, an empty
+    ///         stream of this thread's, on which every call reports errc::not_open.
+    Stream& stream() const noexcept {
+        if (stream_) return *stream_;
+        thread_local Stream empty;  // as tls_stream::next_layer(): a clear error, not a null
+        return empty;
+    }
     /// @return the buffer's size: the longest record accepted.
     std::size_t max_size() const noexcept { return capacity_; }
     /// @return the bytes received but not yet read.
