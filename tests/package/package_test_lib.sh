@@ -150,6 +150,7 @@ run_welcome_pair() {
     local out="$W/welcome-server-$$-$RANDOM.out"
     local ext=""
     [[ -f "$bindir/tcp_welcome_server.exe" ]] && ext=".exe"
+    : >"$out"  # before the job starts: the loop below must find the file at its first look
     timeout 60 "${runner[@]}" "$bindir/tcp_welcome_server$ext" 0 1 >"$out" 2>&1 &
     local server=$!
     local port=""

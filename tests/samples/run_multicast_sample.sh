@@ -34,6 +34,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The background job creates its output file only when it starts: create it first, or the
+# first look below can find no file (sed fails, and set -e ends the test).
+: >"$work/receiver.out"
 timeout 30 "$receiver" "$group" 0 3 >"$work/receiver.out" 2>"$work/receiver.err" </dev/null &
 receiver_pid=$!
 port=""
